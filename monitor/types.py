@@ -1,0 +1,186 @@
+"""Plain data passed between the pipeline's stages.
+
+Everything here is a frozen dataclass built from stdlib types only. Third-party
+objects (feedparser dicts, httpx responses, sqlite rows) are converted at the door
+by the adapter that received them and never travel further.
+
+Flow:  FeedSpec -> (fetch) FetchResult -> (parse) Item -> (topics) TopicMatch
+       -> (dedup) StoryMatch -> (figures) Figure -> (divergence) Divergence
+       -> (store) alert + outbox rows
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class FeedSpec:
+    """One feed as configured in feeds.yaml."""
+
+    url: str
+    name: str
+    interval: int = 900  # seconds between polls
+    enabled: bool = True
+    lang: str | None = None  # "de", "en", "ru", "ko"; None = guess per item
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """What one HTTP (or file://) fetch of a feed returned."""
+
+    url: str  # the URL finally fetched (after redirects)
+    status: int  # HTTP status; 200 for a file:// read
+    body: bytes  # empty on 304
+    headers: dict[str, str] = field(default_factory=dict)  # lower-cased names
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True)
+class Item:
+    """One article, from a feed entry or a local text file, as plain text."""
+
+    source: str  # the outlet: feed name, or the .txt file name without extension
+    guid: str  # identity within the source (feed guid, canonical link, or content hash)
+    title: str
+    text: str  # plain-text body, HTML already removed
+    url: str | None
+    published: datetime  # timezone-aware, UTC
+    lang: str | None = None  # "de", "en", "ru", "ko" or None when unknown
+    feed_url: str | None = None  # the feed it came from, None for local files
+
+
+@dataclass(frozen=True)
+class TopicMatch:
+    """Whether an item belongs to a configured topic, and why."""
+
+    topic: str | None  # name of the first matching topic; None = skipped
+    reason: str  # human-readable: which terms matched, or what was missing
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A stored item, as the story matcher needs to see it."""
+
+    item_id: int
+    story_id: int
+    source: str
+    title: str
+    text: str
+    published: datetime
+    duplicate_of: int | None = None
+
+
+@dataclass(frozen=True)
+class StoryMatch:
+    """Where a new item goes: an existing story (maybe as a reprint) or a new one."""
+
+    story_id: int | None  # None = start a new story
+    duplicate_of: int | None  # item id this item is a near-identical copy of
+    score: float  # 0..100, the strength of the best match (0 for a new story)
+    reason: str
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One number read from a text.
+
+    ``low == high`` for a point value; ``high is None`` for an open upper bound
+    ("more than 1,000"); ``low is None`` for an open lower bound ("up to 5,000").
+    ``claim`` is None for a number that counts nothing we track (a year, a price).
+    """
+
+    claim: str | None  # claim kind, e.g. "troops", "deminers", "killed"
+    low: int | None
+    high: int | None
+    hedge: str | None  # "about", "more than", "at least", "up to", "between", "several"
+    text: str  # the quoted span, as written
+    start: int = 0  # character offsets of the number in the analysed text
+    end: int = 0
+    modifier: str | None = None  # "increment" for "another 3,000"; None for a total
+    attribution: str | None = None  # who is cited: "South Korean intelligence"
+
+    @property
+    def claim_key(self) -> str | None:
+        """What two figures must share to be compared (kind + meaning-changing modifier)."""
+        if self.claim is None:
+            return None
+        return self.claim if self.modifier is None else f"{self.claim}/{self.modifier}"
+
+
+@dataclass(frozen=True)
+class Reported:
+    """A figure already stored, with where and when it was reported."""
+
+    figure_id: int
+    item_id: int
+    story_id: int
+    source: str
+    url: str | None
+    published: datetime
+    figure: Figure
+
+
+@dataclass(frozen=True)
+class Divergence:
+    """A new figure that contradicts every earlier figure of the same claim."""
+
+    new: Figure
+    contradicts: tuple[Reported, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
+class TopicRule:
+    """A topic: an item belongs when every group in ``all_of`` has a term in the text
+    and no term of ``none_of`` does. ``match_all`` accepts every item (follow whole feeds).
+
+    Terms are case-insensitive word prefixes ("nordkorea" matches "Nordkoreas",
+    "nordkoreanische"); terms in scripts without word spaces (Korean) match anywhere.
+    """
+
+    name: str
+    all_of: tuple[tuple[str, ...], ...] = ()
+    none_of: tuple[str, ...] = ()
+    match_all: bool = False
+
+
+@dataclass(frozen=True)
+class DivergenceRules:
+    """How far a figure may be widened before it is said to contradict another.
+
+    ``tolerance`` maps a hedge ("about", "between", ...; "" for a plain number) to a
+    fraction by which the figure's interval is widened on both sides.
+    ``window_days``: only figures reported within this many days are compared.
+    """
+
+    tolerance: tuple[tuple[str, float], ...] = (
+        ("", 0.0),
+        ("about", 0.10),
+        ("between", 0.0),
+        ("more than", 0.0),
+        ("at least", 0.0),
+        ("up to", 0.0),
+        ("several", 0.0),
+    )
+    window_days: int = 180
+
+    def tolerance_for(self, hedge: str | None) -> float:
+        return dict(self.tolerance).get(hedge or "", 0.0)
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything the pipeline decided about one item; the store writes it in one transaction.
+
+    ``match`` and ``figures`` are empty/None for an item outside every topic (kept as skipped).
+    Each ``Divergence.new`` is one of ``figures`` (compared by identity/equality).
+    """
+
+    item: Item
+    topic: TopicMatch
+    match: StoryMatch | None
+    figures: tuple[Figure, ...] = ()
+    divergences: tuple[Divergence, ...] = ()
