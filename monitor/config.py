@@ -1,0 +1,529 @@
+"""Read and validate ``feeds.yaml``.
+
+The smallest accepted file is::
+
+    feeds:
+      - url: https://www.example.org/rss.xml
+        name: Example
+
+Everything else has defaults. The full format (every key optional except ``feeds``)::
+
+    feeds:                        # at least one
+      - url: https://...          # http(s) URL, file:///absolute/path.xml, or a plain
+                                  # path ending in .xml/.rss/.atom (relative paths are
+                                  # resolved against this file's folder)
+        name: Example             # default: the URL's host (a file's name for paths)
+        interval: 900             # seconds between polls; default: poll.interval
+        enabled: true
+        lang: de                  # de | en | ru | ko; default: guessed per item
+    topics:                       # default: the shipped topic rules
+      - name: troops
+        all: [[nordkorea, north korea], [russland, russia]]   # each group needs a term
+        any: [soldat, troops]     # shorthand for one more group
+        none: [olympia]           # no term may occur
+      - {name: everything, match: all}
+    divergence:
+      window_days: 180
+      tolerance: {about: 0.1, exact: 0.0}   # hedge -> fraction; "exact" = plain number
+    story_window_hours: 72
+    poll: {interval: 900, timeout: 30, max_bytes: 15728640, concurrency: 10}
+    alerts:
+      email: {host: smtp.example.org, port: 587, tls: starttls, username: me,
+              password_env: SMTP_PASSWORD, from: monitor@example.org, to: [me@example.org]}
+      slack: {webhook_url_env: SLACK_WEBHOOK_URL}
+
+Secrets are never written into the file: ``password_env``/``webhook_url_env`` name an
+environment variable, ``password_file``/``webhook_url_file`` a file (relative to this
+file's folder). They are read only when a channel sends, via ``EmailConfig.password()``
+and ``SlackConfig.webhook_url()``.
+
+Every problem is raised as one ``ConfigError`` line naming the field path and the
+1-based line, e.g. ``feeds[3].url: not an http(s) or file URL (line 14)``. To know the
+lines we validate the node tree from ``yaml.compose`` rather than the loaded dicts.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NoReturn
+from urllib.parse import urlsplit
+
+import yaml
+
+from monitor.errors import ConfigError
+from monitor.types import DivergenceRules, FeedSpec, TopicRule
+
+LANGUAGES = ("de", "en", "ru", "ko")
+LOCAL_FEED_SUFFIXES = (".xml", ".rss", ".atom")
+TLS_MODES = ("starttls", "ssl", "none")
+DEFAULT_INTERVAL = 900  # seconds: four polls an hour is polite for news feeds
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_MAX_BYTES = 15 * 1024 * 1024  # the largest real news feeds are ~2-5 MiB
+DEFAULT_CONCURRENCY = 10
+DEFAULT_STORY_WINDOW_HOURS = 72
+EXACT_HEDGE = "exact"  # how the config spells the "" (plain number) tolerance key
+
+_TOP_KEYS = ("feeds", "topics", "divergence", "story_window_hours", "alerts", "poll")
+_FEED_KEYS = ("url", "name", "interval", "enabled", "lang")
+_TOPIC_KEYS = ("name", "all", "any", "none", "match")
+_DIVERGENCE_KEYS = ("window_days", "tolerance")
+_POLL_KEYS = ("interval", "timeout", "max_bytes", "concurrency")
+_ALERT_KEYS = ("email", "slack")
+_EMAIL_KEYS = ("host", "port", "tls", "username", "password_env", "password_file", "from", "to")
+_SLACK_KEYS = ("webhook_url_env", "webhook_url_file")
+# Inline secrets get their own message instead of "unknown key".
+_INLINE_SECRETS = {"password": "password_env or password_file",
+                   "webhook_url": "webhook_url_env or webhook_url_file"}
+
+
+# --- the configuration ------------------------------------------------------------
+
+
+def _read_secret(field_path: str, env: str | None, file: Path | None) -> str | None:
+    """The secret from the named environment variable or file; None when neither is named."""
+    if env is not None:
+        value = os.environ.get(env)
+        if not value:
+            raise ConfigError(f"{field_path}_env: environment variable {env} is not set")
+        return value
+    if file is not None:
+        try:
+            value = file.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+            raise ConfigError(f"{field_path}_file: cannot read {file}: {reason}") from exc
+        if not value:
+            raise ConfigError(f"{field_path}_file: {file} is empty")
+        return value
+    return None
+
+
+@dataclass(frozen=True)
+class EmailConfig:
+    """Where email alerts go. The password is read from the environment or a file."""
+
+    host: str
+    sender: str  # the `from:` key
+    to: tuple[str, ...]
+    port: int = 587
+    tls: str = "starttls"  # "starttls" | "ssl" | "none"
+    username: str | None = None
+    password_env: str | None = None
+    password_file: Path | None = None
+
+    def password(self) -> str | None:
+        """The SMTP password, or None when none is configured (no login)."""
+        return _read_secret("alerts.email.password", self.password_env, self.password_file)
+
+
+@dataclass(frozen=True)
+class SlackConfig:
+    """A Slack incoming webhook; its URL is a secret read from the environment or a file."""
+
+    webhook_url_env: str | None = None
+    webhook_url_file: Path | None = None
+
+    def webhook_url(self) -> str:
+        url = _read_secret("alerts.slack.webhook_url", self.webhook_url_env,
+                           self.webhook_url_file)
+        if url is None:
+            raise ConfigError("alerts.slack: needs webhook_url_env or webhook_url_file")
+        return url
+
+
+@dataclass(frozen=True)
+class AlertsConfig:
+    email: EmailConfig | None = None
+    slack: SlackConfig | None = None
+
+
+@dataclass(frozen=True)
+class PollConfig:
+    interval: int = DEFAULT_INTERVAL  # default seconds between polls of one feed
+    timeout: float = DEFAULT_TIMEOUT  # total seconds allowed for one fetch
+    max_bytes: int = DEFAULT_MAX_BYTES  # larger responses are aborted
+    concurrency: int = DEFAULT_CONCURRENCY  # fetches in flight at once
+
+
+@dataclass(frozen=True)
+class Config:
+    feeds: tuple[FeedSpec, ...]
+    topics: tuple[TopicRule, ...] | None = None  # None = the shipped default topics
+    divergence: DivergenceRules = field(default_factory=DivergenceRules)
+    story_window_hours: int = DEFAULT_STORY_WINDOW_HOURS
+    alerts: AlertsConfig = field(default_factory=AlertsConfig)
+    poll: PollConfig = field(default_factory=PollConfig)
+    source: Path | None = None  # the file this was read from
+
+
+def from_feeds(feeds: Sequence[FeedSpec]) -> Config:
+    """A configuration built in code: these feeds, everything else at its default."""
+    return Config(feeds=tuple(feeds))
+
+
+def load(path: Path) -> Config:
+    """Read and validate a feeds.yaml; raise ConfigError with one line on any problem."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f" (line {mark.line + 1})" if mark is not None else ""
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise ConfigError(f"{path}: invalid YAML: {problem}{where}") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: invalid YAML: {exc}") from exc
+    if root is None:
+        raise ConfigError(f"{path}: the file is empty; it needs at least a `feeds:` list")
+    return _config(root, path.resolve().parent, path)
+
+
+# --- node helpers: each checks one shape and names the field and line on failure ------
+
+_constructor = yaml.constructor.SafeConstructor()
+
+
+def _line(node: yaml.Node) -> int:
+    return node.start_mark.line + 1
+
+
+def _fail(path: str, node: yaml.Node, message: str, hint: str | None = None) -> NoReturn:
+    suffix = f"; {hint}" if hint else ""
+    raise ConfigError(f"{path}: {message} (line {_line(node)}){suffix}")
+
+
+def _describe(node: yaml.Node) -> str:
+    """How a wrong value is shown back to the user."""
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if node.tag.endswith(":null"):
+        return "nothing"
+    return repr(node.value)
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _mapping(node: yaml.Node, path: str, allowed: Sequence[str]) -> dict[str, yaml.Node]:
+    """The mapping's values by key; unknown and repeated keys are errors."""
+    if not isinstance(node, yaml.MappingNode):
+        _fail(path or "(top level)", node, f"expected a mapping, got {_describe(node)}")
+    values: dict[str, yaml.Node] = {}
+    for key_node, value_node in node.value:
+        key = str(key_node.value)
+        key_path = _join(path, key)
+        if key in _INLINE_SECRETS and key not in allowed:
+            _fail(key_path, key_node, "secrets are not accepted in the file",
+                  f"use {_INLINE_SECRETS[key]}")
+        if key not in allowed:
+            close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+            hint = (f"did you mean {close[0]!r}?" if close
+                    else f"expected one of {', '.join(allowed)}")
+            _fail(key_path, key_node, "unknown key", hint)
+        if key in values:
+            _fail(key_path, key_node, "repeated key")
+        values[key] = value_node
+    return values
+
+
+def _require(values: dict[str, yaml.Node], key: str, path: str, parent: yaml.Node) -> yaml.Node:
+    if key not in values:
+        _fail(_join(path, key), parent, "missing")
+    return values[key]
+
+
+def _sequence(node: yaml.Node, path: str) -> list[yaml.Node]:
+    if not isinstance(node, yaml.SequenceNode):
+        _fail(path, node, f"expected a list, got {_describe(node)}")
+    return list(node.value)
+
+
+def _scalar(node: yaml.Node) -> Any:
+    """A scalar node's value as YAML types it (int, float, bool, str, None)."""
+    if not isinstance(node, yaml.ScalarNode):
+        return node  # not a scalar: callers compare types and report it
+    return _constructor.construct_object(node)
+
+
+def _str(node: yaml.Node, path: str, what: str = "a non-empty string") -> str:
+    value = _scalar(node)
+    if isinstance(value, bool) or value is None or not isinstance(value, (str, int, float)):
+        _fail(path, node, f"expected {what}, got {_describe(node)}")
+    text = str(node.value).strip()  # the text as written: `name: 2024` is the name "2024"
+    if not text:
+        _fail(path, node, f"expected {what}, got an empty string")
+    return text
+
+
+def _positive_int(node: yaml.Node, path: str, unit: str) -> int:
+    value = _scalar(node)
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        _fail(path, node, f"expected a positive integer ({unit}), got {_describe(node)}")
+    return value
+
+
+def _number(node: yaml.Node, path: str, what: str, low: float, high: float) -> float:
+    value = _scalar(node)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+        _fail(path, node, f"expected {what}, got {_describe(node)}")
+    return float(value)
+
+
+def _bool(node: yaml.Node, path: str) -> bool:
+    value = _scalar(node)
+    if not isinstance(value, bool):
+        _fail(path, node, f"expected true or false, got {_describe(node)}")
+    return value
+
+
+def _local_path(node: yaml.Node, path: str, base: Path) -> Path:
+    return base / Path(_str(node, path, "a file path")).expanduser()
+
+
+# --- sections ---------------------------------------------------------------------
+
+
+def _config(root: yaml.Node, base: Path, source: Path) -> Config:
+    values = _mapping(root, "", _TOP_KEYS)
+    poll = _poll(values["poll"]) if "poll" in values else PollConfig()
+    feeds_node = _require(values, "feeds", "", root)
+    return Config(
+        feeds=_feeds(feeds_node, base, poll.interval),
+        topics=_topics(values["topics"]) if "topics" in values else None,
+        divergence=(_divergence(values["divergence"]) if "divergence" in values
+                    else DivergenceRules()),
+        story_window_hours=(_positive_int(values["story_window_hours"], "story_window_hours",
+                                          "hours")
+                            if "story_window_hours" in values else DEFAULT_STORY_WINDOW_HOURS),
+        alerts=_alerts(values["alerts"], base) if "alerts" in values else AlertsConfig(),
+        poll=poll,
+        source=source,
+    )
+
+
+def _poll(node: yaml.Node) -> PollConfig:
+    values = _mapping(node, "poll", _POLL_KEYS)
+    defaults = PollConfig()
+    return PollConfig(
+        interval=(_positive_int(values["interval"], "poll.interval", "seconds")
+                  if "interval" in values else defaults.interval),
+        timeout=(_number(values["timeout"], "poll.timeout", "a positive number of seconds",
+                         0.001, float("inf"))
+                 if "timeout" in values else defaults.timeout),
+        max_bytes=(_positive_int(values["max_bytes"], "poll.max_bytes", "bytes")
+                   if "max_bytes" in values else defaults.max_bytes),
+        concurrency=(_positive_int(values["concurrency"], "poll.concurrency", "fetches")
+                     if "concurrency" in values else defaults.concurrency),
+    )
+
+
+def _feeds(node: yaml.Node, base: Path, default_interval: int) -> tuple[FeedSpec, ...]:
+    items = _sequence(node, "feeds")
+    if not items:
+        _fail("feeds", node, "expected at least one feed")
+    feeds: list[FeedSpec] = []
+    first_seen: dict[str, int] = {}
+    for index, item in enumerate(items):
+        path = f"feeds[{index}]"
+        feed = _feed(item, path, base, default_interval)
+        if feed.url in first_seen:
+            url_node = _mapping(item, path, _FEED_KEYS)["url"]
+            _fail(f"{path}.url", url_node, f"same URL as feeds[{first_seen[feed.url]}]")
+        first_seen[feed.url] = index
+        feeds.append(feed)
+    return tuple(feeds)
+
+
+def _feed(node: yaml.Node, path: str, base: Path, default_interval: int) -> FeedSpec:
+    values = _mapping(node, path, _FEED_KEYS)
+    url_node = _require(values, "url", path, node)
+    url = _feed_url(_str(url_node, f"{path}.url"), f"{path}.url", url_node, base)
+    name = _str(values["name"], f"{path}.name") if "name" in values else _default_name(url)
+    return FeedSpec(
+        url=url,
+        name=name,
+        interval=(_positive_int(values["interval"], f"{path}.interval", "seconds")
+                  if "interval" in values else default_interval),
+        enabled=_bool(values["enabled"], f"{path}.enabled") if "enabled" in values else True,
+        lang=_lang(values["lang"], f"{path}.lang") if "lang" in values else None,
+    )
+
+
+def _feed_url(text: str, path: str, node: yaml.Node, base: Path) -> str:
+    """An http(s) URL as written, or a local feed file as an absolute file:// URL."""
+    parts = urlsplit(text)
+    scheme = parts.scheme.lower()
+    if scheme in ("http", "https"):
+        if not parts.hostname:
+            _fail(path, node, "the URL has no host")
+        return text
+    if scheme == "file":
+        if parts.netloc not in ("", "localhost") or not parts.path.startswith("/"):
+            _fail(path, node, "a file URL must be absolute: file:///path/to/feed.xml")
+        return text
+    if not scheme or len(scheme) == 1:  # "C:\feeds\x.xml" parses as scheme "c"
+        if Path(text).suffix.lower() in LOCAL_FEED_SUFFIXES:
+            return (base / Path(text).expanduser()).resolve().as_uri()
+        _fail(path, node, "not an http(s) or file URL",
+              f"local feed files must end in {', '.join(LOCAL_FEED_SUFFIXES)}")
+    _fail(path, node, "not an http(s) or file URL")
+
+
+def _default_name(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme == "file":
+        return Path(parts.path).stem
+    host = parts.hostname or url
+    return host.removeprefix("www.")
+
+
+def _lang(node: yaml.Node, path: str) -> str:
+    text = _str(node, path, f"one of {', '.join(LANGUAGES)}")
+    primary = text.lower().replace("_", "-").split("-")[0]  # "de-DE" -> "de"
+    if primary not in LANGUAGES:
+        _fail(path, node, f"expected one of {', '.join(LANGUAGES)}, got {text!r}")
+    return primary
+
+
+def _topics(node: yaml.Node) -> tuple[TopicRule, ...]:
+    items = _sequence(node, "topics")
+    if not items:
+        _fail("topics", node, "expected at least one topic",
+              "remove the key to use the shipped topics")
+    rules: list[TopicRule] = []
+    names: set[str] = set()
+    for index, item in enumerate(items):
+        rule = _topic(item, f"topics[{index}]")
+        if rule.name in names:
+            _fail(f"topics[{index}].name", _mapping(item, "", _TOPIC_KEYS)["name"],
+                  f"topic {rule.name!r} is defined twice")
+        names.add(rule.name)
+        rules.append(rule)
+    return tuple(rules)
+
+
+def _topic(node: yaml.Node, path: str) -> TopicRule:
+    values = _mapping(node, path, _TOPIC_KEYS)
+    name = _str(_require(values, "name", path, node), f"{path}.name")
+    if "match" in values:
+        if _scalar(values["match"]) != "all":
+            _fail(f"{path}.match", values["match"],
+                  f"the only accepted value is 'all', got {_describe(values['match'])}")
+        for key in ("all", "any", "none"):
+            if key in values:
+                _fail(f"{path}.{key}", values[key], "cannot be combined with `match: all`")
+        return TopicRule(name=name, match_all=True)
+    groups: list[tuple[str, ...]] = []
+    if "all" in values:
+        for index, group in enumerate(_sequence(values["all"], f"{path}.all")):
+            group_path = f"{path}.all[{index}]"
+            # `all: [a, b]` reads naturally as "a and b": each plain term is its own group.
+            if isinstance(group, yaml.SequenceNode):
+                groups.append(_terms(group, group_path))
+            else:
+                groups.append((_str(group, group_path, "a term or a list of terms"),))
+    if "any" in values:
+        groups.append(_terms(values["any"], f"{path}.any"))
+    if not groups:
+        _fail(path, node, "needs `all`, `any` or `match: all`")
+    none_of = _terms(values["none"], f"{path}.none") if "none" in values else ()
+    return TopicRule(name=name, all_of=tuple(groups), none_of=none_of)
+
+
+def _terms(node: yaml.Node, path: str) -> tuple[str, ...]:
+    items = _sequence(node, path)
+    if not items:
+        _fail(path, node, "expected at least one term")
+    return tuple(_str(item, f"{path}[{index}]", "a term") for index, item in enumerate(items))
+
+
+def _divergence(node: yaml.Node) -> DivergenceRules:
+    values = _mapping(node, "divergence", _DIVERGENCE_KEYS)
+    defaults = DivergenceRules()
+    tolerance = dict(defaults.tolerance)
+    if "tolerance" in values:
+        hedges = [EXACT_HEDGE if hedge == "" else hedge for hedge in tolerance]
+        entries = _mapping(values["tolerance"], "divergence.tolerance", hedges)
+        for hedge, value_node in entries.items():
+            key = "" if hedge == EXACT_HEDGE else hedge
+            tolerance[key] = _number(value_node, f"divergence.tolerance.{hedge}",
+                                     "a fraction between 0 and 1", 0.0, 1.0)
+    window = (_positive_int(values["window_days"], "divergence.window_days", "days")
+              if "window_days" in values else defaults.window_days)
+    return DivergenceRules(tolerance=tuple(tolerance.items()), window_days=window)
+
+
+def _alerts(node: yaml.Node, base: Path) -> AlertsConfig:
+    values = _mapping(node, "alerts", _ALERT_KEYS)
+    return AlertsConfig(
+        email=_email(values["email"], base) if "email" in values else None,
+        slack=_slack(values["slack"], base) if "slack" in values else None,
+    )
+
+
+def _email(node: yaml.Node, base: Path) -> EmailConfig:
+    path = "alerts.email"
+    values = _mapping(node, path, _EMAIL_KEYS)
+    host = _str(_require(values, "host", path, node), f"{path}.host")
+    sender = _address(_require(values, "from", path, node), f"{path}.from")
+    to_node = _require(values, "to", path, node)
+    if isinstance(to_node, yaml.SequenceNode):
+        to = tuple(_address(item, f"{path}.to[{index}]")
+                   for index, item in enumerate(_sequence(to_node, f"{path}.to")))
+        if not to:
+            _fail(f"{path}.to", to_node, "expected at least one address")
+    else:
+        to = (_address(to_node, f"{path}.to"),)
+    tls = _str(values["tls"], f"{path}.tls") if "tls" in values else "starttls"
+    if tls not in TLS_MODES:
+        _fail(f"{path}.tls", values["tls"], f"expected one of {', '.join(TLS_MODES)}, got {tls!r}")
+    if "password_env" in values and "password_file" in values:
+        _fail(f"{path}.password_file", values["password_file"],
+              "give password_env or password_file, not both")
+    return EmailConfig(
+        host=host,
+        sender=sender,
+        to=to,
+        port=(_positive_int(values["port"], f"{path}.port", "a TCP port")
+              if "port" in values else 587),
+        tls=tls,
+        username=_str(values["username"], f"{path}.username") if "username" in values else None,
+        password_env=(_str(values["password_env"], f"{path}.password_env",
+                           "an environment variable name")
+                      if "password_env" in values else None),
+        password_file=(_local_path(values["password_file"], f"{path}.password_file", base)
+                       if "password_file" in values else None),
+    )
+
+
+def _address(node: yaml.Node, path: str) -> str:
+    address = _str(node, path, "an email address")
+    if "@" not in address:
+        _fail(path, node, f"not an email address: {address!r}")
+    return address
+
+
+def _slack(node: yaml.Node, base: Path) -> SlackConfig:
+    path = "alerts.slack"
+    values = _mapping(node, path, _SLACK_KEYS)
+    has_env, has_file = "webhook_url_env" in values, "webhook_url_file" in values
+    if has_env == has_file:
+        _fail(path, node, "give exactly one of webhook_url_env or webhook_url_file")
+    if has_env:
+        return SlackConfig(webhook_url_env=_str(values["webhook_url_env"],
+                                                f"{path}.webhook_url_env",
+                                                "an environment variable name"))
+    return SlackConfig(webhook_url_file=_local_path(values["webhook_url_file"],
+                                                    f"{path}.webhook_url_file", base))

@@ -1,0 +1,118 @@
+"""Does a new figure contradict what earlier reports said about the same claim?
+
+The rule, in full:
+
+* Only figures with the same ``claim_key`` are compared ("troops" with "troops";
+  "troops/increment" is never compared at all, because "another 3,000" says nothing
+  about a total). Figures without a claim are never compared.
+* Every figure is an interval: a point is [n, n], "more than 1,000" is [1,000, inf),
+  "up to 5,000" is [0, 5,000]. Each interval is widened on both sides by the tolerance
+  its hedge gets in ``DivergenceRules`` ("about" 10% by default).
+* The new figure diverges when its widened interval overlaps none of the widened
+  intervals of the earlier same-claim figures. It is then said to contradict all of them.
+* The first report of a claim is never a divergence.
+
+Pure: stdlib and monitor.types only.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from monitor.types import Divergence, DivergenceRules, Figure, Reported
+
+__all__ = ["check", "format_value", "interval"]
+
+INCREMENT = "increment"
+
+# How a vague amount ("mehrere Tausend", "thousands") is named, by its lower bound.
+_VAGUE_NAMES: tuple[tuple[int, str], ...] = (
+    (200_000, "hundreds of thousands"),
+    (20_000, "tens of thousands"),
+    (2_000, "several thousand"),
+    (200, "several hundred"),
+    (20, "dozens"),
+)
+
+
+def interval(fig: Figure, rules: DivergenceRules) -> tuple[float, float]:
+    """The figure as a closed interval, widened by its hedge's tolerance; open bounds are
+    0 and infinity."""
+    tolerance = rules.tolerance_for(fig.hedge)
+    low = 0.0 if fig.low is None else fig.low * (1 - tolerance)
+    high = math.inf if fig.high is None else fig.high * (1 + tolerance)
+    return max(0.0, low), high
+
+
+def check(
+    new: Figure,
+    previous: Sequence[Reported],
+    rules: DivergenceRules,
+    *,
+    now: datetime | None = None,
+) -> Divergence | None:
+    """Return the Divergence when ``new`` contradicts every earlier same-claim figure.
+
+    ``now`` (timezone-aware), when given, drops earlier reports older than
+    ``rules.window_days``; without it the caller has already chosen the window.
+    """
+    key = new.claim_key
+    if key is None or new.modifier == INCREMENT:
+        return None
+    oldest = now - timedelta(days=rules.window_days) if now is not None else None
+    same = [
+        r for r in previous
+        if r.figure.claim_key == key and (oldest is None or r.published >= oldest)
+    ]
+    if not same:
+        return None
+    mine = interval(new, rules)
+    if any(_overlap(mine, interval(r.figure, rules)) for r in same):
+        return None
+    return Divergence(new=new, contradicts=tuple(same), reason=_reason(new, same))
+
+
+def format_value(fig: Figure) -> str:
+    """A figure as people write it: "14,000", "10,000–12,000", "more than 10,000",
+    "about 14,000", "up to 5,000", "several thousand (2,000–9,999)"."""
+    low, high = fig.low, fig.high
+    if fig.hedge == "several" and low is not None and high is not None:
+        return f"{_vague_name(low)} ({low:,}–{high:,})"
+    if low is None and high is None:
+        return "unknown"
+    if high is None:
+        word = fig.hedge if fig.hedge in ("more than", "at least", "about") else "at least"
+        return f"{word} {low:,}"
+    if low is None:
+        return f"up to {high:,}"
+    value = f"{low:,}" if low == high else f"{low:,}–{high:,}"
+    if fig.hedge in ("about", "up to", "more than", "at least") and low == high:
+        return f"{fig.hedge} {value}"
+    if fig.hedge == "about":
+        return f"about {value}"
+    return value
+
+
+def _overlap(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    return a[0] <= b[1] and b[0] <= a[1]
+
+
+def _vague_name(low: int) -> str:
+    for floor, name in _VAGUE_NAMES:
+        if low >= floor:
+            return name
+    return "several"
+
+
+def _reason(new: Figure, same: Sequence[Reported]) -> str:
+    """ "about 14,000 is outside 10,000–12,000 (Source B); 9,000 (Source C)" — each earlier
+    value once, with the outlets that reported it."""
+    sources: dict[str, list[str]] = {}
+    for reported in same:
+        outlets = sources.setdefault(format_value(reported.figure), [])
+        if reported.source not in outlets:
+            outlets.append(reported.source)
+    earlier = "; ".join(f"{value} ({', '.join(outlets)})" for value, outlets in sources.items())
+    return f"{format_value(new)} is outside {earlier}"

@@ -1,0 +1,906 @@
+"""Read the figures a news text reports: numbers, ranges, hedges, what they count, who says so.
+
+    extract(text, lang)  ->  [Figure(claim="troops", low=10000, high=12000, hedge="between", ...)]
+
+How a number becomes a Figure:
+
+1. Two regex passes find numbers: one compiled pass for digits ("6.000", "1,5 Mio.",
+   "17.06.2025"), one for number words ("tausend", "two thousand", "mehrere Tausend").
+2. Neighbouring numbers joined by "bis", "to", "-" (or "zwischen X und Y") become a range.
+3. The words just before give the hedge ("mehr als", "about") and an increment
+   ("weitere", "another"); the words just after say whether it is a year, date,
+   duration, percentage, price or age (never a claim) or name what is counted.
+4. The counted noun maps to a claim kind through ``CLAIM_TERMS``; clause context can
+   refine it (soldiers sent "for reconstruction" are builders, "were killed" later in the
+   clause makes it a casualty count).
+5. "nach Angaben X", "according to X", "X said" in the same sentence give the attribution.
+
+Pure: stdlib, monitor.types and text2num only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from text_to_num import text2num
+
+from monitor.types import Figure
+
+__all__ = ["CLAIM_LABELS", "CLAIM_TERMS", "extract", "guess_lang", "parse_number_words"]
+
+LANGS = ("de", "en", "ru", "ko")
+
+# kind -> lang -> word stems. German and Korean stems match inside compounds
+# ("Militärbauarbeitern"); English and Russian stems match at the start of a word.
+# A multi-word stem ("combat engineer") is matched against two consecutive words.
+# When several stems match one word, the longest wins ("bauarbeiter" beats "arbeiter").
+CLAIM_TERMS: dict[str, dict[str, tuple[str, ...]]] = {
+    "troops": {
+        "de": ("soldat", "truppe", "militärangehörig", "militärpersonal", "kämpfer",
+               "streitkräfte", "armeeangehörig", "infanterist"),
+        "en": ("troop", "soldier", "servicem", "service members", "military personnel",
+               "personnel", "fighters", "infantry"),
+        "ru": ("военнослужащ", "солдат", "военн", "бойц", "боец"),
+        "ko": ("병력", "군인", "병사", "장병", "북한군"),
+    },
+    "workers": {
+        "de": ("arbeiter", "arbeitskräft", "arbeitskraft", "gastarbeiter"),
+        "en": ("worker", "labourer", "laborer", "labour", "labor"),
+        "ru": ("рабоч", "трудов", "мигрант"),
+        "ko": ("노동자", "근로자", "인력"),
+    },
+    "deminers": {
+        "de": ("minenräumer", "pionier", "kampfingenieur", "sprengmeister", "entminer"),
+        "en": ("deminer", "de-miner", "sapper", "combat engineer", "military engineer",
+               "mine clearer", "engineers"),
+        "ru": ("сапер", "сапёр", "инженерн", "инженер"),
+        "ko": ("공병", "지뢰 제거"),
+    },
+    "builders": {
+        "de": ("bauarbeiter", "militärbauarbeiter", "bauhelfer", "baukräft", "bausoldat"),
+        "en": ("builder", "construction worker", "military builder", "construction troop"),
+        "ru": ("строител",),
+        "ko": ("건설", "복구 인력"),
+    },
+    "killed": {
+        "de": ("getötet", "tote", "todesopfer", "gefallene", "gestorben", "umgekommen"),
+        "en": ("killed", "dead", "deaths", "died", "fatalities"),
+        "ru": ("погиб", "убит"),
+        "ko": ("사망", "전사"),
+    },
+    "wounded": {
+        "de": ("verletzt", "verwundet"),
+        "en": ("wounded", "injured"),
+        "ru": ("ранен",),
+        "ko": ("부상",),
+    },
+    "killed_or_wounded": {
+        "de": ("verluste", "verlusten", "opfer"),
+        "en": ("casualties", "losses", "killed or wounded", "killed or injured",
+               "killed and wounded", "dead or wounded", "dead and wounded"),
+        "ru": ("потер",),
+        "ko": ("사상자", "사상"),
+    },
+    "captured": {
+        "de": ("gefangen", "kriegsgefangen"),
+        "en": ("captured", "prisoner", "pows", "taken prisoner"),
+        "ru": ("плен",),
+        "ko": ("포로",),
+    },
+    "missiles": {
+        "de": ("rakete", "marschflugkörper"),
+        "en": ("missile", "rocket"),
+        "ru": ("ракет",),
+        "ko": ("미사일",),
+    },
+    "shells": {
+        "de": ("granate", "geschoss", "munition"),
+        "en": ("shell", "rounds of ammunition", "artillery rounds"),
+        "ru": ("снаряд",),
+        "ko": ("포탄",),
+    },
+}
+
+CLAIM_LABELS: dict[str, str] = {
+    "troops": "troops",
+    "workers": "workers",
+    "deminers": "deminers / combat engineers",
+    "builders": "military builders",
+    "killed": "killed",
+    "wounded": "wounded",
+    "killed_or_wounded": "killed or wounded",
+    "captured": "captured",
+    "missiles": "missiles",
+    "shells": "artillery shells",
+}
+
+_CASUALTIES = ("killed", "wounded", "killed_or_wounded", "captured")
+_PERSONNEL = ("troops", "workers", "builders", "deminers")
+
+# Context that turns generic soldiers into builders or deminers (clause-local stems).
+_RECONSTRUCTION = re.compile(
+    r"wiederaufbau|wiederherstell|reconstruct|rebuild|восстановлен|재건|복구", re.I
+)
+_DEMINING = re.compile(
+    r"entminung|minenräum|minen zu räumen|demining|de-mining|mine[- ]clear|clear(?:ing)?"
+    r" (?:land)?mines|разминир|지뢰", re.I
+)
+
+# A casualty verb later in the same clause decides what a bare or personnel number counts.
+_CASUALTY_VERBS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(?:getötet|tot|gefallen)\s+(?:oder|und)\s+(?:verletzt|verwundet)"
+                r"|(?:killed|dead)\s+(?:or|and)\s+(?:wounded|injured)"
+                r"|убиты?\s+(?:или|и)\s+ранен|사상", re.I), "killed_or_wounded"),
+    # \b at both ends: "Gefallene" (the fallen, a noun) is no verb
+    (re.compile(r"\b(?:getötet|ums leben|gefallen|gestorben|umgekommen|starben|fielen"
+                r"|killed|died|lost their lives|погибл\w*|убит\w*)\b|사망|전사", re.I), "killed"),
+    (re.compile(r"\b(?:verletzt|verwundet|wounded|injured|ранен)|부상", re.I), "wounded"),
+    (re.compile(r"\b(?:gefangen genommen|in gefangenschaft|captured|taken prisoner|в плен)"
+                r"|포로", re.I), "captured"),
+)
+
+# A casualty verb right before the count, as German word order puts it ("starben 600").
+_CASUALTY_BEFORE = re.compile(
+    r"\b(?:starben|fielen|getötet|verletzt|verwundet|killed|wounded|injured|погибли|ранены)"
+    r"\s+(?:[^\W\d_]+\s+)?$", re.I
+)
+
+# --- number forms -------------------------------------------------------------------------
+
+_SCALES: dict[str, int] = {
+    "tausend": 1_000, "thousand": 1_000, "тыс": 1_000, "тысяч": 1_000, "тысячи": 1_000,
+    "тысяча": 1_000, "천": 1_000, "만": 10_000, "억": 100_000_000,
+    "mio": 1_000_000, "million": 1_000_000, "millionen": 1_000_000, "millions": 1_000_000,
+    "млн": 1_000_000, "миллион": 1_000_000, "миллиона": 1_000_000, "миллионов": 1_000_000,
+    "mrd": 1_000_000_000, "milliarde": 1_000_000_000, "milliarden": 1_000_000_000,
+    "billion": 1_000_000_000, "bn": 1_000_000_000, "млрд": 1_000_000_000,
+}
+_SCALE_RE = (r"Millionen|Millions?|Milliarden?|Mio\.?|Mrd\.?|Tausend|thousand|billion|bn"
+             r"|тыс\.?|тысяч[аи]?|млн\.?|млрд\.?|миллион(?:а|ов)?|만|천|억")
+
+# One compiled pass over the text. The leading lookahead lets the engine skip every
+# position that is not a digit cheaply (4x faster, PERF-NOTES.md); the lookbehinds keep
+# us from starting inside a number or inside a model name such as "KN-23" or "A320".
+_DIGIT_PATTERN = (
+    r"(?=\d)(?<![\w.,])(?<![^\W\d_]-)"
+    r"(?:(?P<date>\d{{1,2}}\.\d{{1,2}}\.(?:\d{{4}}|\d{{2}})(?!\d)|\d{{4}}-\d{{1,2}}-\d{{1,2}}(?!\d)"
+    r"|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}(?!\d))"
+    r"|(?P<time>\d{{1,2}}:\d{{2}}(?!\d))"
+    r"|(?P<num>\d{{1,3}}(?P<sep>[.,\u00a0\u202f'{space}])\d{{3}}(?!\d)(?:(?P=sep)\d{{3}}(?!\d))*"
+    r"(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
+    # a scale word; Korean ones may be followed by more digits: "1만2천", "4천700"
+    r"(?:[ \u00a0]?(?P<scale>{scale})(?:(?<=[만천억])|(?![^\W\d_]))"
+    r"(?P<ko>\s?\d+천)?(?P<ko2>\d+(?![\d만천]))?)?)"
+)
+# A plain space groups thousands only in Russian and Korean text ("10 000"); in German and
+# English "2024 500" is a year beside a count.
+_DIGITS = re.compile(_DIGIT_PATTERN.format(space="", scale=_SCALE_RE), re.I)
+_DIGITS_SPACED = re.compile(_DIGIT_PATTERN.format(space=" ", scale=_SCALE_RE), re.I)
+
+_DE_MORPH = (r"null|eins|ein|zwei|zwo|drei|vier|fünf|sechs|sech|sieben|sieb|acht|neun|zehn"
+             r"|elf|zwölf|zwanzig|dreißig|dreissig|vierzig|fünfzig|sechzig|siebzig|achtzig"
+             r"|neunzig|hundert|tausend|und")
+_DE_WORD = rf"(?:{_DE_MORPH})+"
+_DE_SCALE = r"millionen|million|milliarden|milliarde"
+_EN_MORPH = (r"zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen"
+             r"|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty"
+             r"|sixty|seventy|eighty|ninety|hundred|thousand|million|billion")
+_EN_WORD = rf"(?:{_EN_MORPH})(?:-(?:{_EN_MORPH}))?"
+
+# Vague amounts: "mehrere Tausend", "Tausende", "several thousand", "thousands of".
+_VAGUE_UNITS: tuple[tuple[re.Pattern[str], tuple[int, int]], ...] = (
+    (re.compile(r"zehntausend|tens of thousands|десятки тысяч", re.I), (20_000, 99_999)),
+    (re.compile(r"hunderttausend|hundreds of thousands|сотни тысяч", re.I), (200_000, 999_999)),
+    (re.compile(r"tausend|thousand|тысяч", re.I), (2_000, 9_999)),
+    (re.compile(r"hundert|hundred|сот|сотни", re.I), (200, 999)),
+    (re.compile(r"dutzend|dozen|десятк", re.I), (20, 99)),
+)
+# Matched against the lower-cased text (case-insensitive matching is 3x slower); the
+# lookahead lists the letters a number word can start with, so other words cost one test.
+_WORDS = re.compile(
+    r"(?<![^\W\d_])(?=[abdefhmnostvzнсдт])(?:(?P<vague>(?:mehrere|einige|etliche|ein\s+paar|several|a\s+few|a\s+couple\s+of)"
+    r"\s+(?:tausend|hundert|dutzend|thousand|hundred|dozen)"
+    r"|(?:zehn|hundert)?tausende[n]?|hunderte[n]?|dutzende[n]?"
+    r"|(?:tens|hundreds)\s+of\s+thousands|thousands|hundreds|dozens"
+    r"|несколько\s+(?:тысяч|сотен|десятков)|десятки\s+тысяч|сотни\s+тысяч|тысячи|сотни)"
+    rf"|(?P<de>(?:eine\s+(?:{_DE_SCALE})|(?!(?:und|ein)\b){_DE_WORD}(?:\s+(?:{_DE_SCALE}))?)"
+    rf"(?:\s+{_DE_WORD}(?:\s+(?:{_DE_SCALE}))?)*)"
+    rf"|(?P<en>(?:an?\s+(?=(?:hundred|thousand|million|billion)\b))?{_EN_WORD}"
+    rf"(?:\s+(?:and\s+)?{_EN_WORD})*))\b"
+)
+# Words that are number words in form but articles or conjunctions in use.
+_NOT_NUMBERS = frozenset({"ein", "und", "a", "an"})
+
+# --- context words ------------------------------------------------------------------------
+
+_MONTHS = (
+    r"januar|jänner|februar|märz|april|mai|juni|juli|august|september|oktober|november"
+    r"|dezember|january|february|march|may|june|july|october|december"
+    r"|jan|feb|mar|apr|jun|jul|aug|sep|sept|okt|oct|nov|dez|dec"
+    r"|января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря"
+)
+_MONTH_BEFORE = re.compile(rf"\b(?:{_MONTHS})\.?,?\s+$", re.I)
+_MONTH_AFTER = re.compile(rf"^\.?\s+(?:{_MONTHS})\b", re.I)
+_YEAR_BEFORE = re.compile(
+    r"(?:\b(?:jahre?s?|jahr|year|seit|since|bis|until|anfang|ende|mitte|frühjahr|frühling"
+    r"|sommer|herbst|winter|spring|summer|autumn|fall|early|late|mid|году|год)|\d,)\s+$"
+    r"|\bin\s+$|\bim\s+$|\bof\s+$|-$", re.I)
+_YEAR_SUFFIX = re.compile(r"^(?:er\b|s\b|'s\b|년|\s?г\.|\s?года?\b)", re.I)
+_PERCENT_AFTER = re.compile(
+    r"^\s?(?:%|prozent|percent|per\s?cent|процент|퍼센트|프로)", re.I)
+_MONEY_BEFORE = re.compile(r"(?:[$€£¥₩₽]|\b(?:usd|eur|us\$|rub|krw))\s?$", re.I)
+_MONEY_AFTER = re.compile(
+    r"^\s?(?:[$€£¥₩₽]|(?:us-)?dollar|euro|eur\b|usd\b|rubel|roubles?|rubles?|pfund|pounds?"
+    r"\b|yuan|won\b|руб|долл|евро|원|달러)", re.I)
+_AGE = re.compile(r"^(?:-|\s)(?:year-old|years?\s+old|jährig|jahre\s+alt|летн)", re.I)
+_AGE_BEFORE = re.compile(r"\b(?:aged|im alter von|alter von|в возрасте)\s+$", re.I)
+_DURATION_AFTER = re.compile(
+    r"^[\s-]*(?:jahrzehnt\w*|jahre[n]?|jahr|monate[n]?|monat|wochen|woche|tage[n]?|tag"
+    r"|stunden|stunde|minuten|sekunden|decades?|years?|months?|weeks?|days?|hours?|minutes?"
+    r"|seconds?|лет|года?|месяц\w*|недел\w*|дн\w*|час\w*|년|개월|주일|일간|시간)(?![\w])", re.I)
+_TIME_AFTER = re.compile(r"^\s?(?:uhr\b|a\.m\.|p\.m\.|am\b|pm\b|시\b)", re.I)
+_ORDINAL_AFTER = re.compile(r"^(?:st|nd|rd|th|te[nrms]?|번째|-?й|-?я|-?го)\b", re.I)
+# German "4. Juni", "zum 3. Mal": a digit, a dot and a lower-case word or month is ordinal.
+_DE_ORDINAL_AFTER = re.compile(rf"^\.\s+(?:[a-zäöüß]|Mal\b|(?i:{_MONTHS})\b)")
+
+_INCREMENT = frozenset({
+    "weitere", "weiteren", "weiterer", "weiteres", "zusätzliche", "zusätzlichen",
+    "zusätzlicher", "additional", "another", "further", "more", "extra", "ещё", "еще",
+    "дополнительно", "дополнительных", "추가",
+})
+_INCREMENT_RE = (r"weitere[nrs]?|zusätzliche[nr]?|another|an\s+additional|additional"
+                 r"|a\s+further|further|ещё|еще|дополнительно|추가로?")
+
+_HEDGE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("about", ("etwa", "rund", "ungefähr", "circa", "ca.", "zirka", "annähernd",
+               "schätzungsweise", "fast", "knapp", "about", "around", "roughly",
+               "approximately", "approx.", "some", "an estimated", "estimated", "nearly",
+               "almost", "около", "примерно", "почти", "порядка", "약")),
+    ("more than", ("mehr als", "weit mehr als", "über", "more than", "well over", "over",
+                   "upwards of", "in excess of", "более", "свыше", "больше")),
+    ("at least", ("mindestens", "wenigstens", "at least", "no fewer than", "not less than",
+                  "не менее", "как минимум", "최소")),
+    ("up to", ("bis zu", "up to", "as many as", "weniger als", "less than", "fewer than",
+               "до", "최대")),
+    ("between", ("zwischen", "between", "von", "from", "от", "между")),
+)
+_HEDGES: dict[str, str] = {word: hedge for hedge, words in _HEDGE_WORDS for word in words}
+_HEDGE_BEFORE = re.compile(
+    rf"(?:^|(?<=[\s(„\"“«]))(?:(?P<inc1>{_INCREMENT_RE})\s+)?"
+    rf"(?:(?P<h>{'|'.join(re.escape(w) for w in sorted(_HEDGES, key=len, reverse=True))})\s+)?"
+    rf"(?:(?P<inc2>{_INCREMENT_RE})\s+)?$",
+    re.I,
+)
+_HEDGE_AFTER = re.compile(r"^\s+(?:oder mehr|und mehr|or more|and more|или более)\b|^\+", re.I)
+_RANGE_JOIN = re.compile(r"^\s*(?:-|–|—|bis|to|or|oder|und|and|или|до|и|~|～)\s*$", re.I)
+_AND_JOIN = frozenset({"und", "and", "и"})
+
+# Words that end a counted noun phrase ("5,000 troops *were* sent", "1.000 *bei* Kämpfen").
+_NP_STOP = frozenset({
+    # German
+    "bei", "in", "im", "nach", "zur", "zum", "für", "aus", "an", "am", "auf", "mit", "von",
+    "vom", "die", "der", "das", "den", "dem", "des", "sind", "waren", "wurden", "werden",
+    "seien", "haben", "hat", "sollen", "soll", "wo", "als", "ins", "seit", "bis", "zu",
+    "um", "über", "unter", "gegen", "sei", "ist", "war", "wird", "nicht", "noch", "bereits",
+    # English
+    "was", "were", "are", "is", "have", "has", "had", "be", "been", "into", "to", "at",
+    "on", "from", "for", "with", "by", "who", "which", "that", "the", "a", "this",
+    "these", "its", "their", "near", "inside", "across", "per", "since", "than", "as",
+    "will", "would", "could", "may", "might", "out", "last", "because",
+    # Russian
+    "в", "на", "из", "для", "с", "по", "к", "были", "был", "было", "будут",
+})
+_COORD = frozenset({"und", "and", "oder", "or", "и", "или"})
+_TOKEN = re.compile(r"[^\S\n]*(?:(?P<w>[^\W\d_][\w'’\-]*)|(?P<p>\S))")
+_CLAUSE_BREAK = re.compile(r"[;:!?\n()]|,(?!\d)|\.(?![\d\w])|\s[–—]\s")
+_SENTENCE_BREAK = re.compile(r"\n|[.!?](?=[\"“”»’)]?\s+[\"„“«(]?[A-ZÄÖÜА-ЯЁ\d])")
+_ABBREVIATIONS = frozenset({
+    "ca", "mio", "mrd", "nr", "dr", "st", "bzw", "vgl", "mr", "mrs", "ms", "no", "jan",
+    "feb", "aug", "sept", "okt", "oct", "nov", "dez", "dec", "z.b", "u.a", "u.s", "tsd",
+    "prof", "gen", "approx", "sen", "rep", "gov", "тыс", "млн", "млрд", "г",
+})
+
+# Attribution: who is cited, sentence-local. Each pattern's group "x" starts the source.
+_SOURCE_AFTER = re.compile(
+    r"\b(?:nach\s+angaben|laut|according\s+to|citing|по\s+(?:данным|словам|оценкам?|"
+    r"информации))\s+(?:(?:des|der|von|dem|den|the)\s+)?(?P<x>[^,;:.()\d]{2,90})",
+    re.I,
+)
+# "X zufolge", "X said": find the verb first, then read the words before it (a pattern that
+# starts with "any text" would be tried at every position of the sentence).
+_SOURCE_VERB = re.compile(
+    r"\s(?:zufolge|said|says|estimated|estimates|reported|claimed|told)\b", re.I
+)
+_PARENTHESIS = re.compile(r"\s*\([^()]*\)")
+_SOURCE_LEFT_EDGE = re.compile(r"[,;:.()\d\"“„]")
+_SOURCE_SAID_AFTER = re.compile(
+    r"(?:,|\")\s*(?:said|according to|told)\s+(?:the\s+)?(?P<x>[^,;:.()\d]{2,80})", re.I
+)
+# "teilte der NIS mit", "sagte Gerassimow", "국정원에 따르면"
+_SOURCE_VERB_FIRST = re.compile(
+    r"\b(?:teilte|sagte|erklärte|berichtete|meldete|schätzte)\s+(?P<x>[^,;:.()\d]{2,60}?)"
+    r"(?:\s+mit\b|\s*[,.;:]|$)"
+    r"|(?P<ko>[^\s,]+)에\s*따르면",
+    re.I,
+)
+_SOURCE_WIE = re.compile(
+    r"\bwie\s+(?P<x>[^,;:.()\d]{2,60}?)\s*(?:,[^.]*?)?\s+(?:mitteilte|berichtete|erklärte|"
+    r"bekannt\s+gab|sagte|meldete|angab)\b",
+    re.I,
+)
+_SOURCE_STOP = frozenset({
+    "zwischen", "between", "mehr", "more", "etwa", "rund", "über", "about", "around", "some",
+    "that", "dass", "sind", "waren", "wurden", "seien", "hat", "haben", "soll", "sollen",
+    "ist", "bereits", "noch", "on", "in", "im", "am", "last", "had", "has", "have",
+    "was", "were", "is", "are", "nordkorea", "pjöngjang", "pyongyang", "north", "monday",
+    "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mindestens",
+    "at", "up", "bis", "insgesamt", "also", "auch", "nearly", "almost", "as", "es",
+    "sie", "er", "man", "heute", "gestern", "montag", "dienstag", "mittwoch", "donnerstag",
+    "freitag", "samstag", "sonntag", *_MONTHS.split("|"),
+})
+_SOURCE_LEAD = frozenset({"the", "der", "die", "das", "des", "dem", "den", "von", "a", "an"})
+_SOURCE_MAX_WORDS = 6
+
+
+@dataclass(frozen=True)
+class _Num:
+    """One number found in the text, before its context is read."""
+
+    start: int
+    end: int
+    low: int | None  # None only for dates and times, which carry no count
+    high: int | None
+    form: str | None = None  # "date", "time", "year?" (a plain 1800..2100), "decimal"
+    vague: bool = False
+    scale: int = 1  # multiplier of a scale word written after the number
+    value: float = 0.0  # the unrounded value, for "1,5 bis 2 Millionen"
+
+
+# --- public API ---------------------------------------------------------------------------
+
+
+def extract(text: str, lang: str | None = None, *, all_numbers: bool = False) -> list[Figure]:
+    """Return the figures in ``text`` in text order; only claims unless ``all_numbers``."""
+    lang = lang if lang in LANGS else guess_lang(text)
+    figures: list[Figure] = []
+    numbers = _merge_ranges(text, _find_numbers(text, lang))
+    for index, (num, ranged) in enumerate(numbers):
+        # context rules look no further than the neighbouring numbers
+        preceding = numbers[index - 1][0].end if index else 0
+        following = numbers[index + 1][0].start if index + 1 < len(numbers) else len(text)
+        figure = _figure(text, num, ranged, lang, (preceding, following))
+        if figure.claim is not None or all_numbers:
+            figures.append(figure)
+    return figures
+
+
+def guess_lang(text: str) -> str:
+    """Guess "de", "en", "ru" or "ko" from the script and a few German function words."""
+    sample = text[:_LANG_SAMPLE]
+    cyrillic = len(_CYRILLIC.findall(sample))
+    hangul = len(_HANGUL.findall(sample))
+    latin = len(_LATIN.findall(sample))
+    top = max(cyrillic, hangul, latin)
+    if top and top == cyrillic:
+        return "ru"
+    if top and top == hangul:
+        return "ko"
+    words = re.findall(r"[a-zäöüß]+", sample.lower())
+    german = sum(1 for w in words if w in _GERMAN_MARKERS)
+    english = sum(1 for w in words if w in _ENGLISH_MARKERS)
+    return "de" if german > english else "en"
+
+
+_LANG_SAMPLE = 2000  # characters; enough for a script and a few dozen function words
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_LATIN = re.compile(r"[A-Za-z]")
+_GERMAN_MARKERS = frozenset({"der", "die", "das", "und", "nicht", "ist", "mit", "von", "den",
+                             "dem", "des", "sich", "auf", "für", "eine", "wurde", "nach"})
+_ENGLISH_MARKERS = frozenset({"the", "and", "of", "is", "was", "with", "that", "for", "to",
+                              "from", "were", "has", "have", "said"})
+
+
+def parse_number_words(words: str, lang: str) -> int | None:
+    """The value of a spelled-out number ("fünftausend", "a thousand"), None if it is none."""
+    cleaned = " ".join(words.split())
+    lowered = cleaned.lower()
+    if lowered in _NOT_NUMBERS:
+        return None
+    # text2num reads "ein"/"one" but not the articles "eine", "a", "an" before a scale word.
+    if lang == "de" and lowered.startswith("eine "):
+        cleaned = "ein " + cleaned[5:]
+    elif lang == "en" and (lowered.startswith("a ") or lowered.startswith("an ")):
+        cleaned = "one " + cleaned.split(" ", 1)[1]
+    try:
+        return int(text2num(cleaned, lang))
+    except (ValueError, TypeError):
+        return None
+
+
+# --- finding numbers ----------------------------------------------------------------------
+
+
+def _find_numbers(text: str, lang: str) -> list[_Num]:
+    digits = _DIGITS_SPACED if lang in ("ru", "ko") else _DIGITS
+    found = [n for m in digits.finditer(text) if (n := _digit_number(m)) is not None]
+    taken = [(n.start, n.end) for n in found]
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a few letters ("İ") lower-case to two characters
+        lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    for m in _WORDS.finditer(lowered):
+        if any(s < m.end() and m.start() < e for s, e in taken):
+            continue
+        found.extend(_word_numbers(m, lang))
+    return sorted(found, key=lambda n: n.start)
+
+
+def _digit_number(m: re.Match[str]) -> _Num | None:
+    if m.group("date"):
+        return _Num(m.start(), m.end(), None, None, form="date")
+    if m.group("time"):
+        return _Num(m.start(), m.end(), None, None, form="time")
+    raw = m.group("num")
+    value, decimal = _parse_digits(raw, m.group("sep"))
+    scale = 1
+    if m.group("scale"):
+        scale = _SCALES.get(m.group("scale").lower().rstrip("."), 1)
+        value *= scale
+        if m.group("ko"):  # Korean "1만2천": ten-thousands plus thousands
+            value += int(re.sub(r"\D", "", m.group("ko"))) * 1_000
+        if m.group("ko2"):  # Korean "4천700": thousands plus units
+            value += int(m.group("ko2"))
+    form = "decimal" if decimal and scale == 1 else None
+    if form is None and scale == 1 and len(raw) == 4 and raw.isdigit() and 1800 <= value <= 2100:
+        form = "year?"
+    return _Num(m.start(), m.end(), round(value), round(value), form=form, scale=scale,
+                value=value)
+
+
+def _parse_digits(raw: str, sep: str | None) -> tuple[float, bool]:
+    """Return (value, has_decimal_part). A separator before exactly three digits groups
+    thousands ("6.000", "6,000"); any other "." or "," is a decimal point ("1,5", "1.5")."""
+    if sep:
+        groups_end = raw.rfind(sep) + 4
+        whole = int(re.sub(r"\D", "", raw[:groups_end]))
+        rest = raw[groups_end:]
+        if rest:
+            return whole + float("0." + rest[1:]), True
+        return float(whole), False
+    if "." in raw or "," in raw:
+        return float(raw.replace(",", ".")), True
+    return float(raw), False
+
+
+def _word_numbers(m: re.Match[str], lang: str) -> list[_Num]:
+    if m.group("vague"):
+        phrase = m.group("vague")
+        for unit, (low, high) in _VAGUE_UNITS:
+            if unit.search(phrase):
+                return [_Num(m.start(), m.end(), low, high, vague=True)]
+        return []
+    group = "de" if m.group("de") else "en"
+    if group != lang:  # "elf", "acht", "one" are other words in the other language
+        return []
+    return _longest_parses(m.group(group), m.start(group), lang)
+
+
+def _longest_parses(run: str, offset: int, lang: str) -> list[_Num]:
+    """Split a run of number words into the longest parts text2num accepts
+    ("drei und vier" -> 3, 4), skipping words that are no number on their own."""
+    tokens = [(t.start(), t.end()) for t in re.finditer(r"\S+", run)]
+    out: list[_Num] = []
+    i = 0
+    while i < len(tokens):
+        for j in range(len(tokens), i, -1):
+            value = parse_number_words(run[tokens[i][0]:tokens[j - 1][1]], lang)
+            if value is not None:
+                start, end = offset + tokens[i][0], offset + tokens[j - 1][1]
+                out.append(_Num(start, end, value, value, scale=_word_scale(run, lang)))
+                i = j
+                break
+        else:
+            i += 1
+    return out
+
+
+def _word_scale(run: str, lang: str) -> int:
+    lowered = run.lower()
+    for word, scale in (("milliard", 10**9), ("billion", 10**9), ("million", 10**6),
+                        ("tausend", 1_000), ("thousand", 1_000)):
+        if lowered.endswith(word) or lowered.endswith(word + "en"):
+            return scale
+    return 1
+
+
+def _merge_ranges(text: str, numbers: list[_Num]) -> list[tuple[_Num, bool]]:
+    """Join "10.000 bis 12.000", "between 10 and 12 thousand" into one number."""
+    out: list[tuple[_Num, bool]] = []
+    i = 0
+    while i < len(numbers):
+        a = numbers[i]
+        b = numbers[i + 1] if i + 1 < len(numbers) else None
+        scaled_later = b is not None and a.scale == 1 and b.scale > 1
+        if (b is not None and b.form in (None, "year?") and not a.vague
+                and (a.form is None or (a.form == "decimal" and scaled_later))
+                and a.low is not None and b.high is not None):
+            joiner = text[a.end:b.start]
+            if _RANGE_JOIN.match(joiner) and _range_allowed(text, a, joiner):
+                low = round((a.value or a.low) * b.scale) if scaled_later else a.low
+                if low <= b.high:
+                    out.append((_Num(a.start, b.end, low, b.high, scale=b.scale), True))
+                    i += 2
+                    continue
+        out.append((a, False))
+        i += 1
+    return out
+
+
+def _range_allowed(text: str, a: _Num, joiner: str) -> bool:
+    """ "und"/"and" joins a range only after "zwischen"/"between"."""
+    if joiner.strip().lower() not in _AND_JOIN:
+        return True
+    before = text[max(0, a.start - 12):a.start].lower()
+    return bool(re.search(r"(?:zwischen|between|между)\s+$", before))
+
+
+# --- reading one number in context --------------------------------------------------------
+
+
+def _figure(
+    text: str, num: _Num, ranged: bool, lang: str, neighbours: tuple[int, int]
+) -> Figure:
+    before = text[max(0, num.start - 60):num.start]
+    after = text[num.end:num.end + 40]
+    hedge, start, increment = _hedge(text, num, ranged, before)
+    low: int | None = num.low
+    high: int | None = num.high
+    if num.vague:
+        hedge = "several"
+    elif hedge in ("more than", "at least"):
+        high = None
+    elif hedge == "up to":
+        low = None
+    elif hedge == "between" and not ranged:
+        hedge, start = None, num.start
+    if not num.vague and hedge is None and _HEDGE_AFTER.match(after):
+        hedge, high = "at least", None
+
+    def plain() -> Figure:  # a number that counts nothing we track
+        return Figure(None, low, high, hedge, text[start:num.end], start, num.end,
+                      "increment" if increment else None)
+
+    if num.form in ("date", "time", "decimal") or _not_a_count(before, after, num, lang):
+        return plain()
+
+    kinds, np_end, np_increment = _counted(text, num.end, lang)
+    increment = increment or np_increment
+    if num.form == "year?" and (not kinds or _YEAR_BEFORE.search(before)):
+        return plain()
+    if lang == "ko" and not kinds:
+        kinds = _kinds_in(text[max(0, num.start - 12):num.start], lang)
+
+    claim, span_end = _refine(text, _combine(kinds), (start, np_end), neighbours)
+    return Figure(
+        claim=claim,
+        low=low,
+        high=high,
+        hedge=hedge,
+        text=text[start:span_end],
+        start=start,
+        end=span_end,
+        modifier="increment" if increment else None,
+        attribution=_attribution(text, num.start, lang) if claim else None,
+    )
+
+
+def _refine(
+    text: str, claim: str | None, span: tuple[int, int], neighbours: tuple[int, int]
+) -> tuple[str | None, int]:
+    """Apply the clause rules to a personnel (or unnamed) count; return (claim, span end).
+
+    The clause is cut at the neighbouring numbers so that "1.000 Soldaten zur Minenräumung
+    und 5.000 Soldaten zum Wiederaufbau" gives each number its own context.
+    """
+    start, end = span
+    clause_start, clause_end = _clause(text, start, end)
+    left, right = max(clause_start, neighbours[0]), min(clause_end, neighbours[1])
+    if claim is None or claim in _PERSONNEL:
+        casualty = _casualty_after(text, end, right)
+        if casualty is not None:
+            return casualty
+        m = _CASUALTY_BEFORE.search(text, max(left, start - 30), start)
+        if m is not None:  # "In Kursk starben rund 600 Soldaten"
+            return _casualty_kind(m.group(0)), end
+    if claim == "troops":
+        # what follows the number speaks first; the clause before it only if that is silent
+        for context in (text[start:right], text[left:start]):
+            if _DEMINING.search(context):
+                return "deminers", end
+            if _RECONSTRUCTION.search(context):
+                return "builders", end
+    return claim, end
+
+
+def _casualty_kind(phrase: str) -> str | None:
+    for pattern, kind in _CASUALTY_VERBS:
+        if pattern.search(phrase):
+            return kind
+    return None
+
+
+def _hedge(text: str, num: _Num, ranged: bool, before: str) -> tuple[str | None, int, bool]:
+    """Return (hedge, span start, increment word seen) from the words before the number."""
+    m = _HEDGE_BEFORE.search(before)
+    if m is None or m.start() == m.end():
+        return ("between" if ranged else None), num.start, False
+    offset = num.start - len(before)
+    increment = bool(m.group("inc1") or m.group("inc2"))
+    word = (m.group("h") or "").lower()
+    hedge = _HEDGES.get(word)
+    start = offset + m.start()
+    if word in ("über", "over", "до") and _preposition_use(before[: m.start("h")]):
+        # "Berichte über 3.000 Soldaten": über after a noun means "about", not "more than".
+        hedge = None
+        start = offset + (m.start("inc2") if m.group("inc2") else m.end())
+    if hedge == "between" and not ranged:
+        return None, (offset + m.start("inc2") if m.group("inc2") else num.start), increment
+    if ranged and hedge not in ("between",):
+        hedge = "between"
+    return hedge, start, increment
+
+
+def _preposition_use(before: str) -> bool:
+    words = before.split()
+    return bool(words) and words[-1][:1].isupper() and not words[-1].endswith((".", ":"))
+
+
+def _not_a_count(before: str, after: str, num: _Num, lang: str) -> bool:
+    """True for percentages, money, ages, durations, dates, times and ordinals."""
+    if _PERCENT_AFTER.match(after) or _MONEY_AFTER.match(after) or _MONEY_BEFORE.search(before):
+        return True
+    if _AGE.match(after) or _AGE_BEFORE.search(before) or _TIME_AFTER.match(after):
+        return True
+    if _ORDINAL_AFTER.match(after) or _YEAR_SUFFIX.match(after):
+        return True
+    if num.scale == 1 and not num.vague and num.low is not None:
+        if num.low <= 31 and (_MONTH_BEFORE.search(before) or _MONTH_AFTER.match(after)):
+            return True
+        if lang == "de" and _DE_ORDINAL_AFTER.match(after):
+            return True
+        if num.form == "year?" and _MONTH_BEFORE.search(before):
+            return True
+    return bool(_DURATION_AFTER.match(after))
+
+
+def _counted(text: str, pos: int, lang: str) -> tuple[list[str], int, bool]:
+    """Read the noun phrase after a number: (claim kinds found, end of the phrase, increment).
+
+    German ends the phrase at its first capitalised word (the noun); other languages at a
+    word naming a kind, a stop word, or after four words. "und/and" + another kind joins in.
+    """
+    tokens = _tokens(text, pos, 10)
+    kinds: list[str] = []
+    end = pos
+    increment = False
+    skipped = 0
+    i = 0
+    while i < len(tokens):
+        word, _, t_end = tokens[i]
+        lw = word.lower()
+        if not word or (lw in ("of", "из") and i == 0):
+            if not word:
+                break
+            i += 1
+            continue
+        if lw in _INCREMENT and not (lw == "more" and _next_word(tokens, i) == "than"):
+            increment = True
+            end = t_end
+            i += 1
+            continue
+        kind, used = _kind_at(tokens, i, lang)
+        if kind is not None:
+            kinds.append(kind)
+            end = tokens[i + used - 1][2]
+            i += used
+            more, more_end = _coordinated(tokens, i, lang)
+            if more is not None:
+                kinds.append(more)
+                end = more_end
+            break
+        if lw in _NP_STOP or lw in _COORD:
+            break
+        if lang == "de" and word[0].isupper():
+            end = t_end  # the head noun; it names nothing we track
+            break
+        skipped += 1
+        if skipped > 4:
+            break
+        i += 1
+    return kinds, end, increment
+
+
+def _tokens(text: str, pos: int, limit: int) -> list[tuple[str, int, int]]:
+    """Up to ``limit`` tokens from pos: (word or "" for punctuation/digit, start, end)."""
+    out: list[tuple[str, int, int]] = []
+    while len(out) < limit:
+        m = _TOKEN.match(text, pos)
+        if m is None or m.end() == pos:
+            break
+        word = m.group("w") or ""
+        out.append((word, m.start("w") if word else m.start("p"), m.end()))
+        if not word:
+            break
+        pos = m.end()
+    return out
+
+
+def _next_word(tokens: list[tuple[str, int, int]], i: int) -> str:
+    return tokens[i + 1][0].lower() if i + 1 < len(tokens) else ""
+
+
+def _kind_at(tokens: list[tuple[str, int, int]], i: int, lang: str) -> tuple[str | None, int]:
+    """The kind named at token i, and how many tokens name it (2 for "combat engineers")."""
+    word = tokens[i][0].lower()
+    pair = f"{word} {_next_word(tokens, i)}"
+    best: tuple[int, str | None, int] = (0, None, 1)
+    for kind, by_lang in CLAIM_TERMS.items():
+        for stem in by_lang.get(lang, ()):
+            if " " in stem:
+                if i + 1 < len(tokens) and pair.startswith(stem) and len(stem) > best[0]:
+                    best = (len(stem), kind, 2 + stem.count(" ") - 1)
+                continue
+            if _stem_matches(word, stem, lang) and len(stem) > best[0]:
+                best = (len(stem), kind, 1)
+    # "killed or wounded" spans three tokens
+    if best[1] == "killed_or_wounded" and best[2] == 2:
+        return best[1], min(3, len(tokens) - i)
+    return best[1], best[2]
+
+
+def _stem_matches(word: str, stem: str, lang: str) -> bool:
+    if word.startswith(stem):
+        return True
+    # German and Korean compounds put the counted thing last ("Militärbauarbeiter");
+    # short stems ("tote") only match whole-word starts to avoid "Totale" and friends.
+    return lang in ("de", "ko") and len(stem) >= 6 and stem in word
+
+
+def _kinds_in(window: str, lang: str) -> list[str]:
+    tokens = [(w, 0, 0) for w in window.split()]
+    found = [_kind_at(tokens, i, lang)[0] for i in range(len(tokens))]
+    return [k for k in found if k is not None][-1:]
+
+
+def _coordinated(tokens: list[tuple[str, int, int]], i: int, lang: str) -> tuple[str | None, int]:
+    """After a kind, "und Arbeitern" / "or wounded" adds a second kind."""
+    if i >= len(tokens) or tokens[i][0].lower() not in _COORD:
+        return None, 0
+    for j in range(i + 1, min(i + 4, len(tokens))):
+        word = tokens[j][0]
+        if not word:
+            break
+        kind, used = _kind_at(tokens, j, lang)
+        if kind is not None:
+            return kind, tokens[j + used - 1][2]
+        if word.lower() in _NP_STOP or (lang == "de" and word[0].isupper()):
+            break
+        if parse_number_words(word, lang) is not None:  # "... und zweitausend Arbeiter"
+            break
+    return None, 0
+
+
+def _combine(kinds: list[str]) -> str | None:
+    """One kind for a phrase: casualties win over personnel, "soldiers and workers" are
+    workers, "killed or wounded" is its own kind."""
+    if not kinds:
+        return None
+    unique = set(kinds)
+    if {"killed", "wounded"} <= unique or "killed_or_wounded" in unique:
+        return "killed_or_wounded"
+    for kind in _CASUALTIES:
+        if kind in unique:
+            return kind
+    if unique == {"troops", "workers"}:
+        return "workers"
+    return kinds[0]
+
+
+def _clause(text: str, start: int, end: int) -> tuple[int, int]:
+    left = max(0, start - 300)
+    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text, left, start)]
+    clause_start = breaks[-1] if breaks else left
+    m = _CLAUSE_BREAK.search(text, end, min(len(text), end + 300))
+    return clause_start, (m.start() if m else min(len(text), end + 300))
+
+
+def _casualty_after(text: str, pos: int, limit: int) -> tuple[str, int] | None:
+    """A casualty verb between pos and limit (the clause end or the next number)."""
+    window = text[pos:limit]
+    best: tuple[int, str, int] | None = None
+    for pattern, kind in _CASUALTY_VERBS:
+        m = pattern.search(window)
+        if m and (best is None or m.start() < best[0]):
+            best = (m.start(), kind, pos + m.end())
+    return (best[1], best[2]) if best else None
+
+
+# --- attribution --------------------------------------------------------------------------
+
+
+def _attribution(text: str, pos: int, lang: str) -> str | None:
+    start, end = _sentence(text, pos)
+    return _sentence_source(text[start:end], lang)
+
+
+@lru_cache(maxsize=256)  # every figure of a sentence shares its source
+def _sentence_source(sentence: str, lang: str) -> str | None:
+    for pattern in (_SOURCE_AFTER, _SOURCE_WIE, _SOURCE_SAID_AFTER, _SOURCE_VERB_FIRST):
+        for m in pattern.finditer(sentence):
+            groups = m.groupdict()
+            source = _trim_source(groups.get("x") or groups.get("ko") or "", False, lang)
+            if source:
+                return source
+    for m in _SOURCE_VERB.finditer(sentence):
+        # drop a parenthesis first: "The National Intelligence Service (NIS) said"
+        left = _PARENTHESIS.sub("", sentence[max(0, m.start() - 90):m.start()])
+        edges = list(_SOURCE_LEFT_EDGE.finditer(left))
+        source = _trim_source(left[edges[-1].end():] if edges else left, True, lang)
+        if source:
+            return source
+    return None
+
+
+def _sentence(text: str, pos: int) -> tuple[int, int]:
+    left = max(0, pos - 600)
+    start = left
+    for m in _SENTENCE_BREAK.finditer(text, left, pos):
+        if not _is_abbreviation(text, m.start()):
+            start = m.end()
+    end = min(len(text), pos + 600)
+    for m in _SENTENCE_BREAK.finditer(text, pos, end):
+        if not _is_abbreviation(text, m.start()):
+            end = m.start()
+            break
+    return start, end
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    if text[dot] != ".":
+        return False
+    word = re.search(r"([\w.]+)$", text[max(0, dot - 12):dot])
+    if word is None:
+        return False
+    token = word.group(1).lower()
+    if token.isdigit():  # "4. Juni" is a date, "sent 6.000." ends a sentence
+        return bool(_MONTH_AFTER.match(text[dot:dot + 15]))
+    return token in _ABBREVIATIONS
+
+
+def _trim_source(raw: str, backwards: bool, lang: str) -> str | None:
+    words = raw.split()
+    if backwards:
+        kept: list[str] = []
+        for word in reversed(words):
+            if word.lower() in _SOURCE_STOP or len(kept) >= _SOURCE_MAX_WORDS:
+                break
+            kept.insert(0, word)
+        words = kept
+    else:
+        cut: list[str] = []
+        for word in words:
+            if word.lower() in _SOURCE_STOP or len(cut) >= _SOURCE_MAX_WORDS:
+                break
+            cut.append(word)
+        words = cut
+    while words and words[0].lower() in _SOURCE_LEAD:
+        words = words[1:]
+    if lang == "de":
+        # A German source ends at its last noun: "westlicher Geheimdienste".
+        while words and not words[-1][:1].isupper():
+            words = words[:-1]
+    if not words or not any(len(w) > 2 for w in words):
+        return None
+    return " ".join(words).strip(" \"“”„'")

@@ -1,0 +1,309 @@
+"""Turn feed bytes and local article files into Items of plain text.
+
+feedparser gets the body and the response headers, never a URL (it would fetch it,
+or open a local file named like the body). HTML sanitising and relative-URI
+resolution are switched off: they halve feedparser's speed (PERF-NOTES.md) and we
+reduce HTML to text ourselves with ``html_to_text``.
+
+Everything that leaves this module is clean text: control characters and terminal
+escape sequences are stripped from titles and bodies here, at the door, so that a
+feed cannot drive the terminal of whoever later prints its items.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import io
+import re
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+import feedparser
+
+from monitor.errors import ParseError
+from monitor.types import Item
+
+# Elements whose text is page furniture or code, never article text.
+SKIPPED_ELEMENTS = frozenset({
+    "script", "style", "nav", "header", "footer", "aside", "form", "noscript",
+    "head", "template", "svg", "iframe", "select", "button",
+})
+# Elements that start a new line of text.
+BLOCK_ELEMENTS = frozenset({
+    "address", "article", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption",
+    "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "li", "main", "ol", "p", "pre",
+    "section", "table", "tbody", "td", "th", "thead", "tr", "ul",
+})
+# Query parameters that only track the reader; two links differing in them are one article.
+TRACKING_PARAMS = frozenset({
+    "fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "mc_cid", "mc_eid",
+    "ocid", "cmpid", "_ga", "_gl", "at_medium", "at_campaign", "at_custom1", "at_custom2",
+    "at_custom3", "at_custom4", "wt_mc", "wt.mc_id", "ito", "xtor", "ref_src",
+})
+TRACKING_PREFIXES = ("utm_", "at_", "pk_", "mtm_")
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+# ANSI/VT escape sequences (CSI "ESC [ ... final", OSC "ESC ] ... BEL|ESC \", and
+# two-byte "ESC X") and every C0/C1 control except newline and tab.
+_ESCAPE_SEQUENCE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves, screen clears
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC: window titles, hyperlinks
+    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS, SOS, PM, APC strings
+    r"|\x1b[ -~]?"  # any other escape, and a lone ESC
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_WHITESPACE = re.compile(r"\s+")
+_LANGUAGE_TAG = re.compile(r"^([a-z]{2,3})(?:[-_][a-z0-9]+)*$")
+
+
+def parse_feed(
+    body: bytes,
+    *,
+    source: str,
+    feed_url: str | None,
+    fetched_at: datetime,
+    headers: Mapping[str, str] | None = None,
+    lang: str | None = None,
+) -> list[Item]:
+    """The feed's entries as Items; ParseError when the body is not a feed at all.
+
+    An ill-formed feed that still yields entries is used: real feeds are often sloppy.
+    """
+    try:
+        parsed = feedparser.parse(
+            io.BytesIO(body),  # a file object: bytes could be taken for a file name
+            response_headers=dict(headers or {}),
+            sanitize_html=False,
+            resolve_relative_uris=False,
+        )
+    except Exception as exc:  # feedparser should not raise, but a bad feed must not crash us
+        raise ParseError(f"not a feed: {_one_line(str(exc)) or type(exc).__name__}") from exc
+    entries = parsed.get("entries") or []
+    if not entries:
+        problem = parsed.get("bozo_exception")
+        # feedparser's "nobody cares" warnings (a wrong charset or Content-Type) are
+        # harmless: the version check below still tells a feed from a web page.
+        if parsed.get("bozo") and not isinstance(problem, feedparser.ThingsNobodyCaresAboutButMe):
+            raise ParseError(f"not a feed: {_bozo_reason(problem)}")
+        if not parsed.get("version"):
+            raise ParseError("not a feed: no RSS, Atom or RDF elements found")
+        return []
+    feed_lang = _normalise_lang(parsed.get("feed", {}).get("language")) or _normalise_lang(lang)
+    fetched = fetched_at.astimezone(UTC)
+    return [
+        _item(entry, source=source, feed_url=feed_url, fetched_at=fetched, feed_lang=feed_lang)
+        for entry in entries
+    ]
+
+
+def parse_text_file(path: Path, *, fetched_at: datetime) -> Item:
+    """A plain-text article: the first non-empty line is its title, the rest its body."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ParseError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    text = clean_text(raw.decode("utf-8-sig", errors="replace"))
+    title, _, body = text.partition("\n")
+    if not title:
+        raise ParseError(f"{path}: no text in the file")
+    return Item(
+        source=path.stem,
+        guid=hashlib.sha1(raw).hexdigest(),
+        title=title,
+        text=body,
+        url=None,
+        # A copied file's mtime says when it was copied, not when the story ran.
+        published=fetched_at.astimezone(UTC),
+        lang=None,
+        feed_url=None,
+    )
+
+
+def html_to_text(html: str) -> str:
+    """Readable text from an HTML fragment or page: one line per block, no markup.
+
+    Never raises: on a parser failure the tags are dropped by a regular expression.
+    """
+    extractor = _TextExtractor()
+    try:
+        extractor.feed(html)
+        extractor.close()
+        text = "".join(extractor.parts)
+    except Exception:  # html.parser is lenient, but this runs on untrusted input
+        text = re.sub(r"<[^>]*>", " ", html)
+    return clean_text(text)
+
+
+def clean_text(text: str) -> str:
+    """Escape codes and controls removed, whitespace collapsed per line, no empty lines."""
+    text = strip_controls(text.replace("\r\n", "\n").replace("\r", "\n"))
+    lines = (" ".join(line.split()) for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def strip_controls(text: str) -> str:
+    """Terminal escape sequences and C0/C1 control characters removed; keeps \\n and \\t."""
+    return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
+
+
+def canonical_url(url: str) -> str:
+    """The URL without tracking parameters, fragment, default port or host case."""
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return url
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    if port is not None and port != DEFAULT_PORTS.get(scheme):
+        host = f"{host}:{port}"
+    if parts.username or parts.password:
+        host = f"{parts.netloc.rsplit('@', 1)[0]}@{host}"
+    query = urlencode(
+        [(key, value) for key, value in parse_qsl(parts.query, keep_blank_values=True)
+         if not _is_tracking(key)],
+        doseq=True,
+    )
+    return urlunsplit((scheme, host, parts.path or ("/" if host else ""), query, ""))
+
+
+# --- feed entries -------------------------------------------------------------------
+
+
+def _item(
+    entry: Mapping[str, Any], *, source: str, feed_url: str | None, fetched_at: datetime,
+    feed_lang: str | None,
+) -> Item:
+    title = " ".join(_detail_text(entry.get("title", ""), entry.get("title_detail")).split())
+    text = _best_body(entry)
+    url = _link(entry, feed_url)
+    guid = strip_controls(entry.get("id") or "").strip() or (canonical_url(url) if url else "")
+    if not guid:
+        guid = hashlib.sha1(f"{title}\n{text}".encode()).hexdigest()
+    return Item(
+        source=source,
+        guid=guid,
+        title=title,
+        text=text,
+        url=url,
+        published=_published(entry) or fetched_at,
+        lang=_entry_lang(entry) or feed_lang,
+        feed_url=feed_url,
+    )
+
+
+def _best_body(entry: Mapping[str, Any]) -> str:
+    """The longer of the full content and the summary: some feeds put a teaser in one."""
+    candidates = []
+    content = entry.get("content") or []
+    if content:
+        candidates.append(_detail_text(content[0].get("value", ""), content[0]))
+    if entry.get("summary"):
+        candidates.append(_detail_text(entry["summary"], entry.get("summary_detail")))
+    return max(candidates, key=len, default="")
+
+
+def _detail_text(value: str, detail: Mapping[str, Any] | None) -> str:
+    content_type = (detail or {}).get("type", "text/html")
+    if "html" in content_type:
+        return html_to_text(value)
+    return clean_text(value)  # text/plain: a "<" is a literal character
+
+
+def _link(entry: Mapping[str, Any], feed_url: str | None) -> str | None:
+    link = (entry.get("link") or "").strip()
+    if not link:
+        return None
+    if feed_url and not urlsplit(link).scheme:
+        link = urljoin(feed_url, link)
+    return strip_controls(link)
+
+
+def _published(entry: Mapping[str, Any]) -> datetime | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        parsed = entry.get(key)
+        if parsed is None:
+            continue
+        try:
+            # feedparser's struct_time is already UTC; timegm does not apply a local offset.
+            return datetime.fromtimestamp(calendar.timegm(parsed), UTC)
+        except (OverflowError, ValueError, TypeError, OSError):
+            continue
+    return None
+
+
+def _entry_lang(entry: Mapping[str, Any]) -> str | None:
+    details: Iterable[Any] = [*(entry.get("content") or []), entry.get("summary_detail"),
+                              entry.get("title_detail")]
+    for detail in details:
+        lang = _normalise_lang((detail or {}).get("language"))
+        if lang:
+            return lang
+    return None
+
+
+def _normalise_lang(tag: object) -> str | None:
+    """ "de-DE" -> "de"; None for anything that is not a language tag."""
+    if not isinstance(tag, str):
+        return None
+    match = _LANGUAGE_TAG.match(tag.strip().lower())
+    return match.group(1) if match else None
+
+
+def _is_tracking(key: str) -> bool:
+    key = key.lower()
+    return key in TRACKING_PARAMS or key.startswith(TRACKING_PREFIXES)
+
+
+def _bozo_reason(exc: object) -> str:
+    if exc is None:
+        return "no entries"
+    message = getattr(exc, "getMessage", None)  # SAXParseException: text without location
+    text = message() if callable(message) else str(exc)
+    return _one_line(str(text)) or type(exc).__name__
+
+
+def _one_line(text: str) -> str:
+    return " ".join(strip_controls(text).split())
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skipping = 0  # depth inside SKIPPED_ELEMENTS
+        self._preformatted = 0  # depth inside <pre>, where line breaks are content
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "pre":
+            self._preformatted += 1
+        if tag in SKIPPED_ELEMENTS:
+            self._skipping += 1
+        elif tag == "body":  # an unclosed <head> (allowed in HTML) ends here
+            self._skipping = 0
+        elif tag in BLOCK_ELEMENTS:
+            self.parts.append("\n")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in BLOCK_ELEMENTS:  # <br/>, <hr/>; a self-closed <nav/> hides nothing
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "pre":
+            self._preformatted = max(0, self._preformatted - 1)
+        if tag in SKIPPED_ELEMENTS:
+            self._skipping = max(0, self._skipping - 1)
+        elif tag in BLOCK_ELEMENTS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if self._skipping:
+            return
+        # Outside <pre>, a line break in the source is just a space; blocks make lines.
+        self.parts.append(data if self._preformatted else _WHITESPACE.sub(" ", data))

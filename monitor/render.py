@@ -1,0 +1,158 @@
+"""Tables for people: turns the store's public dicts into rich renderables.
+
+Every string that came from a feed goes through `clean` and into a `Text`, never
+into markup, so a title cannot inject terminal escape codes or rich markup.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from monitor.divergence import format_value
+from monitor.types import Figure
+
+# C0 and C1 control characters (ESC starts every terminal escape sequence), except tab/newline.
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean(value: object, width: int | None = None) -> str:
+    """Text safe to print: control characters dropped, whitespace collapsed, maybe shortened."""
+    text = " ".join(CONTROL_CHARS.sub("", str(value if value is not None else "")).split())
+    if width is not None and len(text) > width:
+        text = text[: width - 1] + "…"
+    return text
+
+
+def figure_of(row: Mapping[str, Any]) -> Figure:
+    """A Figure rebuilt from a figure dict of the store's JSON shape."""
+    return Figure(
+        claim=row.get("claim"),
+        low=row.get("low"),
+        high=row.get("high"),
+        hedge=row.get("hedge"),
+        text=row.get("text") or "",
+        modifier=row.get("modifier"),
+        attribution=row.get("attribution"),
+    )
+
+
+def value_of(row: Mapping[str, Any]) -> str:
+    return format_value(figure_of(row))
+
+
+def day(iso: str | None) -> str:
+    """'2025-06-17T08:00:00+00:00' -> '2025-06-17 08:00' (UTC)."""
+    return iso[:16].replace("T", " ") if iso else "-"
+
+
+def stories_table(stories: Sequence[Mapping[str, Any]]) -> Table:
+    table = Table(title="Stories", title_justify="left", expand=False)
+    table.add_column("id", justify="right")
+    table.add_column("title", ratio=1, overflow="fold")
+    table.add_column("sources", justify="right")
+    table.add_column("reprints", justify="right")
+    table.add_column("langs")
+    table.add_column("updated (UTC)", no_wrap=True)
+    for story in stories:
+        reprints = sum(1 for item in story["items"] if item.get("duplicate_of"))
+        table.add_row(
+            str(story["id"]),
+            Text(clean(story["title"], 120)),
+            str(story["sources"]),
+            str(reprints),
+            Text(",".join(story.get("languages") or []) or "-"),
+            day(story.get("updated")),
+        )
+    return table
+
+
+def story_detail(story: Mapping[str, Any], figures: Sequence[Mapping[str, Any]]) -> Group:
+    items = Table(title=f"Story {story['id']}: {clean(story['title'], 100)}", title_justify="left")
+    items.add_column("item", justify="right")
+    items.add_column("source")
+    items.add_column("title", ratio=1, overflow="fold")
+    items.add_column("reprint of", justify="right")
+    items.add_column("published (UTC)", no_wrap=True)
+    for item in story["items"]:
+        items.add_row(
+            str(item["id"]),
+            Text(clean(item["source"], 30)),
+            Text(clean(item["title"], 100)),
+            str(item["duplicate_of"] or ""),
+            day(item.get("published")),
+        )
+    return Group(items, figures_table(figures))
+
+
+def figures_table(figures: Sequence[Mapping[str, Any]]) -> Table:
+    table = Table(title="Figures", title_justify="left")
+    table.add_column("item", justify="right")
+    table.add_column("story", justify="right")
+    table.add_column("source")
+    table.add_column("claim")
+    table.add_column("value", no_wrap=True)
+    table.add_column("according to")
+    table.add_column("quote", ratio=1, overflow="fold")
+    for row in figures:
+        claim = row["claim"] + (f" ({row['modifier']})" if row.get("modifier") else "")
+        table.add_row(
+            str(row["item_id"]),
+            str(row["story_id"] or "-"),
+            Text(clean(row["source"], 30)),
+            Text(claim),
+            Text(value_of(row)),
+            Text(clean(row.get("attribution") or "-", 40)),
+            Text(clean(row["text"], 120)),
+        )
+    return table
+
+
+def alert_headline(alert: Mapping[str, Any]) -> str:
+    """'troops: about 14,000 (Rheinblick) vs 10,000–12,000 (North Wire)'."""
+    new = alert["new"]
+    earlier = "; ".join(
+        f"{value_of(prev)} ({clean(prev['source'], 40)})" for prev in alert["previous"]
+    )
+    return f"{alert['claim']}: {value_of(new)} ({clean(new['source'], 40)}) vs {earlier}"
+
+
+def alerts_table(alerts: Sequence[Mapping[str, Any]]) -> Table:
+    table = Table(title="Alerts", title_justify="left")
+    table.add_column("id", justify="right")
+    table.add_column("when (UTC)", no_wrap=True)
+    table.add_column("divergence", ratio=1, overflow="fold")
+    for alert in alerts:
+        lines = Text(clean(alert_headline(alert)), style="bold")
+        for label, row in [("new", alert["new"])] + [("was", p) for p in alert["previous"]]:
+            by = f", according to {clean(row['attribution'], 60)}" if row.get("attribution") else ""
+            lines.append(f"\n  {label}: “{clean(row['text'], 140)}” — {clean(row['source'], 40)}{by}")
+        table.add_row(str(alert["id"]), day(alert.get("created")), lines)
+    return table
+
+
+def feeds_table(feeds: Sequence[Mapping[str, Any]]) -> Table:
+    table = Table(title="Feeds", title_justify="left")
+    table.add_column("name")
+    table.add_column("status")
+    table.add_column("last success (UTC)", no_wrap=True)
+    table.add_column("fails", justify="right")
+    table.add_column("items", justify="right")
+    table.add_column("next poll (UTC)", no_wrap=True)
+    table.add_column("last error", ratio=1, overflow="fold")
+    for feed in feeds:
+        table.add_row(
+            Text(clean(feed["name"], 40)),
+            Text(str(feed["status"])),
+            day(feed.get("last_success")),
+            str(feed.get("failures", 0)),
+            str(feed.get("items_seen", 0)),
+            day(feed.get("next_poll")),
+            Text(clean(feed.get("last_error") or "", 120)),
+        )
+    return table

@@ -1,0 +1,879 @@
+"""The SQLite store: the only module that speaks SQL.
+
+One file (``state/monitor.db``) in WAL mode holds the feeds' fetch state, every item
+seen, the stories items were grouped into, the figures read from them, the alerts
+raised when a figure contradicted earlier ones, and the outbox of alert deliveries.
+The tables are public (docs/schema.md); so are the dict shapes the listing methods
+return, because ``monitor ... --json`` prints them as they are.
+
+Writes go through one transaction per call: everything derived from one item is
+saved by :meth:`Store.save` or not at all. Every ``sqlite3`` error is translated to
+:class:`~monitor.errors.StoreError` with one line naming the database file.
+
+Datetimes are stored as ISO 8601 UTC text ("2025-06-17T09:30:00+00:00"), which sorts
+and compares correctly as text; dicts return those strings, dataclasses get aware
+datetimes back.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+from sqlite_utils import Database
+
+from monitor.errors import StoreError
+from monitor.types import Analysis, Candidate, Divergence, FeedSpec, Figure, Reported
+
+__all__ = [
+    "DB_FILENAME",
+    "FAILING_AFTER",
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "FeedState",
+    "Store",
+    "migrate",
+]
+
+DB_FILENAME = "monitor.db"
+
+# A feed is "failing" after this many failed fetches in a row: one or two misses are
+# usually a flaky network or a server restart, three in a row rarely are.
+FAILING_AFTER = 3
+
+# How long a writer waits for another process's lock (the daemon and a CLI command may
+# share the file) before "database is locked" is reported.
+BUSY_TIMEOUT_SECONDS = 10.0
+
+# SQLite's historical limit on host parameters is 999; stay well under it.
+_IN_CHUNK = 500
+
+_NOW_SQL = "strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')"
+
+
+# --------------------------------------------------------------------------- schema
+
+_CORE_TABLES = (
+    """
+    CREATE TABLE feeds (
+        url TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        interval INTEGER NOT NULL DEFAULT 900,
+        enabled INTEGER NOT NULL DEFAULT 1,
+        configured INTEGER NOT NULL DEFAULT 1,
+        lang TEXT,
+        etag TEXT,
+        last_modified TEXT,
+        last_attempt TEXT,
+        last_success TEXT,
+        last_error TEXT,
+        failures INTEGER NOT NULL DEFAULT 0,
+        items_seen INTEGER NOT NULL DEFAULT 0,
+        next_poll TEXT
+    )
+    """,
+    """
+    CREATE TABLE stories (
+        id INTEGER PRIMARY KEY,
+        title TEXT NOT NULL,
+        created TEXT NOT NULL,
+        updated TEXT NOT NULL
+    )
+    """,
+    f"""
+    CREATE TABLE items (
+        id INTEGER PRIMARY KEY,
+        source TEXT NOT NULL,
+        guid TEXT NOT NULL,
+        title TEXT NOT NULL,
+        text TEXT NOT NULL,
+        url TEXT,
+        lang TEXT,
+        feed_url TEXT,
+        published TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('kept', 'skipped')),
+        topic TEXT,
+        topic_reason TEXT NOT NULL DEFAULT '',
+        story_id INTEGER REFERENCES stories(id),
+        duplicate_of INTEGER REFERENCES items(id),
+        match_score REAL,
+        match_reason TEXT,
+        created TEXT NOT NULL DEFAULT ({_NOW_SQL})
+    )
+    """,
+    "CREATE UNIQUE INDEX items_source_guid ON items(source, guid)",
+    "CREATE INDEX items_published ON items(published)",
+    "CREATE INDEX items_story_id ON items(story_id)",
+    """
+    CREATE TABLE figures (
+        id INTEGER PRIMARY KEY,
+        item_id INTEGER NOT NULL REFERENCES items(id),
+        story_id INTEGER REFERENCES stories(id),
+        claim TEXT,
+        claim_key TEXT,
+        low INTEGER,
+        high INTEGER,
+        hedge TEXT,
+        modifier TEXT,
+        attribution TEXT,
+        text TEXT NOT NULL,
+        start INTEGER NOT NULL DEFAULT 0,
+        "end" INTEGER NOT NULL DEFAULT 0
+    )
+    """,
+    "CREATE INDEX figures_claim_key ON figures(claim_key)",
+    "CREATE INDEX figures_item_id ON figures(item_id)",
+)
+
+_ALERT_TABLES = (
+    """
+    CREATE TABLE alerts (
+        id INTEGER PRIMARY KEY,
+        claim_key TEXT NOT NULL,
+        created TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        new_figure_id INTEGER NOT NULL REFERENCES figures(id)
+    )
+    """,
+    "CREATE INDEX alerts_created ON alerts(created)",
+    """
+    CREATE TABLE alert_previous (
+        alert_id INTEGER NOT NULL REFERENCES alerts(id),
+        figure_id INTEGER NOT NULL REFERENCES figures(id),
+        PRIMARY KEY (alert_id, figure_id)
+    )
+    """,
+    # status is free text rather than a CHECK list: the delivery issue will add
+    # states (e.g. giving up) and SQLite cannot alter a CHECK without a table rebuild.
+    """
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        alert_id INTEGER NOT NULL REFERENCES alerts(id),
+        channel TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        next_attempt TEXT NOT NULL,
+        last_attempt TEXT,
+        delivered TEXT,
+        UNIQUE (alert_id, channel)
+    )
+    """,
+    "CREATE INDEX outbox_status_next_attempt ON outbox(status, next_attempt)",
+)
+
+
+def _create_core_tables(db: Database) -> None:
+    """Version 1: feeds, items, stories and figures."""
+    for statement in _CORE_TABLES:
+        db.execute(statement)
+
+
+def _create_alert_tables(db: Database) -> None:
+    """Version 2: alerts, the figures they contradict, and the delivery outbox."""
+    for statement in _ALERT_TABLES:
+        db.execute(statement)
+
+
+# Append only: migration N (1-based) turns a version N-1 database into version N.
+# A released migration is never edited; a schema change is a new function here.
+MIGRATIONS: tuple[Callable[[Database], None], ...] = (
+    _create_core_tables,
+    _create_alert_tables,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _user_version(db: Database) -> int:
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(db: Database, target: int = SCHEMA_VERSION) -> int:
+    """Apply the missing migrations up to ``target`` in one transaction; return the version.
+
+    Raises StoreError for a database written by a newer monitor: its tables may mean
+    things this code does not know, so it is not touched.
+    """
+    current = _user_version(db)
+    if current > SCHEMA_VERSION:
+        raise StoreError(
+            f"database schema {current} is newer than this monitor ({SCHEMA_VERSION}); "
+            "upgrade monitor"
+        )
+    if current >= target:
+        return current
+    # IMMEDIATE takes the write lock before re-reading the version, so two processes
+    # starting at once cannot both apply the same migration.
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        current = _user_version(db)
+        for version in range(current + 1, target + 1):
+            MIGRATIONS[version - 1](db)
+            db.execute(f"PRAGMA user_version = {version:d}")
+        db.execute("COMMIT")
+    except BaseException:
+        db.rollback()
+        raise
+    return max(current, target)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _iso(moment: datetime) -> str:
+    """Aware datetime -> ISO 8601 UTC text; naive ones are refused, they would misorder."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"naive datetime {moment.isoformat()}: the store needs aware times")
+    return moment.astimezone(UTC).isoformat()
+
+
+def _iso_or_none(moment: datetime | None) -> str | None:
+    return None if moment is None else _iso(moment)
+
+
+def _parse(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+    for start in range(0, len(ids), _IN_CHUNK):
+        yield ids[start : start + _IN_CHUNK]
+
+
+def _placeholders(values: Sequence[Any]) -> str:
+    return ", ".join("?" for _ in values)
+
+
+def _feed_status(enabled: bool, failures: int, last_success: str | None) -> str:
+    if not enabled:
+        return "disabled"
+    if failures >= FAILING_AFTER:
+        return "failing"
+    if last_success is None:
+        return "new"
+    return "ok"
+
+
+@dataclass(frozen=True)
+class FeedState:
+    """What the fetcher needs to know about one feed before polling it."""
+
+    url: str
+    name: str
+    etag: str | None
+    last_modified: str | None
+    last_success: datetime | None
+    last_error: str | None
+    failures: int
+    items_seen: int
+    next_poll: datetime | None
+    status: str  # "new" | "ok" | "failing" | "disabled"
+
+
+_FIGURE_SELECT = """
+    SELECT f.id, f.item_id, f.story_id, i.source, f.claim, f.claim_key, f.low, f.high,
+           f.hedge, f.modifier, f.attribution, f.text, f.start, f."end", i.url, i.published,
+           i.title
+    FROM figures f JOIN items i ON i.id = f.item_id
+"""
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _guarded(method: Callable[Concatenate[Store, _P], _R]) -> Callable[Concatenate[Store, _P], _R]:
+    """Serialise calls on the shared connection and turn sqlite3 errors into StoreError.
+
+    The lock lets the daemon's worker threads share one Store; the translation keeps
+    sqlite3 exceptions from reaching the user.
+    """
+
+    @functools.wraps(method)
+    def wrapper(self: Store, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with self._lock:
+            try:
+                return method(self, *args, **kwargs)
+            except sqlite3.Error as exc:
+                raise StoreError(f"database {self.path}: {exc}") from exc
+
+    return wrapper
+
+
+# --------------------------------------------------------------------------- the store
+
+
+class Store:
+    """The monitor's database: open (or create and migrate) it, read it, write it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._lock = threading.RLock()
+        try:
+            # check_same_thread=False: the daemon's scheduler runs jobs in worker threads;
+            # self._lock serialises them instead.
+            conn = sqlite3.connect(
+                str(self.path), timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False
+            )
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open database {self.path}: {exc}") from exc
+        try:
+            self._db = Database(conn, execute_plugins=False)
+            self._db.enable_wal()
+            # NORMAL is safe with WAL (a power cut can lose the last commits, never
+            # corrupt the file) and makes each commit ~3.5x cheaper (PERF-NOTES.md).
+            self._db.execute("PRAGMA synchronous = NORMAL")
+            self._db.execute("PRAGMA foreign_keys = ON")
+            migrate(self._db)
+        except StoreError:
+            conn.close()
+            raise
+        except sqlite3.Error as exc:
+            conn.close()
+            raise StoreError(f"cannot use database {self.path}: {exc}") from exc
+
+    @classmethod
+    def open(cls, state_dir: Path) -> Store:
+        """Open ``state_dir/monitor.db``, creating the directory and the database."""
+        state_dir = Path(state_dir)
+        try:
+            state_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            raise StoreError(f"cannot create state directory {state_dir}: {reason}") from exc
+        if not os.access(state_dir, os.W_OK | os.X_OK):
+            raise StoreError(f"state directory {state_dir} is not writable")
+        return cls(state_dir / DB_FILENAME)
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection; safe to call twice."""
+        with self._lock:
+            self._db.close()
+
+    @_guarded
+    def schema_version(self) -> int:
+        return _user_version(self._db)
+
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        """One write transaction, committed on success and rolled back on any exception.
+
+        BEGIN IMMEDIATE takes the write lock up front: another process holding it makes
+        us wait (busy timeout) instead of failing halfway when our read snapshot is stale.
+        """
+        if self._db.conn.in_transaction:
+            with self._db.atomic():
+                yield
+            return
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.rollback()
+            raise
+
+    def _insert(self, table: str, row: dict[str, Any]) -> int:
+        columns = ", ".join(f'"{name}"' for name in row)
+        cursor = self._db.execute(
+            f"INSERT INTO {table} ({columns}) VALUES ({_placeholders(list(row))})",
+            list(row.values()),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    # ----------------------------------------------------------------------- feeds
+
+    @_guarded
+    def sync_feeds(self, feeds: Sequence[FeedSpec]) -> None:
+        """Make the feeds table match the configuration; feeds no longer listed are kept
+        (their history stays browsable) but disabled."""
+        with self._write():
+            self._db.execute("UPDATE feeds SET enabled = 0, configured = 0")
+            self._db.table("feeds").upsert_all(
+                (
+                    {
+                        "url": spec.url,
+                        "name": spec.name,
+                        "interval": spec.interval,
+                        "enabled": int(spec.enabled),
+                        "configured": 1,
+                        "lang": spec.lang,
+                    }
+                    for spec in feeds
+                ),
+                pk="url",
+            )
+
+    @_guarded
+    def feed_state(self, url: str) -> FeedState:
+        """The feed's fetch state; a feed never seen gets a blank "new" state."""
+        row = self._feed_row(url)
+        if row is None:
+            return FeedState(url, url, None, None, None, None, 0, 0, None, "new")
+        return FeedState(
+            url=row["url"],
+            name=row["name"],
+            etag=row["etag"],
+            last_modified=row["last_modified"],
+            last_success=_parse(row["last_success"]),
+            last_error=row["last_error"],
+            failures=row["failures"],
+            items_seen=row["items_seen"],
+            next_poll=_parse(row["next_poll"]),
+            status=_feed_status(bool(row["enabled"]), row["failures"], row["last_success"]),
+        )
+
+    def _feed_row(self, url: str) -> dict[str, Any] | None:
+        rows = list(self._db.query("SELECT * FROM feeds WHERE url = ?", [url]))
+        return rows[0] if rows else None
+
+    @_guarded
+    def record_fetch(
+        self,
+        url: str,
+        *,
+        at: datetime,
+        ok: bool,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        error: str | None = None,
+        new_items: int = 0,
+        next_poll: datetime | None = None,
+    ) -> None:
+        """Record one fetch attempt. Validators are only replaced when given, because
+        a 304 answer need not repeat them."""
+        with self._write():
+            self._db.execute(
+                "INSERT OR IGNORE INTO feeds (url, name, configured) VALUES (?, ?, 0)",
+                [url, url],
+            )
+            if ok:
+                self._db.execute(
+                    """
+                    UPDATE feeds SET last_attempt = ?, last_success = ?, failures = 0,
+                        last_error = NULL, items_seen = items_seen + ?,
+                        etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified),
+                        next_poll = ?
+                    WHERE url = ?
+                    """,
+                    [
+                        _iso(at),
+                        _iso(at),
+                        new_items,
+                        etag,
+                        last_modified,
+                        _iso_or_none(next_poll),
+                        url,
+                    ],
+                )
+            else:
+                self._db.execute(
+                    """
+                    UPDATE feeds SET last_attempt = ?, failures = failures + 1,
+                        last_error = ?, next_poll = ?
+                    WHERE url = ?
+                    """,
+                    [_iso(at), error or "unknown error", _iso_or_none(next_poll), url],
+                )
+
+    @_guarded
+    def feeds(self) -> list[dict[str, Any]]:
+        """Every feed, configured ones first, by name (the shape of `feeds --json`)."""
+        rows = self._db.query("SELECT * FROM feeds ORDER BY configured DESC, name, url")
+        return [
+            {
+                "url": row["url"],
+                "name": row["name"],
+                "status": _feed_status(bool(row["enabled"]), row["failures"], row["last_success"]),
+                "enabled": bool(row["enabled"]),
+                "configured": bool(row["configured"]),
+                "interval": row["interval"],
+                "lang": row["lang"],
+                "last_attempt": row["last_attempt"],
+                "last_success": row["last_success"],
+                "failures": row["failures"],
+                "last_error": row["last_error"],
+                "next_poll": row["next_poll"],
+                "items_seen": row["items_seen"],
+            }
+            for row in rows
+        ]
+
+    # ----------------------------------------------------------------------- items
+
+    @_guarded
+    def seen(self, source: str, guid: str) -> bool:
+        return self._item_id(source, guid) is not None
+
+    def _item_id(self, source: str, guid: str) -> int | None:
+        row = self._db.execute(
+            "SELECT id FROM items WHERE source = ? AND guid = ?", [source, guid]
+        ).fetchone()
+        return None if row is None else int(row[0])
+
+    @_guarded
+    def candidates(self, since: datetime) -> list[Candidate]:
+        """Kept items published at or after ``since``, oldest first."""
+        rows = self._db.query(
+            """
+            SELECT id, story_id, source, title, text, published, duplicate_of FROM items
+            WHERE status = 'kept' AND story_id IS NOT NULL AND published >= ?
+            ORDER BY published, id
+            """,
+            [_iso(since)],
+        )
+        return [
+            Candidate(
+                item_id=row["id"],
+                story_id=row["story_id"],
+                source=row["source"],
+                title=row["title"],
+                text=row["text"],
+                published=datetime.fromisoformat(row["published"]),
+                duplicate_of=row["duplicate_of"],
+            )
+            for row in rows
+        ]
+
+    @_guarded
+    def previous_figures(self, claim_key: str, since: datetime) -> list[Reported]:
+        """Stored figures with this claim key from items published at or after ``since``.
+
+        Reprints are left out: their originals carry the same figures, and an alert that
+        listed every reprint would bury the sources that matter.
+        """
+        rows = self._db.query(
+            _FIGURE_SELECT + " WHERE f.claim_key = ? AND i.published >= ? AND i.duplicate_of IS NULL"
+            " ORDER BY i.published, f.id",
+            [claim_key, _iso(since)],
+        )
+        return [
+            Reported(
+                figure_id=row["id"],
+                item_id=row["item_id"],
+                story_id=row["story_id"],
+                source=row["source"],
+                url=row["url"],
+                published=datetime.fromisoformat(row["published"]),
+                figure=Figure(
+                    claim=row["claim"],
+                    low=row["low"],
+                    high=row["high"],
+                    hedge=row["hedge"],
+                    text=row["text"],
+                    start=row["start"],
+                    end=row["end"],
+                    modifier=row["modifier"],
+                    attribution=row["attribution"],
+                ),
+            )
+            for row in rows
+        ]
+
+    @_guarded
+    def save(self, analysis: Analysis, channels: Sequence[str] = ()) -> int:
+        """Write the item and everything derived from it in one transaction; return its id.
+
+        An item already stored (same source and guid) only has its title, text and url
+        refreshed: its story, figures and alerts are not derived again.
+        """
+        item = analysis.item
+        with self._write():
+            existing = self._item_id(item.source, item.guid)
+            if existing is not None:
+                self._db.execute(
+                    "UPDATE items SET title = ?, text = ?, url = ? WHERE id = ?",
+                    [item.title, item.text, item.url, existing],
+                )
+                return existing
+            kept = analysis.topic.topic is not None
+            story_id = self._place_in_story(analysis) if kept else None
+            match = analysis.match if kept else None
+            item_id = self._insert(
+                "items",
+                {
+                    "source": item.source,
+                    "guid": item.guid,
+                    "title": item.title,
+                    "text": item.text,
+                    "url": item.url,
+                    "lang": item.lang,
+                    "feed_url": item.feed_url,
+                    "published": _iso(item.published),
+                    "status": "kept" if kept else "skipped",
+                    "topic": analysis.topic.topic,
+                    "topic_reason": analysis.topic.reason,
+                    "story_id": story_id,
+                    "duplicate_of": match.duplicate_of if match else None,
+                    "match_score": match.score if match else None,
+                    "match_reason": match.reason if match else None,
+                },
+            )
+            if not kept:
+                return item_id
+            figure_ids = [
+                self._insert_figure(figure, item_id, story_id) for figure in analysis.figures
+            ]
+            for divergence in analysis.divergences:
+                # ValueError when `new` is not one of the analysis's figures: a caller
+                # bug, and the transaction rolls back everything written so far.
+                new_id = figure_ids[analysis.figures.index(divergence.new)]
+                self._insert_alert(divergence, new_id, _iso(item.published), channels)
+            return item_id
+
+    def _place_in_story(self, analysis: Analysis) -> int:
+        published = _iso(analysis.item.published)
+        match = analysis.match
+        if match is None or match.story_id is None:
+            return self._insert(
+                "stories",
+                {"title": analysis.item.title, "created": published, "updated": published},
+            )
+        # max(): an older item arriving late must not move the story back in time.
+        cursor = self._db.execute(
+            "UPDATE stories SET updated = max(updated, ?) WHERE id = ?",
+            [published, match.story_id],
+        )
+        if cursor.rowcount == 0:
+            raise StoreError(f"database {self.path}: no story {match.story_id} to add to")
+        return match.story_id
+
+    def _insert_figure(self, figure: Figure, item_id: int, story_id: int | None) -> int:
+        return self._insert(
+            "figures",
+            {
+                "item_id": item_id,
+                "story_id": story_id,
+                "claim": figure.claim,
+                "claim_key": figure.claim_key,
+                "low": figure.low,
+                "high": figure.high,
+                "hedge": figure.hedge,
+                "modifier": figure.modifier,
+                "attribution": figure.attribution,
+                "text": figure.text,
+                "start": figure.start,
+                "end": figure.end,
+            },
+        )
+
+    def _insert_alert(
+        self, divergence: Divergence, new_id: int, created: str, channels: Sequence[str]
+    ) -> None:
+        alert_id = self._insert(
+            "alerts",
+            {
+                "claim_key": divergence.new.claim_key or "",
+                "created": created,
+                "reason": divergence.reason,
+                "new_figure_id": new_id,
+            },
+        )
+        # dict.fromkeys: drop repeats, keep order (the tables have composite keys).
+        for figure_id in dict.fromkeys(reported.figure_id for reported in divergence.contradicts):
+            self._insert("alert_previous", {"alert_id": alert_id, "figure_id": figure_id})
+        for channel in dict.fromkeys(channels):
+            self._insert(
+                "outbox",
+                {
+                    "alert_id": alert_id,
+                    "channel": channel,
+                    "status": "pending",
+                    "attempts": 0,
+                    "last_error": None,
+                    "next_attempt": created,
+                },
+            )
+
+    @_guarded
+    def item(self, item_id: int) -> dict[str, Any] | None:
+        """One item's row, with its figures under "figures"; None when there is none."""
+        rows = list(self._db.query("SELECT * FROM items WHERE id = ?", [item_id]))
+        if not rows:
+            return None
+        row = rows[0]
+        row["figures"] = list(
+            self._db.query(_FIGURE_SELECT + " WHERE f.item_id = ? ORDER BY f.id", [item_id])
+        )
+        return row
+
+    # ----------------------------------------------------------------------- listings
+
+    @_guarded
+    def stories(self, limit: int | None = None) -> list[dict[str, Any]]:
+        """Stories, most recently updated first, each with its items oldest first."""
+        stories = list(
+            self._db.query(
+                "SELECT id, title, created, updated FROM stories"
+                " ORDER BY updated DESC, id DESC LIMIT ?",
+                [-1 if limit is None else limit],
+            )
+        )
+        items: dict[int, list[dict[str, Any]]] = {story["id"]: [] for story in stories}
+        for chunk in _chunks(list(items)):
+            for row in self._db.query(
+                "SELECT id, story_id, source, title, url, lang, published, duplicate_of"
+                f" FROM items WHERE story_id IN ({_placeholders(chunk)})"
+                " ORDER BY published, id",
+                list(chunk),
+            ):
+                items[row.pop("story_id")].append(row)
+        for story in stories:
+            members = items[story["id"]]
+            story["sources"] = len({member["source"] for member in members})
+            story["languages"] = sorted({m["lang"] for m in members if m["lang"] is not None})
+            story["items"] = members
+        return stories
+
+    @_guarded
+    def figures(self, claim: str | None = None) -> list[dict[str, Any]]:
+        """Stored figures, oldest first; ``claim`` matches a kind ("troops", which includes
+        "troops/increment") or one exact claim key."""
+        if claim is None:
+            rows = self._db.query(_FIGURE_SELECT + " ORDER BY i.published, f.id")
+        else:
+            rows = self._db.query(
+                _FIGURE_SELECT + " WHERE f.claim = ? OR f.claim_key = ? ORDER BY i.published, f.id",
+                [claim, claim],
+            )
+        return list(rows)
+
+    @_guarded
+    def alerts(self, limit: int | None = None) -> list[dict[str, Any]]:
+        """Alerts, newest first, with the new figure, the ones it contradicts and deliveries."""
+        rows = list(
+            self._db.query(
+                "SELECT * FROM alerts ORDER BY created DESC, id DESC LIMIT ?",
+                [-1 if limit is None else limit],
+            )
+        )
+        return self._alert_dicts(rows)
+
+    def _alert_dicts(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        alert_ids = [row["id"] for row in rows]
+        previous: dict[int, list[int]] = {alert_id: [] for alert_id in alert_ids}
+        deliveries: dict[int, list[dict[str, Any]]] = {alert_id: [] for alert_id in alert_ids}
+        for chunk in _chunks(alert_ids):
+            marks = _placeholders(chunk)
+            for link in self._db.query(
+                f"SELECT alert_id, figure_id FROM alert_previous WHERE alert_id IN ({marks})"
+                " ORDER BY figure_id",
+                list(chunk),
+            ):
+                previous[link["alert_id"]].append(link["figure_id"])
+            for row in self._db.query(
+                "SELECT id, alert_id, channel, status, attempts, last_error, next_attempt,"
+                f" last_attempt, delivered FROM outbox WHERE alert_id IN ({marks}) ORDER BY id",
+                list(chunk),
+            ):
+                deliveries[row.pop("alert_id")].append(row)
+        wanted = {row["new_figure_id"] for row in rows}
+        wanted.update(figure_id for ids in previous.values() for figure_id in ids)
+        figures = self._figures_by_id(sorted(wanted))
+        return [
+            {
+                "id": row["id"],
+                "claim": row["claim_key"],
+                "claim_key": row["claim_key"],
+                "created": row["created"],
+                "reason": row["reason"],
+                "new": figures[row["new_figure_id"]],
+                "previous": [figures[figure_id] for figure_id in previous[row["id"]]],
+                "deliveries": deliveries[row["id"]],
+            }
+            for row in rows
+        ]
+
+    def _figures_by_id(self, figure_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+        found: dict[int, dict[str, Any]] = {}
+        for chunk in _chunks(figure_ids):
+            for row in self._db.query(
+                _FIGURE_SELECT + f" WHERE f.id IN ({_placeholders(chunk)})", list(chunk)
+            ):
+                found[row["id"]] = row
+        return found
+
+    @_guarded
+    def counts(self) -> dict[str, int]:
+        row = self._db.execute(
+            """
+            SELECT (SELECT count(*) FROM items),
+                   (SELECT count(*) FROM items WHERE status = 'kept'),
+                   (SELECT count(*) FROM items WHERE status = 'skipped'),
+                   (SELECT count(*) FROM stories),
+                   (SELECT count(*) FROM figures),
+                   (SELECT count(*) FROM alerts),
+                   (SELECT count(*) FROM outbox WHERE status = 'pending')
+            """
+        ).fetchone()
+        keys = ("items", "kept", "skipped", "stories", "figures", "alerts", "pending_deliveries")
+        return dict(zip(keys, (int(value) for value in row), strict=True))
+
+    # ----------------------------------------------------------------------- outbox
+
+    @_guarded
+    def pending_deliveries(self, now: datetime) -> list[dict[str, Any]]:
+        """Outbox rows due at ``now``, earliest first, each with its alert under "alert"."""
+        rows = list(
+            self._db.query(
+                "SELECT id, alert_id, channel, status, attempts, last_error, next_attempt"
+                " FROM outbox WHERE status = 'pending' AND next_attempt <= ?"
+                " ORDER BY next_attempt, id",
+                [_iso(now)],
+            )
+        )
+        alert_rows = self._alert_rows(sorted({row["alert_id"] for row in rows}))
+        alerts = {alert["id"]: alert for alert in self._alert_dicts(alert_rows)}
+        for row in rows:
+            row["alert"] = alerts[row["alert_id"]]
+        return rows
+
+    def _alert_rows(self, alert_ids: Sequence[int]) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = []
+        for chunk in _chunks(alert_ids):
+            rows.extend(
+                self._db.query(
+                    f"SELECT * FROM alerts WHERE id IN ({_placeholders(chunk)})", list(chunk)
+                )
+            )
+        return rows
+
+    @_guarded
+    def mark_delivered(self, outbox_id: int, at: datetime) -> None:
+        self._update_outbox(
+            outbox_id,
+            "status = 'delivered', attempts = attempts + 1, last_attempt = ?, delivered = ?,"
+            " last_error = NULL",
+            [_iso(at), _iso(at)],
+        )
+
+    @_guarded
+    def mark_failed(self, outbox_id: int, at: datetime, error: str, next_attempt: datetime) -> None:
+        """Count a failed attempt; the row stays pending and is due again at ``next_attempt``."""
+        self._update_outbox(
+            outbox_id,
+            "attempts = attempts + 1, last_attempt = ?, last_error = ?, next_attempt = ?",
+            [_iso(at), error, _iso(next_attempt)],
+        )
+
+    def _update_outbox(self, outbox_id: int, assignments: str, values: Iterable[Any]) -> None:
+        with self._write():
+            cursor = self._db.execute(
+                f"UPDATE outbox SET {assignments} WHERE id = ?", [*values, outbox_id]
+            )
+            if cursor.rowcount == 0:
+                raise StoreError(f"database {self.path}: no outbox row {outbox_id}")

@@ -1,0 +1,185 @@
+"""Does an item belong to a topic? Multilingual term rules, matched tolerantly.
+
+A rule (``monitor.types.TopicRule``) holds groups of terms; an item matches when every
+group has a term in its title or text and no ``none_of`` term occurs. Terms are matched
+so that inflection does not defeat them:
+
+- a term is a case-insensitive *word prefix*: "nordkorea" matches "Nordkoreas" and
+  "nordkoreanische", "северокоре" matches "северокорейских"; a term must start a word,
+  so "korea" does not match inside "Südkorea" or "Nordkorea";
+- a multi-word term matches across one space or hyphen, and each of its words is a
+  prefix too: "north korea" matches "North Korea's" and "North-Korean", "северн коре"
+  matches "Северной Кореи";
+- a Korean (Hangul) term matches anywhere, because particles attach to the word
+  ("북한군", "북한이").
+
+Each rule is compiled once into one regular expression per group (``compile_rule`` is
+cached on the frozen rule), so ``classify`` costs a few regex scans per item.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from monitor.types import Item, TopicMatch, TopicRule
+
+__all__ = ["DEFAULT_TOPICS", "CompiledRule", "classify", "compile_rule"]
+
+RUSSIA_TERMS: tuple[str, ...] = (
+    # en
+    "russia",  # also russian, russians
+    "moscow",
+    "kremlin",
+    "putin",
+    "kursk",
+    "shoigu",
+    "lavrov",
+    # de
+    "russland",
+    "russisch",
+    "russen",  # not "russe": that is also the start of "Russell"
+    "moskau",
+    "kreml",
+    "schoigu",
+    "lawrow",
+    # ru: stems, so every case ending matches (России, российских, Москвы, Кремлём)
+    "росси",
+    "москв",
+    "кремл",
+    "путин",
+    "курск",
+    "шойгу",
+    "лавров",
+    # ko
+    "러시아",
+    "로씨야",  # the North Korean spelling
+    "모스크바",
+    "크렘린",
+    "푸틴",
+    "쿠르스크",
+    "쇼이구",
+    "라브로프",
+)
+
+# Plain "korea" / "korean" / "корея" / "한국" are left out on purpose: they match South
+# Korea as readily as the North.
+NORTH_KOREA_TERMS: tuple[str, ...] = (
+    # en
+    "north korea",  # also north korean(s), north korea's, north-korean
+    "n. korea",  # headline style: "N. Korea", "N.Korea"
+    "n.korea",
+    "dprk",
+    "pyongyang",
+    "kim jong",  # Kim Jong Un, Kim Jong-un
+    # de
+    "nordkorea",  # also Nordkoreas, nordkoreanisch(e/en/er)
+    "pjöngjang",
+    "pjoengjang",
+    # ru
+    "кндр",
+    "северн коре",  # Северная Корея, Северной Кореи, Северную Корею
+    "северокоре",  # северокорейский, северокорейских
+    "пхеньян",
+    "ким чен",  # Ким Чен Ын
+    # ko: plain "조선" is left out; it also means shipbuilding (조선업, 조선소) and names
+    # the South Korean daily 조선일보. These compounds are unambiguous.
+    "북한",
+    "북조선",
+    "조선민주주의인민공화국",
+    "조선중앙통신",
+    "조선인민군",
+    "평양",
+    "김정은",
+)
+
+DEFAULT_TOPICS: tuple[TopicRule, ...] = (
+    TopicRule(name="russia-north-korea", all_of=(RUSSIA_TERMS, NORTH_KOREA_TERMS)),
+)
+
+# How many terms of a missing group the reason lists before "...".
+REASON_TERMS_SHOWN = 4
+
+# One space-like character or hyphen between the words of a multi-word term.
+_WORD_JOINER = r"[\s\-\u2010\u2011]"
+# Matches nothing: an empty group can never be satisfied.
+_NEVER = re.compile(r"(?!)")
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    """A rule with one pattern per ``all_of`` group and one for ``none_of`` (or None)."""
+
+    rule: TopicRule
+    groups: tuple[re.Pattern[str], ...]
+    none_of: re.Pattern[str] | None
+
+
+def _has_hangul(term: str) -> bool:
+    return any("\uac00" <= ch <= "\ud7a3" or "\u1100" <= ch <= "\u11ff" for ch in term)
+
+
+def _term_pattern(term: str) -> str:
+    """Regex source for one term: a word prefix (each word of it), or a bare Hangul substring."""
+    words = term.lower().split()
+    if _has_hangul(term):
+        return r"\s".join(map(re.escape, words))
+    # \w* extends the match to the end of the word, so a reason quotes "Nordkoreas" as written.
+    return r"(?<!\w)" + (r"\w*" + _WORD_JOINER).join(map(re.escape, words)) + r"\w*"
+
+
+def _terms_regex(terms: Sequence[str]) -> re.Pattern[str]:
+    terms = [t for t in terms if t.strip()]
+    if not terms:
+        return _NEVER
+    # Longest first, so that the quoted match is the most specific term that fits.
+    ordered = sorted(terms, key=len, reverse=True)
+    return re.compile("|".join(map(_term_pattern, ordered)), re.IGNORECASE)
+
+
+@lru_cache(maxsize=256)
+def compile_rule(rule: TopicRule) -> CompiledRule:
+    """Compile ``rule`` once; the cache is keyed on the frozen (hashable) rule itself."""
+    return CompiledRule(
+        rule=rule,
+        groups=tuple(_terms_regex(group) for group in rule.all_of),
+        none_of=_terms_regex(rule.none_of) if rule.none_of else None,
+    )
+
+
+def _evaluate(compiled: CompiledRule, text: str) -> tuple[bool, str]:
+    """Whether ``text`` satisfies the rule, and a reason that says why (not)."""
+    rule = compiled.rule
+    if rule.match_all:
+        return True, f"{rule.name}: follows every item"
+    found: list[str] = []
+    for number, (pattern, terms) in enumerate(zip(compiled.groups, rule.all_of, strict=True), 1):
+        hit = pattern.search(text)
+        if hit is None:
+            shown = ", ".join(terms[:REASON_TERMS_SHOWN])
+            more = ", ..." if len(terms) > REASON_TERMS_SHOWN else ""
+            return False, f"{rule.name}: no term of group {number} ({shown}{more})"
+        found.append(hit.group(0))
+    if compiled.none_of is not None:
+        excluded = compiled.none_of.search(text)
+        if excluded is not None:
+            return False, f"{rule.name}: excluded by '{excluded.group(0)}'"
+    if not found:
+        return False, f"{rule.name}: rule has no term groups"
+    return True, f"{rule.name}: " + " + ".join(f"'{term}'" for term in found)
+
+
+def classify(item: Item, rules: Sequence[TopicRule]) -> TopicMatch:
+    """The first rule that ``item`` (title and text) satisfies, or None with every reason."""
+    if not rules:
+        return TopicMatch(topic=None, reason="no topics configured")
+    text = f"{item.title}\n{item.text}"
+    misses: list[str] = []
+    for rule in rules:
+        matched, reason = _evaluate(compile_rule(rule), text)
+        if matched:
+            return TopicMatch(topic=rule.name, reason=reason)
+        misses.append(reason)
+    return TopicMatch(topic=None, reason="; ".join(misses))

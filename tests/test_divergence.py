@@ -1,0 +1,163 @@
+"""The divergence rule: same claim, widened intervals, no overlap with any earlier figure."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from monitor.divergence import check, format_value, interval
+from monitor.types import DivergenceRules, Figure, Reported
+
+RULES = DivergenceRules()
+T0 = datetime(2025, 6, 1, tzinfo=UTC)
+
+
+def fig(
+    low: int | None,
+    high: int | None,
+    hedge: str | None = None,
+    claim: str | None = "troops",
+    modifier: str | None = None,
+) -> Figure:
+    return Figure(claim=claim, low=low, high=high, hedge=hedge, text="", modifier=modifier)
+
+
+def seen(figure: Figure, source: str = "Source A", days_ago: int = 1, n: int = 1) -> Reported:
+    return Reported(figure_id=n, item_id=n, story_id=1, source=source, url=None,
+                    published=T0 - timedelta(days=days_ago), figure=figure)
+
+
+# --- interval -----------------------------------------------------------------------------
+
+
+def test_interval_of_a_point_is_the_point() -> None:
+    assert interval(fig(1000, 1000), RULES) == (1000.0, 1000.0)
+
+
+def test_interval_about_is_widened_ten_percent_both_sides() -> None:
+    low, high = interval(fig(14000, 14000, "about"), RULES)
+    assert (low, high) == pytest.approx((12600.0, 15400.0))
+
+
+def test_interval_open_bounds() -> None:
+    assert interval(fig(10000, None, "more than"), RULES) == (10000.0, math.inf)
+    assert interval(fig(None, 5000, "up to"), RULES) == (0.0, 5000.0)
+
+
+def test_interval_uses_the_rules_tolerance() -> None:
+    rules = DivergenceRules(tolerance=(("", 0.05), ("about", 0.2)))
+    assert interval(fig(100, 100), rules) == pytest.approx((95.0, 105.0))
+    assert interval(fig(100, 100, "about"), rules) == pytest.approx((80.0, 120.0))
+
+
+# --- check --------------------------------------------------------------------------------
+
+
+def test_range_and_more_than_agree() -> None:
+    earlier = [seen(fig(10000, 12000, "between"))]
+    assert check(fig(10000, None, "more than"), earlier, RULES) is None
+
+
+def test_about_14000_contradicts_10000_to_12000() -> None:
+    earlier = [seen(fig(10000, 12000, "between"), source="Source B")]
+    result = check(fig(14000, 14000, "about"), earlier, RULES)
+    assert result is not None
+    assert result.contradicts == tuple(earlier)
+    assert result.reason == "about 14,000 is outside 10,000–12,000 (Source B)"
+
+
+def test_about_13000_is_within_tolerance_of_12000() -> None:
+    # 13,000 - 10% = 11,700, inside 10,000-12,000
+    earlier = [seen(fig(10000, 12000, "between"))]
+    assert check(fig(13000, 13000, "about"), earlier, RULES) is None
+
+
+def test_more_than_1000_killed_then_about_600_killed_diverges() -> None:
+    earlier = [seen(fig(1000, None, "more than", claim="killed"), source="Source A")]
+    result = check(fig(600, 600, "about", claim="killed"), earlier, RULES)
+    assert result is not None
+    assert result.reason == "about 600 is outside more than 1,000 (Source A)"
+
+
+def test_more_than_1000_agrees_with_anything_from_1000_up() -> None:
+    earlier = [seen(fig(1000, None, "more than", claim="killed"))]
+    assert check(fig(1000, 1000, claim="killed"), earlier, RULES) is None
+    assert check(fig(50000, 50000, claim="killed"), earlier, RULES) is None
+    assert check(fig(999, 999, claim="killed"), earlier, RULES) is not None
+
+
+def test_same_value_again_is_no_divergence() -> None:
+    assert check(fig(1000, 1000), [seen(fig(1000, 1000))], RULES) is None
+
+
+def test_first_report_is_no_divergence() -> None:
+    assert check(fig(14000, 14000), [], RULES) is None
+
+
+def test_increment_is_never_compared() -> None:
+    total = [seen(fig(12000, 12000))]
+    more = fig(3000, 3000, modifier="increment")
+    assert check(more, total, RULES) is None
+    assert check(more, [seen(fig(500, 500, modifier="increment"))], RULES) is None
+
+
+def test_total_is_not_compared_with_increments() -> None:
+    increments = [seen(fig(3000, 3000, modifier="increment"))]
+    assert check(fig(12000, 12000), increments, RULES) is None
+
+
+def test_different_claims_are_not_compared() -> None:
+    earlier = [seen(fig(1000, 1000, claim="deminers"))]
+    assert check(fig(5000, 5000, claim="builders"), earlier, RULES) is None
+
+
+def test_figure_without_claim_is_not_compared() -> None:
+    earlier = [seen(fig(2024, 2024, claim=None))]
+    assert check(fig(1945, 1945, claim=None), earlier, RULES) is None
+
+
+def test_one_agreeing_earlier_figure_is_enough() -> None:
+    earlier = [seen(fig(8000, 8000), "A", n=1), seen(fig(14000, 14000), "B", n=2)]
+    assert check(fig(14000, 14000), earlier, RULES) is None
+
+
+def test_divergence_lists_every_same_claim_figure_and_ignores_others() -> None:
+    a = seen(fig(10000, 12000, "between"), "A", n=1)
+    b = seen(fig(10000, 10000), "B", n=2)
+    c = seen(fig(10000, 10000), "C", n=3)
+    other = seen(fig(50000, 50000, claim="workers"), "D", n=4)
+    result = check(fig(20000, 20000), [a, other, b, c], RULES)
+    assert result is not None
+    assert result.contradicts == (a, b, c)
+    assert result.reason == "20,000 is outside 10,000–12,000 (A); 10,000 (B, C)"
+
+
+def test_window_drops_old_reports_when_now_is_given() -> None:
+    old = [seen(fig(1000, 1000), days_ago=400)]
+    assert check(fig(5000, 5000), old, RULES) is not None
+    assert check(fig(5000, 5000), old, RULES, now=T0) is None
+    recent = [seen(fig(1000, 1000), days_ago=10)]
+    assert check(fig(5000, 5000), recent, RULES, now=T0) is not None
+
+
+# --- format_value -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("figure", "text"),
+    [
+        (fig(14000, 14000), "14,000"),
+        (fig(10000, 12000, "between"), "10,000–12,000"),
+        (fig(10000, None, "more than"), "more than 10,000"),
+        (fig(10000, None, "at least"), "at least 10,000"),
+        (fig(14000, 14000, "about"), "about 14,000"),
+        (fig(None, 5000, "up to"), "up to 5,000"),
+        (fig(2000, 9999, "several"), "several thousand (2,000–9,999)"),
+        (fig(200, 999, "several"), "several hundred (200–999)"),
+        (fig(20000, 99999, "several"), "tens of thousands (20,000–99,999)"),
+    ],
+)
+def test_format_value(figure: Figure, text: str) -> None:
+    assert format_value(figure) == text

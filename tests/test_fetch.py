@@ -1,0 +1,168 @@
+"""fetch() against a real HTTP server on 127.0.0.1 (tests/feedserver.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from feedserver import FeedServer, running_server, unused_url
+
+from monitor.errors import FetchError
+from monitor.fetch import USER_AGENT, fetch, make_client
+from monitor.types import FetchResult
+
+RSS = b"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Test</title>
+<item><title>One</title><link>https://example.org/1</link></item>
+</channel></rss>
+"""
+
+
+@pytest.fixture
+def feed_server() -> Iterator[FeedServer]:
+    with running_server() as server:
+        yield server
+
+
+def run_fetch(url: str, **options: Any) -> FetchResult:
+    async def go() -> FetchResult:
+        async with make_client() as client:
+            return await fetch(client, url, **options)
+
+    return asyncio.run(go())
+
+
+def fetch_error(url: str, **options: Any) -> str:
+    with pytest.raises(FetchError) as caught:
+        run_fetch(url, **options)
+    message = str(caught.value)
+    assert "\n" not in message
+    return message
+
+
+def test_etag_then_304(feed_server: FeedServer) -> None:
+    modified = "Tue, 05 Nov 2024 10:00:00 GMT"
+    url = feed_server.route("/feed.xml", RSS, etag='"v1"', last_modified=modified)
+
+    async def twice() -> tuple[FetchResult, FetchResult]:
+        async with make_client() as client:
+            first = await fetch(client, url)
+            second = await fetch(client, url, etag=first.etag,
+                                 last_modified=first.last_modified)
+            return first, second
+
+    first, second = asyncio.run(twice())
+    assert (first.status, first.body, first.etag, first.last_modified) == (
+        200, RSS, '"v1"', modified)
+    assert first.headers["content-type"] == "application/xml; charset=utf-8"
+    assert first.url == url
+    assert (second.status, second.body, second.etag) == (304, b"", '"v1"')
+    sent = feed_server.requests[-1].headers
+    assert sent["if-none-match"] == '"v1"'
+    assert sent["if-modified-since"] == modified
+    assert sent["user-agent"] == USER_AGENT
+    assert "if-none-match" not in feed_server.requests[0].headers
+
+
+def test_file_url_is_read_from_disk(tmp_path: Path) -> None:
+    feed = tmp_path / "local feed.xml"
+    feed.write_bytes(RSS)
+    result = run_fetch(feed.as_uri())
+    assert (result.status, result.body, result.url) == (200, RSS, feed.as_uri())
+
+
+def test_missing_file_is_a_fetch_error(tmp_path: Path) -> None:
+    url = (tmp_path / "absent.xml").as_uri()
+    assert fetch_error(url) == f"{url}: no such file"
+
+
+@pytest.mark.parametrize(
+    ("status", "reason"), [(404, "Not Found"), (503, "Service Unavailable"), (410, "Gone")]
+)
+def test_error_status(feed_server: FeedServer, status: int, reason: str) -> None:
+    url = feed_server.route("/feed.xml", b"nope", status=status)
+    assert fetch_error(url) == f"{url}: HTTP {status} {reason}"
+
+
+def test_unknown_path_is_404(feed_server: FeedServer) -> None:
+    url = feed_server.url("/nothing-here")
+    assert fetch_error(url) == f"{url}: HTTP 404 Not Found"
+
+
+def test_slow_server_times_out_quickly(feed_server: FeedServer) -> None:
+    url = feed_server.route("/slow.xml", RSS, delay=5.0)
+    started = time.monotonic()
+    message = fetch_error(url, timeout=0.3)
+    assert time.monotonic() - started < 2.0
+    assert message == f"{url}: no complete response within 0.3 s"
+
+
+def test_oversized_streamed_body_is_aborted(feed_server: FeedServer) -> None:
+    url = feed_server.route("/huge.xml", stream_bytes=5 * 1024 * 1024)
+    started = time.monotonic()
+    assert fetch_error(url, max_bytes=1024 * 1024) == f"{url}: response larger than 1 MiB"
+    assert time.monotonic() - started < 2.0
+
+
+def test_declared_oversized_body_is_refused(feed_server: FeedServer) -> None:
+    url = feed_server.route("/big.xml", b"x" * 4096)
+    assert fetch_error(url, max_bytes=1024) == f"{url}: response larger than 1 KiB"
+
+
+def test_size_cap_applies_after_gzip_decoding(feed_server: FeedServer) -> None:
+    # 2 MiB of zeros compress to ~2 KiB: only the decoded size can catch a gzip bomb.
+    url = feed_server.route("/bomb.xml", b"\0" * (2 * 1024 * 1024), gzip=True)
+    assert fetch_error(url, max_bytes=1024 * 1024) == f"{url}: response larger than 1 MiB"
+
+
+def test_gzip_is_decoded(feed_server: FeedServer) -> None:
+    url = feed_server.route("/feed.xml", RSS, gzip=True)
+    result = run_fetch(url)
+    assert result.body == RSS
+    assert result.headers["content-encoding"] == "gzip"
+    assert feed_server.requests[-1].headers["accept-encoding"] == "gzip"
+
+
+def test_truncated_body_is_a_fetch_error(feed_server: FeedServer) -> None:
+    url = feed_server.route("/cut.xml", RSS, truncate=True)
+    assert fetch_error(url).startswith(f"{url}: the server broke the connection")
+
+
+def test_redirect_is_followed(feed_server: FeedServer) -> None:
+    target = feed_server.route("/new.xml", RSS)
+    url = feed_server.redirect("/old.xml", "/new.xml", status=301)
+    result = run_fetch(url)
+    assert (result.status, result.url, result.body) == (200, target, RSS)
+
+
+def test_redirect_loop_is_an_error(feed_server: FeedServer) -> None:
+    a = feed_server.redirect("/a.xml", "/b.xml")
+    b = feed_server.redirect("/b.xml", "/a.xml")
+    assert fetch_error(a) == f"{a}: redirect loop: {a} -> {b} -> {a}"
+
+
+def test_too_many_redirects(feed_server: FeedServer) -> None:
+    for hop in range(7):
+        feed_server.redirect(f"/{hop}.xml", f"/{hop + 1}.xml")
+    feed_server.route("/7.xml", RSS)
+    start = feed_server.url("/0.xml")
+    assert fetch_error(start) == f"{start}: more than 5 redirects"
+
+
+def test_redirect_to_a_file_url_is_refused(feed_server: FeedServer) -> None:
+    url = feed_server.redirect("/sneaky.xml", "file:///etc/passwd")
+    assert fetch_error(url).startswith(f"{url}: redirected to a non-HTTP URL: file:")
+
+
+def test_connection_refused_is_one_line() -> None:
+    url = unused_url()
+    assert fetch_error(url) == f"{url}: connection refused"
+
+
+def test_unsupported_scheme() -> None:
+    assert fetch_error("ftp://example.org/feed.xml").startswith(
+        "ftp://example.org/feed.xml: invalid URL")

@@ -1,0 +1,238 @@
+"""parse_feed, html_to_text, parse_text_file and canonical_url on small hand-written inputs,
+plus a never-crash pass over feedparser's own test corpus."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from monitor.errors import ParseError
+from monitor.parse import canonical_url, html_to_text, parse_feed, parse_text_file
+from monitor.types import Item
+
+FETCHED = datetime(2024, 11, 20, 8, 30, tzinfo=UTC)
+
+RSS = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+<channel>
+  <title>Beispiel Nachrichten</title>
+  <link>https://news.example.de/</link>
+  <language>de-DE</language>
+  <item>
+    <title>Pjöngjang schickt weitere Pioniere nach Kursk</title>
+    <link>https://news.example.de/artikel/42?utm_source=rss&amp;utm_medium=feed&amp;id=7#top</link>
+    <guid isPermaLink="false">news-example-42</guid>
+    <pubDate>Tue, 19 Nov 2024 14:05:00 +0100</pubDate>
+    <description>Kurzfassung</description>
+    <content:encoded><![CDATA[<p>Laut Geheimdienst sind es rund 1.000 Pioniere
+&amp; 5.000 Bauarbeiter.</p><script>alert("no")</script>
+<p>Zweiter&nbsp;Absatz &ndash; mit Entit&auml;ten.</p>]]></content:encoded>
+  </item>
+  <item>
+    <title>Ohne Datum und ohne guid</title>
+    <link>https://news.example.de/artikel/43?utm_campaign=x&amp;fbclid=abc</link>
+    <description>Nur ein Satz.</description>
+  </item>
+</channel>
+</rss>
+""".encode()
+
+ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en-GB">
+  <title>Example Wire</title>
+  <id>urn:example:wire</id>
+  <updated>2024-11-19T10:00:00Z</updated>
+  <entry>
+    <title type="html">Seoul says &lt;b&gt;3,000&lt;/b&gt; more soldiers deployed</title>
+    <id>urn:example:wire:1001</id>
+    <link href="/stories/1001"/>
+    <updated>2024-11-19T09:15:00+09:00</updated>
+    <summary type="text">Short teaser.</summary>
+    <content type="html">&lt;div&gt;&lt;p&gt;The spy agency counted about 3,000 more
+      soldiers.&lt;/p&gt;&lt;nav&gt;Home | World&lt;/nav&gt;&lt;/div&gt;</content>
+  </entry>
+</feed>
+"""
+
+
+def parse(body: bytes, **options: object) -> list[Item]:
+    return parse_feed(body, source="Example", feed_url="https://news.example.de/rss.xml",
+                      fetched_at=FETCHED, **options)  # type: ignore[arg-type]
+
+
+def test_rss_entry_fields() -> None:
+    first, second = parse(RSS)
+    assert first.source == "Example"
+    assert first.guid == "news-example-42"
+    assert first.title == "Pjöngjang schickt weitere Pioniere nach Kursk"
+    assert first.text == (
+        "Laut Geheimdienst sind es rund 1.000 Pioniere & 5.000 Bauarbeiter.\n"
+        "Zweiter Absatz – mit Entitäten."
+    )
+    assert first.url == "https://news.example.de/artikel/42?utm_source=rss&utm_medium=feed&id=7#top"
+    assert first.published == datetime(2024, 11, 19, 13, 5, tzinfo=UTC)
+    assert first.lang == "de"
+    assert first.feed_url == "https://news.example.de/rss.xml"
+    # no guid: the canonical link, tracking parameters dropped; no date: the fetch time
+    assert second.guid == "https://news.example.de/artikel/43"
+    assert second.published == FETCHED
+    assert second.text == "Nur ein Satz."
+
+
+def test_atom_entry_fields() -> None:
+    (entry,) = parse_feed(ATOM, source="Wire", feed_url="https://wire.example.com/feed.atom",
+                          fetched_at=FETCHED)
+    assert entry.guid == "urn:example:wire:1001"
+    assert entry.title == "Seoul says 3,000 more soldiers deployed"
+    assert entry.text == "The spy agency counted about 3,000 more soldiers."  # nav dropped
+    assert entry.url == "https://wire.example.com/stories/1001"
+    assert entry.published == datetime(2024, 11, 19, 0, 15, tzinfo=UTC)
+    assert entry.lang == "en"
+
+
+def test_configured_lang_is_the_last_resort() -> None:
+    plain = RSS.replace(b"<language>de-DE</language>", b"")
+    assert {item.lang for item in parse(plain, lang="ru")} == {"ru"}
+    assert {item.lang for item in parse(plain)} == {None}
+
+
+def test_escape_codes_are_stripped_from_title_and_text() -> None:
+    hostile = RSS.replace(
+        b"Ohne Datum und ohne guid",
+        b"Harmlos&#27;[2J&#27;]0;owned&#7; rot",
+    ).replace(b"Nur ein Satz.", b"Text\x1b[31m mit \x07Farbe\x1b[0m")
+    second = parse(hostile)[1]
+    assert second.title == "Harmlos rot"
+    assert second.text == "Text mit Farbe"
+    assert html_to_text("C1\x9b31m CSI\x00 and\x7f DEL\x1bc") == "C131m CSI and DEL"
+
+
+def test_guid_falls_back_to_a_content_hash() -> None:
+    body = b"""<rss version="2.0"><channel><title>t</title>
+      <item><title>Only a title</title><description>and a text</description></item>
+    </channel></rss>"""
+    (item,) = parse(body)
+    assert item.guid == hashlib.sha1(b"Only a title\nand a text").hexdigest()
+    assert item.url is None
+
+
+def test_illformed_feed_with_entries_is_used() -> None:
+    sloppy = b"""<rss version="2.0"><channel><title>t</title>
+      <item><title>Tom & Jerry</title><link>https://example.org/a</link></item>
+    </channel>"""
+    (item,) = parse(sloppy)
+    assert item.title == "Tom & Jerry"
+    assert item.guid == "https://example.org/a"
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b"", "not a feed: "),
+        (b"\x00\xff garbage \x8f", "not a feed: "),
+        (b"<html><body><p>Just a web page</p></body></html>", "not a feed: "),
+        (b"<note><to>nobody</to></note>", "not a feed: no RSS, Atom or RDF elements found"),
+    ],
+)
+def test_garbage_is_a_parse_error(body: bytes, reason: str) -> None:
+    with pytest.raises(ParseError) as caught:
+        parse(body)
+    assert str(caught.value).startswith(reason)
+    assert "\n" not in str(caught.value)
+
+
+def test_a_body_that_looks_like_a_path_is_not_opened(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.xml"
+    secret.write_bytes(RSS)
+    with pytest.raises(ParseError):
+        parse(str(secret).encode())
+
+
+def test_empty_but_valid_feed_has_no_items() -> None:
+    assert parse(b'<rss version="2.0"><channel><title>quiet</title></channel></rss>') == []
+
+
+def test_html_to_text() -> None:
+    html = """<html><head><title>Page</title><style>p {color: red}</style></head>
+    <body><header>Site menu</header><nav><a href="/">Home</a></nav>
+    <h1>Heading</h1><p>First   line<br>second&#160;line
+    wrapped in the source</p><pre>kept
+lines</pre>
+    <ul><li>one &lt;1&gt;</li><li>two &amp; three</li></ul>
+    <form><input value="x">Search</form><aside>Ads</aside>
+    <script>document.write("<p>injected</p>")</script><noscript>Enable JS</noscript>
+    <footer>(c) 2024</footer></body></html>"""
+    assert html_to_text(html) == (
+        "Heading\nFirst line\nsecond line wrapped in the source\nkept\nlines\n"
+        "one <1>\ntwo & three"
+    )
+
+
+@pytest.mark.parametrize(
+    "broken", ["<p>unclosed <b>bold", "<<<>>>", "</p></div>", "<a href='x", "<!--", ""]
+)
+def test_html_to_text_never_raises(broken: str) -> None:
+    assert isinstance(html_to_text(broken), str)
+
+
+def test_canonical_url() -> None:
+    assert canonical_url(
+        "HTTPS://News.Example.DE:443/a/b?id=3&utm_source=x&UTM_Medium=y&fbclid=z#frag"
+    ) == "https://news.example.de/a/b?id=3"
+    assert canonical_url("http://example.org:8080") == "http://example.org:8080/"
+    assert canonical_url("not a url") == "not a url"
+
+
+def test_text_file(tmp_path: Path) -> None:
+    article = tmp_path / "dpa_kursk.txt"
+    raw = "\n\n  Pioniere für Kursk  \nErster Absatz.\n\n\tZweiter \x1b[1mAbsatz.\n".encode()
+    article.write_bytes(raw + b"\xff kaputt")
+    item = parse_text_file(article, fetched_at=FETCHED)
+    assert item.source == "dpa_kursk"
+    assert item.title == "Pioniere für Kursk"
+    assert item.text == "Erster Absatz.\nZweiter Absatz.\n\ufffd kaputt"
+    assert item.guid == hashlib.sha1(raw + b"\xff kaputt").hexdigest()
+    assert (item.url, item.lang, item.feed_url, item.published) == (None, None, None, FETCHED)
+
+
+def test_missing_or_empty_text_file(tmp_path: Path) -> None:
+    with pytest.raises(ParseError, match="cannot read"):
+        parse_text_file(tmp_path / "absent.txt", fetched_at=FETCHED)
+    blank = tmp_path / "blank.txt"
+    blank.write_text("\n  \n\t\n")
+    with pytest.raises(ParseError, match="no text"):
+        parse_text_file(blank, fetched_at=FETCHED)
+
+
+def test_seed_articles_parse(seeds_dir: Path) -> None:
+    for path in sorted(seeds_dir.glob("*.txt")):
+        item = parse_text_file(path, fetched_at=FETCHED)
+        assert item.title and item.text, path.name
+
+
+def test_feedparser_corpus_never_crashes(shared_dir: Path) -> None:
+    corpus = shared_dir / "testdata" / "feedparser-feeds"
+    if not (corpus / "index.jsonl").is_file():
+        pytest.skip("feedparser test corpus is absent")
+    records = [json.loads(line) for line in (corpus / "index.jsonl").read_text().splitlines()]
+    counts = {"items": 0, "empty": 0, "parse_error": 0}
+    for record in records:
+        body = (corpus / record["path"]).read_bytes()
+        try:
+            items = parse_feed(body, source="corpus", feed_url="http://example.org/feed.xml",
+                               fetched_at=FETCHED)
+        except ParseError:
+            counts["parse_error"] += 1
+            continue
+        counts["items" if items else "empty"] += 1
+        for item in items:
+            assert item.guid, record["path"]
+            assert item.published.tzinfo is not None, record["path"]
+            assert "\x1b" not in item.title + item.text, record["path"]
+    print(f"feedparser corpus: {len(records)} files, {counts}")
+    assert sum(counts.values()) == len(records)
+    assert counts["items"] > len(records) // 3  # most test feeds carry an entry
