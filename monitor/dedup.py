@@ -127,6 +127,9 @@ COMMON_WORDS = _word_set(
     zahlen hälfte millionen milliarden euro dollar prozent uhr bereich ebene maßnahmen
     punkt problem sorge kritik reaktion möglichkeit ergebnis art form zeitpunkt moment
     stelle aussage angriff einsatz verbindung partner
+    according intelligence agency service forces fighting fight killed wounded losses
+    casualties deployed deployment region geheimdienst militärgeheimdienst laut zufolge
+    getötet verletzt verluste
     """
 )
 # Dates without a year: weak evidence, but they do separate a March event from a July one.

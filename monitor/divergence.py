@@ -71,7 +71,20 @@ def check(
     mine = interval(new, rules)
     if any(_overlap(mine, interval(r.figure, rules)) for r in same):
         return None
+    same = distinct_reports(same)
     return Divergence(new=new, contradicts=tuple(same), reason=_reason(new, same))
+
+
+def distinct_reports(reports: Sequence[Reported]) -> list[Reported]:
+    """One report per article and value: a headline and its body repeating "more than
+    1,000" are one source saying one thing. The copy that names who is cited wins."""
+    best: dict[tuple[int, int | None, int | None, str | None], Reported] = {}
+    for report in reports:
+        fig = report.figure
+        key = (report.item_id, fig.low, fig.high, fig.hedge)
+        if key not in best or (fig.attribution and not best[key].figure.attribution):
+            best[key] = report
+    return list(best.values())
 
 
 def format_value(fig: Figure) -> str:

@@ -304,7 +304,7 @@ _ABBREVIATIONS = frozenset({
 
 # Attribution: who is cited, sentence-local. Each pattern's group "x" starts the source.
 _SOURCE_AFTER = re.compile(
-    r"\b(?:nach\s+angaben|laut|according\s+to|citing|по\s+(?:данным|словам|оценкам?|"
+    r"\b(?:nach\s+(?:angaben|schätzung(?:en)?|erkenntnissen|informationen)|laut|according\s+to|citing|по\s+(?:данным|словам|оценкам?|"
     r"информации))\s+(?:(?:des|der|von|dem|den|the)\s+)?(?P<x>[^,;:.()\d]{2,90})",
     re.I,
 )
@@ -323,6 +323,11 @@ _SOURCE_VERB_FIRST = re.compile(
     r"\b(?:teilte|sagte|erklärte|berichtete|meldete|schätzte)\s+(?P<x>[^,;:.()\d]{2,60}?)"
     r"(?:\s+mit\b|\s*[,.;:]|$)"
     r"|(?P<ko>[^\s,]+)에\s*따르면",
+    re.I,
+)
+# "nach russischen Angaben", "nach südkoreanischen Schätzungen": the adjective is the source.
+_SOURCE_ADJECTIVE = re.compile(
+    r"\bnach\s+(?P<x>[^\W\d_]+(?:en|er)\s+(?:angaben|schätzung(?:en)?|erkenntnissen|informationen))\b",
     re.I,
 )
 _SOURCE_WIE = re.compile(
@@ -837,7 +842,7 @@ def _attribution(text: str, pos: int, lang: str) -> str | None:
 
 @lru_cache(maxsize=256)  # every figure of a sentence shares its source
 def _sentence_source(sentence: str, lang: str) -> str | None:
-    for pattern in (_SOURCE_AFTER, _SOURCE_WIE, _SOURCE_SAID_AFTER, _SOURCE_VERB_FIRST):
+    for pattern in (_SOURCE_ADJECTIVE, _SOURCE_AFTER, _SOURCE_WIE, _SOURCE_SAID_AFTER, _SOURCE_VERB_FIRST):
         for m in pattern.finditer(sentence):
             groups = m.groupdict()
             source = _trim_source(groups.get("x") or groups.get("ko") or "", False, lang)
