@@ -51,7 +51,7 @@ class Context:
         self.state = state
 
     def config(self, *, need_feeds: bool = False) -> Config:
-        """The configuration; without a feeds.yaml the defaults (no feeds) unless feeds are needed."""
+        """The configuration, or the defaults (no feeds) when there is no feeds.yaml."""
         if self.config_path.exists() or self.config_given:
             if not self.config_path.exists():
                 raise ConfigError(f"{self.config_path}: no such file")
@@ -59,7 +59,9 @@ class Context:
                 return load(self.config_path)
             except ConfigError as exc:
                 where = str(self.config_path)
-                raise ConfigError(str(exc) if str(exc).startswith(where) else f"{where}: {exc}") from exc
+                raise ConfigError(
+                    str(exc) if str(exc).startswith(where) else f"{where}: {exc}"
+                ) from exc
         if need_feeds:
             raise ConfigError(
                 f"no feeds configured: {self.config_path} not found (pass --config FILE, "

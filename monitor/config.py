@@ -76,8 +76,10 @@ _ALERT_KEYS = ("email", "slack")
 _EMAIL_KEYS = ("host", "port", "tls", "username", "password_env", "password_file", "from", "to")
 _SLACK_KEYS = ("webhook_url_env", "webhook_url_file")
 # Inline secrets get their own message instead of "unknown key".
-_INLINE_SECRETS = {"password": "password_env or password_file",
-                   "webhook_url": "webhook_url_env or webhook_url_file"}
+_INLINE_SECRETS = {
+    "password": "password_env or password_file",
+    "webhook_url": "webhook_url_env or webhook_url_file",
+}
 
 
 # --- the configuration ------------------------------------------------------------
@@ -128,8 +130,7 @@ class SlackConfig:
     webhook_url_file: Path | None = None
 
     def webhook_url(self) -> str:
-        url = _read_secret("alerts.slack.webhook_url", self.webhook_url_env,
-                           self.webhook_url_file)
+        url = _read_secret("alerts.slack.webhook_url", self.webhook_url_env, self.webhook_url_file)
         if url is None:
             raise ConfigError("alerts.slack: needs webhook_url_env or webhook_url_file")
         return url
@@ -225,12 +226,17 @@ def _mapping(node: yaml.Node, path: str, allowed: Sequence[str]) -> dict[str, ya
         key = str(key_node.value)
         key_path = _join(path, key)
         if key in _INLINE_SECRETS and key not in allowed:
-            _fail(key_path, key_node, "secrets are not accepted in the file",
-                  f"use {_INLINE_SECRETS[key]}")
+            _fail(
+                key_path,
+                key_node,
+                "secrets are not accepted in the file",
+                f"use {_INLINE_SECRETS[key]}",
+            )
         if key not in allowed:
             close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-            hint = (f"did you mean {close[0]!r}?" if close
-                    else f"expected one of {', '.join(allowed)}")
+            hint = (
+                f"did you mean {close[0]!r}?" if close else f"expected one of {', '.join(allowed)}"
+            )
             _fail(key_path, key_node, "unknown key", hint)
         if key in values:
             _fail(key_path, key_node, "repeated key")
@@ -302,11 +308,14 @@ def _config(root: yaml.Node, base: Path, source: Path) -> Config:
     return Config(
         feeds=_feeds(feeds_node, base, poll.interval),
         topics=_topics(values["topics"]) if "topics" in values else None,
-        divergence=(_divergence(values["divergence"]) if "divergence" in values
-                    else DivergenceRules()),
-        story_window_hours=(_positive_int(values["story_window_hours"], "story_window_hours",
-                                          "hours")
-                            if "story_window_hours" in values else DEFAULT_STORY_WINDOW_HOURS),
+        divergence=(
+            _divergence(values["divergence"]) if "divergence" in values else DivergenceRules()
+        ),
+        story_window_hours=(
+            _positive_int(values["story_window_hours"], "story_window_hours", "hours")
+            if "story_window_hours" in values
+            else DEFAULT_STORY_WINDOW_HOURS
+        ),
         alerts=_alerts(values["alerts"], base) if "alerts" in values else AlertsConfig(),
         poll=poll,
         source=source,
@@ -317,15 +326,32 @@ def _poll(node: yaml.Node) -> PollConfig:
     values = _mapping(node, "poll", _POLL_KEYS)
     defaults = PollConfig()
     return PollConfig(
-        interval=(_positive_int(values["interval"], "poll.interval", "seconds")
-                  if "interval" in values else defaults.interval),
-        timeout=(_number(values["timeout"], "poll.timeout", "a positive number of seconds",
-                         0.001, float("inf"))
-                 if "timeout" in values else defaults.timeout),
-        max_bytes=(_positive_int(values["max_bytes"], "poll.max_bytes", "bytes")
-                   if "max_bytes" in values else defaults.max_bytes),
-        concurrency=(_positive_int(values["concurrency"], "poll.concurrency", "fetches")
-                     if "concurrency" in values else defaults.concurrency),
+        interval=(
+            _positive_int(values["interval"], "poll.interval", "seconds")
+            if "interval" in values
+            else defaults.interval
+        ),
+        timeout=(
+            _number(
+                values["timeout"],
+                "poll.timeout",
+                "a positive number of seconds",
+                0.001,
+                float("inf"),
+            )
+            if "timeout" in values
+            else defaults.timeout
+        ),
+        max_bytes=(
+            _positive_int(values["max_bytes"], "poll.max_bytes", "bytes")
+            if "max_bytes" in values
+            else defaults.max_bytes
+        ),
+        concurrency=(
+            _positive_int(values["concurrency"], "poll.concurrency", "fetches")
+            if "concurrency" in values
+            else defaults.concurrency
+        ),
     )
 
 
@@ -354,8 +380,11 @@ def _feed(node: yaml.Node, path: str, base: Path, default_interval: int) -> Feed
     return FeedSpec(
         url=url,
         name=name,
-        interval=(_positive_int(values["interval"], f"{path}.interval", "seconds")
-                  if "interval" in values else default_interval),
+        interval=(
+            _positive_int(values["interval"], f"{path}.interval", "seconds")
+            if "interval" in values
+            else default_interval
+        ),
         enabled=_bool(values["enabled"], f"{path}.enabled") if "enabled" in values else True,
         lang=_lang(values["lang"], f"{path}.lang") if "lang" in values else None,
     )
@@ -376,8 +405,12 @@ def _feed_url(text: str, path: str, node: yaml.Node, base: Path) -> str:
     if not scheme or len(scheme) == 1:  # "C:\feeds\x.xml" parses as scheme "c"
         if Path(text).suffix.lower() in LOCAL_FEED_SUFFIXES:
             return (base / Path(text).expanduser()).resolve().as_uri()
-        _fail(path, node, "not an http(s) or file URL",
-              f"local feed files must end in {', '.join(LOCAL_FEED_SUFFIXES)}")
+        _fail(
+            path,
+            node,
+            "not an http(s) or file URL",
+            f"local feed files must end in {', '.join(LOCAL_FEED_SUFFIXES)}",
+        )
     _fail(path, node, "not an http(s) or file URL")
 
 
@@ -400,15 +433,22 @@ def _lang(node: yaml.Node, path: str) -> str:
 def _topics(node: yaml.Node) -> tuple[TopicRule, ...]:
     items = _sequence(node, "topics")
     if not items:
-        _fail("topics", node, "expected at least one topic",
-              "remove the key to use the shipped topics")
+        _fail(
+            "topics",
+            node,
+            "expected at least one topic",
+            "remove the key to use the shipped topics",
+        )
     rules: list[TopicRule] = []
     names: set[str] = set()
     for index, item in enumerate(items):
         rule = _topic(item, f"topics[{index}]")
         if rule.name in names:
-            _fail(f"topics[{index}].name", _mapping(item, "", _TOPIC_KEYS)["name"],
-                  f"topic {rule.name!r} is defined twice")
+            _fail(
+                f"topics[{index}].name",
+                _mapping(item, "", _TOPIC_KEYS)["name"],
+                f"topic {rule.name!r} is defined twice",
+            )
         names.add(rule.name)
         rules.append(rule)
     return tuple(rules)
@@ -419,8 +459,11 @@ def _topic(node: yaml.Node, path: str) -> TopicRule:
     name = _str(_require(values, "name", path, node), f"{path}.name")
     if "match" in values:
         if _scalar(values["match"]) != "all":
-            _fail(f"{path}.match", values["match"],
-                  f"the only accepted value is 'all', got {_describe(values['match'])}")
+            _fail(
+                f"{path}.match",
+                values["match"],
+                f"the only accepted value is 'all', got {_describe(values['match'])}",
+            )
         for key in ("all", "any", "none"):
             if key in values:
                 _fail(f"{path}.{key}", values[key], "cannot be combined with `match: all`")
@@ -458,10 +501,14 @@ def _divergence(node: yaml.Node) -> DivergenceRules:
         entries = _mapping(values["tolerance"], "divergence.tolerance", hedges)
         for hedge, value_node in entries.items():
             key = "" if hedge == EXACT_HEDGE else hedge
-            tolerance[key] = _number(value_node, f"divergence.tolerance.{hedge}",
-                                     "a fraction between 0 and 1", 0.0, 1.0)
-    window = (_positive_int(values["window_days"], "divergence.window_days", "days")
-              if "window_days" in values else defaults.window_days)
+            tolerance[key] = _number(
+                value_node, f"divergence.tolerance.{hedge}", "a fraction between 0 and 1", 0.0, 1.0
+            )
+    window = (
+        _positive_int(values["window_days"], "divergence.window_days", "days")
+        if "window_days" in values
+        else defaults.window_days
+    )
     return DivergenceRules(tolerance=tuple(tolerance.items()), window_days=window)
 
 
@@ -480,8 +527,10 @@ def _email(node: yaml.Node, base: Path) -> EmailConfig:
     sender = _address(_require(values, "from", path, node), f"{path}.from")
     to_node = _require(values, "to", path, node)
     if isinstance(to_node, yaml.SequenceNode):
-        to = tuple(_address(item, f"{path}.to[{index}]")
-                   for index, item in enumerate(_sequence(to_node, f"{path}.to")))
+        to = tuple(
+            _address(item, f"{path}.to[{index}]")
+            for index, item in enumerate(_sequence(to_node, f"{path}.to"))
+        )
         if not to:
             _fail(f"{path}.to", to_node, "expected at least one address")
     else:
@@ -490,21 +539,30 @@ def _email(node: yaml.Node, base: Path) -> EmailConfig:
     if tls not in TLS_MODES:
         _fail(f"{path}.tls", values["tls"], f"expected one of {', '.join(TLS_MODES)}, got {tls!r}")
     if "password_env" in values and "password_file" in values:
-        _fail(f"{path}.password_file", values["password_file"],
-              "give password_env or password_file, not both")
+        _fail(
+            f"{path}.password_file",
+            values["password_file"],
+            "give password_env or password_file, not both",
+        )
     return EmailConfig(
         host=host,
         sender=sender,
         to=to,
-        port=(_positive_int(values["port"], f"{path}.port", "a TCP port")
-              if "port" in values else 587),
+        port=(
+            _positive_int(values["port"], f"{path}.port", "a TCP port") if "port" in values else 587
+        ),
         tls=tls,
         username=_str(values["username"], f"{path}.username") if "username" in values else None,
-        password_env=(_str(values["password_env"], f"{path}.password_env",
-                           "an environment variable name")
-                      if "password_env" in values else None),
-        password_file=(_local_path(values["password_file"], f"{path}.password_file", base)
-                       if "password_file" in values else None),
+        password_env=(
+            _str(values["password_env"], f"{path}.password_env", "an environment variable name")
+            if "password_env" in values
+            else None
+        ),
+        password_file=(
+            _local_path(values["password_file"], f"{path}.password_file", base)
+            if "password_file" in values
+            else None
+        ),
     )
 
 
@@ -522,8 +580,11 @@ def _slack(node: yaml.Node, base: Path) -> SlackConfig:
     if has_env == has_file:
         _fail(path, node, "give exactly one of webhook_url_env or webhook_url_file")
     if has_env:
-        return SlackConfig(webhook_url_env=_str(values["webhook_url_env"],
-                                                f"{path}.webhook_url_env",
-                                                "an environment variable name"))
-    return SlackConfig(webhook_url_file=_local_path(values["webhook_url_file"],
-                                                    f"{path}.webhook_url_file", base))
+        return SlackConfig(
+            webhook_url_env=_str(
+                values["webhook_url_env"], f"{path}.webhook_url_env", "an environment variable name"
+            )
+        )
+    return SlackConfig(
+        webhook_url_file=_local_path(values["webhook_url_file"], f"{path}.webhook_url_file", base)
+    )

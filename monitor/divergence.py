@@ -63,7 +63,8 @@ def check(
         return None
     oldest = now - timedelta(days=rules.window_days) if now is not None else None
     same = [
-        r for r in previous
+        r
+        for r in previous
         if r.figure.claim_key == key and (oldest is None or r.published >= oldest)
     ]
     if not same:

@@ -30,8 +30,10 @@ from monitor.errors import FetchError
 from monitor.types import FetchResult
 
 USER_AGENT = f"monitor/{__version__} (+https://github.com/monitor-news/monitor)"
-ACCEPT = ("application/rss+xml, application/atom+xml, application/rdf+xml, "
-          "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5")
+ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/rdf+xml, "
+    "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+)
 MIB = 1024 * 1024
 MAX_BYTES = 15 * MIB  # the largest real news feeds are a few MiB
 TIMEOUT = 30.0  # seconds for the whole fetch, connect to last byte
@@ -55,8 +57,9 @@ def make_client(
     return httpx.AsyncClient(
         headers={"User-Agent": USER_AGENT, "Accept": ACCEPT, "Accept-Encoding": "gzip"},
         timeout=httpx.Timeout(timeout, connect=min(CONNECT_TIMEOUT, timeout)),
-        limits=httpx.Limits(max_connections=max_connections,
-                            max_keepalive_connections=max_connections),
+        limits=httpx.Limits(
+            max_connections=max_connections, max_keepalive_connections=max_connections
+        ),
         follow_redirects=False,  # fetch() follows them, to name loops and cap the chain
         transport=transport,
     )
@@ -118,7 +121,7 @@ def _next_hop(response: httpx.Response, visited: list[str]) -> str:
     """The redirect's target, refusing loops, long chains and non-HTTP schemes."""
     target = str(response.url.join(response.headers["location"]))
     if target in visited:
-        chain = " -> ".join([*visited[visited.index(target):], target])
+        chain = " -> ".join([*visited[visited.index(target) :], target])
         raise FetchError(f"{visited[0]}: redirect loop: {chain}")
     if len(visited) > MAX_REDIRECTS:
         raise FetchError(f"{visited[0]}: more than {MAX_REDIRECTS} redirects")
@@ -132,8 +135,9 @@ async def _result(response: httpx.Response, url: str, max_bytes: int) -> FetchRe
     etag = headers.get("etag")
     last_modified = headers.get("last-modified")
     if response.status_code == 304:
-        return FetchResult(url=url, status=304, body=b"", headers=headers,
-                           etag=etag, last_modified=last_modified)
+        return FetchResult(
+            url=url, status=304, body=b"", headers=headers, etag=etag, last_modified=last_modified
+        )
     if not 200 <= response.status_code < 300:
         raise FetchError(f"{url}: HTTP {response.status_code} {response.reason_phrase}".rstrip())
     declared = headers.get("content-length", "")
@@ -149,8 +153,14 @@ async def _result(response: httpx.Response, url: str, max_bytes: int) -> FetchRe
             chunks.append(chunk)
     except httpx.HTTPError as exc:
         raise FetchError(f"{url}: {_describe_error(exc)}") from exc
-    return FetchResult(url=url, status=response.status_code, body=b"".join(chunks),
-                       headers=headers, etag=etag, last_modified=last_modified)
+    return FetchResult(
+        url=url,
+        status=response.status_code,
+        body=b"".join(chunks),
+        headers=headers,
+        etag=etag,
+        last_modified=last_modified,
+    )
 
 
 def _read_file(url: str, max_bytes: int) -> FetchResult:

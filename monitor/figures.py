@@ -26,9 +26,10 @@ from functools import lru_cache
 
 from text_to_num import text2num
 
+from monitor.lang import guess as guess_language
 from monitor.types import Figure
 
-__all__ = ["CLAIM_LABELS", "CLAIM_TERMS", "extract", "guess_lang", "parse_number_words"]
+__all__ = ["CLAIM_LABELS", "CLAIM_TERMS", "extract", "parse_number_words"]
 
 LANGS = ("de", "en", "ru", "ko")
 
@@ -38,10 +39,26 @@ LANGS = ("de", "en", "ru", "ko")
 # When several stems match one word, the longest wins ("bauarbeiter" beats "arbeiter").
 CLAIM_TERMS: dict[str, dict[str, tuple[str, ...]]] = {
     "troops": {
-        "de": ("soldat", "truppe", "militärangehörig", "militärpersonal", "kämpfer",
-               "streitkräfte", "armeeangehörig", "infanterist"),
-        "en": ("troop", "soldier", "servicem", "service members", "military personnel",
-               "personnel", "fighters", "infantry"),
+        "de": (
+            "soldat",
+            "truppe",
+            "militärangehörig",
+            "militärpersonal",
+            "kämpfer",
+            "streitkräfte",
+            "armeeangehörig",
+            "infanterist",
+        ),
+        "en": (
+            "troop",
+            "soldier",
+            "servicem",
+            "service members",
+            "military personnel",
+            "personnel",
+            "fighters",
+            "infantry",
+        ),
         "ru": ("военнослужащ", "солдат", "военн", "бойц", "боец"),
         "ko": ("병력", "군인", "병사", "장병", "북한군"),
     },
@@ -53,8 +70,15 @@ CLAIM_TERMS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "deminers": {
         "de": ("minenräumer", "pionier", "kampfingenieur", "sprengmeister", "entminer"),
-        "en": ("deminer", "de-miner", "sapper", "combat engineer", "military engineer",
-               "mine clearer", "engineers"),
+        "en": (
+            "deminer",
+            "de-miner",
+            "sapper",
+            "combat engineer",
+            "military engineer",
+            "mine clearer",
+            "engineers",
+        ),
         "ru": ("сапер", "сапёр", "инженерн", "инженер"),
         "ko": ("공병", "지뢰 제거"),
     },
@@ -78,8 +102,15 @@ CLAIM_TERMS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "killed_or_wounded": {
         "de": ("verluste", "verlusten", "opfer"),
-        "en": ("casualties", "losses", "killed or wounded", "killed or injured",
-               "killed and wounded", "dead or wounded", "dead and wounded"),
+        "en": (
+            "casualties",
+            "losses",
+            "killed or wounded",
+            "killed or injured",
+            "killed and wounded",
+            "dead or wounded",
+            "dead and wounded",
+        ),
         "ru": ("потер",),
         "ko": ("사상자", "사상"),
     },
@@ -125,40 +156,79 @@ _RECONSTRUCTION = re.compile(
 )
 _DEMINING = re.compile(
     r"entminung|minenräum|minen zu räumen|demining|de-mining|mine[- ]clear|clear(?:ing)?"
-    r" (?:land)?mines|разминир|지뢰", re.I
+    r" (?:land)?mines|разминир|지뢰",
+    re.I,
 )
 
 # A casualty verb later in the same clause decides what a bare or personnel number counts.
 _CASUALTY_VERBS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"(?:getötet|tot|gefallen)\s+(?:oder|und)\s+(?:verletzt|verwundet)"
-                r"|(?:killed|dead)\s+(?:or|and)\s+(?:wounded|injured)"
-                r"|убиты?\s+(?:или|и)\s+ранен|사상", re.I), "killed_or_wounded"),
+    (
+        re.compile(
+            r"(?:getötet|tot|gefallen)\s+(?:oder|und)\s+(?:verletzt|verwundet)"
+            r"|(?:killed|dead)\s+(?:or|and)\s+(?:wounded|injured)"
+            r"|убиты?\s+(?:или|и)\s+ранен|사상",
+            re.I,
+        ),
+        "killed_or_wounded",
+    ),
     # \b at both ends: "Gefallene" (the fallen, a noun) is no verb
-    (re.compile(r"\b(?:getötet|ums leben|gefallen|gestorben|umgekommen|starben|fielen"
-                r"|killed|died|lost their lives|погибл\w*|убит\w*)\b|사망|전사", re.I), "killed"),
+    (
+        re.compile(
+            r"\b(?:getötet|ums leben|gefallen|gestorben|umgekommen|starben|fielen"
+            r"|killed|died|lost their lives|погибл\w*|убит\w*)\b|사망|전사",
+            re.I,
+        ),
+        "killed",
+    ),
     (re.compile(r"\b(?:verletzt|verwundet|wounded|injured|ранен)|부상", re.I), "wounded"),
-    (re.compile(r"\b(?:gefangen genommen|in gefangenschaft|captured|taken prisoner|в плен)"
-                r"|포로", re.I), "captured"),
+    (
+        re.compile(
+            r"\b(?:gefangen genommen|in gefangenschaft|captured|taken prisoner|в плен)"
+            r"|포로",
+            re.I,
+        ),
+        "captured",
+    ),
 )
 
 # A casualty verb right before the count, as German word order puts it ("starben 600").
 _CASUALTY_BEFORE = re.compile(
     r"\b(?:starben|fielen|getötet|verletzt|verwundet|killed|wounded|injured|погибли|ранены)"
-    r"\s+(?:[^\W\d_]+\s+)?$", re.I
+    r"\s+(?:[^\W\d_]+\s+)?$",
+    re.I,
 )
 
 # --- number forms -------------------------------------------------------------------------
 
 _SCALES: dict[str, int] = {
-    "tausend": 1_000, "thousand": 1_000, "тыс": 1_000, "тысяч": 1_000, "тысячи": 1_000,
-    "тысяча": 1_000, "천": 1_000, "만": 10_000, "억": 100_000_000,
-    "mio": 1_000_000, "million": 1_000_000, "millionen": 1_000_000, "millions": 1_000_000,
-    "млн": 1_000_000, "миллион": 1_000_000, "миллиона": 1_000_000, "миллионов": 1_000_000,
-    "mrd": 1_000_000_000, "milliarde": 1_000_000_000, "milliarden": 1_000_000_000,
-    "billion": 1_000_000_000, "bn": 1_000_000_000, "млрд": 1_000_000_000,
+    "tausend": 1_000,
+    "thousand": 1_000,
+    "тыс": 1_000,
+    "тысяч": 1_000,
+    "тысячи": 1_000,
+    "тысяча": 1_000,
+    "천": 1_000,
+    "만": 10_000,
+    "억": 100_000_000,
+    "mio": 1_000_000,
+    "million": 1_000_000,
+    "millionen": 1_000_000,
+    "millions": 1_000_000,
+    "млн": 1_000_000,
+    "миллион": 1_000_000,
+    "миллиона": 1_000_000,
+    "миллионов": 1_000_000,
+    "mrd": 1_000_000_000,
+    "milliarde": 1_000_000_000,
+    "milliarden": 1_000_000_000,
+    "billion": 1_000_000_000,
+    "bn": 1_000_000_000,
+    "млрд": 1_000_000_000,
 }
-_SCALE_RE = (r"Millionen|Millions?|Milliarden?|Mio\.?|Mrd\.?|Tausend|thousand|billion|bn"
-             r"|тыс\.?|тысяч[аи]?|млн\.?|млрд\.?|миллион(?:а|ов)?|만|천|억")
+_SCALE_RE = (
+    r"Millionen|Millions?|Milliarden?|Mio\.?|Mrd\.?|Tausend|thousand|billion|bn"
+    r"|тыс\.?|тысяч[аи]?|млн\.?|млрд\.?|миллион(?:а|ов)?|만|천|억"
+)
 
 # One compiled pass over the text. The leading lookahead lets the engine skip every
 # position that is not a digit cheaply (4x faster, PERF-NOTES.md); the lookbehinds keep
@@ -179,14 +249,18 @@ _DIGIT_PATTERN = (
 _DIGITS = re.compile(_DIGIT_PATTERN.format(space="", scale=_SCALE_RE), re.I)
 _DIGITS_SPACED = re.compile(_DIGIT_PATTERN.format(space=" ", scale=_SCALE_RE), re.I)
 
-_DE_MORPH = (r"null|eins|ein|zwei|zwo|drei|vier|fünf|sechs|sech|sieben|sieb|acht|neun|zehn"
-             r"|elf|zwölf|zwanzig|dreißig|dreissig|vierzig|fünfzig|sechzig|siebzig|achtzig"
-             r"|neunzig|hundert|tausend|und")
+_DE_MORPH = (
+    r"null|eins|ein|zwei|zwo|drei|vier|fünf|sechs|sech|sieben|sieb|acht|neun|zehn"
+    r"|elf|zwölf|zwanzig|dreißig|dreissig|vierzig|fünfzig|sechzig|siebzig|achtzig"
+    r"|neunzig|hundert|tausend|und"
+)
 _DE_WORD = rf"(?:{_DE_MORPH})+"
 _DE_SCALE = r"millionen|million|milliarden|milliarde"
-_EN_MORPH = (r"zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen"
-             r"|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty"
-             r"|sixty|seventy|eighty|ninety|hundred|thousand|million|billion")
+_EN_MORPH = (
+    r"zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen"
+    r"|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty"
+    r"|sixty|seventy|eighty|ninety|hundred|thousand|million|billion"
+)
 _EN_WORD = rf"(?:{_EN_MORPH})(?:-(?:{_EN_MORPH}))?"
 
 # Vague amounts: "mehrere Tausend", "Tausende", "several thousand", "thousands of".
@@ -226,44 +300,120 @@ _MONTH_AFTER = re.compile(rf"^\.?\s+(?:{_MONTHS})\b", re.I)
 _YEAR_BEFORE = re.compile(
     r"(?:\b(?:jahre?s?|jahr|year|seit|since|bis|until|anfang|ende|mitte|frühjahr|frühling"
     r"|sommer|herbst|winter|spring|summer|autumn|fall|early|late|mid|году|год)|\d,)\s+$"
-    r"|\bin\s+$|\bim\s+$|\bof\s+$|-$", re.I)
+    r"|\bin\s+$|\bim\s+$|\bof\s+$|-$",
+    re.I,
+)
 _YEAR_SUFFIX = re.compile(r"^(?:er\b|s\b|'s\b|년|\s?г\.|\s?года?\b)", re.I)
-_PERCENT_AFTER = re.compile(
-    r"^\s?(?:%|prozent|percent|per\s?cent|процент|퍼센트|프로)", re.I)
+_PERCENT_AFTER = re.compile(r"^\s?(?:%|prozent|percent|per\s?cent|процент|퍼센트|프로)", re.I)
 _MONEY_BEFORE = re.compile(r"(?:[$€£¥₩₽]|\b(?:usd|eur|us\$|rub|krw))\s?$", re.I)
 _MONEY_AFTER = re.compile(
     r"^\s?(?:[$€£¥₩₽]|(?:us-)?dollar|euro|eur\b|usd\b|rubel|roubles?|rubles?|pfund|pounds?"
-    r"\b|yuan|won\b|руб|долл|евро|원|달러)", re.I)
+    r"\b|yuan|won\b|руб|долл|евро|원|달러)",
+    re.I,
+)
 _AGE = re.compile(r"^(?:-|\s)(?:year-old|years?\s+old|jährig|jahre\s+alt|летн)", re.I)
 _AGE_BEFORE = re.compile(r"\b(?:aged|im alter von|alter von|в возрасте)\s+$", re.I)
 _DURATION_AFTER = re.compile(
     r"^[\s-]*(?:jahrzehnt\w*|jahre[n]?|jahr|monate[n]?|monat|wochen|woche|tage[n]?|tag"
     r"|stunden|stunde|minuten|sekunden|decades?|years?|months?|weeks?|days?|hours?|minutes?"
-    r"|seconds?|лет|года?|месяц\w*|недел\w*|дн\w*|час\w*|년|개월|주일|일간|시간)(?![\w])", re.I)
+    r"|seconds?|лет|года?|месяц\w*|недел\w*|дн\w*|час\w*|년|개월|주일|일간|시간)(?![\w])",
+    re.I,
+)
 _TIME_AFTER = re.compile(r"^\s?(?:uhr\b|a\.m\.|p\.m\.|am\b|pm\b|시\b)", re.I)
 _ORDINAL_AFTER = re.compile(r"^(?:st|nd|rd|th|te[nrms]?|번째|-?й|-?я|-?го)\b", re.I)
 # German "4. Juni", "zum 3. Mal": a digit, a dot and a lower-case word or month is ordinal.
 _DE_ORDINAL_AFTER = re.compile(rf"^\.\s+(?:[a-zäöüß]|Mal\b|(?i:{_MONTHS})\b)")
 
-_INCREMENT = frozenset({
-    "weitere", "weiteren", "weiterer", "weiteres", "zusätzliche", "zusätzlichen",
-    "zusätzlicher", "additional", "another", "further", "more", "extra", "ещё", "еще",
-    "дополнительно", "дополнительных", "추가",
-})
-_INCREMENT_RE = (r"weitere[nrs]?|zusätzliche[nr]?|another|an\s+additional|additional"
-                 r"|a\s+further|further|ещё|еще|дополнительно|추가로?")
+_INCREMENT = frozenset(
+    {
+        "weitere",
+        "weiteren",
+        "weiterer",
+        "weiteres",
+        "zusätzliche",
+        "zusätzlichen",
+        "zusätzlicher",
+        "additional",
+        "another",
+        "further",
+        "more",
+        "extra",
+        "ещё",
+        "еще",
+        "дополнительно",
+        "дополнительных",
+        "추가",
+    }
+)
+_INCREMENT_RE = (
+    r"weitere[nrs]?|zusätzliche[nr]?|another|an\s+additional|additional"
+    r"|a\s+further|further|ещё|еще|дополнительно|추가로?"
+)
 
 _HEDGE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("about", ("etwa", "rund", "ungefähr", "circa", "ca.", "zirka", "annähernd",
-               "schätzungsweise", "fast", "knapp", "about", "around", "roughly",
-               "approximately", "approx.", "some", "an estimated", "estimated", "nearly",
-               "almost", "около", "примерно", "почти", "порядка", "약")),
-    ("more than", ("mehr als", "weit mehr als", "über", "more than", "well over", "over",
-                   "upwards of", "in excess of", "более", "свыше", "больше")),
-    ("at least", ("mindestens", "wenigstens", "at least", "no fewer than", "not less than",
-                  "не менее", "как минимум", "최소")),
-    ("up to", ("bis zu", "up to", "as many as", "weniger als", "less than", "fewer than",
-               "до", "최대")),
+    (
+        "about",
+        (
+            "etwa",
+            "rund",
+            "ungefähr",
+            "circa",
+            "ca.",
+            "zirka",
+            "annähernd",
+            "schätzungsweise",
+            "fast",
+            "knapp",
+            "about",
+            "around",
+            "roughly",
+            "approximately",
+            "approx.",
+            "some",
+            "an estimated",
+            "estimated",
+            "nearly",
+            "almost",
+            "около",
+            "примерно",
+            "почти",
+            "порядка",
+            "약",
+        ),
+    ),
+    (
+        "more than",
+        (
+            "mehr als",
+            "weit mehr als",
+            "über",
+            "more than",
+            "well over",
+            "over",
+            "upwards of",
+            "in excess of",
+            "более",
+            "свыше",
+            "больше",
+        ),
+    ),
+    (
+        "at least",
+        (
+            "mindestens",
+            "wenigstens",
+            "at least",
+            "no fewer than",
+            "not less than",
+            "не менее",
+            "как минимум",
+            "최소",
+        ),
+    ),
+    (
+        "up to",
+        ("bis zu", "up to", "as many as", "weniger als", "less than", "fewer than", "до", "최대"),
+    ),
     ("between", ("zwischen", "between", "von", "from", "от", "между")),
 )
 _HEDGES: dict[str, str] = {word: hedge for hedge, words in _HEDGE_WORDS for word in words}
@@ -278,29 +428,154 @@ _RANGE_JOIN = re.compile(r"^\s*(?:-|–|—|bis|to|or|oder|und|and|или|до|�
 _AND_JOIN = frozenset({"und", "and", "и"})
 
 # Words that end a counted noun phrase ("5,000 troops *were* sent", "1.000 *bei* Kämpfen").
-_NP_STOP = frozenset({
-    # German
-    "bei", "in", "im", "nach", "zur", "zum", "für", "aus", "an", "am", "auf", "mit", "von",
-    "vom", "die", "der", "das", "den", "dem", "des", "sind", "waren", "wurden", "werden",
-    "seien", "haben", "hat", "sollen", "soll", "wo", "als", "ins", "seit", "bis", "zu",
-    "um", "über", "unter", "gegen", "sei", "ist", "war", "wird", "nicht", "noch", "bereits",
-    # English
-    "was", "were", "are", "is", "have", "has", "had", "be", "been", "into", "to", "at",
-    "on", "from", "for", "with", "by", "who", "which", "that", "the", "a", "this",
-    "these", "its", "their", "near", "inside", "across", "per", "since", "than", "as",
-    "will", "would", "could", "may", "might", "out", "last", "because",
-    # Russian
-    "в", "на", "из", "для", "с", "по", "к", "были", "был", "было", "будут",
-})
+_NP_STOP = frozenset(
+    {
+        # German
+        "bei",
+        "in",
+        "im",
+        "nach",
+        "zur",
+        "zum",
+        "für",
+        "aus",
+        "an",
+        "am",
+        "auf",
+        "mit",
+        "von",
+        "vom",
+        "die",
+        "der",
+        "das",
+        "den",
+        "dem",
+        "des",
+        "sind",
+        "waren",
+        "wurden",
+        "werden",
+        "seien",
+        "haben",
+        "hat",
+        "sollen",
+        "soll",
+        "wo",
+        "als",
+        "ins",
+        "seit",
+        "bis",
+        "zu",
+        "um",
+        "über",
+        "unter",
+        "gegen",
+        "sei",
+        "ist",
+        "war",
+        "wird",
+        "nicht",
+        "noch",
+        "bereits",
+        # English
+        "was",
+        "were",
+        "are",
+        "is",
+        "have",
+        "has",
+        "had",
+        "be",
+        "been",
+        "into",
+        "to",
+        "at",
+        "on",
+        "from",
+        "for",
+        "with",
+        "by",
+        "who",
+        "which",
+        "that",
+        "the",
+        "a",
+        "this",
+        "these",
+        "its",
+        "their",
+        "near",
+        "inside",
+        "across",
+        "per",
+        "since",
+        "than",
+        "as",
+        "will",
+        "would",
+        "could",
+        "may",
+        "might",
+        "out",
+        "last",
+        "because",
+        # Russian
+        "в",
+        "на",
+        "из",
+        "для",
+        "с",
+        "по",
+        "к",
+        "были",
+        "был",
+        "было",
+        "будут",
+    }
+)
 _COORD = frozenset({"und", "and", "oder", "or", "и", "или"})
 _TOKEN = re.compile(r"[^\S\n]*(?:(?P<w>[^\W\d_][\w'’\-]*)|(?P<p>\S))")
 _CLAUSE_BREAK = re.compile(r"[;:!?\n()]|,(?!\d)|\.(?![\d\w])|\s[–—]\s")
 _SENTENCE_BREAK = re.compile(r"\n|[.!?](?=[\"“”»’)]?\s+[\"„“«(]?[A-ZÄÖÜА-ЯЁ\d])")
-_ABBREVIATIONS = frozenset({
-    "ca", "mio", "mrd", "nr", "dr", "st", "bzw", "vgl", "mr", "mrs", "ms", "no", "jan",
-    "feb", "aug", "sept", "okt", "oct", "nov", "dez", "dec", "z.b", "u.a", "u.s", "tsd",
-    "prof", "gen", "approx", "sen", "rep", "gov", "тыс", "млн", "млрд", "г",
-})
+_ABBREVIATIONS = frozenset(
+    {
+        "ca",
+        "mio",
+        "mrd",
+        "nr",
+        "dr",
+        "st",
+        "bzw",
+        "vgl",
+        "mr",
+        "mrs",
+        "ms",
+        "no",
+        "jan",
+        "feb",
+        "aug",
+        "sept",
+        "okt",
+        "oct",
+        "nov",
+        "dez",
+        "dec",
+        "z.b",
+        "u.a",
+        "u.s",
+        "tsd",
+        "prof",
+        "gen",
+        "approx",
+        "sen",
+        "rep",
+        "gov",
+        "тыс",
+        "млн",
+        "млрд",
+        "г",
+    }
+)
 
 # Attribution: who is cited, sentence-local. Each pattern's group "x" starts the source.
 _SOURCE_AFTER = re.compile(
@@ -335,16 +610,80 @@ _SOURCE_WIE = re.compile(
     r"bekannt\s+gab|sagte|meldete|angab)\b",
     re.I,
 )
-_SOURCE_STOP = frozenset({
-    "zwischen", "between", "mehr", "more", "etwa", "rund", "über", "about", "around", "some",
-    "that", "dass", "sind", "waren", "wurden", "seien", "hat", "haben", "soll", "sollen",
-    "ist", "bereits", "noch", "on", "in", "im", "am", "last", "had", "has", "have",
-    "was", "were", "is", "are", "nordkorea", "pjöngjang", "pyongyang", "north", "monday",
-    "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mindestens",
-    "at", "up", "bis", "insgesamt", "also", "auch", "nearly", "almost", "as", "es",
-    "sie", "er", "man", "heute", "gestern", "montag", "dienstag", "mittwoch", "donnerstag",
-    "freitag", "samstag", "sonntag", *_MONTHS.split("|"),
-})
+_SOURCE_STOP = frozenset(
+    {
+        "zwischen",
+        "between",
+        "mehr",
+        "more",
+        "etwa",
+        "rund",
+        "über",
+        "about",
+        "around",
+        "some",
+        "that",
+        "dass",
+        "sind",
+        "waren",
+        "wurden",
+        "seien",
+        "hat",
+        "haben",
+        "soll",
+        "sollen",
+        "ist",
+        "bereits",
+        "noch",
+        "on",
+        "in",
+        "im",
+        "am",
+        "last",
+        "had",
+        "has",
+        "have",
+        "was",
+        "were",
+        "is",
+        "are",
+        "nordkorea",
+        "pjöngjang",
+        "pyongyang",
+        "north",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "mindestens",
+        "at",
+        "up",
+        "bis",
+        "insgesamt",
+        "also",
+        "auch",
+        "nearly",
+        "almost",
+        "as",
+        "es",
+        "sie",
+        "er",
+        "man",
+        "heute",
+        "gestern",
+        "montag",
+        "dienstag",
+        "mittwoch",
+        "donnerstag",
+        "freitag",
+        "samstag",
+        "sonntag",
+        *_MONTHS.split("|"),
+    }
+)
 _SOURCE_LEAD = frozenset({"the", "der", "die", "das", "des", "dem", "den", "von", "a", "an"})
 _SOURCE_MAX_WORDS = 6
 
@@ -368,7 +707,7 @@ class _Num:
 
 def extract(text: str, lang: str | None = None, *, all_numbers: bool = False) -> list[Figure]:
     """Return the figures in ``text`` in text order; only claims unless ``all_numbers``."""
-    lang = lang if lang in LANGS else guess_lang(text)
+    lang = lang if lang in LANGS else (guess_language(text) or "en")
     figures: list[Figure] = []
     numbers = _merge_ranges(text, _find_numbers(text, lang))
     for index, (num, ranged) in enumerate(numbers):
@@ -379,33 +718,6 @@ def extract(text: str, lang: str | None = None, *, all_numbers: bool = False) ->
         if figure.claim is not None or all_numbers:
             figures.append(figure)
     return figures
-
-
-def guess_lang(text: str) -> str:
-    """Guess "de", "en", "ru" or "ko" from the script and a few German function words."""
-    sample = text[:_LANG_SAMPLE]
-    cyrillic = len(_CYRILLIC.findall(sample))
-    hangul = len(_HANGUL.findall(sample))
-    latin = len(_LATIN.findall(sample))
-    top = max(cyrillic, hangul, latin)
-    if top and top == cyrillic:
-        return "ru"
-    if top and top == hangul:
-        return "ko"
-    words = re.findall(r"[a-zäöüß]+", sample.lower())
-    german = sum(1 for w in words if w in _GERMAN_MARKERS)
-    english = sum(1 for w in words if w in _ENGLISH_MARKERS)
-    return "de" if german > english else "en"
-
-
-_LANG_SAMPLE = 2000  # characters; enough for a script and a few dozen function words
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-_HANGUL = re.compile(r"[\uac00-\ud7a3]")
-_LATIN = re.compile(r"[A-Za-z]")
-_GERMAN_MARKERS = frozenset({"der", "die", "das", "und", "nicht", "ist", "mit", "von", "den",
-                             "dem", "des", "sich", "auf", "für", "eine", "wurde", "nach"})
-_ENGLISH_MARKERS = frozenset({"the", "and", "of", "is", "was", "with", "that", "for", "to",
-                              "from", "were", "has", "have", "said"})
 
 
 def parse_number_words(words: str, lang: str) -> int | None:
@@ -460,8 +772,7 @@ def _digit_number(m: re.Match[str]) -> _Num | None:
     form = "decimal" if decimal and scale == 1 else None
     if form is None and scale == 1 and len(raw) == 4 and raw.isdigit() and 1800 <= value <= 2100:
         form = "year?"
-    return _Num(m.start(), m.end(), round(value), round(value), form=form, scale=scale,
-                value=value)
+    return _Num(m.start(), m.end(), round(value), round(value), form=form, scale=scale, value=value)
 
 
 def _parse_digits(raw: str, sep: str | None) -> tuple[float, bool]:
@@ -500,7 +811,7 @@ def _longest_parses(run: str, offset: int, lang: str) -> list[_Num]:
     i = 0
     while i < len(tokens):
         for j in range(len(tokens), i, -1):
-            value = parse_number_words(run[tokens[i][0]:tokens[j - 1][1]], lang)
+            value = parse_number_words(run[tokens[i][0] : tokens[j - 1][1]], lang)
             if value is not None:
                 start, end = offset + tokens[i][0], offset + tokens[j - 1][1]
                 out.append(_Num(start, end, value, value, scale=_word_scale(run, lang)))
@@ -513,8 +824,13 @@ def _longest_parses(run: str, offset: int, lang: str) -> list[_Num]:
 
 def _word_scale(run: str, lang: str) -> int:
     lowered = run.lower()
-    for word, scale in (("milliard", 10**9), ("billion", 10**9), ("million", 10**6),
-                        ("tausend", 1_000), ("thousand", 1_000)):
+    for word, scale in (
+        ("milliard", 10**9),
+        ("billion", 10**9),
+        ("million", 10**6),
+        ("tausend", 1_000),
+        ("thousand", 1_000),
+    ):
         if lowered.endswith(word) or lowered.endswith(word + "en"):
             return scale
     return 1
@@ -528,10 +844,15 @@ def _merge_ranges(text: str, numbers: list[_Num]) -> list[tuple[_Num, bool]]:
         a = numbers[i]
         b = numbers[i + 1] if i + 1 < len(numbers) else None
         scaled_later = b is not None and a.scale == 1 and b.scale > 1
-        if (b is not None and b.form in (None, "year?") and not a.vague
-                and (a.form is None or (a.form == "decimal" and scaled_later))
-                and a.low is not None and b.high is not None):
-            joiner = text[a.end:b.start]
+        if (
+            b is not None
+            and b.form in (None, "year?")
+            and not a.vague
+            and (a.form is None or (a.form == "decimal" and scaled_later))
+            and a.low is not None
+            and b.high is not None
+        ):
+            joiner = text[a.end : b.start]
             if _RANGE_JOIN.match(joiner) and _range_allowed(text, a, joiner):
                 low = round((a.value or a.low) * b.scale) if scaled_later else a.low
                 if low <= b.high:
@@ -547,18 +868,16 @@ def _range_allowed(text: str, a: _Num, joiner: str) -> bool:
     """ "und"/"and" joins a range only after "zwischen"/"between"."""
     if joiner.strip().lower() not in _AND_JOIN:
         return True
-    before = text[max(0, a.start - 12):a.start].lower()
+    before = text[max(0, a.start - 12) : a.start].lower()
     return bool(re.search(r"(?:zwischen|between|между)\s+$", before))
 
 
 # --- reading one number in context --------------------------------------------------------
 
 
-def _figure(
-    text: str, num: _Num, ranged: bool, lang: str, neighbours: tuple[int, int]
-) -> Figure:
-    before = text[max(0, num.start - 60):num.start]
-    after = text[num.end:num.end + 40]
+def _figure(text: str, num: _Num, ranged: bool, lang: str, neighbours: tuple[int, int]) -> Figure:
+    before = text[max(0, num.start - 60) : num.start]
+    after = text[num.end : num.end + 40]
     hedge, start, increment = _hedge(text, num, ranged, before)
     low: int | None = num.low
     high: int | None = num.high
@@ -574,8 +893,16 @@ def _figure(
         hedge, high = "at least", None
 
     def plain() -> Figure:  # a number that counts nothing we track
-        return Figure(None, low, high, hedge, text[start:num.end], start, num.end,
-                      "increment" if increment else None)
+        return Figure(
+            None,
+            low,
+            high,
+            hedge,
+            text[start : num.end],
+            start,
+            num.end,
+            "increment" if increment else None,
+        )
 
     if num.form in ("date", "time", "decimal") or _not_a_count(before, after, num, lang):
         return plain()
@@ -585,7 +912,7 @@ def _figure(
     if num.form == "year?" and (not kinds or _YEAR_BEFORE.search(before)):
         return plain()
     if lang == "ko" and not kinds:
-        kinds = _kinds_in(text[max(0, num.start - 12):num.start], lang)
+        kinds = _kinds_in(text[max(0, num.start - 12) : num.start], lang)
 
     claim, span_end = _refine(text, _combine(kinds), (start, np_end), neighbours)
     return Figure(
@@ -842,7 +1169,13 @@ def _attribution(text: str, pos: int, lang: str) -> str | None:
 
 @lru_cache(maxsize=256)  # every figure of a sentence shares its source
 def _sentence_source(sentence: str, lang: str) -> str | None:
-    for pattern in (_SOURCE_ADJECTIVE, _SOURCE_AFTER, _SOURCE_WIE, _SOURCE_SAID_AFTER, _SOURCE_VERB_FIRST):
+    for pattern in (
+        _SOURCE_ADJECTIVE,
+        _SOURCE_AFTER,
+        _SOURCE_WIE,
+        _SOURCE_SAID_AFTER,
+        _SOURCE_VERB_FIRST,
+    ):
         for m in pattern.finditer(sentence):
             groups = m.groupdict()
             source = _trim_source(groups.get("x") or groups.get("ko") or "", False, lang)
@@ -850,9 +1183,9 @@ def _sentence_source(sentence: str, lang: str) -> str | None:
                 return source
     for m in _SOURCE_VERB.finditer(sentence):
         # drop a parenthesis first: "The National Intelligence Service (NIS) said"
-        left = _PARENTHESIS.sub("", sentence[max(0, m.start() - 90):m.start()])
+        left = _PARENTHESIS.sub("", sentence[max(0, m.start() - 90) : m.start()])
         edges = list(_SOURCE_LEFT_EDGE.finditer(left))
-        source = _trim_source(left[edges[-1].end():] if edges else left, True, lang)
+        source = _trim_source(left[edges[-1].end() :] if edges else left, True, lang)
         if source:
             return source
     return None
@@ -875,12 +1208,12 @@ def _sentence(text: str, pos: int) -> tuple[int, int]:
 def _is_abbreviation(text: str, dot: int) -> bool:
     if text[dot] != ".":
         return False
-    word = re.search(r"([\w.]+)$", text[max(0, dot - 12):dot])
+    word = re.search(r"([\w.]+)$", text[max(0, dot - 12) : dot])
     if word is None:
         return False
     token = word.group(1).lower()
     if token.isdigit():  # "4. Juni" is a date, "sent 6.000." ends a sentence
-        return bool(_MONTH_AFTER.match(text[dot:dot + 15]))
+        return bool(_MONTH_AFTER.match(text[dot : dot + 15]))
     return token in _ABBREVIATIONS
 
 

@@ -56,12 +56,16 @@ def guess(text: str) -> str | None:
     """Return "de", "en", "ru" or "ko" for ``text``, or None when it cannot tell."""
     sample = text[:SAMPLE_CHARS]
     letters = [ch for ch in sample if ch.isalpha()]
-    if len(letters) < MIN_LETTERS:
+    if not letters:
         return None
+    # A script tells the language from a few letters (one Hangul letter is a whole syllable);
+    # telling German from English needs enough words to count stopwords.
     if sum(map(_is_hangul, letters)) >= HANGUL_SHARE * len(letters):
         return "ko"
     if sum(map(_is_cyrillic, letters)) >= CYRILLIC_SHARE * len(letters):
         return "ru"
+    if len(letters) < MIN_LETTERS:
+        return None
     words = [w.casefold() for w in _WORD.findall(sample)]
     german = sum(w in GERMAN_STOPWORDS for w in words)
     english = sum(w in ENGLISH_STOPWORDS for w in words)

@@ -29,22 +29,87 @@ from monitor.errors import ParseError
 from monitor.types import Item
 
 # Elements whose text is page furniture or code, never article text.
-SKIPPED_ELEMENTS = frozenset({
-    "script", "style", "nav", "header", "footer", "aside", "form", "noscript",
-    "head", "template", "svg", "iframe", "select", "button",
-})
+SKIPPED_ELEMENTS = frozenset(
+    {
+        "script",
+        "style",
+        "nav",
+        "header",
+        "footer",
+        "aside",
+        "form",
+        "noscript",
+        "head",
+        "template",
+        "svg",
+        "iframe",
+        "select",
+        "button",
+    }
+)
 # Elements that start a new line of text.
-BLOCK_ELEMENTS = frozenset({
-    "address", "article", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption",
-    "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "li", "main", "ol", "p", "pre",
-    "section", "table", "tbody", "td", "th", "thead", "tr", "ul",
-})
+BLOCK_ELEMENTS = frozenset(
+    {
+        "address",
+        "article",
+        "blockquote",
+        "br",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "li",
+        "main",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "tbody",
+        "td",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    }
+)
 # Query parameters that only track the reader; two links differing in them are one article.
-TRACKING_PARAMS = frozenset({
-    "fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "mc_cid", "mc_eid",
-    "ocid", "cmpid", "_ga", "_gl", "at_medium", "at_campaign", "at_custom1", "at_custom2",
-    "at_custom3", "at_custom4", "wt_mc", "wt.mc_id", "ito", "xtor", "ref_src",
-})
+TRACKING_PARAMS = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "dclid",
+        "msclkid",
+        "yclid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "ocid",
+        "cmpid",
+        "_ga",
+        "_gl",
+        "at_medium",
+        "at_campaign",
+        "at_custom1",
+        "at_custom2",
+        "at_custom3",
+        "at_custom4",
+        "wt_mc",
+        "wt.mc_id",
+        "ito",
+        "xtor",
+        "ref_src",
+    }
+)
 TRACKING_PREFIXES = ("utm_", "at_", "pk_", "mtm_")
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -166,8 +231,11 @@ def canonical_url(url: str) -> str:
     if parts.username or parts.password:
         host = f"{parts.netloc.rsplit('@', 1)[0]}@{host}"
     query = urlencode(
-        [(key, value) for key, value in parse_qsl(parts.query, keep_blank_values=True)
-         if not _is_tracking(key)],
+        [
+            (key, value)
+            for key, value in parse_qsl(parts.query, keep_blank_values=True)
+            if not _is_tracking(key)
+        ],
         doseq=True,
     )
     return urlunsplit((scheme, host, parts.path or ("/" if host else ""), query, ""))
@@ -177,7 +245,11 @@ def canonical_url(url: str) -> str:
 
 
 def _item(
-    entry: Mapping[str, Any], *, source: str, feed_url: str | None, fetched_at: datetime,
+    entry: Mapping[str, Any],
+    *,
+    source: str,
+    feed_url: str | None,
+    fetched_at: datetime,
     feed_lang: str | None,
 ) -> Item:
     title = " ".join(_detail_text(entry.get("title", ""), entry.get("title_detail")).split())
@@ -239,8 +311,11 @@ def _published(entry: Mapping[str, Any]) -> datetime | None:
 
 
 def _entry_lang(entry: Mapping[str, Any]) -> str | None:
-    details: Iterable[Any] = [*(entry.get("content") or []), entry.get("summary_detail"),
-                              entry.get("title_detail")]
+    details: Iterable[Any] = [
+        *(entry.get("content") or []),
+        entry.get("summary_detail"),
+        entry.get("title_detail"),
+    ]
     for detail in details:
         lang = _normalise_lang((detail or {}).get("language"))
         if lang:

@@ -151,7 +151,7 @@ def oldest_first(items: Iterable[Item]) -> list[Item]:
 
 
 def ingest_paths(pipeline: Pipeline, paths: Sequence[Path]) -> Totals:
-    """Run local files through the pipeline in the order given; a bad file is reported, not fatal."""
+    """Run local files through the pipeline in the order given; a bad file is reported."""
     totals = Totals()
     for path in paths:
         try:
@@ -223,7 +223,9 @@ async def poll_feeds(pipeline: Pipeline, specs: Sequence[FeedSpec]) -> Totals:
 
     now = pipeline.clock()
     parsed = [(spec, outcome, parse_outcome(spec, outcome, now)) for spec, outcome in outcomes]
-    items = [item for _, _, found in parsed if not isinstance(found, MonitorError) for item in found]
+    items = [
+        item for _, _, found in parsed if not isinstance(found, MonitorError) for item in found
+    ]
     new_per_feed: dict[str | None, int] = {}
     for item in oldest_first(items):
         if pipeline.process(item, totals):

@@ -131,7 +131,9 @@ def alerts_table(alerts: Sequence[Mapping[str, Any]]) -> Table:
         lines = Text(clean(alert_headline(alert)), style="bold")
         for label, row in [("new", alert["new"])] + [("was", p) for p in alert["previous"]]:
             by = f", according to {clean(row['attribution'], 60)}" if row.get("attribution") else ""
-            lines.append(f"\n  {label}: “{clean(row['text'], 140)}” — {clean(row['source'], 40)}{by}")
+            lines.append(
+                f"\n  {label}: “{clean(row['text'], 140)}” — {clean(row['source'], 40)}{by}"
+            )
         table.add_row(str(alert["id"]), day(alert.get("created")), lines)
     return table
 

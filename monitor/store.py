@@ -557,7 +557,8 @@ class Store:
         listed every reprint would bury the sources that matter.
         """
         rows = self._db.query(
-            _FIGURE_SELECT + " WHERE f.claim_key = ? AND i.published >= ? AND i.duplicate_of IS NULL"
+            _FIGURE_SELECT
+            + " WHERE f.claim_key = ? AND i.published >= ? AND i.duplicate_of IS NULL"
             " ORDER BY i.published, f.id",
             [claim_key, _iso(since)],
         )

@@ -68,8 +68,9 @@ class FeedServer:
         self._httpd.daemon_threads = True
         self._httpd.block_on_close = False  # a handler still sleeping must not stall close
         self.base_url = f"http://127.0.0.1:{self._httpd.server_port}"
-        self._thread = threading.Thread(target=self._httpd.serve_forever,
-                                        kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -91,8 +92,13 @@ class FeedServer:
         """Serve ``body`` at ``path`` (options: see the module docstring); return its URL."""
         self.routes[path] = Route(
             body=body.encode("utf-8") if isinstance(body, str) else body,
-            status=status, headers=dict(headers or {}), etag=etag,
-            last_modified=last_modified, delay=delay, gzip=gzip, truncate=truncate,
+            status=status,
+            headers=dict(headers or {}),
+            etag=etag,
+            last_modified=last_modified,
+            delay=delay,
+            gzip=gzip,
+            truncate=truncate,
             stream_bytes=stream_bytes,
         )
         return self.url(path)
@@ -156,9 +162,10 @@ def _handler_for(server: FeedServer) -> type[BaseHTTPRequestHandler]:
             if route.last_modified:
                 headers["Last-Modified"] = route.last_modified
             not_modified = (
-                (route.etag is not None and request_headers.get("if-none-match") == route.etag)
-                or (route.last_modified is not None
-                    and request_headers.get("if-modified-since") == route.last_modified)
+                route.etag is not None and request_headers.get("if-none-match") == route.etag
+            ) or (
+                route.last_modified is not None
+                and request_headers.get("if-modified-since") == route.last_modified
             )
             if not_modified:
                 self._send(304, headers, b"")
@@ -175,8 +182,9 @@ def _handler_for(server: FeedServer) -> type[BaseHTTPRequestHandler]:
                 return
             self._send(route.status, headers, body)
 
-        def _send(self, status: int, headers: dict[str, str], body: bytes,
-                  length: int | None = None) -> None:
+        def _send(
+            self, status: int, headers: dict[str, str], body: bytes, length: int | None = None
+        ) -> None:
             self.send_response(status)
             for name, value in headers.items():
                 self.send_header(name, value)

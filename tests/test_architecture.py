@@ -5,8 +5,14 @@ from __future__ import annotations
 import subprocess
 import sys
 
-PURE = ["monitor.types", "monitor.lang", "monitor.topics", "monitor.dedup", "monitor.figures",
-        "monitor.divergence"]
+PURE = [
+    "monitor.types",
+    "monitor.lang",
+    "monitor.topics",
+    "monitor.dedup",
+    "monitor.figures",
+    "monitor.divergence",
+]
 IO_LIBRARIES = ["httpx", "feedparser", "sqlite_utils", "sqlite3", "yaml", "rich", "apscheduler"]
 
 

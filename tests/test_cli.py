@@ -48,7 +48,9 @@ def test_ingest_builds_stories_and_skips_off_topic(ingested: Path) -> None:
     sources = [item["source"] for item in story["items"]]
     assert sources == ["01-ostpresse", "02-abendkurier", "03-abendkurier-nachdruck"]
     by_source = {item["source"]: item for item in story["items"]}
-    assert by_source["03-abendkurier-nachdruck"]["duplicate_of"] == by_source["02-abendkurier"]["id"]
+    assert (
+        by_source["03-abendkurier-nachdruck"]["duplicate_of"] == by_source["02-abendkurier"]["id"]
+    )
     assert by_source["02-abendkurier"]["duplicate_of"] is None
     assert story["sources"] == 3
 
@@ -109,15 +111,24 @@ def test_demo_runs_offline_and_shows_alerts() -> None:
     assert "troops: about 14,000 (Rheinblick) vs 10,000–12,000 (North Wire)" in table
 
 
-def test_extract_reads_stdin_and_touches_no_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_extract_reads_stdin_and_touches_no_state(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     text = "Seoul says more than 10,000 North Korean troops are in Russia.\n"
     result = run("extract", "-", input=text)
     assert result.exit_code == 0
     [fig] = json.loads(result.stdout)
-    assert (fig["claim"], fig["low"], fig["high"], fig["hedge"]) == ("troops", 10000, None, "more than")
+    assert (fig["claim"], fig["low"], fig["high"], fig["hedge"]) == (
+        "troops",
+        10000,
+        None,
+        "more than",
+    )
     assert not (tmp_path / "state").exists()
-    lines = run("extract", "--jsonl", "--all", input="In 2024, 500 workers came.\nNothing.\n").stdout
+    lines = run(
+        "extract", "--jsonl", "--all", input="In 2024, 500 workers came.\nNothing.\n"
+    ).stdout
     first, second = (json.loads(line) for line in lines.splitlines())
     assert [(f["claim"], f["low"]) for f in first] == [(None, 2024), ("workers", 500)]
     assert second == []
@@ -148,9 +159,19 @@ def test_bad_config_is_one_line_without_traceback(tmp_path: Path) -> None:
     config = tmp_path / "feeds.yaml"
     config.write_text("feeds:\n  - name: x\n    url: gopher://example.org/feed\n")
     proc = subprocess.run(
-        [sys.executable, "-m", "monitor", "--config", str(config), "--state", str(tmp_path / "s"),
-         "poll", "--once"],
-        capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "monitor",
+            "--config",
+            str(config),
+            "--state",
+            str(tmp_path / "s"),
+            "poll",
+            "--once",
+        ],
+        capture_output=True,
+        text=True,
     )
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
@@ -158,17 +179,24 @@ def test_bad_config_is_one_line_without_traceback(tmp_path: Path) -> None:
     assert len(proc.stderr.strip().splitlines()) == 1
 
 
-def test_missing_file_is_reported_and_the_rest_ingested(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_file_is_reported_and_the_rest_ingested(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
-    result = run("ingest", str(tmp_path / "nope.txt"), str(ARTICLES / "01-ostpresse.txt"),
-                 state=tmp_path / "state")
+    result = run(
+        "ingest",
+        str(tmp_path / "nope.txt"),
+        str(ARTICLES / "01-ostpresse.txt"),
+        state=tmp_path / "state",
+    )
     assert result.exit_code == 1
     assert "nope.txt" in result.stderr
     assert "1 new items" in result.stderr
 
 
-def test_seeds_make_one_story_with_their_figures(seeds_dir: Path, tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_seeds_make_one_story_with_their_figures(
+    seeds_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     state = tmp_path / "state"
     seeds = sorted(str(p) for p in seeds_dir.glob("*.txt"))

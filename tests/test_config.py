@@ -72,8 +72,7 @@ def test_minimal_file(tmp_path: Path) -> None:
         divergence=DivergenceRules(),
         story_window_hours=72,
         alerts=AlertsConfig(email=None, slack=None),
-        poll=PollConfig(interval=900, timeout=30.0, max_bytes=15 * 1024 * 1024,
-                        concurrency=10),
+        poll=PollConfig(interval=900, timeout=30.0, max_bytes=15 * 1024 * 1024, concurrency=10),
         source=path,
     )
 
@@ -86,16 +85,30 @@ def test_name_defaults_to_the_host(tmp_path: Path) -> None:
 def test_full_file(tmp_path: Path) -> None:
     loaded = config.load(write(tmp_path, FULL))
     assert loaded.feeds == (
-        FeedSpec(url="https://en.example.com/rss/northkorea.xml", name="Example (en)",
-                 interval=600, enabled=True, lang="en"),
-        FeedSpec(url="https://www.example.de/ausland/index.rss", name="example.de",
-                 interval=1200, enabled=False, lang="de"),
-        FeedSpec(url=(tmp_path / "samples" / "local.xml").resolve().as_uri(), name="local",
-                 interval=1200),
+        FeedSpec(
+            url="https://en.example.com/rss/northkorea.xml",
+            name="Example (en)",
+            interval=600,
+            enabled=True,
+            lang="en",
+        ),
+        FeedSpec(
+            url="https://www.example.de/ausland/index.rss",
+            name="example.de",
+            interval=1200,
+            enabled=False,
+            lang="de",
+        ),
+        FeedSpec(
+            url=(tmp_path / "samples" / "local.xml").resolve().as_uri(), name="local", interval=1200
+        ),
     )
     assert loaded.topics == (
-        TopicRule(name="troops", all_of=(("north korea", "nordkorea"), ("russia",),
-                                         ("troops", "soldat")), none_of=("olympi",)),
+        TopicRule(
+            name="troops",
+            all_of=(("north korea", "nordkorea"), ("russia",), ("troops", "soldat")),
+            none_of=("olympi",),
+        ),
         TopicRule(name="everything", match_all=True),
     )
     assert loaded.divergence.window_days == 90
@@ -104,13 +117,19 @@ def test_full_file(tmp_path: Path) -> None:
     assert loaded.divergence.tolerance_for("more than") == 0.1
     assert loaded.divergence.tolerance_for("up to") == 0.0
     assert loaded.story_window_hours == 48
-    assert loaded.poll == PollConfig(interval=1200, timeout=12.5, max_bytes=1048576,
-                                     concurrency=4)
+    assert loaded.poll == PollConfig(interval=1200, timeout=12.5, max_bytes=1048576, concurrency=4)
     assert loaded.alerts.email == EmailConfig(
-        host="smtp.example.org", sender="monitor@example.org", to=("desk@example.org",),
-        port=465, tls="ssl", username="monitor", password_env="MONITOR_TEST_SMTP")
+        host="smtp.example.org",
+        sender="monitor@example.org",
+        to=("desk@example.org",),
+        port=465,
+        tls="ssl",
+        username="monitor",
+        password_env="MONITOR_TEST_SMTP",
+    )
     assert loaded.alerts.slack == SlackConfig(
-        webhook_url_file=tmp_path.resolve() / "secrets" / "slack.url")
+        webhook_url_file=tmp_path.resolve() / "secrets" / "slack.url"
+    )
 
 
 def test_from_feeds() -> None:
@@ -123,43 +142,63 @@ def test_from_feeds() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("poll:\n  interval: soon\nfeeds: [{url: 'https://a.example/rss'}]\n",
-         "poll.interval: expected a positive integer (seconds), got 'soon' (line 2)"),
-        ("feeds:\n  - url: https://a.example/rss\n    name: A\n    intervall: 60\n",
-         "feeds[0].intervall: unknown key (line 4); did you mean 'interval'?"),
-        ("feeds:\n"
-         "  - url: https://a.example/1\n  - url: https://a.example/2\n"
-         "  - url: https://a.example/3\n"
-         "  - name: four\n    url: gopher://a.example/4\n",
-         "feeds[3].url: not an http(s) or file URL (line 6)"),
-        ("feeds:\n  - url: https://a.example/rss\n  - url: https://a.example/rss\n",
-         "feeds[1].url: same URL as feeds[0] (line 3)"),
-        ("feeds:\n  - name: no url\n",
-         "feeds[0].url: missing (line 2)"),
-        ("feeds: []\n",
-         "feeds: expected at least one feed (line 1)"),
-        ("feeds:\n  - url: https://a.example/rss\n    enabled: maybe\n",
-         "feeds[0].enabled: expected true or false, got 'maybe' (line 3)"),
-        ("feeds:\n  - url: https://a.example/rss\n    lang: fr\n",
-         "feeds[0].lang: expected one of de, en, ru, ko, got 'fr' (line 3)"),
-        ("feeds:\n  - url: https://a.example/rss\n    interval: -5\n",
-         "feeds[0].interval: expected a positive integer (seconds), got '-5' (line 3)"),
-        ("feeds:\n  - url: notes.txt\n",
-         "feeds[0].url: not an http(s) or file URL (line 2); "
-         "local feed files must end in .xml, .rss, .atom"),
-        ("feeds: [{url: 'https://a.example/rss'}]\nfeeeds: []\n",
-         "feeeds: unknown key (line 2); did you mean 'feeds'?"),
-        ("topics:\n  - {name: all, match: all}\n",
-         "feeds: missing (line 1)"),
-        ("feeds: [{url: 'https://a.example/rss'}]\ntopics:\n  - name: t\n    none: [x]\n",
-         "topics[0]: needs `all`, `any` or `match: all` (line 3)"),
-        ("feeds: [{url: 'https://a.example/rss'}]\ndivergence:\n  tolerance: {roughly: 0.1}\n",
-         "divergence.tolerance.roughly: unknown key (line 3); expected one of exact, about, "
-         "between, more than, at least, up to, several"),
-        ("feeds: [{url: 'https://a.example/rss'}]\ndivergence:\n  tolerance: {about: 3}\n",
-         "divergence.tolerance.about: expected a fraction between 0 and 1, got '3' (line 3)"),
-        ("- url: https://a.example/rss\n",
-         "(top level): expected a mapping, got a list (line 1)"),
+        (
+            "poll:\n  interval: soon\nfeeds: [{url: 'https://a.example/rss'}]\n",
+            "poll.interval: expected a positive integer (seconds), got 'soon' (line 2)",
+        ),
+        (
+            "feeds:\n  - url: https://a.example/rss\n    name: A\n    intervall: 60\n",
+            "feeds[0].intervall: unknown key (line 4); did you mean 'interval'?",
+        ),
+        (
+            "feeds:\n"
+            "  - url: https://a.example/1\n  - url: https://a.example/2\n"
+            "  - url: https://a.example/3\n"
+            "  - name: four\n    url: gopher://a.example/4\n",
+            "feeds[3].url: not an http(s) or file URL (line 6)",
+        ),
+        (
+            "feeds:\n  - url: https://a.example/rss\n  - url: https://a.example/rss\n",
+            "feeds[1].url: same URL as feeds[0] (line 3)",
+        ),
+        ("feeds:\n  - name: no url\n", "feeds[0].url: missing (line 2)"),
+        ("feeds: []\n", "feeds: expected at least one feed (line 1)"),
+        (
+            "feeds:\n  - url: https://a.example/rss\n    enabled: maybe\n",
+            "feeds[0].enabled: expected true or false, got 'maybe' (line 3)",
+        ),
+        (
+            "feeds:\n  - url: https://a.example/rss\n    lang: fr\n",
+            "feeds[0].lang: expected one of de, en, ru, ko, got 'fr' (line 3)",
+        ),
+        (
+            "feeds:\n  - url: https://a.example/rss\n    interval: -5\n",
+            "feeds[0].interval: expected a positive integer (seconds), got '-5' (line 3)",
+        ),
+        (
+            "feeds:\n  - url: notes.txt\n",
+            "feeds[0].url: not an http(s) or file URL (line 2); "
+            "local feed files must end in .xml, .rss, .atom",
+        ),
+        (
+            "feeds: [{url: 'https://a.example/rss'}]\nfeeeds: []\n",
+            "feeeds: unknown key (line 2); did you mean 'feeds'?",
+        ),
+        ("topics:\n  - {name: all, match: all}\n", "feeds: missing (line 1)"),
+        (
+            "feeds: [{url: 'https://a.example/rss'}]\ntopics:\n  - name: t\n    none: [x]\n",
+            "topics[0]: needs `all`, `any` or `match: all` (line 3)",
+        ),
+        (
+            "feeds: [{url: 'https://a.example/rss'}]\ndivergence:\n  tolerance: {roughly: 0.1}\n",
+            "divergence.tolerance.roughly: unknown key (line 3); expected one of exact, about, "
+            "between, more than, at least, up to, several",
+        ),
+        (
+            "feeds: [{url: 'https://a.example/rss'}]\ndivergence:\n  tolerance: {about: 3}\n",
+            "divergence.tolerance.about: expected a fraction between 0 and 1, got '3' (line 3)",
+        ),
+        ("- url: https://a.example/rss\n", "(top level): expected a mapping, got a list (line 1)"),
     ],
 )
 def test_error_messages(tmp_path: Path, text: str, message: str) -> None:
@@ -186,12 +225,16 @@ def test_missing_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("block", "message"),
     [
-        ("  email: {host: h, from: a@b.c, to: d@e.f, password: hunter2}\n",
-         "alerts.email.password: secrets are not accepted in the file (line 3); "
-         "use password_env or password_file"),
-        ("  slack: {webhook_url: 'https://hooks.slack.com/services/T/B/X'}\n",
-         "alerts.slack.webhook_url: secrets are not accepted in the file (line 3); "
-         "use webhook_url_env or webhook_url_file"),
+        (
+            "  email: {host: h, from: a@b.c, to: d@e.f, password: hunter2}\n",
+            "alerts.email.password: secrets are not accepted in the file (line 3); "
+            "use password_env or password_file",
+        ),
+        (
+            "  slack: {webhook_url: 'https://hooks.slack.com/services/T/B/X'}\n",
+            "alerts.slack.webhook_url: secrets are not accepted in the file (line 3); "
+            "use webhook_url_env or webhook_url_file",
+        ),
     ],
 )
 def test_inline_secret_is_rejected(tmp_path: Path, block: str, message: str) -> None:
@@ -200,16 +243,19 @@ def test_inline_secret_is_rejected(tmp_path: Path, block: str, message: str) -> 
 
 
 def test_secret_from_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    text = ("feeds: [{url: 'https://a.example/rss'}]\nalerts:\n"
-            "  email: {host: h, from: a@b.c, to: [d@e.f], password_env: MONITOR_TEST_PW}\n"
-            "  slack: {webhook_url_env: MONITOR_TEST_HOOK}\n")
+    text = (
+        "feeds: [{url: 'https://a.example/rss'}]\nalerts:\n"
+        "  email: {host: h, from: a@b.c, to: [d@e.f], password_env: MONITOR_TEST_PW}\n"
+        "  slack: {webhook_url_env: MONITOR_TEST_HOOK}\n"
+    )
     alerts = config.load(write(tmp_path, text)).alerts
     assert alerts.email is not None and alerts.slack is not None
     monkeypatch.delenv("MONITOR_TEST_HOOK", raising=False)
     with pytest.raises(ConfigError) as caught:
         alerts.slack.webhook_url()
     assert str(caught.value) == (
-        "alerts.slack.webhook_url_env: environment variable MONITOR_TEST_HOOK is not set")
+        "alerts.slack.webhook_url_env: environment variable MONITOR_TEST_HOOK is not set"
+    )
     monkeypatch.setenv("MONITOR_TEST_HOOK", "https://hooks.example/abc")
     monkeypatch.setenv("MONITOR_TEST_PW", "s3cret")
     assert alerts.slack.webhook_url() == "https://hooks.example/abc"
@@ -219,9 +265,11 @@ def test_secret_from_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
 def test_secret_from_file(tmp_path: Path) -> None:
     (tmp_path / "secrets").mkdir()
     (tmp_path / "secrets" / "smtp").write_text("from-a-file\n")
-    text = ("feeds: [{url: 'https://a.example/rss'}]\nalerts:\n"
-            "  email: {host: h, from: a@b.c, to: d@e.f, password_file: secrets/smtp}\n"
-            "  slack: {webhook_url_file: secrets/absent}\n")
+    text = (
+        "feeds: [{url: 'https://a.example/rss'}]\nalerts:\n"
+        "  email: {host: h, from: a@b.c, to: d@e.f, password_file: secrets/smtp}\n"
+        "  slack: {webhook_url_file: secrets/absent}\n"
+    )
     alerts = config.load(write(tmp_path, text)).alerts
     assert alerts.email is not None and alerts.slack is not None
     assert alerts.email.password() == "from-a-file"
@@ -230,8 +278,10 @@ def test_secret_from_file(tmp_path: Path) -> None:
 
 
 def test_no_password_means_no_login(tmp_path: Path) -> None:
-    text = ("feeds: [{url: 'https://a.example/rss'}]\n"
-            "alerts:\n  email: {host: h, from: a@b.c, to: d@e.f}\n")
+    text = (
+        "feeds: [{url: 'https://a.example/rss'}]\n"
+        "alerts:\n  email: {host: h, from: a@b.c, to: d@e.f}\n"
+    )
     email = config.load(write(tmp_path, text)).alerts.email
     assert email is not None and email.password() is None
 

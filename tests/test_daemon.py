@@ -22,8 +22,12 @@ def monitor(*args: str, config: Path, state: Path) -> list[str]:
 
 
 def stories(config: Path, state: Path) -> list[dict]:
-    out = subprocess.run(monitor("stories", "--json", config=config, state=state),
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        monitor("stories", "--json", config=config, state=state),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(out.stdout)
 
 
@@ -41,8 +45,10 @@ def config(tmp_path: Path) -> Path:
     path = tmp_path / "feeds.yaml"
     path.write_text(
         "feeds:\n"
-        f"  - {{url: '{(SAMPLES / 'north-wire.xml').as_uri()}', name: North Wire, interval: 3600}}\n"
-        f"  - {{url: '{(SAMPLES / 'daily-courier.xml').as_uri()}', name: Daily Courier, interval: 3600}}\n"
+        f"  - {{url: '{(SAMPLES / 'north-wire.xml').as_uri()}', name: North Wire,"
+        " interval: 3600}\n"
+        f"  - {{url: '{(SAMPLES / 'daily-courier.xml').as_uri()}', name: Daily Courier,"
+        " interval: 3600}\n"
     )
     return path
 
@@ -55,8 +61,9 @@ def test_run_polls_then_stops_on_signal(config: Path, tmp_path: Path, signum: in
     sock.bind(str(notify))
     sock.settimeout(20)
     env = {**os.environ, "NOTIFY_SOCKET": str(notify)}
-    proc = subprocess.Popen(monitor("run", config=config, state=state), env=env,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        monitor("run", config=config, state=state), env=env, stderr=subprocess.PIPE, text=True
+    )
     try:
         assert sock.recv(100) == b"READY=1"
         wait_for(lambda: (state / "monitor.db").exists() and len(stories(config, state)) == 2)
@@ -81,7 +88,13 @@ def test_restart_resumes_without_duplicates(config: Path, tmp_path: Path) -> Non
             proc.kill()
     items = [item for story in stories(config, state) for item in story["items"]]
     assert len(items) == 3  # two North Wire articles and one reprint; no copies
-    feeds = json.loads(subprocess.run(monitor("feeds", "--json", config=config, state=state),
-                                      capture_output=True, text=True, check=True).stdout)
+    feeds = json.loads(
+        subprocess.run(
+            monitor("feeds", "--json", config=config, state=state),
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
     # The second run found the feeds not yet due (interval 3600 s) and did not refetch.
     assert sorted(f["items_seen"] for f in feeds) == [2, 2]

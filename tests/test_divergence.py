@@ -25,8 +25,15 @@ def fig(
 
 
 def seen(figure: Figure, source: str = "Source A", days_ago: int = 1, n: int = 1) -> Reported:
-    return Reported(figure_id=n, item_id=n, story_id=1, source=source, url=None,
-                    published=T0 - timedelta(days=days_ago), figure=figure)
+    return Reported(
+        figure_id=n,
+        item_id=n,
+        story_id=1,
+        source=source,
+        url=None,
+        published=T0 - timedelta(days=days_ago),
+        figure=figure,
+    )
 
 
 # --- interval -----------------------------------------------------------------------------

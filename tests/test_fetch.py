@@ -51,13 +51,16 @@ def test_etag_then_304(feed_server: FeedServer) -> None:
     async def twice() -> tuple[FetchResult, FetchResult]:
         async with make_client() as client:
             first = await fetch(client, url)
-            second = await fetch(client, url, etag=first.etag,
-                                 last_modified=first.last_modified)
+            second = await fetch(client, url, etag=first.etag, last_modified=first.last_modified)
             return first, second
 
     first, second = asyncio.run(twice())
     assert (first.status, first.body, first.etag, first.last_modified) == (
-        200, RSS, '"v1"', modified)
+        200,
+        RSS,
+        '"v1"',
+        modified,
+    )
     assert first.headers["content-type"] == "application/xml; charset=utf-8"
     assert first.url == url
     assert (second.status, second.body, second.etag) == (304, b"", '"v1"')
@@ -165,4 +168,5 @@ def test_connection_refused_is_one_line() -> None:
 
 def test_unsupported_scheme() -> None:
     assert fetch_error("ftp://example.org/feed.xml").startswith(
-        "ftp://example.org/feed.xml: invalid URL")
+        "ftp://example.org/feed.xml: invalid URL"
+    )

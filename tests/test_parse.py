@@ -60,8 +60,13 @@ ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
 
 
 def parse(body: bytes, **options: object) -> list[Item]:
-    return parse_feed(body, source="Example", feed_url="https://news.example.de/rss.xml",
-                      fetched_at=FETCHED, **options)  # type: ignore[arg-type]
+    return parse_feed(
+        body,
+        source="Example",
+        feed_url="https://news.example.de/rss.xml",
+        fetched_at=FETCHED,
+        **options,
+    )  # type: ignore[arg-type]
 
 
 def test_rss_entry_fields() -> None:
@@ -84,8 +89,9 @@ def test_rss_entry_fields() -> None:
 
 
 def test_atom_entry_fields() -> None:
-    (entry,) = parse_feed(ATOM, source="Wire", feed_url="https://wire.example.com/feed.atom",
-                          fetched_at=FETCHED)
+    (entry,) = parse_feed(
+        ATOM, source="Wire", feed_url="https://wire.example.com/feed.atom", fetched_at=FETCHED
+    )
     assert entry.guid == "urn:example:wire:1001"
     assert entry.title == "Seoul says 3,000 more soldiers deployed"
     assert entry.text == "The spy agency counted about 3,000 more soldiers."  # nav dropped
@@ -167,8 +173,7 @@ lines</pre>
     <script>document.write("<p>injected</p>")</script><noscript>Enable JS</noscript>
     <footer>(c) 2024</footer></body></html>"""
     assert html_to_text(html) == (
-        "Heading\nFirst line\nsecond line wrapped in the source\nkept\nlines\n"
-        "one <1>\ntwo & three"
+        "Heading\nFirst line\nsecond line wrapped in the source\nkept\nlines\none <1>\ntwo & three"
     )
 
 
@@ -180,9 +185,12 @@ def test_html_to_text_never_raises(broken: str) -> None:
 
 
 def test_canonical_url() -> None:
-    assert canonical_url(
-        "HTTPS://News.Example.DE:443/a/b?id=3&utm_source=x&UTM_Medium=y&fbclid=z#frag"
-    ) == "https://news.example.de/a/b?id=3"
+    assert (
+        canonical_url(
+            "HTTPS://News.Example.DE:443/a/b?id=3&utm_source=x&UTM_Medium=y&fbclid=z#frag"
+        )
+        == "https://news.example.de/a/b?id=3"
+    )
     assert canonical_url("http://example.org:8080") == "http://example.org:8080/"
     assert canonical_url("not a url") == "not a url"
 
@@ -223,8 +231,9 @@ def test_feedparser_corpus_never_crashes(shared_dir: Path) -> None:
     for record in records:
         body = (corpus / record["path"]).read_bytes()
         try:
-            items = parse_feed(body, source="corpus", feed_url="http://example.org/feed.xml",
-                               fetched_at=FETCHED)
+            items = parse_feed(
+                body, source="corpus", feed_url="http://example.org/feed.xml", fetched_at=FETCHED
+            )
         except ParseError:
             counts["parse_error"] += 1
             continue

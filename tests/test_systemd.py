@@ -14,8 +14,14 @@ UNIT = Path(__file__).resolve().parents[1] / "systemd" / "monitor.service"
 
 def test_unit_is_hardened_and_notifies() -> None:
     text = UNIT.read_text()
-    for line in ["Type=notify", "DynamicUser=yes", "StateDirectory=monitor",
-                 "ProtectSystem=strict", "NoNewPrivileges=yes", "Restart=on-failure"]:
+    for line in [
+        "Type=notify",
+        "DynamicUser=yes",
+        "StateDirectory=monitor",
+        "ProtectSystem=strict",
+        "NoNewPrivileges=yes",
+        "Restart=on-failure",
+    ]:
         assert line in text.splitlines(), line
 
 
