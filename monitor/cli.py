@@ -88,8 +88,7 @@ def console() -> Console:
 
 
 def report(totals: Totals) -> None:
-    for message in totals.errors:
-        click.echo(f"error: {message}", err=True)
+    # Each error was already logged as it happened; this is the closing summary.
     click.echo(totals.summary(), err=True)
 
 
@@ -121,8 +120,9 @@ def cli(ctx: click.Context, config_path: Path | None, state: Path, verbose: bool
     """
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
+        format="%(levelname)s %(message)s",
         stream=sys.stderr,
+        force=True,  # bind to this invocation's stderr (matters when embedded or tested)
     )
     ctx.obj = Context(config_path or DEFAULT_CONFIG, config_path is not None, state)
 

@@ -49,17 +49,21 @@ class Totals:
 
     def summary(self) -> str:
         parts = [
-            f"{self.items} new items",
+            counted(self.items, "new item"),
             f"{self.kept} on topic",
             f"{self.skipped} skipped",
-            f"{self.duplicates} reprints",
-            f"{self.alerts} alerts",
+            counted(self.duplicates, "reprint"),
+            counted(self.alerts, "alert"),
         ]
         if self.already_seen:
             parts.append(f"{self.already_seen} already seen")
         if self.errors:
-            parts.append(f"{len(self.errors)} errors")
+            parts.append(counted(len(self.errors), "error"))
         return ", ".join(parts)
+
+
+def counted(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 @dataclass

@@ -93,22 +93,21 @@ def story_detail(story: Mapping[str, Any], figures: Sequence[Mapping[str, Any]])
 def figures_table(figures: Sequence[Mapping[str, Any]]) -> Table:
     table = Table(title="Figures", title_justify="left")
     table.add_column("item", justify="right")
-    table.add_column("story", justify="right")
     table.add_column("source")
     table.add_column("claim")
-    table.add_column("value", no_wrap=True)
-    table.add_column("according to")
-    table.add_column("quote", ratio=1, overflow="fold")
+    table.add_column("value")
+    table.add_column("quote, and who is cited", overflow="fold")
     for row in figures:
         claim = row["claim"] + (f" ({row['modifier']})" if row.get("modifier") else "")
+        quote = Text(f"“{clean(row['text'], 120)}”")
+        if row.get("attribution"):
+            quote.append(f"\naccording to {clean(row['attribution'], 60)}", style="dim")
         table.add_row(
             str(row["item_id"]),
-            str(row["story_id"] or "-"),
-            Text(clean(row["source"], 30)),
+            Text(clean(row["source"], 40)),
             Text(claim),
             Text(value_of(row)),
-            Text(clean(row.get("attribution") or "-", 40)),
-            Text(clean(row["text"], 120)),
+            quote,
         )
     return table
 

@@ -191,7 +191,7 @@ def test_missing_file_is_reported_and_the_rest_ingested(
     )
     assert result.exit_code == 1
     assert "nope.txt" in result.stderr
-    assert "1 new items" in result.stderr
+    assert "1 new item," in result.stderr
 
 
 def test_seeds_make_one_story_with_their_figures(
