@@ -183,11 +183,33 @@ def _create_alert_tables(db: Database) -> None:
         db.execute(statement)
 
 
+def _polling_state(db: Database) -> None:
+    """Version 3: per-feed polling state (Retry-After, redirects, gone feeds, backoff)."""
+
+
+def _delivery_state(db: Database) -> None:
+    """Version 4: alert delivery (digests, rate limits, give-up states)."""
+
+
+def _story_index(db: Database) -> None:
+    """Version 5: the candidate index for same-story matching."""
+
+
+def _claim_history(db: Database) -> None:
+    """Version 6: what claim history and claim scope need."""
+
+
 # Append only: migration N (1-based) turns a version N-1 database into version N.
 # A released migration is never edited; a schema change is a new function here.
+# Versions 3-6 were reserved together while four areas were built in parallel, so that
+# each fills its own; none has been released, so they may still be filled.
 MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _create_core_tables,
     _create_alert_tables,
+    _polling_state,
+    _delivery_state,
+    _story_index,
+    _claim_history,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -12,7 +12,7 @@ from sqlite_utils import Database
 
 from monitor import store as store_module
 from monitor.errors import StoreError
-from monitor.store import DB_FILENAME, SCHEMA_VERSION, Store, migrate
+from monitor.store import DB_FILENAME, MIGRATIONS, SCHEMA_VERSION, Store, migrate
 from monitor.types import (
     Analysis,
     Divergence,
@@ -89,11 +89,11 @@ def row_counts(path: Path) -> dict[str, int]:
 def test_open_creates_a_wal_database_at_the_current_schema(tmp_path: Path) -> None:
     with Store.open(tmp_path / "state" / "nested") as opened:
         assert opened.path == tmp_path / "state" / "nested" / DB_FILENAME
-        assert opened.schema_version() == SCHEMA_VERSION == 2
+        assert opened.schema_version() == SCHEMA_VERSION == len(MIGRATIONS)
     # Read back with plain sqlite3: WAL is a property of the file, not of our connection.
     with sqlite3.connect(tmp_path / "state" / "nested" / DB_FILENAME) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         indexes = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
     assert {"items_source_guid", "items_published", "figures_claim_key"} <= indexes
     assert "outbox_status_next_attempt" in indexes

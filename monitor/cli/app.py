@@ -1,0 +1,129 @@
+"""The `monitor` command group, its global options and what every command shares.
+
+Each command's docstring is its --help. Listing commands take --json and then print
+the store's public JSON shapes (documented in the README) and nothing else on stdout.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+
+from monitor import __version__
+from monitor.config import Config, from_feeds, load
+from monitor.errors import ConfigError, MonitorError
+from monitor.pipeline import Totals
+from monitor.store import Store
+
+DEFAULT_CONFIG = Path("feeds.yaml")
+DEFAULT_STATE = Path("state")
+SAMPLES = Path(__file__).parent.parent / "samples"
+
+log = logging.getLogger("monitor")
+
+
+class MonitorGroup(click.Group):
+    """Turns every MonitorError into one line on stderr and exit code 1 — never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except MonitorError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+class Context:
+    """What the global options decided, handed to every command."""
+
+    def __init__(self, config_path: Path, config_given: bool, state: Path) -> None:
+        self.config_path = config_path
+        self.config_given = config_given
+        self.state = state
+
+    def config(self, *, need_feeds: bool = False) -> Config:
+        """The configuration, or the defaults (no feeds) when there is no feeds.yaml."""
+        if self.config_path.exists() or self.config_given:
+            if not self.config_path.exists():
+                raise ConfigError(f"{self.config_path}: no such file")
+            try:
+                return load(self.config_path)
+            except ConfigError as exc:
+                where = str(self.config_path)
+                raise ConfigError(
+                    str(exc) if str(exc).startswith(where) else f"{where}: {exc}"
+                ) from exc
+        if need_feeds:
+            raise ConfigError(
+                f"no feeds configured: {self.config_path} not found (pass --config FILE, "
+                "or try `monitor demo` for the bundled offline sample)"
+            )
+        return from_feeds([])
+
+    @contextmanager
+    def store(self) -> Iterator[Store]:
+        store = Store.open(self.state)
+        try:
+            yield store
+        finally:
+            store.close()
+
+
+def emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def console() -> Console:
+    # Tables go to stdout; a pipe gets plain text without colour.
+    return Console(highlight=False, soft_wrap=False)
+
+
+def report(totals: Totals) -> None:
+    # Each error was already logged as it happened; this is the closing summary.
+    click.echo(totals.summary(), err=True)
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+
+
+@click.group(cls=MonitorGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help=f"Configuration file.  [default: ./{DEFAULT_CONFIG}]",
+)
+@click.option(
+    "--state",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=DEFAULT_STATE,
+    show_default=True,
+    help="State directory (holds monitor.db).",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Log every fetch and decision.")
+@click.version_option(__version__, prog_name="monitor")
+@click.pass_context
+def cli(ctx: click.Context, config_path: Path | None, state: Path, verbose: bool) -> None:
+    """Follow one story across many news feeds and get told when the numbers disagree.
+
+    Try `monitor demo` first: it runs the bundled sample feeds offline.
+    """
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(message)s",
+        stream=sys.stderr,
+        force=True,  # bind to this invocation's stderr (matters when embedded or tested)
+    )
+    ctx.obj = Context(config_path or DEFAULT_CONFIG, config_path is not None, state)
+
+
+def main() -> None:
+    cli(prog_name="monitor")
