@@ -16,6 +16,7 @@ Everything else has defaults. The full format (every key optional except ``feeds
         interval: 900             # seconds between polls; default: poll.interval
         enabled: true
         lang: de                  # de | en | ru | ko; default: guessed per item
+        fulltext: false           # true: fetch each new entry's page, extract its text
     topics:                       # default: the shipped topic rules
       - name: troops
         all: [[nordkorea, north korea], [russland, russia]]   # each group needs a term
@@ -25,12 +26,19 @@ Everything else has defaults. The full format (every key optional except ``feeds
     divergence:
       window_days: 180
       tolerance: {about: 0.1, exact: 0.0}   # hedge -> fraction; "exact" = plain number
+      vague: ignore               # "several thousand": ignore | lower_bound | range
+      match_scope: true           # compare only figures whose whose/where agree
+    claims:                       # words added to the claim lexicon, kind -> lang -> words
+      drones: {en: [drone], de: [drohne]}
     story_window_hours: 72
-    poll: {interval: 900, timeout: 30, max_bytes: 15728640, concurrency: 10}
+    poll: {interval: 900, timeout: 30, max_bytes: 15728640, concurrency: 10,
+           per_host: 2, min_interval: 60, max_interval: 86400, jitter: 0.1, failing_after: 3}
     alerts:
       email: {host: smtp.example.org, port: 587, tls: starttls, username: me,
               password_env: SMTP_PASSWORD, from: monitor@example.org, to: [me@example.org]}
       slack: {webhook_url_env: SLACK_WEBHOOK_URL}
+      # every channel also takes: topics, claims, digest_minutes, rate_limit,
+      # quiet_hours ("22:00-07:00"), timezone, timeout; email also ca_file
 
 Secrets are never written into the file: ``password_env``/``webhook_url_env`` name an
 environment variable, ``password_file``/``webhook_url_file`` a file (relative to this
@@ -48,14 +56,19 @@ import difflib
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import time as dt_time
 from pathlib import Path
 from typing import Any, NoReturn
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from monitor.divergence import VAGUE_MODES
 from monitor.errors import ConfigError
-from monitor.types import DivergenceRules, FeedSpec, TopicRule
+from monitor.figures import CLAIM_LABELS
+from monitor.topics import DEFAULT_TOPICS
+from monitor.types import ClaimTerms, DivergenceRules, FeedSpec, TopicRule
 
 LANGUAGES = ("de", "en", "ru", "ko")
 LOCAL_FEED_SUFFIXES = (".xml", ".rss", ".atom")
@@ -64,17 +77,58 @@ DEFAULT_INTERVAL = 900  # seconds: four polls an hour is polite for news feeds
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_BYTES = 15 * 1024 * 1024  # the largest real news feeds are ~2-5 MiB
 DEFAULT_CONCURRENCY = 10
+# Issue 3 (polling): schedule bounds and politeness.
+DEFAULT_MIN_INTERVAL = 60  # seconds: no feed is polled more often, whatever it says
+DEFAULT_MAX_INTERVAL = 86400  # seconds: every feed polled at least daily; longest backoff
+DEFAULT_JITTER = 0.1  # up to 10% of the interval added at random, so feeds do not fire together
+DEFAULT_PER_HOST = 2  # fetches in flight at once to one host: what a polite crawler does
+DEFAULT_FAILING_AFTER = 3  # failures in a row before a feed is shown as failing
 DEFAULT_STORY_WINDOW_HOURS = 72
 EXACT_HEDGE = "exact"  # how the config spells the "" (plain number) tolerance key
 
-_TOP_KEYS = ("feeds", "topics", "divergence", "story_window_hours", "alerts", "poll")
-_FEED_KEYS = ("url", "name", "interval", "enabled", "lang")
+_TOP_KEYS = ("feeds", "topics", "divergence", "story_window_hours", "alerts", "poll", "claims")
+_FEED_KEYS = ("url", "name", "interval", "enabled", "lang", "fulltext")
 _TOPIC_KEYS = ("name", "all", "any", "none", "match")
-_DIVERGENCE_KEYS = ("window_days", "tolerance")
-_POLL_KEYS = ("interval", "timeout", "max_bytes", "concurrency")
+_DIVERGENCE_KEYS = ("window_days", "tolerance", "vague", "match_scope")
+_POLL_KEYS = (
+    "interval",
+    "timeout",
+    "max_bytes",
+    "concurrency",
+    "per_host",
+    "min_interval",
+    "max_interval",
+    "jitter",
+    "failing_after",
+)
 _ALERT_KEYS = ("email", "slack")
-_EMAIL_KEYS = ("host", "port", "tls", "username", "password_env", "password_file", "from", "to")
-_SLACK_KEYS = ("webhook_url_env", "webhook_url_file")
+# Noise control and timeouts, accepted by every alert channel (issue 6).
+_CHANNEL_KEYS = (
+    "topics",
+    "claims",
+    "digest_minutes",
+    "rate_limit",
+    "quiet_hours",
+    "timezone",
+    "timeout",
+)
+_EMAIL_KEYS = (
+    "host",
+    "port",
+    "tls",
+    "username",
+    "password_env",
+    "password_file",
+    "from",
+    "to",
+    "ca_file",
+    *_CHANNEL_KEYS,
+)
+_SLACK_KEYS = ("webhook_url_env", "webhook_url_file", *_CHANNEL_KEYS)
+# Without a configured limit a channel sends at most this many messages an hour; what
+# does not fit goes out as one digest (a first poll of a six-month backlog is one mail).
+DEFAULT_RATE_LIMIT = 12
+DEFAULT_CHANNEL_TIMEOUT = 20.0  # seconds for one SMTP session or webhook call
 # Inline secrets get their own message instead of "unknown key".
 _INLINE_SECRETS = {
     "password": "password_env or password_file",
@@ -105,6 +159,25 @@ def _read_secret(field_path: str, env: str | None, file: Path | None) -> str | N
 
 
 @dataclass(frozen=True)
+class ChannelRules:
+    """Which alerts a channel gets and how often (issue 6: noise control).
+
+    ``topics``/``claims`` None = all. ``digest_minutes`` > 0 collects alerts for that
+    long and sends one message. ``rate_limit`` caps messages per rolling hour; alerts
+    that do not fit go out together as one digest. Nothing is sent during
+    ``quiet_hours`` (local times in ``timezone``; the end is exclusive); what
+    accumulated goes out when they end.
+    """
+
+    topics: tuple[str, ...] | None = None
+    claims: tuple[str, ...] | None = None
+    digest_minutes: int = 0
+    rate_limit: int = DEFAULT_RATE_LIMIT
+    quiet_hours: tuple[dt_time, dt_time] | None = None
+    timezone: str = "UTC"
+
+
+@dataclass(frozen=True)
 class EmailConfig:
     """Where email alerts go. The password is read from the environment or a file."""
 
@@ -116,6 +189,9 @@ class EmailConfig:
     username: str | None = None
     password_env: str | None = None
     password_file: Path | None = None
+    ca_file: Path | None = None  # trust this CA (a private SMTP server's certificate)
+    timeout: float = DEFAULT_CHANNEL_TIMEOUT
+    rules: ChannelRules = field(default_factory=ChannelRules)
 
     def password(self) -> str | None:
         """The SMTP password, or None when none is configured (no login)."""
@@ -128,6 +204,8 @@ class SlackConfig:
 
     webhook_url_env: str | None = None
     webhook_url_file: Path | None = None
+    timeout: float = DEFAULT_CHANNEL_TIMEOUT
+    rules: ChannelRules = field(default_factory=ChannelRules)
 
     def webhook_url(self) -> str:
         url = _read_secret("alerts.slack.webhook_url", self.webhook_url_env, self.webhook_url_file)
@@ -141,6 +219,12 @@ class AlertsConfig:
     email: EmailConfig | None = None
     slack: SlackConfig | None = None
 
+    def channels(self) -> tuple[str, ...]:
+        """The configured channels' names: each alert gets one outbox row per channel."""
+        return tuple(
+            name for name, value in (("email", self.email), ("slack", self.slack)) if value
+        )
+
 
 @dataclass(frozen=True)
 class PollConfig:
@@ -148,6 +232,11 @@ class PollConfig:
     timeout: float = DEFAULT_TIMEOUT  # total seconds allowed for one fetch
     max_bytes: int = DEFAULT_MAX_BYTES  # larger responses are aborted
     concurrency: int = DEFAULT_CONCURRENCY  # fetches in flight at once
+    per_host: int = DEFAULT_PER_HOST  # fetches in flight at once to one host
+    min_interval: int = DEFAULT_MIN_INTERVAL  # bounds of every feed's effective interval
+    max_interval: int = DEFAULT_MAX_INTERVAL
+    jitter: float = DEFAULT_JITTER  # fraction of the interval added at random
+    failing_after: int = DEFAULT_FAILING_AFTER  # failures in a row that make a feed failing
 
 
 @dataclass(frozen=True)
@@ -159,6 +248,7 @@ class Config:
     alerts: AlertsConfig = field(default_factory=AlertsConfig)
     poll: PollConfig = field(default_factory=PollConfig)
     source: Path | None = None  # the file this was read from
+    claims: tuple[ClaimTerms, ...] = ()  # words added to the shipped claim lexicon
 
 
 def from_feeds(feeds: Sequence[FeedSpec]) -> Config:
@@ -305,9 +395,11 @@ def _config(root: yaml.Node, base: Path, source: Path) -> Config:
     values = _mapping(root, "", _TOP_KEYS)
     poll = _poll(values["poll"]) if "poll" in values else PollConfig()
     feeds_node = _require(values, "feeds", "", root)
+    topics = _topics(values["topics"]) if "topics" in values else None
+    topic_names = tuple(rule.name for rule in (topics or DEFAULT_TOPICS))
     return Config(
         feeds=_feeds(feeds_node, base, poll.interval),
-        topics=_topics(values["topics"]) if "topics" in values else None,
+        topics=topics,
         divergence=(
             _divergence(values["divergence"]) if "divergence" in values else DivergenceRules()
         ),
@@ -316,9 +408,12 @@ def _config(root: yaml.Node, base: Path, source: Path) -> Config:
             if "story_window_hours" in values
             else DEFAULT_STORY_WINDOW_HOURS
         ),
-        alerts=_alerts(values["alerts"], base) if "alerts" in values else AlertsConfig(),
+        alerts=(
+            _alerts(values["alerts"], base, topic_names) if "alerts" in values else AlertsConfig()
+        ),
         poll=poll,
         source=source,
+        claims=_claims(values["claims"]) if "claims" in values else (),
     )
 
 
@@ -352,7 +447,29 @@ def _poll(node: yaml.Node) -> PollConfig:
             if "concurrency" in values
             else defaults.concurrency
         ),
+        **_poll_politeness(values, defaults),
     )
+
+
+def _poll_politeness(values: dict[str, yaml.Node], defaults: PollConfig) -> dict[str, Any]:
+    """Issue 3's poll keys: per-host limit, interval bounds, jitter, failing threshold."""
+    found: dict[str, Any] = {}
+    for key, unit in (
+        ("per_host", "fetches"),
+        ("min_interval", "seconds"),
+        ("max_interval", "seconds"),
+        ("failing_after", "failures"),
+    ):
+        if key in values:
+            found[key] = _positive_int(values[key], f"poll.{key}", unit)
+    if "jitter" in values:
+        found["jitter"] = _number(values["jitter"], "poll.jitter", "a fraction from 0 to 1", 0, 1)
+    low = found.get("min_interval", defaults.min_interval)
+    high = found.get("max_interval", defaults.max_interval)
+    if low > high:
+        node = values.get("max_interval") or values["min_interval"]
+        _fail("poll.max_interval", node, f"smaller than poll.min_interval ({low})")
+    return found
 
 
 def _feeds(node: yaml.Node, base: Path, default_interval: int) -> tuple[FeedSpec, ...]:
@@ -387,6 +504,7 @@ def _feed(node: yaml.Node, path: str, base: Path, default_interval: int) -> Feed
         ),
         enabled=_bool(values["enabled"], f"{path}.enabled") if "enabled" in values else True,
         lang=_lang(values["lang"], f"{path}.lang") if "lang" in values else None,
+        fulltext=_bool(values["fulltext"], f"{path}.fulltext") if "fulltext" in values else False,
     )
 
 
@@ -509,18 +627,124 @@ def _divergence(node: yaml.Node) -> DivergenceRules:
         if "window_days" in values
         else defaults.window_days
     )
-    return DivergenceRules(tolerance=tuple(tolerance.items()), window_days=window)
-
-
-def _alerts(node: yaml.Node, base: Path) -> AlertsConfig:
-    values = _mapping(node, "alerts", _ALERT_KEYS)
-    return AlertsConfig(
-        email=_email(values["email"], base) if "email" in values else None,
-        slack=_slack(values["slack"], base) if "slack" in values else None,
+    vague = defaults.vague
+    if "vague" in values:
+        vague = _scalar(values["vague"])
+        if vague not in VAGUE_MODES:
+            _fail(
+                "divergence.vague",
+                values["vague"],
+                f"expected one of {', '.join(VAGUE_MODES)}, got {_describe(values['vague'])}",
+            )
+    return DivergenceRules(
+        tolerance=tuple(tolerance.items()),
+        window_days=window,
+        vague=vague,
+        match_scope=(
+            _bool(values["match_scope"], "divergence.match_scope")
+            if "match_scope" in values
+            else defaults.match_scope
+        ),
     )
 
 
-def _email(node: yaml.Node, base: Path) -> EmailConfig:
+def _claims(node: yaml.Node) -> tuple[ClaimTerms, ...]:
+    """``claims: {troops: {en: [conscript]}, drones: {de: [drohne], en: [drone]}}``."""
+    if not isinstance(node, yaml.MappingNode):
+        _fail("claims", node, f"expected a mapping of claim kind to words, got {_describe(node)}")
+    found: list[ClaimTerms] = []
+    for key_node, by_lang in node.value:
+        kind = _str(key_node, "claims", "a claim kind")
+        if not kind.replace("_", "").isalnum() or not kind.islower():
+            _fail(f"claims.{kind}", key_node, "a claim kind is lower-case letters, digits and _")
+        for lang, words in _mapping(by_lang, f"claims.{kind}", LANGUAGES).items():
+            found.append(ClaimTerms(kind, lang, _terms(words, f"claims.{kind}.{lang}")))
+    return tuple(found)
+
+
+def _alerts(node: yaml.Node, base: Path, topic_names: Sequence[str]) -> AlertsConfig:
+    values = _mapping(node, "alerts", _ALERT_KEYS)
+    return AlertsConfig(
+        email=_email(values["email"], base, topic_names) if "email" in values else None,
+        slack=_slack(values["slack"], base, topic_names) if "slack" in values else None,
+    )
+
+
+def _channel_rules(
+    values: dict[str, yaml.Node], path: str, topic_names: Sequence[str]
+) -> ChannelRules:
+    """The noise-control keys shared by every channel (issue 6)."""
+    defaults = ChannelRules()
+    timezone = defaults.timezone
+    if "timezone" in values:
+        timezone = _str(values["timezone"], f"{path}.timezone", "a time zone name")
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            _fail(f"{path}.timezone", values["timezone"], f"unknown time zone {timezone!r}")
+    return ChannelRules(
+        topics=(
+            _names(values["topics"], f"{path}.topics", topic_names, "topic")
+            if "topics" in values
+            else None
+        ),
+        claims=(
+            _names(values["claims"], f"{path}.claims", tuple(CLAIM_LABELS), "claim kind")
+            if "claims" in values
+            else None
+        ),
+        digest_minutes=(
+            _positive_int(values["digest_minutes"], f"{path}.digest_minutes", "minutes")
+            if "digest_minutes" in values
+            else defaults.digest_minutes
+        ),
+        rate_limit=(
+            _positive_int(values["rate_limit"], f"{path}.rate_limit", "messages per hour")
+            if "rate_limit" in values
+            else defaults.rate_limit
+        ),
+        quiet_hours=(
+            _quiet_hours(values["quiet_hours"], f"{path}.quiet_hours")
+            if "quiet_hours" in values
+            else None
+        ),
+        timezone=timezone,
+    )
+
+
+def _names(node: yaml.Node, path: str, known: Sequence[str], what: str) -> tuple[str, ...]:
+    """A list of names, each one of ``known`` (a typo would silently drop alerts)."""
+    names = _terms(node, path)
+    for index, name in enumerate(names):
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(known)}"
+            _fail(f"{path}[{index}]", node.value[index], f"unknown {what} {name!r}", hint)
+    return names
+
+
+def _quiet_hours(node: yaml.Node, path: str) -> tuple[dt_time, dt_time]:
+    """ "22:00-07:00" -> (22:00, 07:00); the interval may cross midnight."""
+    text = _str(node, path, "a time range like 22:00-07:00")
+    try:
+        start_text, end_text = (part.strip() for part in text.split("-"))
+        start, end = dt_time.fromisoformat(start_text), dt_time.fromisoformat(end_text)
+    except ValueError:
+        _fail(path, node, f"expected a time range like 22:00-07:00, got {text!r}")
+    if start == end:
+        _fail(path, node, "start and end are the same time")
+    return start, end
+
+
+def _timeout(values: dict[str, yaml.Node], path: str) -> float:
+    if "timeout" not in values:
+        return DEFAULT_CHANNEL_TIMEOUT
+    return _number(
+        values["timeout"], f"{path}.timeout", "a positive number of seconds", 0.001, float("inf")
+    )
+
+
+def _email(node: yaml.Node, base: Path, topic_names: Sequence[str]) -> EmailConfig:
     path = "alerts.email"
     values = _mapping(node, path, _EMAIL_KEYS)
     host = _str(_require(values, "host", path, node), f"{path}.host")
@@ -563,6 +787,11 @@ def _email(node: yaml.Node, base: Path) -> EmailConfig:
             if "password_file" in values
             else None
         ),
+        ca_file=(
+            _local_path(values["ca_file"], f"{path}.ca_file", base) if "ca_file" in values else None
+        ),
+        timeout=_timeout(values, path),
+        rules=_channel_rules(values, path, topic_names),
     )
 
 
@@ -573,18 +802,23 @@ def _address(node: yaml.Node, path: str) -> str:
     return address
 
 
-def _slack(node: yaml.Node, base: Path) -> SlackConfig:
+def _slack(node: yaml.Node, base: Path, topic_names: Sequence[str]) -> SlackConfig:
     path = "alerts.slack"
     values = _mapping(node, path, _SLACK_KEYS)
     has_env, has_file = "webhook_url_env" in values, "webhook_url_file" in values
     if has_env == has_file:
         _fail(path, node, "give exactly one of webhook_url_env or webhook_url_file")
+    timeout, rules = _timeout(values, path), _channel_rules(values, path, topic_names)
     if has_env:
         return SlackConfig(
             webhook_url_env=_str(
                 values["webhook_url_env"], f"{path}.webhook_url_env", "an environment variable name"
-            )
+            ),
+            timeout=timeout,
+            rules=rules,
         )
     return SlackConfig(
-        webhook_url_file=_local_path(values["webhook_url_file"], f"{path}.webhook_url_file", base)
+        webhook_url_file=_local_path(values["webhook_url_file"], f"{path}.webhook_url_file", base),
+        timeout=timeout,
+        rules=rules,
     )

@@ -1,11 +1,21 @@
-"""`monitor run`: poll each feed on its own schedule until SIGTERM/SIGINT.
+"""`monitor run`: poll each feed when it is due, until SIGTERM/SIGINT.
 
-APScheduler's asyncio scheduler runs one job per feed (never two at once for a
-feed, missed runs coalesced into one). Jobs run on the event loop in this thread,
-so the store is only ever touched from one thread. A feed's first run is taken
-from the stored next-poll time, so a restart picks up where the last run left off.
+One APScheduler job, the dispatcher, runs every ``DISPATCH_SECONDS``: it asks the
+store which feeds are due (each feed's ``next_poll`` comes from its own schedule, see
+``monitor.schedule``) and starts polling them in the background through one shared
+``Poller`` (one set of HTTP pools, one global and one per-host concurrency limit).
+A feed still being fetched is never started again (no overlapping runs of one feed);
+a dispatcher run that was missed is coalesced into the next one. Because the schedule
+lives in the store, a restart picks up where the last run left off, and feeds added
+with ``monitor feeds add`` are picked up without a restart.
 
-Under systemd (Type=notify) READY=1 is sent once the scheduler is running, and
+Why one dispatcher rather than one APScheduler job per feed: with 10,000 feeds, one
+job per feed means 10,000 job objects rescheduled one by one and no way to share a
+cycle (pools, limits, the oldest-first ordering of new items) between feeds that fall
+due together; the dispatcher does one indexed query per tick (bench/poll.py).
+
+Jobs run on the event loop in this thread, so the store is only ever touched from one
+thread. Under systemd (Type=notify) READY=1 is sent once the scheduler is running, and
 STOPPING=1 when a signal arrives. The signal handlers only set an event.
 """
 
@@ -22,14 +32,17 @@ from pathlib import Path
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from monitor.config import Config
-from monitor.pipeline import Pipeline, poll_feeds
+from monitor.notify.outbox import add_delivery_job
+from monitor.pipeline import Pipeline
+from monitor.poller import Poller
 from monitor.store import Store
-from monitor.types import FeedSpec
 
 log = logging.getLogger(__name__)
 
-# Spread feeds that share an interval so they do not all fire in the same second.
-JITTER_SECONDS = 30
+# How often the dispatcher looks for due feeds: the resolution of every feed's schedule.
+DISPATCH_SECONDS = 5
+# On stop, how long polls already under way may take to finish their writes.
+STOP_GRACE_SECONDS = 5
 
 
 def sd_notify(message: str) -> bool:
@@ -51,42 +64,38 @@ def sd_notify(message: str) -> bool:
 
 async def serve(config: Config, store: Store, stop: asyncio.Event) -> None:
     pipeline = Pipeline(store, config)
-    store.sync_feeds(config.feeds)
-
-    async def poll_one(spec: FeedSpec) -> None:
-        totals = await poll_feeds(pipeline, [spec])
-        if totals.items:
-            log.warning("%s: %s", spec.name, totals.summary())
+    if config.feeds:  # without a feeds.yaml, keep the configured set as it was
+        store.sync_feeds(config.feeds)
+    poller = Poller(pipeline)
 
     scheduler = AsyncIOScheduler(timezone=UTC)
-    now = datetime.now(UTC)
-    for spec in config.feeds:
-        if not spec.enabled:
-            continue
-        due = store.feed_state(spec.url).next_poll
-        scheduler.add_job(
-            poll_one,
-            "interval",
-            seconds=spec.interval,
-            args=[spec],
-            id=spec.url,
-            name=spec.name,
-            next_run_time=max(due, now) if due else now,
-            max_instances=1,
-            coalesce=True,
-            misfire_grace_time=None,
-            jitter=min(JITTER_SECONDS, spec.interval // 10),
-        )
+    scheduler.add_job(
+        poller.dispatch,
+        "interval",
+        # No finer than needed: a schedule never asks for less than poll.min_interval.
+        seconds=max(1, min(DISPATCH_SECONDS, config.poll.min_interval)),
+        id="poll",
+        name="poll due feeds",
+        next_run_time=datetime.now(UTC),
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=None,
+    )
+    # Issue 6: send what the outbox holds, in a worker thread; a dead channel never
+    # holds up polling (nor the other channels).
+    add_delivery_job(scheduler, store, config.alerts)
+
     scheduler.start()
     sd_notify("READY=1")
-    log.warning("monitor running: %d feeds scheduled", len(scheduler.get_jobs()))
+    log.warning("monitor running: %d feeds", len(store.feed_specs()))
     await stop.wait()
     sd_notify("STOPPING=1")
     scheduler.shutdown(wait=False)
     # Let polls already under way finish their writes (each item is one transaction anyway).
+    await poller.close(timeout=STOP_GRACE_SECONDS)
     pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
     if pending:
-        await asyncio.wait(pending, timeout=5)
+        await asyncio.wait(pending, timeout=STOP_GRACE_SECONDS)
     log.warning("monitor stopped")
 
 

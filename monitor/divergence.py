@@ -5,9 +5,16 @@ The rule, in full:
 * Only figures with the same ``claim_key`` are compared ("troops" with "troops";
   "troops/increment" is never compared at all, because "another 3,000" says nothing
   about a total). Figures without a claim are never compared.
+* ...and only when their scopes agree (``rules.match_scope``): whose soldiers ("North
+  Korean" vs "Russian") and where ("Kursk" lies in "Russia"; "Ukraine" does not) must
+  not differ when both figures name them. An unnamed scope agrees with any.
 * Every figure is an interval: a point is [n, n], "more than 1,000" is [1,000, inf),
-  "up to 5,000" is [0, 5,000]. Each interval is widened on both sides by the tolerance
-  its hedge gets in ``DivergenceRules`` ("about" 10% by default).
+  "up to 5,000" is [0, 5,000]. A vague amount ("several thousand", "Tausende") is not
+  compared by default (``rules.vague == "ignore"``): writers say "thousands of troops"
+  of 12,000 too, and as an earlier figure it would excuse any later one. "lower_bound"
+  compares it as [2,000, inf), "range" as [2,000, 9,999]. Each interval is widened
+  on both sides by the tolerance its hedge gets in ``DivergenceRules`` ("about" 10% by
+  default).
 * The new figure diverges when its widened interval overlaps none of the widened
   intervals of the earlier same-claim figures. It is then said to contradict all of them.
 * The first report of a claim is never a divergence.
@@ -23,9 +30,15 @@ from datetime import datetime, timedelta
 
 from monitor.types import Divergence, DivergenceRules, Figure, Reported
 
-__all__ = ["check", "format_value", "interval"]
+__all__ = ["check", "format_value", "interval", "same_scope"]
 
 INCREMENT = "increment"
+VAGUE = "several"
+VAGUE_IGNORE, VAGUE_LOWER_BOUND, VAGUE_RANGE = "ignore", "lower_bound", "range"
+VAGUE_MODES = (VAGUE_IGNORE, VAGUE_LOWER_BOUND, VAGUE_RANGE)
+
+# Places that contain others: a figure "in Kursk" may be compared with one "in Russia".
+_CONTAINS: dict[str, frozenset[str]] = {"russia": frozenset({"kursk"})}
 
 # How a vague amount ("mehrere Tausend", "thousands") is named, by its lower bound.
 _VAGUE_NAMES: tuple[tuple[int, str], ...] = (
@@ -43,6 +56,8 @@ def interval(fig: Figure, rules: DivergenceRules) -> tuple[float, float]:
     tolerance = rules.tolerance_for(fig.hedge)
     low = 0.0 if fig.low is None else fig.low * (1 - tolerance)
     high = math.inf if fig.high is None else fig.high * (1 + tolerance)
+    if fig.hedge == VAGUE and rules.vague == VAGUE_LOWER_BOUND:
+        high = math.inf
     return max(0.0, low), high
 
 
@@ -59,13 +74,16 @@ def check(
     ``rules.window_days``; without it the caller has already chosen the window.
     """
     key = new.claim_key
-    if key is None or new.modifier == INCREMENT:
+    if key is None or new.modifier == INCREMENT or _ignored(new, rules):
         return None
     oldest = now - timedelta(days=rules.window_days) if now is not None else None
     same = [
         r
         for r in previous
-        if r.figure.claim_key == key and (oldest is None or r.published >= oldest)
+        if r.figure.claim_key == key
+        and (oldest is None or r.published >= oldest)
+        and (not rules.match_scope or same_scope(new, r.figure))
+        and not _ignored(r.figure, rules)
     ]
     if not same:
         return None
@@ -74,6 +92,19 @@ def check(
         return None
     same = distinct_reports(same)
     return Divergence(new=new, contradicts=tuple(same), reason=_reason(new, same))
+
+
+def _ignored(fig: Figure, rules: DivergenceRules) -> bool:
+    return fig.hedge == VAGUE and rules.vague == VAGUE_IGNORE
+
+
+def same_scope(a: Figure, b: Figure) -> bool:
+    """Whose and where do not differ where both figures name them."""
+    if a.scope and b.scope and a.scope != b.scope:
+        return False
+    if a.place and b.place and a.place != b.place:
+        return b.place in _CONTAINS.get(a.place, ()) or a.place in _CONTAINS.get(b.place, ())
+    return True
 
 
 def distinct_reports(reports: Sequence[Reported]) -> list[Reported]:

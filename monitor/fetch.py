@@ -10,6 +10,15 @@ Every failure is one ``FetchError`` line that starts with the URL, e.g.
 ``https://example.org/rss: HTTP 503 Service Unavailable``; httpx exceptions are
 translated here and never travel further.
 
+Two failures say more than a line, so they have their own types: ``RetryLater`` (429 or
+503; carries the raw ``Retry-After`` value, seconds or an HTTP date, for the scheduler)
+and ``Gone`` (410: the feed was removed for good). A chain of permanent redirects
+(301/308) is reported in ``FetchResult.moved_to`` so the caller can update the stored
+URL; a temporary one (302/303/307) is followed but not remembered.
+
+With ``expect="feed"`` a response that is clearly not a feed (an image, a PDF, an HTML
+web page) is an error; ``expect="page"`` (full-text article fetches) accepts HTML.
+
 ``file://`` URLs are read from disk (status 200), so that local sample feeds go through
 the same pipeline as remote ones.
 """
@@ -19,7 +28,9 @@ from __future__ import annotations
 import asyncio
 import socket
 import ssl
+from dataclasses import replace
 from pathlib import Path
+from typing import Literal
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
@@ -41,6 +52,35 @@ CONNECT_TIMEOUT = 10.0  # a host that does not answer a SYN in 10 s is down
 MAX_REDIRECTS = 5  # feeds move, but a chain longer than this is a misconfiguration
 MAX_CONNECTIONS = 10  # several small pools beat one big one (PERF-NOTES.md)
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+_PERMANENT_REDIRECTS = frozenset({301, 308})
+_RETRY_LATER_STATUSES = frozenset({429, 503})
+# Content types no feed is ever served as; refused before reading the body.
+_NOT_FEED_MAIN_TYPES = frozenset({"image", "audio", "video", "font", "model"})
+_NOT_FEED_TYPES = frozenset({"application/pdf", "application/zip", "application/gzip"})
+# How far into a body we look for the first tag when the server says text/html.
+_SNIFF_BYTES = 1024
+
+Expect = Literal["feed", "page"]
+
+
+class HTTPStatusError(FetchError):
+    """The server answered with an error status (4xx, 5xx)."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class RetryLater(HTTPStatusError):
+    """429 Too Many Requests or 503 Service Unavailable; ``retry_after`` is the raw header."""
+
+    def __init__(self, message: str, status: int, retry_after: str | None) -> None:
+        super().__init__(message, status)
+        self.retry_after = retry_after
+
+
+class Gone(HTTPStatusError):
+    """410 Gone: the server says the feed was removed for good."""
 
 
 def make_client(
@@ -73,13 +113,21 @@ async def fetch(
     last_modified: str | None = None,
     max_bytes: int = MAX_BYTES,
     timeout: float = TIMEOUT,
+    expect: Expect = "feed",
 ) -> FetchResult:
     """Fetch ``url``; raise FetchError (one line, naming the URL) on any failure."""
     if urlsplit(url).scheme.lower() == "file":
         return await asyncio.to_thread(_read_file, url, max_bytes)
     try:
         return await asyncio.wait_for(
-            _get(client, url, etag=etag, last_modified=last_modified, max_bytes=max_bytes),
+            _get(
+                client,
+                url,
+                etag=etag,
+                last_modified=last_modified,
+                max_bytes=max_bytes,
+                expect=expect,
+            ),
             timeout,
         )
     except TimeoutError as exc:
@@ -93,6 +141,7 @@ async def _get(
     etag: str | None,
     last_modified: str | None,
     max_bytes: int,
+    expect: Expect,
 ) -> FetchResult:
     headers = {}
     if etag:
@@ -101,6 +150,8 @@ async def _get(
         headers["If-Modified-Since"] = last_modified
     visited = [url]
     current = url
+    moved_to: str | None = None
+    permanent_so_far = True  # every hop until now was a 301/308
     while True:
         try:
             request = client.build_request("GET", current, headers=headers)
@@ -111,8 +162,12 @@ async def _get(
             if response.status_code in _REDIRECT_STATUSES and "location" in response.headers:
                 current = _next_hop(response, visited)
                 visited.append(current)
+                permanent_so_far &= response.status_code in _PERMANENT_REDIRECTS
+                if permanent_so_far:
+                    moved_to = current
                 continue
-            return await _result(response, current, max_bytes)
+            result = await _result(response, current, max_bytes, expect)
+            return replace(result, moved_to=moved_to) if moved_to else result
         finally:
             await response.aclose()
 
@@ -130,7 +185,9 @@ def _next_hop(response: httpx.Response, visited: list[str]) -> str:
     return target
 
 
-async def _result(response: httpx.Response, url: str, max_bytes: int) -> FetchResult:
+async def _result(
+    response: httpx.Response, url: str, max_bytes: int, expect: Expect
+) -> FetchResult:
     headers = {name.lower(): value for name, value in response.headers.items()}
     etag = headers.get("etag")
     last_modified = headers.get("last-modified")
@@ -139,7 +196,17 @@ async def _result(response: httpx.Response, url: str, max_bytes: int) -> FetchRe
             url=url, status=304, body=b"", headers=headers, etag=etag, last_modified=last_modified
         )
     if not 200 <= response.status_code < 300:
-        raise FetchError(f"{url}: HTTP {response.status_code} {response.reason_phrase}".rstrip())
+        status = f"{url}: HTTP {response.status_code} {response.reason_phrase}".rstrip()
+        if response.status_code == 410:
+            raise Gone(f"{status}: the feed was removed", 410)
+        if response.status_code in _RETRY_LATER_STATUSES:
+            retry_after = headers.get("retry-after")
+            wait = f" (Retry-After: {retry_after.strip()})" if retry_after else ""
+            raise RetryLater(f"{status}{wait}", response.status_code, retry_after)
+        raise HTTPStatusError(status, response.status_code)
+    content_type = _media_type(headers.get("content-type", ""))
+    if expect == "feed" and _never_a_feed(content_type):
+        raise FetchError(f"{url}: wrong content type {content_type}: not a feed")
     declared = headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:  # refuse before reading a byte
         raise FetchError(f"{url}: response larger than {_size(max_bytes)}")
@@ -153,14 +220,31 @@ async def _result(response: httpx.Response, url: str, max_bytes: int) -> FetchRe
             chunks.append(chunk)
     except httpx.HTTPError as exc:
         raise FetchError(f"{url}: {_describe_error(exc)}") from exc
+    body = b"".join(chunks)
+    if expect == "feed" and content_type == "text/html" and _is_web_page(body):
+        raise FetchError(f"{url}: wrong content type text/html: a web page, not a feed")
     return FetchResult(
         url=url,
         status=response.status_code,
-        body=b"".join(chunks),
+        body=body,
         headers=headers,
         etag=etag,
         last_modified=last_modified,
     )
+
+
+def _media_type(content_type: str) -> str:
+    return content_type.split(";", 1)[0].strip().lower()
+
+
+def _never_a_feed(media_type: str) -> bool:
+    return media_type in _NOT_FEED_TYPES or media_type.split("/", 1)[0] in _NOT_FEED_MAIN_TYPES
+
+
+def _is_web_page(body: bytes) -> bool:
+    """An HTML document rather than a feed mislabelled as text/html (which is common)."""
+    head = body[:_SNIFF_BYTES].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith((b"<!doctype html", b"<html"))
 
 
 def _read_file(url: str, max_bytes: int) -> FetchResult:

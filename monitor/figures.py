@@ -20,14 +20,16 @@ Pure: stdlib, monitor.types and text2num only.
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from text_to_num import text2num
 
 from monitor.lang import guess as guess_language
-from monitor.types import Figure
+from monitor.types import ClaimTerms, Figure
 
 __all__ = ["CLAIM_LABELS", "CLAIM_TERMS", "extract", "parse_number_words"]
 
@@ -43,6 +45,7 @@ CLAIM_TERMS: dict[str, dict[str, tuple[str, ...]]] = {
             "soldat",
             "truppe",
             "militärangehörig",
+            "mann",  # "12.000 Mann": German counts troops in men
             "militärpersonal",
             "kämpfer",
             "streitkräfte",
@@ -86,7 +89,7 @@ CLAIM_TERMS: dict[str, dict[str, tuple[str, ...]]] = {
         "de": ("bauarbeiter", "militärbauarbeiter", "bauhelfer", "baukräft", "bausoldat"),
         "en": ("builder", "construction worker", "military builder", "construction troop"),
         "ru": ("строител",),
-        "ko": ("건설", "복구 인력"),
+        "ko": ("건설", "건설인력", "건설 인력", "건설노동자", "복구 인력"),
     },
     "killed": {
         "de": ("getötet", "tote", "todesopfer", "gefallene", "gestorben", "umgekommen"),
@@ -118,7 +121,7 @@ CLAIM_TERMS: dict[str, dict[str, tuple[str, ...]]] = {
         "de": ("gefangen", "kriegsgefangen"),
         "en": ("captured", "prisoner", "pows", "taken prisoner"),
         "ru": ("плен",),
-        "ko": ("포로",),
+        "ko": ("포로", "생포"),
     },
     "missiles": {
         "de": ("rakete", "marschflugkörper"),
@@ -184,7 +187,7 @@ _CASUALTY_VERBS: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(
             r"\b(?:gefangen genommen|in gefangenschaft|captured|taken prisoner|в плен)"
-            r"|포로",
+            r"|포로|생포",
             re.I,
         ),
         "captured",
@@ -193,7 +196,8 @@ _CASUALTY_VERBS: tuple[tuple[re.Pattern[str], str], ...] = (
 
 # A casualty verb right before the count, as German word order puts it ("starben 600").
 _CASUALTY_BEFORE = re.compile(
-    r"\b(?:starben|fielen|getötet|verletzt|verwundet|killed|wounded|injured|погибли|ранены)"
+    r"\b(?:starben|fielen|getötet|verletzt|verwundet|killed|wounded|injured|captured"
+    r"|погибли|ранены|(?:в\s+плен\s+)?(?:попали|взяты|взяли)(?:\s+в\s+плен)?)"
     r"\s+(?:[^\W\d_]+\s+)?$",
     re.I,
 )
@@ -222,11 +226,12 @@ _SCALES: dict[str, int] = {
     "milliarde": 1_000_000_000,
     "milliarden": 1_000_000_000,
     "billion": 1_000_000_000,
+    "trillion": 10**12,
     "bn": 1_000_000_000,
     "млрд": 1_000_000_000,
 }
 _SCALE_RE = (
-    r"Millionen|Millions?|Milliarden?|Mio\.?|Mrd\.?|Tausend|thousand|billion|bn"
+    r"Millionen|Millions?|Milliarden?|Mio\.?|Mrd\.?|Tausend|thousand|trillion|billion|bn"
     r"|тыс\.?|тысяч[аи]?|млн\.?|млрд\.?|миллион(?:а|ов)?|만|천|억"
 )
 
@@ -244,10 +249,15 @@ _DIGIT_PATTERN = (
     r"(?:[ \u00a0]?(?P<scale>{scale})(?:(?<=[만천억])|(?![^\W\d_]))"
     r"(?P<ko>\s?\d+천)?(?P<ko2>\d+(?![\d만천]))?)?)"
 )
-# A plain space groups thousands only in Russian and Korean text ("10 000"); in German and
-# English "2024 500" is a year beside a count.
+# A plain space groups thousands ("10 000", Russian and Korean style, also in German and
+# English copy), unless the text has a month, a day and a count in a row ("June 30 500").
 _DIGITS = re.compile(_DIGIT_PATTERN.format(space="", scale=_SCALE_RE), re.I)
 _DIGITS_SPACED = re.compile(_DIGIT_PATTERN.format(space=" ", scale=_SCALE_RE), re.I)
+_MONTH_NUMBER_SPACE = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mai|okt|dez|mär)[a-zä]*\.?\s+\d{1,2}"
+    r" \d{3}(?!\d)",
+    re.I,
+)
 
 _DE_MORPH = (
     r"null|eins|ein|zwei|zwo|drei|vier|fünf|sechs|sech|sieben|sieb|acht|neun|zehn"
@@ -259,7 +269,7 @@ _DE_SCALE = r"millionen|million|milliarden|milliarde"
 _EN_MORPH = (
     r"zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen"
     r"|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty"
-    r"|sixty|seventy|eighty|ninety|hundred|thousand|million|billion"
+    r"|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|trillion"
 )
 _EN_WORD = rf"(?:{_EN_MORPH})(?:-(?:{_EN_MORPH}))?"
 
@@ -281,9 +291,87 @@ _WORDS = re.compile(
     r"|несколько\s+(?:тысяч|сотен|десятков)|десятки\s+тысяч|сотни\s+тысяч|тысячи|сотни)"
     rf"|(?P<de>(?:eine\s+(?:{_DE_SCALE})|(?!(?:und|ein)\b){_DE_WORD}(?:\s+(?:{_DE_SCALE}))?)"
     rf"(?:\s+{_DE_WORD}(?:\s+(?:{_DE_SCALE}))?)*)"
-    rf"|(?P<en>(?:an?\s+(?=(?:hundred|thousand|million|billion)\b))?{_EN_WORD}"
+    rf"|(?P<en>(?:an?\s+(?=(?:hundred|thousand|million|billion|trillion)\b))?{_EN_WORD}"
     rf"(?:\s+(?:and\s+)?{_EN_WORD})*))\b"
 )
+# Russian number words. text2num 3.x reads German and English but no longer Russian, so
+# Russian is read here: every case form news uses ("пять тысяч", "тысячу", "двенадцати").
+_RU_VALUES: dict[str, int] = {
+    **dict.fromkeys(("ноль", "нуль"), 0),
+    **dict.fromkeys(("один", "одна", "одно", "одну", "одного", "одной", "одним"), 1),
+    **dict.fromkeys(("два", "две", "двух", "двум", "двумя"), 2),
+    **dict.fromkeys(("три", "трёх", "трех", "трём", "трем", "тремя"), 3),
+    **dict.fromkeys(("четыре", "четырёх", "четырех", "четырьмя"), 4),
+    **dict.fromkeys(("пять", "пяти", "пятью"), 5),
+    **dict.fromkeys(("шесть", "шести", "шестью"), 6),
+    **dict.fromkeys(("семь", "семи", "семью"), 7),
+    **dict.fromkeys(("восемь", "восьми", "восемью"), 8),
+    **dict.fromkeys(("девять", "девяти", "девятью"), 9),
+    **dict.fromkeys(("десять", "десяти"), 10),
+    **{
+        form: value
+        for value, stem in enumerate(
+            (
+                "одиннадцат",
+                "двенадцат",
+                "тринадцат",
+                "четырнадцат",
+                "пятнадцат",
+                "шестнадцат",
+                "семнадцат",
+                "восемнадцат",
+                "девятнадцат",
+            ),
+            start=11,
+        )
+        for form in (stem + "ь", stem + "и")
+    },
+    "пятьнадцать": 15,  # a common misspelling text2num's tests accept
+    **dict.fromkeys(("двадцать", "двадцати"), 20),
+    **dict.fromkeys(("тридцать", "тридцати"), 30),
+    **dict.fromkeys(("сорок", "сорока"), 40),
+    **dict.fromkeys(("пятьдесят", "пятидесяти"), 50),
+    **dict.fromkeys(("шестьдесят", "шестидесяти"), 60),
+    **dict.fromkeys(("семьдесят", "семидесяти"), 70),
+    **dict.fromkeys(("восемьдесят", "восьмидесяти"), 80),
+    **dict.fromkeys(("девяносто", "девяноста"), 90),
+    **dict.fromkeys(("сто", "ста"), 100),
+    **dict.fromkeys(("двести", "двухсот"), 200),
+    **dict.fromkeys(("триста", "трёхсот", "трехсот"), 300),
+    **dict.fromkeys(("четыреста", "четырёхсот", "четырехсот"), 400),
+    **dict.fromkeys(("пятьсот", "пятисот"), 500),
+    **dict.fromkeys(("шестьсот", "шестисот"), 600),
+    **dict.fromkeys(("семьсот", "семисот"), 700),
+    **dict.fromkeys(("восемьсот", "восьмисот"), 800),
+    **dict.fromkeys(("девятьсот", "девятисот"), 900),
+}
+_RU_SCALES: dict[str, int] = {
+    **dict.fromkeys(
+        ("тысяча", "тысячи", "тысяч", "тысячу", "тысячей", "тысячам", "тысячами"), 1_000
+    ),
+    **dict.fromkeys(("миллион", "миллиона", "миллионов", "миллионам", "миллионами"), 10**6),
+    **dict.fromkeys(("миллиард", "миллиарда", "миллиардов"), 10**9),
+    **dict.fromkeys(("триллион", "триллиона", "триллионов"), 10**12),
+}
+_RU_HALF = frozenset({"полторы", "полтора", "полутора"})  # one and a half (thousand)
+# A scale word alone is a number only in the singular: "тысячу солдат" is 1,000, but
+# "тысячи солдат" is "thousands of soldiers" (a vague amount).
+_RU_SINGLE_SCALES = frozenset({"тысяча", "тысячу", "тысячей", "миллион", "миллиард"})
+_RU_WORD = "|".join(sorted((*_RU_VALUES, *_RU_SCALES, *_RU_HALF), key=len, reverse=True))
+_RU_WORDS = re.compile(rf"(?<![^\W\d_])(?:{_RU_WORD})(?:\s+(?:{_RU_WORD}))*(?![^\W\d_])")
+
+# Korean number words in news: "천 명" (a thousand), "수천 명" (thousands, vague).
+_KO_WORDS = re.compile(
+    r"(?<![\d가-힣])(?:(?P<vague>수(?:십만|십|백|천|만))|(?P<bare>천|만))(?=\s?(?:명|발|기|개))"
+)
+_KO_VAGUE = {
+    "수십": (20, 99),
+    "수백": (200, 999),
+    "수천": (2_000, 9_999),
+    "수만": (20_000, 99_999),
+    "수십만": (200_000, 999_999),
+}
+
 # Words that are number words in form but articles or conjunctions in use.
 _NOT_NUMBERS = frozenset({"ein", "und", "a", "an"})
 
@@ -311,7 +399,15 @@ _MONEY_AFTER = re.compile(
     r"\b|yuan|won\b|руб|долл|евро|원|달러)",
     re.I,
 )
-_AGE = re.compile(r"^(?:-|\s)(?:year-old|years?\s+old|jährig|jahre\s+alt|летн)", re.I)
+_AGE = re.compile(
+    r"^(?:-|\s)(?:year-old|years?\s+old|jährig|jahre\s+alt|летн)|^\s?(?:세|살)(?![가-힣])", re.I
+)
+# "the number of North Korean troops ... at 11,000": the kind is named before the number.
+_NUMBER_OF = re.compile(
+    r"\b(?:(?:an)?zahl|number|total|tally|estimate|численност\w*|числ[оа])\b"
+    r"(?:\s+(?:der|des|von|of|the|all))?\s+(?P<np>(?:\S+\s+){0,3}\S+)",
+    re.I,
+)
 _AGE_BEFORE = re.compile(r"\b(?:aged|im alter von|alter von|в возрасте)\s+$", re.I)
 _DURATION_AFTER = re.compile(
     r"^[\s-]*(?:jahrzehnt\w*|jahre[n]?|jahr|monate[n]?|monat|wochen|woche|tage[n]?|tag"
@@ -364,6 +460,7 @@ _HEDGE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "schätzungsweise",
             "fast",
             "knapp",
+            "gut",  # "gut 14.000": a good 14,000
             "about",
             "around",
             "roughly",
@@ -405,6 +502,7 @@ _HEDGE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "at least",
             "no fewer than",
             "not less than",
+            "no less than",
             "не менее",
             "как минимум",
             "최소",
@@ -423,6 +521,8 @@ _HEDGE_BEFORE = re.compile(
     rf"(?:(?P<inc2>{_INCREMENT_RE})\s+)?$",
     re.I,
 )
+# Russian word order may put a verb between "дополнительно" and the count.
+_RU_INCREMENT = re.compile(r"(?:ещё|еще|дополнительно)\s+[^\W\d_]+\s+$", re.I)
 _HEDGE_AFTER = re.compile(r"^\s+(?:oder mehr|und mehr|or more|and more|или более)\b|^\+", re.I)
 _RANGE_JOIN = re.compile(r"^\s*(?:-|–|—|bis|to|or|oder|und|and|или|до|и|~|～)\s*$", re.I)
 _AND_JOIN = frozenset({"und", "and", "и"})
@@ -536,7 +636,7 @@ _NP_STOP = frozenset(
 _COORD = frozenset({"und", "and", "oder", "or", "и", "или"})
 _TOKEN = re.compile(r"[^\S\n]*(?:(?P<w>[^\W\d_][\w'’\-]*)|(?P<p>\S))")
 _CLAUSE_BREAK = re.compile(r"[;:!?\n()]|,(?!\d)|\.(?![\d\w])|\s[–—]\s")
-_SENTENCE_BREAK = re.compile(r"\n|[.!?](?=[\"“”»’)]?\s+[\"„“«(]?[A-ZÄÖÜА-ЯЁ\d])")
+_SENTENCE_BREAK = re.compile(r"\n|[.!?](?=[\"“”»’)]?\s+[\"„“«(]?[A-ZÄÖÜА-ЯЁ\d가-힣])")
 _ABBREVIATIONS = frozenset(
     {
         "ca",
@@ -597,8 +697,20 @@ _SOURCE_SAID_AFTER = re.compile(
 _SOURCE_VERB_FIRST = re.compile(
     r"\b(?:teilte|sagte|erklärte|berichtete|meldete|schätzte)\s+(?P<x>[^,;:.()\d]{2,60}?)"
     r"(?:\s+mit\b|\s*[,.;:]|$)"
-    r"|(?P<ko>[^\s,]+)에\s*따르면",
+    r"|(?P<ko>(?:[^\s,]+\s(?=(?:발표|보고서|분석|자료|집계|추산)에))?[^\s,]+)에\s*따르면",
     re.I,
+)
+# Russian: "..., заявил представитель Минобороны", "как сообщил Генштаб".
+_SOURCE_RU_VERB = re.compile(
+    r"(?:[,—–]\s*|\bкак\s+)(?:заявил[аи]?|сообщил[аи]?|сказал[аи]?|уточнил[аи]?|отметил[аи]?"
+    r"|сообщает|сообщают|передает|передаёт|пишет|считают|утверждает)\s+(?P<x>[^,;:.()\d]{2,80})",
+    re.I,
+)
+# Korean: the topic-marked subject of a reporting verb at the sentence end,
+# "우크라이나 정보당국은 ... 밝혔다".
+_SOURCE_KO_TOPIC = re.compile(
+    r"^\s*(?P<ko>[가-힣A-Za-z·]+(?:\s[가-힣A-Za-z·]+){0,2}?)(?:은|는)\s"
+    r".*(?:밝혔다|전했다|추정했다|말했다|발표했다|주장했다|보고했다|분석했다)",
 )
 # "nach russischen Angaben", "nach südkoreanischen Schätzungen": the adjective is the source.
 _SOURCE_ADJECTIVE = re.compile(
@@ -684,7 +796,9 @@ _SOURCE_STOP = frozenset(
         *_MONTHS.split("|"),
     }
 )
-_SOURCE_LEAD = frozenset({"the", "der", "die", "das", "des", "dem", "den", "von", "a", "an"})
+_SOURCE_LEAD = frozenset(
+    {"the", "der", "die", "das", "des", "dem", "den", "von", "a", "an", "в", "во", "на"}
+)
 _SOURCE_MAX_WORDS = 6
 
 
@@ -705,16 +819,26 @@ class _Num:
 # --- public API ---------------------------------------------------------------------------
 
 
-def extract(text: str, lang: str | None = None, *, all_numbers: bool = False) -> list[Figure]:
-    """Return the figures in ``text`` in text order; only claims unless ``all_numbers``."""
+def extract(
+    text: str,
+    lang: str | None = None,
+    *,
+    all_numbers: bool = False,
+    claims: Sequence[ClaimTerms] = (),
+) -> list[Figure]:
+    """Return the figures in ``text`` in text order; only claims unless ``all_numbers``.
+
+    ``claims`` adds words to the shipped lexicon (feeds.yaml ``claims:``).
+    """
     lang = lang if lang in LANGS else (guess_language(text) or "en")
+    vocab = _vocabulary(lang, tuple(claims))
     figures: list[Figure] = []
     numbers = _merge_ranges(text, _find_numbers(text, lang))
     for index, (num, ranged) in enumerate(numbers):
         # context rules look no further than the neighbouring numbers
         preceding = numbers[index - 1][0].end if index else 0
         following = numbers[index + 1][0].start if index + 1 < len(numbers) else len(text)
-        figure = _figure(text, num, ranged, lang, (preceding, following))
+        figure = _figure(text, num, ranged, lang, vocab, (preceding, following))
         if figure.claim is not None or all_numbers:
             figures.append(figure)
     return figures
@@ -726,6 +850,16 @@ def parse_number_words(words: str, lang: str) -> int | None:
     lowered = cleaned.lower()
     if lowered in _NOT_NUMBERS:
         return None
+    if lang == "ru":
+        return _russian_number(lowered.split())
+    if lang == "en" and "trillion" in lowered:  # text2num stops at billions
+        high, _, rest = lowered.partition("trillion")
+        rest = rest.strip().removeprefix("and ").strip()
+        head = parse_number_words(high, lang) if high.strip() else 1
+        tail = parse_number_words(rest, lang) if rest else 0
+        if head is None or tail is None or tail >= 10**12:
+            return None
+        return head * 10**12 + tail
     # text2num reads "ein"/"one" but not the articles "eine", "a", "an" before a scale word.
     if lang == "de" and lowered.startswith("eine "):
         cleaned = "ein " + cleaned[5:]
@@ -737,16 +871,73 @@ def parse_number_words(words: str, lang: str) -> int | None:
         return None
 
 
+def _russian_number(words: Sequence[str]) -> int | None:
+    """ "пятьдесят три тысячи двести" -> 53,200; None when the words make no number
+    ("шестьдесят пятьдесят", "тысяча тысяча")."""
+    total = 0
+    group = 0.0  # the part below the next scale word
+    last_scale = math.inf
+    for word in words:
+        if word in _RU_SCALES:
+            scale = _RU_SCALES[word]
+            if scale >= last_scale:
+                return None
+            total += round((group or 1) * scale)
+            group, last_scale = 0, scale
+        elif word in _RU_HALF:
+            if group:
+                return None
+            group = 1.5
+        elif word in _RU_VALUES:
+            value = _RU_VALUES[word]
+            if value == 0:
+                if group or total:
+                    return None  # only leading zeros are read ("ноль восемь")
+                continue
+            if not _ru_fits(int(group), value) or group % 1:
+                return None
+            group += value
+        else:
+            return None
+    if group % 1:
+        return None  # "полторы" without a scale word
+    return total + int(group)
+
+
+def _ru_fits(group: int, value: int) -> bool:
+    """Hundreds, then tens or teens, then units: "сто двадцать пять", not "пять сто"."""
+    if value >= 100:
+        return group == 0
+    if value >= 10:
+        return group % 100 == 0
+    return group % 10 == 0 and not 10 <= group % 100 <= 19
+
+
 # --- finding numbers ----------------------------------------------------------------------
 
 
 def _find_numbers(text: str, lang: str) -> list[_Num]:
-    digits = _DIGITS_SPACED if lang in ("ru", "ko") else _DIGITS
+    # "40 000" groups thousands in every language, except after a month ("June 30 500")
+    digits = _DIGITS if _MONTH_NUMBER_SPACE.search(text) else _DIGITS_SPACED
     found = [n for m in digits.finditer(text) if (n := _digit_number(m)) is not None]
     taken = [(n.start, n.end) for n in found]
     lowered = text.lower()
     if len(lowered) != len(text):  # a few letters ("İ") lower-case to two characters
         lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    if lang == "ru":
+        for m in _RU_WORDS.finditer(lowered):
+            if not any(s < m.end() and m.start() < e for s, e in taken):
+                found.extend(_russian_numbers(m))
+        taken = [(n.start, n.end) for n in found]
+    elif lang == "ko":
+        for m in _KO_WORDS.finditer(text):
+            if m.group("vague"):
+                low, high = _KO_VAGUE[m.group("vague")]
+                found.append(_Num(m.start(), m.end(), low, high, vague=True))
+            else:
+                value = _SCALES[m.group("bare")]
+                found.append(_Num(m.start(), m.end(), value, value, scale=value))
+        taken = [(n.start, n.end) for n in found]
     for m in _WORDS.finditer(lowered):
         if any(s < m.end() and m.start() < e for s, e in taken):
             continue
@@ -790,6 +981,18 @@ def _parse_digits(raw: str, sep: str | None) -> tuple[float, bool]:
     return float(raw), False
 
 
+def _russian_numbers(m: re.Match[str]) -> list[_Num]:
+    """A run of Russian number words; a plural scale word alone is left to the vague reader."""
+    words = m.group(0).split()
+    if len(words) == 1 and words[0] in _RU_SCALES and words[0] not in _RU_SINGLE_SCALES:
+        return []
+    value = _russian_number(words)
+    if value is None or value == 1:  # "один из солдат" is "one of the soldiers"
+        return []
+    scale = next((_RU_SCALES[w] for w in reversed(words) if w in _RU_SCALES), 1)
+    return [_Num(m.start(), m.end(), value, value, scale=scale if words[-1] in _RU_SCALES else 1)]
+
+
 def _word_numbers(m: re.Match[str], lang: str) -> list[_Num]:
     if m.group("vague"):
         phrase = m.group("vague")
@@ -826,6 +1029,7 @@ def _word_scale(run: str, lang: str) -> int:
     lowered = run.lower()
     for word, scale in (
         ("milliard", 10**9),
+        ("trillion", 10**12),
         ("billion", 10**9),
         ("million", 10**6),
         ("tausend", 1_000),
@@ -875,10 +1079,24 @@ def _range_allowed(text: str, a: _Num, joiner: str) -> bool:
 # --- reading one number in context --------------------------------------------------------
 
 
-def _figure(text: str, num: _Num, ranged: bool, lang: str, neighbours: tuple[int, int]) -> Figure:
+def _figure(
+    text: str,
+    num: _Num,
+    ranged: bool,
+    lang: str,
+    vocab: _Vocabulary,
+    neighbours: tuple[int, int],
+) -> Figure:
     before = text[max(0, num.start - 60) : num.start]
     after = text[num.end : num.end + 40]
     hedge, start, increment = _hedge(text, num, ranged, before)
+    num_end = num.end
+    if lang == "ko" and not num.vague:
+        # Korean puts hedges after the count: "600명 이상", "1만여 명", "5천 명 가량"
+        ko = _KO_HEDGE_AFTER.match(after)
+        if ko is not None and (ko.group("yeo") or ko.group("h")):
+            hedge = _KO_HEDGES[ko.group("h") or "여"]
+            num_end = num.end + ko.end()
     low: int | None = num.low
     high: int | None = num.high
     if num.vague:
@@ -898,23 +1116,27 @@ def _figure(text: str, num: _Num, ranged: bool, lang: str, neighbours: tuple[int
             low,
             high,
             hedge,
-            text[start : num.end],
+            text[start:num_end],
             start,
-            num.end,
+            num_end,
             "increment" if increment else None,
         )
 
     if num.form in ("date", "time", "decimal") or _not_a_count(before, after, num, lang):
         return plain()
 
-    kinds, np_end, np_increment = _counted(text, num.end, lang)
-    increment = increment or np_increment
+    if lang == "ko":
+        kinds, np_end, np_increment = _counted_ko(text, num.start, num_end, vocab, neighbours[0])
+    else:
+        kinds, np_end, np_increment = _counted(text, num.end, lang, vocab)
+        if not kinds:
+            kinds = _number_of(text, num.start, neighbours[0], lang, vocab)
+    increment = increment or np_increment or bool(lang == "ru" and _RU_INCREMENT.search(before))
     if num.form == "year?" and (not kinds or _YEAR_BEFORE.search(before)):
         return plain()
-    if lang == "ko" and not kinds:
-        kinds = _kinds_in(text[max(0, num.start - 12) : num.start], lang)
 
-    claim, span_end = _refine(text, _combine(kinds), (start, np_end), neighbours)
+    claim, span_end = _refine(text, _combine(kinds), (start, max(np_end, num_end)), neighbours)
+    scope, place = _scope(text, start, span_end, neighbours) if claim else (None, None)
     return Figure(
         claim=claim,
         low=low,
@@ -925,6 +1147,8 @@ def _figure(text: str, num: _Num, ranged: bool, lang: str, neighbours: tuple[int
         end=span_end,
         modifier="increment" if increment else None,
         attribution=_attribution(text, num.start, lang) if claim else None,
+        scope=scope,
+        place=place,
     )
 
 
@@ -1007,7 +1231,7 @@ def _not_a_count(before: str, after: str, num: _Num, lang: str) -> bool:
     return bool(_DURATION_AFTER.match(after))
 
 
-def _counted(text: str, pos: int, lang: str) -> tuple[list[str], int, bool]:
+def _counted(text: str, pos: int, lang: str, vocab: _Vocabulary) -> tuple[list[str], int, bool]:
     """Read the noun phrase after a number: (claim kinds found, end of the phrase, increment).
 
     German ends the phrase at its first capitalised word (the noun); other languages at a
@@ -1032,12 +1256,17 @@ def _counted(text: str, pos: int, lang: str) -> tuple[list[str], int, bool]:
             end = t_end
             i += 1
             continue
-        kind, used = _kind_at(tokens, i, lang)
+        kind, used = _kind_at(tokens, i, lang, vocab)
+        if kind is not None and lang == "ru" and i + used < len(tokens) and tokens[i + used][0]:
+            # Russian puts the head noun last: "военных строителей" are builders
+            head, head_used = _kind_at(tokens, i + used, lang, vocab)
+            if head is not None:
+                kind, i, used = head, i + used, head_used
         if kind is not None:
             kinds.append(kind)
             end = tokens[i + used - 1][2]
             i += used
-            more, more_end = _coordinated(tokens, i, lang)
+            more, more_end = _coordinated(tokens, i, lang, vocab)
             if more is not None:
                 kinds.append(more)
                 end = more_end
@@ -1073,19 +1302,35 @@ def _next_word(tokens: list[tuple[str, int, int]], i: int) -> str:
     return tokens[i + 1][0].lower() if i + 1 < len(tokens) else ""
 
 
-def _kind_at(tokens: list[tuple[str, int, int]], i: int, lang: str) -> tuple[str | None, int]:
+# (stem, kind) pairs of one language, the shipped lexicon plus feeds.yaml's ``claims:``
+_Vocabulary = tuple[tuple[str, str], ...]
+
+
+@lru_cache(maxsize=64)
+def _vocabulary(lang: str, extra: tuple[ClaimTerms, ...] = ()) -> _Vocabulary:
+    pairs = [
+        (stem, kind) for kind, by_lang in CLAIM_TERMS.items() for stem in by_lang.get(lang, ())
+    ]
+    pairs += [
+        (stem.lower(), terms.kind) for terms in extra if terms.lang == lang for stem in terms.stems
+    ]
+    return tuple(pairs)
+
+
+def _kind_at(
+    tokens: list[tuple[str, int, int]], i: int, lang: str, vocab: _Vocabulary
+) -> tuple[str | None, int]:
     """The kind named at token i, and how many tokens name it (2 for "combat engineers")."""
     word = tokens[i][0].lower()
     pair = f"{word} {_next_word(tokens, i)}"
     best: tuple[int, str | None, int] = (0, None, 1)
-    for kind, by_lang in CLAIM_TERMS.items():
-        for stem in by_lang.get(lang, ()):
-            if " " in stem:
-                if i + 1 < len(tokens) and pair.startswith(stem) and len(stem) > best[0]:
-                    best = (len(stem), kind, 2 + stem.count(" ") - 1)
-                continue
-            if _stem_matches(word, stem, lang) and len(stem) > best[0]:
-                best = (len(stem), kind, 1)
+    for stem, kind in vocab:
+        if " " in stem:
+            if i + 1 < len(tokens) and pair.startswith(stem) and len(stem) > best[0]:
+                best = (len(stem), kind, 2 + stem.count(" ") - 1)
+            continue
+        if _stem_matches(word, stem, lang) and len(stem) > best[0]:
+            best = (len(stem), kind, 1)
     # "killed or wounded" spans three tokens
     if best[1] == "killed_or_wounded" and best[2] == 2:
         return best[1], min(3, len(tokens) - i)
@@ -1097,16 +1342,19 @@ def _stem_matches(word: str, stem: str, lang: str) -> bool:
         return True
     # German and Korean compounds put the counted thing last ("Militärbauarbeiter");
     # short stems ("tote") only match whole-word starts to avoid "Totale" and friends.
-    return lang in ("de", "ko") and len(stem) >= 6 and stem in word
+    # Korean nouns carry particles and compounds ("사망자는", "건설인력") at any length.
+    return (lang == "de" and len(stem) >= 6 and stem in word) or (lang == "ko" and stem in word)
 
 
-def _kinds_in(window: str, lang: str) -> list[str]:
+def _kinds_in(window: str, lang: str, vocab: _Vocabulary) -> list[str]:
     tokens = [(w, 0, 0) for w in window.split()]
-    found = [_kind_at(tokens, i, lang)[0] for i in range(len(tokens))]
+    found = [_kind_at(tokens, i, lang, vocab)[0] for i in range(len(tokens))]
     return [k for k in found if k is not None][-1:]
 
 
-def _coordinated(tokens: list[tuple[str, int, int]], i: int, lang: str) -> tuple[str | None, int]:
+def _coordinated(
+    tokens: list[tuple[str, int, int]], i: int, lang: str, vocab: _Vocabulary
+) -> tuple[str | None, int]:
     """After a kind, "und Arbeitern" / "or wounded" adds a second kind."""
     if i >= len(tokens) or tokens[i][0].lower() not in _COORD:
         return None, 0
@@ -1114,7 +1362,7 @@ def _coordinated(tokens: list[tuple[str, int, int]], i: int, lang: str) -> tuple
         word = tokens[j][0]
         if not word:
             break
-        kind, used = _kind_at(tokens, j, lang)
+        kind, used = _kind_at(tokens, j, lang, vocab)
         if kind is not None:
             return kind, tokens[j + used - 1][2]
         if word.lower() in _NP_STOP or (lang == "de" and word[0].isupper()):
@@ -1159,6 +1407,128 @@ def _casualty_after(text: str, pos: int, limit: int) -> tuple[str, int] | None:
     return (best[1], best[2]) if best else None
 
 
+# --- Korean word order ---------------------------------------------------------------------
+
+# After a Korean count: an optional "여" ("10,000-odd"), a counter, then a hedge word.
+_KO_HEDGE_AFTER = re.compile(
+    r"^(?P<yeo>여)?\s?(?:명|발|기|개|대|척)?\s?"
+    r"(?P<h>이상|이하|미만|가량|정도|쯤|안팎|내외|넘게|넘는|남짓)?"
+    r"|^(?P<yeo2>여)"
+)
+_KO_HEDGES = {
+    "이상": "at least",
+    "이하": "up to",
+    "미만": "up to",
+    "가량": "about",
+    "정도": "about",
+    "쯤": "about",
+    "안팎": "about",
+    "내외": "about",
+    "남짓": "about",
+    "넘게": "more than",
+    "넘는": "more than",
+    "여": "more than",
+}
+# "명의 노동자", "명 규모의 병력": the counted noun follows the genitive 의.
+_KO_GENITIVE = re.compile(r"^(?:여)?\s?(?:명|발|기|개|대|척)?\s?(?:[가-힣]{1,3}\s)?의\s+")
+_KO_COUNTER = re.compile(r"^(?:여)?\s?(?:명|발|기|개|대|척)[가-힣]*")
+_KO_CONNECTIVE = re.compile(r"(?:며|고|지만|는데|으나|면서)(?=\s)")
+_KO_HEDGE_BEFORE = frozenset({"약", "최대", "최소", "총", "모두", "무려", "대략", "추가", "추가로"})
+
+
+def _number_of(text: str, start: int, left_limit: int, lang: str, vocab: _Vocabulary) -> list[str]:
+    """The kind of "die Zahl der Soldaten ... auf 11.000", "the number of troops ... at"."""
+    clause_start, _ = _clause(text, start, start)
+    window = text[max(clause_start, left_limit, start - 120) : start]
+    for m in _NUMBER_OF.finditer(window):
+        found = _kinds_in(m.group("np"), lang, vocab)
+        if found:
+            return found
+    return []
+
+
+def _counted_ko(
+    text: str, start: int, end: int, vocab: _Vocabulary, left_limit: int
+) -> tuple[list[str], int, bool]:
+    """Korean names the counted thing before the number ("북한군 1만 명") or after a
+    genitive ("5천 명의 노동자"); "추가" (additional) anywhere in the clause is an increment."""
+    clause_start, clause_end = _clause(text, start, end)
+    after = text[end : end + 30]
+    # a connective ending ("명이며", "명이고") closes the clause of this count
+    link = _KO_CONNECTIVE.search(after)
+    own_after = after[: link.start()] if link else after
+    increment = "추가" in text[max(clause_start, left_limit) : start] or "추가" in own_after
+    genitive = _KO_GENITIVE.match(after)
+    if genitive is not None:
+        tokens = _tokens(text, end + genitive.end(), 3)
+        for i in range(len(tokens)):
+            kind, used = _kind_at(tokens, i, "ko", vocab)
+            if kind is not None:
+                return [kind], tokens[i + used - 1][2], increment
+    counter = _KO_COUNTER.match(after)
+    span_end = end + counter.end() if counter else end
+    # the noun right before the number, skipping hedge words: "북한군 약 1만"
+    words = text[max(clause_start, left_limit, start - 30) : start].split()
+    while words and words[-1] in _KO_HEDGE_BEFORE:
+        words.pop()
+    if words:
+        kind, _ = _kind_at([(words[-1], 0, 0)], 0, "ko", vocab)
+        if kind is not None:
+            return [kind], span_end, increment
+    # a bare count: what follows the counter ("300명이 포로로")
+    tokens = _tokens(text, span_end, 3)
+    for i in range(len(tokens)):
+        if not tokens[i][0]:
+            break
+        kind, used = _kind_at(tokens, i, "ko", vocab)
+        if kind is not None:
+            return [kind], tokens[i + used - 1][2], increment
+    return [], span_end, increment
+
+
+# --- scope: whose and where ---------------------------------------------------------------
+
+# Whose soldiers: a nationality word in the counted phrase or right around it.
+_SCOPE_WHOSE: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "north_korean",
+        re.compile(
+            r"nordkorean|north[- ]korean|северокорейск|\bкндр\b|북한군|북한\s?(?:병|군|노동)|dprk\b"
+            r"|pyongyang's|\baus nordkorea|\bfrom north korea|\bиз кндр|\bиз северной кореи",
+            re.I,
+        ),
+    ),
+    ("russian", re.compile(r"\brussisch|\brussian\b|\bроссийск|러시아군|러시아\s?병", re.I)),
+    ("ukrainian", re.compile(r"ukrainisch|ukrainian|украинск|우크라이나군|우크라이나\s?병", re.I)),
+)
+# Where: the place named in the clause. Kursk lies in Russia; the two are compatible.
+_SCOPE_WHERE: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("kursk", re.compile(r"kursk|курск|쿠르스크", re.I)),
+    ("ukraine", re.compile(r"\bin der ukraine\b|\bin ukraine\b|\bна украин|우크라이나에서", re.I)),
+    (
+        "russia",
+        re.compile(
+            r"\b(?:nach|in) russland\b|\b(?:to|in) russia\b|\bв росси|러시아에|러시아로", re.I
+        ),
+    ),
+)
+_SCOPE_REACH = 25  # characters of the clause before the number searched for "whose"
+_SCOPE_AFTER = 25  # ... and after the counted phrase ("Soldaten aus Nordkorea")
+
+
+def _scope(
+    text: str, start: int, end: int, neighbours: tuple[int, int]
+) -> tuple[str | None, str | None]:
+    clause_start, clause_end = _clause(text, start, end)
+    left = max(clause_start, neighbours[0], start - _SCOPE_REACH)
+    right = min(clause_end, neighbours[1])
+    near = text[left:end] + " " + text[end : min(right, end + _SCOPE_AFTER)]
+    whose = next((name for name, pattern in _SCOPE_WHOSE if pattern.search(near)), None)
+    clause = text[max(clause_start, neighbours[0]) : right]
+    where = next((name for name, pattern in _SCOPE_WHERE if pattern.search(clause)), None)
+    return whose, where
+
+
 # --- attribution --------------------------------------------------------------------------
 
 
@@ -1175,6 +1545,8 @@ def _sentence_source(sentence: str, lang: str) -> str | None:
         _SOURCE_WIE,
         _SOURCE_SAID_AFTER,
         _SOURCE_VERB_FIRST,
+        _SOURCE_RU_VERB,
+        _SOURCE_KO_TOPIC,
     ):
         for m in pattern.finditer(sentence):
             groups = m.groupdict()

@@ -17,6 +17,7 @@ import hashlib
 import io
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -126,6 +127,16 @@ _WHITESPACE = re.compile(r"\s+")
 _LANGUAGE_TAG = re.compile(r"^([a-z]{2,3})(?:[-_][a-z0-9]+)*$")
 
 
+@dataclass(frozen=True)
+class ParsedFeed:
+    """A feed's entries and what the feed says about how often to poll it."""
+
+    items: list[Item]
+    ttl: str | None = None  # RSS <ttl>, minutes, as written
+    update_period: str | None = None  # sy:updatePeriod ("hourly", "daily", ...)
+    update_frequency: str | None = None  # sy:updateFrequency (times per period)
+
+
 def parse_feed(
     body: bytes,
     *,
@@ -139,6 +150,21 @@ def parse_feed(
 
     An ill-formed feed that still yields entries is used: real feeds are often sloppy.
     """
+    return parse_feed_document(
+        body, source=source, feed_url=feed_url, fetched_at=fetched_at, headers=headers, lang=lang
+    ).items
+
+
+def parse_feed_document(
+    body: bytes,
+    *,
+    source: str,
+    feed_url: str | None,
+    fetched_at: datetime,
+    headers: Mapping[str, str] | None = None,
+    lang: str | None = None,
+) -> ParsedFeed:
+    """Like ``parse_feed``, with the feed's own refresh hints (<ttl>, sy:update*)."""
     try:
         parsed = feedparser.parse(
             io.BytesIO(body),  # a file object: bytes could be taken for a file name
@@ -157,13 +183,36 @@ def parse_feed(
             raise ParseError(f"not a feed: {_bozo_reason(problem)}")
         if not parsed.get("version"):
             raise ParseError("not a feed: no RSS, Atom or RDF elements found")
-        return []
-    feed_lang = _normalise_lang(parsed.get("feed", {}).get("language")) or _normalise_lang(lang)
+    feed = parsed.get("feed", {})
+    feed_lang = _normalise_lang(feed.get("language")) or _normalise_lang(lang)
     fetched = fetched_at.astimezone(UTC)
-    return [
-        _item(entry, source=source, feed_url=feed_url, fetched_at=fetched, feed_lang=feed_lang)
-        for entry in entries
-    ]
+    return ParsedFeed(
+        items=[
+            _item(entry, source=source, feed_url=feed_url, fetched_at=fetched, feed_lang=feed_lang)
+            for entry in entries
+        ],
+        ttl=_text_or_none(feed.get("ttl")),
+        update_period=_text_or_none(feed.get("sy_updateperiod")),
+        update_frequency=_text_or_none(feed.get("sy_updatefrequency")),
+    )
+
+
+def article_text(html: bytes, *, url: str | None = None) -> str | None:
+    """The main text of an article page (trafilatura), or None when none is found.
+
+    Navigation, comments and boilerplate are dropped. trafilatura is imported here, on
+    first use, because it is slow to load and only ``fulltext: true`` feeds need it.
+    """
+    import trafilatura  # noqa: PLC0415 (deferred on purpose)
+
+    try:
+        text = trafilatura.extract(
+            html, url=url, include_comments=False, include_tables=False, favor_precision=True
+        )
+    except Exception:  # an extractor bug on one hostile page must not stop the feed
+        return None
+    cleaned = clean_text(text) if text else ""
+    return cleaned or None
 
 
 def parse_text_file(path: Path, *, fetched_at: datetime) -> Item:
@@ -329,6 +378,10 @@ def _normalise_lang(tag: object) -> str | None:
         return None
     match = _LANGUAGE_TAG.match(tag.strip().lower())
     return match.group(1) if match else None
+
+
+def _text_or_none(value: object) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None
 
 
 def _is_tracking(key: str) -> bool:

@@ -2,28 +2,31 @@
 
 `analyse` makes every decision about one item from the item and what the store
 already holds; `Pipeline.process` writes the result in one transaction. Fetching
-and parsing live in `poll_once` and `ingest_paths`, which only turn the outside
+and parsing live in `monitor.poller` and `ingest_paths`, which only turn the outside
 world into Items. The clock is injected so tests and the demo are repeatable.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import httpx
-
 from monitor import dedup, divergence, figures, lang, topics
 from monitor.config import Config
-from monitor.errors import FetchError, MonitorError, ParseError
-from monitor.fetch import fetch, make_client
+from monitor.errors import MonitorError, ParseError
+from monitor.index import RARITY_WINDOW, CandidateIndex
 from monitor.parse import parse_feed, parse_text_file
 from monitor.store import Store
-from monitor.types import Analysis, Divergence, FeedSpec, FetchResult, Figure, Item
+from monitor.types import (
+    Analysis,
+    Divergence,
+    Figure,
+    Item,
+    StoryMatch,
+)
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +49,8 @@ class Totals:
     duplicates: int = 0
     alerts: int = 0
     errors: list[str] = field(default_factory=list)
+    updated: int = 0  # seen before, content changed: stored item refreshed (issue 3)
+    held_back: int = 0  # feeds a manual poll left alone: Retry-After or 410 (issue 3)
 
     def summary(self) -> str:
         parts = [
@@ -55,8 +60,12 @@ class Totals:
             counted(self.duplicates, "reprint"),
             counted(self.alerts, "alert"),
         ]
+        if self.updated:
+            parts.append(f"{self.updated} updated")
         if self.already_seen:
             parts.append(f"{self.already_seen} already seen")
+        if self.held_back:
+            parts.append(f"{counted(self.held_back, 'feed')} held back (--force polls them)")
         if self.errors:
             parts.append(counted(len(self.errors), "error"))
         return ", ".join(parts)
@@ -71,7 +80,10 @@ class Pipeline:
     store: Store
     config: Config
     clock: Callable[[], datetime] = utcnow
-    channels: Sequence[str] = ()
+    # Alert channels that get an outbox row per alert; None = those configured in alerts:.
+    channels: Sequence[str] | None = None
+    # Recent items' story keys, read from the store and kept in step with it (issue 4).
+    _index: CandidateIndex | None = field(default=None, init=False, repr=False)
 
     def analyse(self, item: Item) -> Analysis:
         """Decide everything about one item; writes nothing."""
@@ -82,14 +94,43 @@ class Pipeline:
         if item.lang is None:
             item = replace(item, lang=lang.guess(f"{item.title}\n{item.text}"))
 
-        story_window = timedelta(hours=self.config.story_window_hours)
-        candidates = self.store.candidates(since=item.published - story_window)
-        match = dedup.match(item, candidates, window=story_window)
+        match = self._story_match(item)
 
-        found = tuple(figures.extract(article_text(item), item.lang))
+        found = tuple(figures.extract(article_text(item), item.lang, claims=self.config.claims))
         # A reprint repeats figures already judged with its original: never alert twice.
         divergences = () if match.duplicate_of is not None else self._divergences(item, found)
         return Analysis(item, topic, match, found, divergences)
+
+    def _story_match(self, item: Item) -> StoryMatch:
+        """Shortlist candidates from the index (never a scan of the store), then score them."""
+        window = timedelta(hours=self.config.story_window_hours)
+        since, until = item.published - window, item.published + window
+        index = self._candidate_index(since)
+        if not index.covers(since):
+            # An item older than what the index holds (a late backfill): index its window
+            # alone, once; the cost is that of one window, not of the store.
+            index = CandidateIndex(retention=until - since + index.retention)
+            index.add_rows(self.store.story_keys(since=since - RARITY_WINDOW, until=until))
+        keys = dedup.features(item.title, item.text).keys
+        shortlist = index.shortlist(keys, since=since, until=until)
+        candidates = self.store.candidates_by_id(shortlist)
+        return dedup.match(item, candidates, window=window, rarity=index.rarity)
+
+    def _candidate_index(self, since: datetime) -> CandidateIndex:
+        """The index, filled on first use and caught up with what was stored since."""
+        window = timedelta(hours=self.config.story_window_hours)
+        if self._index is None:
+            self._index = CandidateIndex(retention=max(RARITY_WINDOW, 2 * window))
+            self._index.add_rows(self.store.story_keys(since=since - RARITY_WINDOW))
+        else:
+            # Our own saves and those of another process (the daemon and `monitor ingest`
+            # may share a database) arrive here by item id.
+            self._index.add_rows(
+                self.store.story_keys(
+                    after_item=self._index.last_item_id, since=since - RARITY_WINDOW
+                )
+            )
+        return self._index
 
     def _divergences(self, item: Item, found: Sequence[Figure]) -> tuple[Divergence, ...]:
         rules = self.config.divergence
@@ -108,12 +149,22 @@ class Pipeline:
         return tuple(result)
 
     def process(self, item: Item, totals: Totals) -> bool:
-        """Analyse one item and store it with everything derived from it; False if seen before."""
-        if self.store.seen(item.source, item.guid):
-            totals.already_seen += 1
+        """Analyse one item and store it with everything derived from it; False if seen before.
+
+        An item seen before whose title, text or link changed (a corrected article) has its
+        stored copy refreshed in place: no second item, no second alert.
+        """
+        stored = self.store.stored_content(item.source, item.guid)
+        if stored is not None:
+            if stored != (item.title, item.text, item.url):
+                self.store.update_item(item.source, item.guid, item.title, item.text, item.url)
+                totals.updated += 1
+            else:
+                totals.already_seen += 1
             return False
         analysis = self.analyse(item)
-        self.store.save(analysis, channels=self.channels)
+        channels = self.config.alerts.channels() if self.channels is None else self.channels
+        self.store.save(analysis, channels=channels)
         totals.items += 1
         if analysis.match is None:
             totals.skipped += 1
@@ -154,8 +205,12 @@ def oldest_first(items: Iterable[Item]) -> list[Item]:
     return sorted(items, key=lambda item: item.published)
 
 
-def ingest_paths(pipeline: Pipeline, paths: Sequence[Path]) -> Totals:
-    """Run local files through the pipeline in the order given; a bad file is reported."""
+def ingest_paths(
+    pipeline: Pipeline, paths: Sequence[Path], on_file: Callable[[str], None] = lambda _: None
+) -> Totals:
+    """Run local files through the pipeline in the order given; a bad file is reported.
+
+    ``on_file(name)`` is called after each file (for a progress display)."""
     totals = Totals()
     for path in paths:
         try:
@@ -163,105 +218,7 @@ def ingest_paths(pipeline: Pipeline, paths: Sequence[Path]) -> Totals:
         except MonitorError as exc:
             totals.errors.append(str(exc))
             log.error("%s", exc)
-            continue
-        pipeline.process_all(items, totals)
+        else:
+            pipeline.process_all(items, totals)
+        on_file(path.name)
     return totals
-
-
-Outcome = FetchResult | MonitorError
-
-
-async def _fetch_feed(
-    client: httpx.AsyncClient, spec: FeedSpec, pipeline: Pipeline
-) -> tuple[FeedSpec, Outcome]:
-    state = pipeline.store.feed_state(spec.url)
-    poll = pipeline.config.poll
-    try:
-        result = await fetch(
-            client,
-            spec.url,
-            etag=state.etag,
-            last_modified=state.last_modified,
-            max_bytes=poll.max_bytes,
-            timeout=poll.timeout,
-        )
-    except FetchError as exc:
-        return spec, exc
-    return spec, result
-
-
-def parse_outcome(spec: FeedSpec, outcome: Outcome, now: datetime) -> list[Item] | MonitorError:
-    """The items of one fetched feed, or the error that stopped us reading it."""
-    if isinstance(outcome, MonitorError):
-        return outcome
-    if outcome.status == 304:
-        return []
-    try:
-        return parse_feed(
-            outcome.body,
-            source=spec.name,
-            feed_url=spec.url,
-            fetched_at=now,
-            headers=outcome.headers,
-            lang=spec.lang,
-        )
-    except ParseError as exc:
-        return exc
-
-
-async def poll_feeds(pipeline: Pipeline, specs: Sequence[FeedSpec]) -> Totals:
-    """Fetch the given feeds concurrently, then process their new items.
-
-    The items of one cycle are processed oldest first across all feeds, so a
-    story and its alerts come out the same whichever server answered first.
-    """
-    totals = Totals()
-    limit = asyncio.Semaphore(pipeline.config.poll.concurrency)
-
-    async def bounded(client: httpx.AsyncClient, spec: FeedSpec) -> tuple[FeedSpec, Outcome]:
-        async with limit:
-            return await _fetch_feed(client, spec, pipeline)
-
-    async with make_client(timeout=pipeline.config.poll.timeout) as client:
-        outcomes = await asyncio.gather(*(bounded(client, spec) for spec in specs))
-
-    now = pipeline.clock()
-    parsed = [(spec, outcome, parse_outcome(spec, outcome, now)) for spec, outcome in outcomes]
-    items = [
-        item for _, _, found in parsed if not isinstance(found, MonitorError) for item in found
-    ]
-    new_per_feed: dict[str | None, int] = {}
-    for item in oldest_first(items):
-        if pipeline.process(item, totals):
-            new_per_feed[item.feed_url] = new_per_feed.get(item.feed_url, 0) + 1
-
-    for spec, outcome, found in parsed:
-        next_poll = now + timedelta(seconds=spec.interval)
-        if isinstance(found, MonitorError):
-            message = f"{spec.name}: {found}"
-            totals.errors.append(message)
-            log.error("%s", message)
-            pipeline.store.record_fetch(
-                spec.url, at=now, ok=False, error=str(found), next_poll=next_poll
-            )
-            continue
-        assert isinstance(outcome, FetchResult)
-        new_items = new_per_feed.get(spec.url, 0)
-        pipeline.store.record_fetch(
-            spec.url,
-            at=now,
-            ok=True,
-            etag=outcome.etag,
-            last_modified=outcome.last_modified,
-            new_items=new_items,
-            next_poll=next_poll,
-        )
-        log.info("%s: HTTP %s, %d new items", spec.name, outcome.status, new_items)
-    return totals
-
-
-def poll_once(pipeline: Pipeline) -> Totals:
-    """Fetch every enabled feed once, whatever its schedule, and process what is new."""
-    pipeline.store.sync_feeds(pipeline.config.feeds)
-    specs = [spec for spec in pipeline.config.feeds if spec.enabled]
-    return asyncio.run(poll_feeds(pipeline, specs))

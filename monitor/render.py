@@ -6,7 +6,6 @@ into markup, so a title cannot inject terminal escape codes or rich markup.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -15,15 +14,15 @@ from rich.table import Table
 from rich.text import Text
 
 from monitor.divergence import format_value
+from monitor.parse import strip_controls
 from monitor.types import Figure
-
-# C0 and C1 control characters (ESC starts every terminal escape sequence), except tab/newline.
-CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def clean(value: object, width: int | None = None) -> str:
-    """Text safe to print: control characters dropped, whitespace collapsed, maybe shortened."""
-    text = " ".join(CONTROL_CHARS.sub("", str(value if value is not None else "")).split())
+    """Text safe to print: escape sequences and control characters dropped, whitespace
+    collapsed, maybe shortened. The parser already cleans what feeds send; this also
+    covers whatever reached the database another way."""
+    text = " ".join(strip_controls(str(value if value is not None else "")).split())
     if width is not None and len(text) > width:
         text = text[: width - 1] + "…"
     return text
@@ -154,6 +153,15 @@ def feeds_table(feeds: Sequence[Mapping[str, Any]]) -> Table:
             str(feed.get("failures", 0)),
             str(feed.get("items_seen", 0)),
             day(feed.get("next_poll")),
-            Text(clean(feed.get("last_error") or "", 120)),
+            Text(clean(_feed_note(feed), 160)),
         )
     return table
+
+
+def _feed_note(feed: Mapping[str, Any]) -> str:
+    """The last error, and where a moved feed is fetched from now (issue 3)."""
+    notes = [feed.get("last_error") or ""]
+    fetch_url = feed.get("fetch_url")
+    if fetch_url and fetch_url != feed.get("url"):
+        notes.append(f"moved to {fetch_url}")
+    return "; ".join(note for note in notes if note)

@@ -24,7 +24,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
@@ -171,6 +171,30 @@ _ALERT_TABLES = (
 )
 
 
+_DELIVERY_STATEMENTS = (
+    # Who is sending the row now ("host:pid") and until when the claim holds; a claim
+    # of a dead process or past its time is void (a kill -9 mid-send).
+    "ALTER TABLE outbox ADD COLUMN claimed_by TEXT",
+    "ALTER TABLE outbox ADD COLUMN claimed_until TEXT",
+    # The Message-ID of the message that carried it (a digest carries several rows).
+    "ALTER TABLE outbox ADD COLUMN message_id TEXT",
+    # One row per message a channel accepted: what the rate limit counts.
+    """
+    CREATE TABLE channel_sends (
+        id INTEGER PRIMARY KEY,
+        channel TEXT NOT NULL,
+        sent TEXT NOT NULL,
+        alerts INTEGER NOT NULL,
+        message_id TEXT
+    )
+    """,
+    "CREATE INDEX channel_sends_channel_sent ON channel_sends(channel, sent)",
+    # Facts about this database; instance_id keeps Message-IDs of two installs apart.
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "INSERT INTO meta (key, value) VALUES ('instance_id', lower(hex(randomblob(8))))",
+)
+
+
 def _create_core_tables(db: Database) -> None:
     """Version 1: feeds, items, stories and figures."""
     for statement in _CORE_TABLES:
@@ -185,18 +209,62 @@ def _create_alert_tables(db: Database) -> None:
 
 def _polling_state(db: Database) -> None:
     """Version 3: per-feed polling state (Retry-After, redirects, gone feeds, backoff)."""
+    for statement in (
+        # Where the feed is fetched from after a permanent redirect; NULL = `url`.
+        "ALTER TABLE feeds ADD COLUMN fetch_url TEXT",
+        "ALTER TABLE feeds ADD COLUMN moved_at TEXT",
+        "ALTER TABLE feeds ADD COLUMN retry_until TEXT",  # a server's Retry-After
+        "ALTER TABLE feeds ADD COLUMN gone_since TEXT",  # answered 410 Gone
+        "ALTER TABLE feeds ADD COLUMN last_status INTEGER",
+        "ALTER TABLE feeds ADD COLUMN effective_interval INTEGER",
+        "ALTER TABLE feeds ADD COLUMN fulltext INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE feeds ADD COLUMN added TEXT",  # by `monitor feeds add`/`import`
+        "CREATE INDEX feeds_next_poll ON feeds(next_poll)",
+    ):
+        db.execute(statement)
 
 
 def _delivery_state(db: Database) -> None:
-    """Version 4: alert delivery (digests, rate limits, give-up states)."""
+    """Version 4: alert delivery (digests, rate limits, give-up states).
+
+    outbox.status gains 'failed' (the channel refused it for good; `monitor outbox
+    retry` revives it) and 'filtered' (the channel's noise rules said no). A sender
+    claims rows before sending so two processes never send the same row at once.
+    """
+    for statement in _DELIVERY_STATEMENTS:
+        db.execute(statement)
 
 
 def _story_index(db: Database) -> None:
-    """Version 5: the candidate index for same-story matching."""
+    """Version 5: the candidate index for same-story matching.
+
+    ``story_keys`` holds each original item's same-story keys (reprints are left out:
+    their originals carry the same keys, and counting thirty copies would make a story's
+    own names look common). The pipeline reads the rows of recent items into
+    ``monitor.index.CandidateIndex``; by item id to catch up, by time to fill a window.
+    """
+    db.execute(
+        """
+        CREATE TABLE story_keys (
+            item_id INTEGER NOT NULL REFERENCES items(id),
+            key TEXT NOT NULL,
+            published TEXT NOT NULL,
+            PRIMARY KEY (item_id, key)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute("CREATE INDEX story_keys_published ON story_keys(published)")
 
 
 def _claim_history(db: Database) -> None:
-    """Version 6: what claim history and claim scope need."""
+    """Version 6: what claim history and claim scope need.
+
+    A figure's scope (whose soldiers) and place (where) decide which figures are compared;
+    the history of one claim is read by claim key and publication time.
+    """
+    db.execute("ALTER TABLE figures ADD COLUMN scope TEXT")
+    db.execute("ALTER TABLE figures ADD COLUMN place TEXT")
+    db.execute("CREATE INDEX figures_claim ON figures(claim)")
 
 
 # Append only: migration N (1-based) turns a version N-1 database into version N.
@@ -274,10 +342,18 @@ def _placeholders(values: Sequence[Any]) -> str:
     return ", ".join("?" for _ in values)
 
 
-def _feed_status(enabled: bool, failures: int, last_success: str | None) -> str:
+def _feed_status(
+    enabled: bool,
+    failures: int,
+    last_success: str | None,
+    gone: bool = False,
+    failing_after: int = FAILING_AFTER,
+) -> str:
     if not enabled:
         return "disabled"
-    if failures >= FAILING_AFTER:
+    if gone:
+        return "gone"
+    if failures >= failing_after:
         return "failing"
     if last_success is None:
         return "new"
@@ -297,13 +373,57 @@ class FeedState:
     failures: int
     items_seen: int
     next_poll: datetime | None
-    status: str  # "new" | "ok" | "failing" | "disabled"
+    status: str  # "new" | "ok" | "failing" | "gone" | "disabled"
+    fetch_url: str | None = None  # where it lives now (after a 301/308); None = url
+    retry_until: datetime | None = None  # a server asked us not to ask before this
+    gone: bool = False  # answered 410 Gone; polled again only when forced
+    interval: int | None = None  # the effective interval last computed
+
+
+def _row_status(row: dict[str, Any], failing_after: int = FAILING_AFTER) -> str:
+    return _feed_status(
+        bool(row["enabled"]),
+        row["failures"],
+        row["last_success"],
+        gone=row["gone_since"] is not None,
+        failing_after=failing_after,
+    )
+
+
+def _feed_state(row: dict[str, Any], failing_after: int = FAILING_AFTER) -> FeedState:
+    return FeedState(
+        url=row["url"],
+        name=row["name"],
+        etag=row["etag"],
+        last_modified=row["last_modified"],
+        last_success=_parse(row["last_success"]),
+        last_error=row["last_error"],
+        failures=row["failures"],
+        items_seen=row["items_seen"],
+        next_poll=_parse(row["next_poll"]),
+        status=_row_status(row, failing_after),
+        fetch_url=row["fetch_url"],
+        retry_until=_parse(row["retry_until"]),
+        gone=row["gone_since"] is not None,
+        interval=row["effective_interval"],
+    )
+
+
+def _feed_spec(row: dict[str, Any]) -> FeedSpec:
+    return FeedSpec(
+        url=row["url"],
+        name=row["name"],
+        interval=row["interval"],
+        enabled=bool(row["enabled"]),
+        lang=row["lang"],
+        fulltext=bool(row["fulltext"]),
+    )
 
 
 _FIGURE_SELECT = """
     SELECT f.id, f.item_id, f.story_id, i.source, f.claim, f.claim_key, f.low, f.high,
            f.hedge, f.modifier, f.attribution, f.text, f.start, f."end", i.url, i.published,
-           i.title
+           i.title, f.scope, f.place
     FROM figures f JOIN items i ON i.id = f.item_id
 """
 
@@ -418,13 +538,16 @@ class Store:
         return cursor.lastrowid
 
     # ----------------------------------------------------------------------- feeds
+    # Issue 3: feed-state methods (schedule, redirects, Retry-After, gone feeds, backoff,
+    # feeds added from the command line).
 
     @_guarded
     def sync_feeds(self, feeds: Sequence[FeedSpec]) -> None:
         """Make the feeds table match the configuration; feeds no longer listed are kept
-        (their history stays browsable) but disabled."""
+        (their history stays browsable) but disabled. Feeds added with `monitor feeds add`
+        are not in the file and are left alone."""
         with self._write():
-            self._db.execute("UPDATE feeds SET enabled = 0, configured = 0")
+            self._db.execute("UPDATE feeds SET enabled = 0, configured = 0 WHERE added IS NULL")
             self._db.table("feeds").upsert_all(
                 (
                     {
@@ -434,6 +557,7 @@ class Store:
                         "enabled": int(spec.enabled),
                         "configured": 1,
                         "lang": spec.lang,
+                        "fulltext": int(spec.fulltext),
                     }
                     for spec in feeds
                 ),
@@ -441,23 +565,86 @@ class Store:
             )
 
     @_guarded
-    def feed_state(self, url: str) -> FeedState:
+    def add_feed(self, spec: FeedSpec, at: datetime) -> bool:
+        """Add a feed outside feeds.yaml (`monitor feeds add`/`import`); False when the URL
+        is already known (it is then only re-enabled if it had been removed)."""
+        with self._write():
+            cursor = self._db.execute(
+                "INSERT OR IGNORE INTO feeds (url, name, interval, enabled, configured, lang,"
+                " fulltext, added) VALUES (?, ?, ?, 1, 0, ?, ?, ?)",
+                [spec.url, spec.name, spec.interval, spec.lang, int(spec.fulltext), _iso(at)],
+            )
+            if cursor.rowcount:
+                return True
+            self._db.execute(
+                "UPDATE feeds SET enabled = 1, added = COALESCE(added, ?)"
+                " WHERE url = ? AND configured = 0",
+                [_iso(at), spec.url],
+            )
+            return False
+
+    @_guarded
+    def remove_feed(self, url: str) -> str:
+        """Stop polling a feed added from the command line; its items stay. Returns its
+        name. StoreError when it is unknown or listed in feeds.yaml (edit the file)."""
+        row = self._feed_row_by_url_or_name(url)
+        if row is None:
+            raise StoreError(f"no feed {url!r} (see `monitor feeds`)")
+        if row["configured"]:
+            raise StoreError(
+                f"{row['url']} is listed in feeds.yaml: remove it there (it is then disabled)"
+            )
+        with self._write():
+            self._db.execute(
+                "UPDATE feeds SET enabled = 0, added = NULL WHERE url = ?", [row["url"]]
+            )
+        return str(row["name"])
+
+    def _feed_row_by_url_or_name(self, key: str) -> dict[str, Any] | None:
+        rows = list(
+            self._db.query(
+                "SELECT * FROM feeds WHERE url = ? OR fetch_url = ? OR name = ?"
+                " ORDER BY url = ? DESC LIMIT 2",
+                [key, key, key, key],
+            )
+        )
+        if len(rows) > 1 and rows[0]["url"] != key:
+            raise StoreError(f"{key!r} names several feeds: give the URL")
+        return rows[0] if rows else None
+
+    @_guarded
+    def feed_state(self, url: str, failing_after: int = FAILING_AFTER) -> FeedState:
         """The feed's fetch state; a feed never seen gets a blank "new" state."""
         row = self._feed_row(url)
         if row is None:
             return FeedState(url, url, None, None, None, None, 0, 0, None, "new")
-        return FeedState(
-            url=row["url"],
-            name=row["name"],
-            etag=row["etag"],
-            last_modified=row["last_modified"],
-            last_success=_parse(row["last_success"]),
-            last_error=row["last_error"],
-            failures=row["failures"],
-            items_seen=row["items_seen"],
-            next_poll=_parse(row["next_poll"]),
-            status=_feed_status(bool(row["enabled"]), row["failures"], row["last_success"]),
+        return _feed_state(row, failing_after)
+
+    @_guarded
+    def poll_plan(
+        self, failing_after: int = FAILING_AFTER
+    ) -> list[tuple[FeedSpec, FeedState]]:
+        """Every enabled feed (configured or added) with its state, by URL."""
+        rows = self._db.query("SELECT * FROM feeds WHERE enabled ORDER BY url")
+        return [(_feed_spec(row), _feed_state(row, failing_after)) for row in rows]
+
+    @_guarded
+    def due_feeds(
+        self, now: datetime, failing_after: int = FAILING_AFTER
+    ) -> list[tuple[FeedSpec, FeedState]]:
+        """Enabled feeds not gone whose next poll is due at ``now`` (or never set)."""
+        rows = self._db.query(
+            "SELECT * FROM feeds WHERE enabled AND gone_since IS NULL"
+            " AND (next_poll IS NULL OR next_poll <= ?) ORDER BY next_poll, url",
+            [_iso(now)],
         )
+        return [(_feed_spec(row), _feed_state(row, failing_after)) for row in rows]
+
+    @_guarded
+    def feed_specs(self) -> list[FeedSpec]:
+        """Every enabled feed, configured or added, as the poller sees it."""
+        rows = self._db.query("SELECT * FROM feeds WHERE enabled ORDER BY url")
+        return [_feed_spec(row) for row in rows]
 
     def _feed_row(self, url: str) -> dict[str, Any] | None:
         rows = list(self._db.query("SELECT * FROM feeds WHERE url = ?", [url]))
@@ -475,65 +662,98 @@ class Store:
         error: str | None = None,
         new_items: int = 0,
         next_poll: datetime | None = None,
+        status: int | None = None,
+        moved_to: str | None = None,
+        retry_until: datetime | None = None,
+        gone: bool = False,
+        interval: int | None = None,
     ) -> None:
         """Record one fetch attempt. Validators are only replaced when given, because
-        a 304 answer need not repeat them."""
+        a 304 answer need not repeat them. ``moved_to`` (a 301/308) becomes the URL
+        fetched from now on; ``gone`` (a 410) stops the feed until a forced poll."""
         with self._write():
             self._db.execute(
                 "INSERT OR IGNORE INTO feeds (url, name, configured) VALUES (?, ?, 0)",
                 [url, url],
             )
+            common = [_iso(at), status, _iso_or_none(next_poll), _iso_or_none(retry_until)]
             if ok:
                 self._db.execute(
                     """
-                    UPDATE feeds SET last_attempt = ?, last_success = ?, failures = 0,
-                        last_error = NULL, items_seen = items_seen + ?,
+                    UPDATE feeds SET last_attempt = ?, last_status = ?, next_poll = ?,
+                        retry_until = ?, last_success = ?, failures = 0,
+                        last_error = NULL, items_seen = items_seen + ?, gone_since = NULL,
                         etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified),
-                        next_poll = ?
+                        effective_interval = COALESCE(?, effective_interval)
                     WHERE url = ?
                     """,
-                    [
-                        _iso(at),
-                        _iso(at),
-                        new_items,
-                        etag,
-                        last_modified,
-                        _iso_or_none(next_poll),
-                        url,
-                    ],
+                    [*common, _iso(at), new_items, etag, last_modified, interval, url],
                 )
             else:
                 self._db.execute(
                     """
-                    UPDATE feeds SET last_attempt = ?, failures = failures + 1,
-                        last_error = ?, next_poll = ?
+                    UPDATE feeds SET last_attempt = ?, last_status = ?, next_poll = ?,
+                        retry_until = ?, failures = failures + 1, last_error = ?,
+                        gone_since = CASE WHEN ? THEN COALESCE(gone_since, ?) ELSE gone_since END
                     WHERE url = ?
                     """,
-                    [_iso(at), error or "unknown error", _iso_or_none(next_poll), url],
+                    [*common, error or "unknown error", int(gone), _iso(at), url],
+                )
+            if moved_to is not None:
+                self._db.execute(
+                    "UPDATE feeds SET fetch_url = ?, moved_at = ?, etag = ?, last_modified = ?"
+                    " WHERE url = ?",
+                    [None if moved_to == url else moved_to, _iso(at), etag, last_modified, url],
                 )
 
     @_guarded
-    def feeds(self) -> list[dict[str, Any]]:
+    def feeds(self, failing_after: int = FAILING_AFTER) -> list[dict[str, Any]]:
         """Every feed, configured ones first, by name (the shape of `feeds --json`)."""
         rows = self._db.query("SELECT * FROM feeds ORDER BY configured DESC, name, url")
         return [
             {
                 "url": row["url"],
                 "name": row["name"],
-                "status": _feed_status(bool(row["enabled"]), row["failures"], row["last_success"]),
+                "status": _row_status(row, failing_after),
                 "enabled": bool(row["enabled"]),
                 "configured": bool(row["configured"]),
+                "added": row["added"],
                 "interval": row["interval"],
+                "effective_interval": row["effective_interval"],
                 "lang": row["lang"],
+                "fulltext": bool(row["fulltext"]),
+                "fetch_url": row["fetch_url"] or row["url"],
+                "moved_at": row["moved_at"],
                 "last_attempt": row["last_attempt"],
+                "last_status": row["last_status"],
                 "last_success": row["last_success"],
                 "failures": row["failures"],
                 "last_error": row["last_error"],
                 "next_poll": row["next_poll"],
+                "retry_after": row["retry_until"],
+                "gone_since": row["gone_since"],
                 "items_seen": row["items_seen"],
             }
             for row in rows
         ]
+
+    @_guarded
+    def stored_content(self, source: str, guid: str) -> tuple[str, str, str | None] | None:
+        """The stored title, text and url of an item; None when it was never seen."""
+        row = self._db.execute(
+            "SELECT title, text, url FROM items WHERE source = ? AND guid = ?", [source, guid]
+        ).fetchone()
+        return None if row is None else (row[0], row[1], row[2])
+
+    @_guarded
+    def update_item(self, source: str, guid: str, title: str, text: str, url: str | None) -> None:
+        """A re-delivered entry whose content changed: refresh the stored item in place
+        (its story, figures and alerts are not derived again, so nothing alerts twice)."""
+        with self._write():
+            self._db.execute(
+                "UPDATE items SET title = ?, text = ?, url = ? WHERE source = ? AND guid = ?",
+                [title, text, url, source, guid],
+            )
 
     # ----------------------------------------------------------------------- items
 
@@ -571,6 +791,71 @@ class Store:
             for row in rows
         ]
 
+    # ------------------------------------------------------------------ candidate index
+    # (issue 4) story_keys feeds monitor.index.CandidateIndex; Candidates by id.
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Many saves in one transaction, all or nothing (bulk loads, bench/ingest.py)."""
+        with self._lock, self._write():
+            yield
+
+    def _insert_story_keys(self, item_id: int, published: str, keys: Sequence[str]) -> None:
+        self._db.conn.executemany(
+            "INSERT OR IGNORE INTO story_keys (item_id, key, published) VALUES (?, ?, ?)",
+            [(item_id, key, published) for key in keys],
+        )
+
+    @_guarded
+    def story_keys(
+        self, *, after_item: int = 0, since: datetime, until: datetime | None = None
+    ) -> list[tuple[int, str, datetime]]:
+        """(item id, key, published) of indexed items with an id above ``after_item``
+        published in [since, until]."""
+        # Catching up by id must walk the primary key from ``after_item`` on, not every
+        # row of the time range: "+published" keeps SQLite off the published index.
+        column = "+published" if after_item else "published"
+        sql = f"SELECT item_id, key, published FROM story_keys WHERE item_id > ? AND {column} >= ?"
+        params: list[Any] = [after_item, _iso(since)]
+        if until is not None:
+            sql += f" AND {column} <= ?"
+            params.append(_iso(until))
+        parsed: dict[str, datetime] = {}  # one parse per item, not per key
+        rows: list[tuple[int, str, datetime]] = []
+        for item_id, key, at in self._db.execute(sql, params).fetchall():
+            moment = parsed.get(at)
+            if moment is None:
+                moment = parsed[at] = datetime.fromisoformat(at)
+            rows.append((item_id, key, moment))
+        return rows
+
+    @_guarded
+    def last_indexed_item(self) -> int:
+        """The highest item id in the candidate index (0 when empty)."""
+        row = self._db.execute("SELECT max(item_id) FROM story_keys").fetchone()
+        return int(row[0] or 0)
+
+    @_guarded
+    def candidates_by_id(self, item_ids: Sequence[int]) -> list[Candidate]:
+        """The kept items with these ids, in the order given."""
+        found: dict[int, Candidate] = {}
+        for chunk in _chunks(list(item_ids)):
+            for row in self._db.query(
+                "SELECT id, story_id, source, title, text, published, duplicate_of FROM items"
+                f" WHERE id IN ({_placeholders(chunk)}) AND story_id IS NOT NULL",
+                list(chunk),
+            ):
+                found[row["id"]] = Candidate(
+                    item_id=row["id"],
+                    story_id=row["story_id"],
+                    source=row["source"],
+                    title=row["title"],
+                    text=row["text"],
+                    published=datetime.fromisoformat(row["published"]),
+                    duplicate_of=row["duplicate_of"],
+                )
+        return [found[item_id] for item_id in item_ids if item_id in found]
+
     @_guarded
     def previous_figures(self, claim_key: str, since: datetime) -> list[Reported]:
         """Stored figures with this claim key from items published at or after ``since``.
@@ -602,6 +887,8 @@ class Store:
                     end=row["end"],
                     modifier=row["modifier"],
                     attribution=row["attribution"],
+                    scope=row["scope"],
+                    place=row["place"],
                 ),
             )
             for row in rows
@@ -648,6 +935,8 @@ class Store:
             )
             if not kept:
                 return item_id
+            if match is not None and match.duplicate_of is None:
+                self._insert_story_keys(item_id, _iso(item.published), match.keys)
             figure_ids = [
                 self._insert_figure(figure, item_id, story_id) for figure in analysis.figures
             ]
@@ -688,6 +977,8 @@ class Store:
                 "hedge": figure.hedge,
                 "modifier": figure.modifier,
                 "attribution": figure.attribution,
+                "scope": figure.scope,
+                "place": figure.place,
                 "text": figure.text,
                 "start": figure.start,
                 "end": figure.end,
@@ -761,6 +1052,31 @@ class Store:
             story["languages"] = sorted({m["lang"] for m in members if m["lang"] is not None})
             story["items"] = members
         return stories
+
+    # --- issue 5: claim history ------------------------------------------------------------
+
+    @_guarded
+    def claim_history(self, claim: str | None = None) -> list[dict[str, Any]]:
+        """Every claim figure of an original article (reprints left out), by claim key and
+        then publication time, each with ``alert_id`` when it raised an alert; ``claim``
+        matches a kind ("troops", with "troops/increment") or one exact claim key."""
+        where = "f.claim IS NOT NULL AND i.duplicate_of IS NULL"
+        params: list[Any] = []
+        if claim is not None:
+            where += " AND (f.claim = ? OR f.claim_key = ?)"
+            params = [claim, claim]
+        rows = list(
+            self._db.query(
+                _FIGURE_SELECT + f" WHERE {where} ORDER BY f.claim_key, i.published, f.id", params
+            )
+        )
+        alerted = {
+            row["new_figure_id"]: row["id"]
+            for row in self._db.query("SELECT id, new_figure_id FROM alerts ORDER BY id DESC")
+        }
+        for row in rows:
+            row["alert_id"] = alerted.get(row["id"])
+        return rows
 
     @_guarded
     def figures(self, claim: str | None = None) -> list[dict[str, Any]]:
@@ -846,6 +1162,27 @@ class Store:
         keys = ("items", "kept", "skipped", "stories", "figures", "alerts", "pending_deliveries")
         return dict(zip(keys, (int(value) for value in row), strict=True))
 
+    # --- issue 7: the live view's counters
+
+    @_guarded
+    def activity(self, now: datetime) -> dict[str, int]:
+        """What happened lately: items stored in the last hour, alerts raised (by items
+        stored) in the last 24 hours, and feeds failing now (enabled, FAILING_AFTER or
+        more failures in a row). Stored time, not publication time: a feed that delivers
+        last week's article today is today's activity."""
+        row = self._db.execute(
+            """
+            SELECT (SELECT count(*) FROM items WHERE created >= ?),
+                   (SELECT count(*) FROM alerts a JOIN figures f ON f.id = a.new_figure_id
+                      JOIN items i ON i.id = f.item_id WHERE i.created >= ?),
+                   (SELECT count(*) FROM feeds WHERE enabled AND failures >= ?),
+                   (SELECT count(*) FROM feeds WHERE enabled)
+            """,
+            [_iso(now - timedelta(hours=1)), _iso(now - timedelta(days=1)), FAILING_AFTER],
+        ).fetchone()
+        keys = ("items_last_hour", "alerts_last_day", "feeds_failing", "feeds_enabled")
+        return dict(zip(keys, (int(value) for value in row), strict=True))
+
     # ----------------------------------------------------------------------- outbox
 
     @_guarded
@@ -900,3 +1237,154 @@ class Store:
             )
             if cursor.rowcount == 0:
                 raise StoreError(f"database {self.path}: no outbox row {outbox_id}")
+
+    # --- issue 6: alert delivery (claims before sending, sends, the outbox listing)
+
+    @_guarded
+    def instance_id(self) -> str:
+        """A random id made when the database was created; it names this installation."""
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'instance_id'").fetchone()
+        return str(row[0])
+
+    @_guarded
+    def due_deliveries(self, channel: str, now: datetime) -> list[dict[str, Any]]:
+        """The channel's pending rows due at ``now``, oldest alert first.
+
+        Each row carries its alert under "alert" (with the item's "topic"), "queued" (when
+        the alert was stored) and the claim fields, which the sender checks itself.
+        """
+        rows = list(
+            self._db.query(
+                """
+                SELECT o.id, o.alert_id, o.channel, o.attempts, o.last_error, o.next_attempt,
+                       o.claimed_by, o.claimed_until, i.created AS queued, i.topic
+                FROM outbox o JOIN alerts a ON a.id = o.alert_id
+                JOIN figures f ON f.id = a.new_figure_id JOIN items i ON i.id = f.item_id
+                WHERE o.channel = ? AND o.status = 'pending' AND o.next_attempt <= ?
+                ORDER BY o.alert_id, o.id
+                """,
+                [channel, _iso(now)],
+            )
+        )
+        alert_rows = self._alert_rows(sorted({row["alert_id"] for row in rows}))
+        alerts = {alert["id"]: alert for alert in self._alert_dicts(alert_rows)}
+        for row in rows:
+            row["alert"] = {**alerts[row["alert_id"]], "topic": row.pop("topic")}
+        return rows
+
+    @_guarded
+    def claim_deliveries(
+        self, seen: Sequence[tuple[int, str | None]], owner: str, now: datetime, until: datetime
+    ) -> list[int]:
+        """Claim rows for sending; ``seen`` pairs each id with the claimed_by it was read
+        with, so a row another sender took meanwhile is not taken. Returns the ids taken."""
+        taken: list[int] = []
+        with self._write():
+            for outbox_id, seen_owner in seen:
+                cursor = self._db.execute(
+                    "UPDATE outbox SET claimed_by = ?, claimed_until = ? WHERE id = ?"
+                    " AND status = 'pending' AND next_attempt <= ? AND claimed_by IS ?",
+                    [owner, _iso(until), outbox_id, _iso(now), seen_owner],
+                )
+                if cursor.rowcount:
+                    taken.append(outbox_id)
+        return taken
+
+    @_guarded
+    def mark_sent(
+        self, outbox_ids: Sequence[int], channel: str, at: datetime, message_id: str
+    ) -> None:
+        """The channel accepted one message carrying these rows: they are delivered."""
+        with self._write():
+            for chunk in _chunks(outbox_ids):
+                self._db.execute(
+                    "UPDATE outbox SET status = 'delivered', attempts = attempts + 1,"
+                    " last_attempt = ?, delivered = ?, last_error = NULL, message_id = ?,"
+                    " claimed_by = NULL, claimed_until = NULL"
+                    f" WHERE id IN ({_placeholders(chunk)})",
+                    [_iso(at), _iso(at), message_id, *chunk],
+                )
+            self._insert(
+                "channel_sends",
+                {
+                    "channel": channel,
+                    "sent": _iso(at),
+                    "alerts": len(outbox_ids),
+                    "message_id": message_id,
+                },
+            )
+
+    @_guarded
+    def mark_retry(
+        self,
+        outbox_ids: Sequence[int],
+        at: datetime,
+        error: str,
+        next_attempt: datetime,
+        *,
+        attempted: bool = True,
+    ) -> None:
+        """The rows stay pending, due again at ``next_attempt``; ``attempted`` False for rows
+        that were held back because their channel just failed on another row."""
+        self._close_outbox(outbox_ids, "pending", at, error, next_attempt, attempted)
+
+    @_guarded
+    def mark_closed(
+        self, outbox_ids: Sequence[int], status: str, at: datetime, reason: str
+    ) -> None:
+        """Stop trying: 'failed' (refused for good; counts as an attempt) or 'filtered'."""
+        self._close_outbox(outbox_ids, status, at, reason, at, attempted=status == "failed")
+
+    def _close_outbox(
+        self,
+        outbox_ids: Sequence[int],
+        status: str,
+        at: datetime,
+        error: str,
+        next_attempt: datetime,
+        attempted: bool,
+    ) -> None:
+        with self._write():
+            for chunk in _chunks(outbox_ids):
+                self._db.execute(
+                    "UPDATE outbox SET status = ?, attempts = attempts + ?, last_attempt = ?,"
+                    " last_error = ?, next_attempt = ?, claimed_by = NULL, claimed_until = NULL"
+                    f" WHERE id IN ({_placeholders(chunk)})",
+                    [status, int(attempted), _iso(at), error, _iso(next_attempt), *chunk],
+                )
+
+    @_guarded
+    def sends_since(self, channel: str, since: datetime) -> list[datetime]:
+        """When the channel accepted a message at or after ``since``, oldest first."""
+        rows = self._db.execute(
+            "SELECT sent FROM channel_sends WHERE channel = ? AND sent >= ? ORDER BY sent",
+            [channel, _iso(since)],
+        ).fetchall()
+        return [datetime.fromisoformat(row[0]) for row in rows]
+
+    @_guarded
+    def outbox(self, include_delivered: bool = False) -> list[dict[str, Any]]:
+        """Deliveries not (yet) made, oldest first: the shape of `monitor outbox --json`."""
+        wanted = "" if include_delivered else " WHERE o.status IN ('pending', 'failed')"
+        return list(
+            self._db.query(
+                "SELECT o.id, o.alert_id, o.channel, o.status, o.attempts, o.last_error,"
+                " o.next_attempt, o.last_attempt, o.delivered, o.message_id,"
+                " a.claim_key AS claim, a.reason"
+                f" FROM outbox o JOIN alerts a ON a.id = o.alert_id{wanted} ORDER BY o.id"
+            )
+        )
+
+    @_guarded
+    def retry_deliveries(self, now: datetime, outbox_ids: Sequence[int] | None = None) -> int:
+        """Make pending and failed rows due now (all, or the given ids); return how many."""
+        where = "status IN ('pending', 'failed')"
+        ids = list(outbox_ids or [])
+        if outbox_ids is not None:
+            where += f" AND id IN ({_placeholders(ids) or 'NULL'})"
+        with self._write():
+            cursor = self._db.execute(
+                f"UPDATE outbox SET status = 'pending', next_attempt = ? WHERE {where}",
+                [_iso(now), *ids],
+            )
+        return cursor.rowcount

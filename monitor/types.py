@@ -24,6 +24,7 @@ class FeedSpec:
     interval: int = 900  # seconds between polls
     enabled: bool = True
     lang: str | None = None  # "de", "en", "ru", "ko"; None = guess per item
+    fulltext: bool = False  # fetch each new entry's article page and extract its main text
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,9 @@ class FetchResult:
     headers: dict[str, str] = field(default_factory=dict)  # lower-cased names
     etag: str | None = None
     last_modified: str | None = None
+    # Where the feed now lives when every redirect followed was permanent (301/308);
+    # None when there was no redirect or one of them was temporary (302/303/307).
+    moved_to: str | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,8 @@ class StoryMatch:
     duplicate_of: int | None  # item id this item is a near-identical copy of
     score: float  # 0..100, the strength of the best match (0 for a new story)
     reason: str
+    # The item's same-story keys (names, figures, rare words), for the candidate index.
+    keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -101,6 +107,10 @@ class Figure:
     end: int = 0
     modifier: str | None = None  # "increment" for "another 3,000"; None for a total
     attribution: str | None = None  # who is cited: "South Korean intelligence"
+    # Issue 5: the scope a count speaks of. Figures whose scopes are both known and differ
+    # are never compared ("Russian soldiers killed" vs "North Korean soldiers killed").
+    scope: str | None = None  # whose: "north_korean", "russian", "ukrainian"
+    place: str | None = None  # where: "kursk", "russia", "ukraine"
 
     @property
     def claim_key(self) -> str | None:
@@ -166,6 +176,12 @@ class DivergenceRules:
         ("several", 0.0),
     )
     window_days: int = 180
+    # Issue 5: how a vague amount ("several thousand", "Tausende") is compared: "ignore"
+    # (never: too loose to contradict or be contradicted), "lower_bound" (at least 2,000)
+    # or "range" (2,000-9,999).
+    vague: str = "ignore"
+    # Issue 5: compare only figures whose scope (whose, where) agrees or is unknown.
+    match_scope: bool = True
 
     def tolerance_for(self, hedge: str | None) -> float:
         return dict(self.tolerance).get(hedge or "", 0.0)
@@ -184,3 +200,16 @@ class Analysis:
     match: StoryMatch | None
     figures: tuple[Figure, ...] = ()
     divergences: tuple[Divergence, ...] = ()
+
+
+@dataclass(frozen=True)
+class ClaimTerms:
+    """Issue 5: extra words naming a claim kind in one language, from feeds.yaml ``claims:``.
+
+    German and Korean stems also match inside compounds; English and Russian ones at the
+    start of a word. A kind that is not shipped becomes a new claim kind.
+    """
+
+    kind: str
+    lang: str
+    stems: tuple[str, ...]

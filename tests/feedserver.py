@@ -19,6 +19,8 @@
 ``redirect(path, to, status=302)`` answers with a redirect to ``to`` (a path or URL);
 two redirects pointing at each other make a loop. Unknown paths get 404.
 ``unused_url()`` is a URL on a closed port, for "connection refused".
+``hits(path)`` counts the requests for a path; ``max_active`` is the most requests the
+server was answering at once (to check concurrency limits).
 
 The server speaks HTTP/1.0 (one request per connection), runs each request in its own
 daemon thread, and closing it never waits for a slow handler.
@@ -63,6 +65,9 @@ class FeedServer:
     def __init__(self) -> None:
         self.routes: dict[str, Route] = {}
         self.requests: list[Request] = []
+        self.active = 0
+        self.max_active = 0
+        self._count_lock = threading.Lock()
         self._closing = threading.Event()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._httpd.daemon_threads = True
@@ -102,6 +107,18 @@ class FeedServer:
             stream_bytes=stream_bytes,
         )
         return self.url(path)
+
+    def hits(self, path: str) -> int:
+        return sum(1 for request in self.requests if request.path == path)
+
+    def _enter(self) -> None:
+        with self._count_lock:
+            self.active += 1
+            self.max_active = max(self.max_active, self.active)
+
+    def _leave(self) -> None:
+        with self._count_lock:
+            self.active -= 1
 
     def redirect(self, path: str, to: str, status: int = 302) -> str:
         return self.route(path, status=status, headers={"Location": to})
@@ -149,11 +166,15 @@ def _handler_for(server: FeedServer) -> type[BaseHTTPRequestHandler]:
             if route is None:
                 self._send(404, {}, b"not found")
                 return
-            if route.delay:
-                server.sleep(route.delay)
-            # The client may give up mid-answer (size cap, timeout): that is the test's point.
-            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                self._answer(route, headers)
+            server._enter()
+            try:
+                if route.delay:
+                    server.sleep(route.delay)
+                # The client may give up mid-answer (size cap, timeout): the test's point.
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    self._answer(route, headers)
+            finally:
+                server._leave()
 
         def _answer(self, route: Route, request_headers: dict[str, str]) -> None:
             headers = {"Content-Type": "application/xml; charset=utf-8", **route.headers}

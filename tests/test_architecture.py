@@ -12,6 +12,7 @@ PURE = [
     "monitor.dedup",
     "monitor.figures",
     "monitor.divergence",
+    "monitor.schedule",
 ]
 IO_LIBRARIES = ["httpx", "feedparser", "sqlite_utils", "sqlite3", "yaml", "rich", "apscheduler"]
 

@@ -168,3 +168,46 @@ def test_window_drops_old_reports_when_now_is_given() -> None:
 )
 def test_format_value(figure: Figure, text: str) -> None:
     assert format_value(figure) == text
+
+
+# --- scope and vague amounts --------------------------------------------------------------
+
+
+def scoped(low: int, scope: str | None, place: str | None = None, claim: str = "killed") -> Figure:
+    return Figure(claim=claim, low=low, high=low, hedge=None, text="", scope=scope, place=place)
+
+
+def test_figures_of_different_whose_are_not_compared() -> None:
+    earlier = [seen(scoped(1000, "north_korean"))]
+    assert check(scoped(200, "russian"), earlier, RULES) is None
+    assert check(scoped(200, None), earlier, RULES) is not None  # unnamed agrees with any
+    assert check(scoped(200, "north_korean"), earlier, RULES) is not None
+
+
+def test_kursk_lies_in_russia_but_not_in_ukraine() -> None:
+    earlier = [seen(scoped(11000, "north_korean", "russia", claim="troops"))]
+    assert check(scoped(25000, None, "kursk", claim="troops"), earlier, RULES) is not None
+    assert check(scoped(25000, None, "ukraine", claim="troops"), earlier, RULES) is None
+
+
+def test_scope_can_be_switched_off() -> None:
+    rules = DivergenceRules(match_scope=False)
+    assert check(scoped(200, "russian"), [seen(scoped(1000, "north_korean"))], rules) is not None
+
+
+@pytest.mark.parametrize(
+    ("mode", "alerts_on_25000", "alerts_on_1000"),
+    [("ignore", False, False), ("lower_bound", False, True), ("range", True, True)],
+)
+def test_vague_amounts_by_mode(mode: str, alerts_on_25000: bool, alerts_on_1000: bool) -> None:
+    rules = DivergenceRules(vague=mode)
+    several = [seen(fig(2000, 9999, "several"))]
+    assert (check(fig(25000, 25000), several, rules) is not None) is alerts_on_25000
+    assert (check(fig(1000, 1000), several, rules) is not None) is alerts_on_1000
+
+
+def test_a_vague_amount_never_excuses_a_contradiction_by_default() -> None:
+    earlier = [seen(fig(2000, 9999, "several"), n=1), seen(fig(10000, 12000, "between"), n=2)]
+    result = check(fig(25000, 25000), earlier, RULES)
+    assert result is not None
+    assert [r.figure.hedge for r in result.contradicts] == ["between"]

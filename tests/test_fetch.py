@@ -12,7 +12,7 @@ import pytest
 from feedserver import FeedServer, running_server, unused_url
 
 from monitor.errors import FetchError
-from monitor.fetch import USER_AGENT, fetch, make_client
+from monitor.fetch import USER_AGENT, Gone, RetryLater, fetch, make_client
 from monitor.types import FetchResult
 
 RSS = b"""<?xml version="1.0" encoding="utf-8"?>
@@ -84,11 +84,17 @@ def test_missing_file_is_a_fetch_error(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("status", "reason"), [(404, "Not Found"), (503, "Service Unavailable"), (410, "Gone")]
+    ("status", "message"),
+    [
+        (404, "HTTP 404 Not Found"),
+        (500, "HTTP 500 Internal Server Error"),
+        (503, "HTTP 503 Service Unavailable"),
+        (410, "HTTP 410 Gone: the feed was removed"),
+    ],
 )
-def test_error_status(feed_server: FeedServer, status: int, reason: str) -> None:
+def test_error_status(feed_server: FeedServer, status: int, message: str) -> None:
     url = feed_server.route("/feed.xml", b"nope", status=status)
-    assert fetch_error(url) == f"{url}: HTTP {status} {reason}"
+    assert fetch_error(url) == f"{url}: {message}"
 
 
 def test_unknown_path_is_404(feed_server: FeedServer) -> None:
@@ -170,3 +176,54 @@ def test_unsupported_scheme() -> None:
     assert fetch_error("ftp://example.org/feed.xml").startswith(
         "ftp://example.org/feed.xml: invalid URL"
     )
+
+
+def test_permanent_redirects_report_where_the_feed_moved(feed_server: FeedServer) -> None:
+    final = feed_server.route("/final.xml", RSS)
+    hop = feed_server.redirect("/hop.xml", final, status=308)
+    start = feed_server.redirect("/start.xml", hop, status=301)
+    assert run_fetch(start).moved_to == final
+    temporary = feed_server.redirect("/temporary.xml", final, status=302)
+    assert run_fetch(temporary).moved_to is None
+    # Permanent, then temporary: the feed moved to the temporary redirect's address.
+    mixed = feed_server.redirect("/mixed.xml", temporary, status=301)
+    result = run_fetch(mixed)
+    assert (result.url, result.moved_to) == (final, temporary)
+    assert run_fetch(final).moved_to is None
+
+
+def test_retry_later_carries_the_retry_after_value(feed_server: FeedServer) -> None:
+    url = feed_server.route("/busy.xml", b"", status=429, headers={"Retry-After": "90"})
+
+    async def go() -> None:
+        async with make_client() as client:
+            await fetch(client, url)
+
+    with pytest.raises(RetryLater) as caught:
+        asyncio.run(go())
+    assert caught.value.retry_after == "90" and caught.value.status == 429
+    assert str(caught.value) == f"{url}: HTTP 429 Too Many Requests (Retry-After: 90)"
+
+
+def test_gone_is_its_own_error(feed_server: FeedServer) -> None:
+    url = feed_server.route("/gone.xml", b"", status=410)
+    with pytest.raises(Gone):
+        run_fetch(url)
+
+
+def test_binary_content_type_is_refused_but_a_page_may_be_html(feed_server: FeedServer) -> None:
+    pdf = feed_server.route("/x.pdf", b"%PDF-1.4", headers={"Content-Type": "application/pdf"})
+    assert fetch_error(pdf) == f"{pdf}: wrong content type application/pdf: not a feed"
+    page = feed_server.route(
+        "/a.html", b"<!doctype html><html></html>", headers={"Content-Type": "text/html"}
+    )
+    assert "a web page, not a feed" in fetch_error(page)
+    assert run_fetch(page, expect="page").body == b"<!doctype html><html></html>"
+
+
+def test_user_agent_and_gzip_are_sent(feed_server: FeedServer) -> None:
+    url = feed_server.route("/feed.xml", RSS)
+    run_fetch(url)
+    sent = feed_server.requests[-1].headers
+    assert sent["user-agent"] == USER_AGENT and "monitor/" in USER_AGENT and "+http" in USER_AGENT
+    assert "gzip" in sent["accept-encoding"]

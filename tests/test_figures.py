@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-import json
+import importlib.util
+import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -406,27 +408,7 @@ def test_seed_non_claims_stay_non_claims(seeds_dir: Path) -> None:
     assert by_text["500 Milliarden"].low == 500_000_000_000
 
 
-# --- number words against text2num's own test data ----------------------------------------
-
-# Measured 31/36 for German: the 5 misses are inputs upstream expected to fail ("hundert und
-# elf", "null acht") that text2num 3.x now reads; every integer expectation passes.
-TEXT2NUM_FLOOR = {"de": 0.85, "en": 1.0}
-
-
-@pytest.mark.parametrize("lang", ["de", "en"])
-def test_number_words_match_text2num_cases(shared_dir: Path, lang: str) -> None:
-    path = shared_dir / "testdata" / "text2num" / f"{lang}.json"
-    if not path.is_file():
-        pytest.skip(f"{path.name} is absent")
-    cases = [c for c in json.loads(path.read_text(encoding="utf-8")) if c["function"] == "text2num"]
-    passed = sum(
-        parse_number_words(c["input"], lang) == c.get("expected")  # errors expect None
-        for c in cases
-    )
-    rate = passed / len(cases)
-    print(f"text2num {lang}: {passed}/{len(cases)} = {rate:.0%}")
-    assert len(cases) > 20
-    assert rate >= TEXT2NUM_FLOOR[lang]
+# --- number words (text2num's own cases are in test_figures_specs.py) -----------------------
 
 
 @pytest.mark.parametrize(
@@ -443,3 +425,137 @@ def test_number_words_match_text2num_cases(shared_dir: Path, lang: str) -> None:
 )
 def test_parse_number_words(words: str, lang: str, value: int | None) -> None:
     assert parse_number_words(words, lang) == value
+
+
+# --- Russian and Korean -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("В Курск прибыли от 10 до 12 тысяч военных.", [("troops", 10000, 12000, "between", None)]),
+        ("Около 11 тыс. солдат КНДР.", [("troops", 11000, 11000, "about", None)]),
+        ("Свыше 1,5 млн снарядов.", [("shells", 1_500_000, None, "more than", None)]),
+        ("Пхеньян пришлёт тысячу саперов.", [("deminers", 1000, 1000, None, None)]),
+        ("Погибли полторы тысячи военных.", [("killed", 1500, 1500, None, None)]),
+        ("Двадцать пять тысяч рабочих.", [("workers", 25000, 25000, None, None)]),
+        ("Несколько тысяч рабочих.", [("workers", 2000, 9999, "several", None)]),
+        ("Тысячи солдат ждут приказа.", [("troops", 2000, 9999, "several", None)]),
+        ("КНДР направит ещё 3000 военных.", [("troops", 3000, 3000, None, "increment")]),
+        ("Пять тысяч военных строителей.", [("builders", 5000, 5000, None, None)]),
+        ("Один из солдат рассказал о боях.", []),
+        ("Это продолжалось более 30 лет.", []),
+    ],
+)
+def test_russian(sentence: str, expected: list[Row]) -> None:
+    assert rows(sentence, "ru") == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("북한군 1만~1만2천 명이 있다.", [("troops", 10000, 12000, "between", None)]),
+        ("북한군 약 1만1천 명.", [("troops", 11000, 11000, "about", None)]),
+        ("북한군 1만여 명이 파병됐다.", [("troops", 10000, None, "more than", None)]),
+        ("북한군 사망자는 600명 이상이다.", [("killed", 600, None, "at least", None)]),
+        ("최대 1만5천 명의 노동자.", [("workers", None, 15000, "up to", None)]),
+        ("5천 명의 노동자를 보낸다.", [("workers", 5000, 5000, None, None)]),
+        ("수천 명의 북한군이 사상했다.", [("killed_or_wounded", 2000, 9999, "several", None)]),
+        ("북한은 천 명의 공병을 보냈다.", [("deminers", 1000, 1000, None, None)]),
+        (
+            "공병 1천 명과 건설인력 5천 명.",
+            [("deminers", 1000, 1000, None, None), ("builders", 5000, 5000, None, None)],
+        ),
+        ("병력 2천 명을 추가로 파병한다.", [("troops", 2000, 2000, None, "increment")]),
+        ("24세 북한 병사가 말했다.", []),
+    ],
+)
+def test_korean(sentence: str, expected: list[Row]) -> None:
+    assert rows(sentence, "ko") == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "sentence", "source"),
+    [
+        (
+            "ru",
+            "По данным южнокорейской разведки, в Курске 11 000 военных КНДР.",
+            "южнокорейской разведки",
+        ),
+        (
+            "ru",
+            "Погибли 600 военных КНДР, заявил представитель Минобороны.",
+            "представитель Минобороны",
+        ),
+        ("ru", "Как сообщил Генштаб, там 11 000 солдат.", "Генштаб"),
+        ("ko", "국정원에 따르면 북한군 1만 명이 파병됐다.", "국정원"),
+        ("ko", "우크라이나 정보당국은 북한군 4천 명이 사망했다고 밝혔다.", "우크라이나 정보당국"),
+    ],
+)
+def test_russian_and_korean_attribution(lang: str, sentence: str, source: str) -> None:
+    [fig] = extract(sentence, lang)
+    assert fig.attribution == source
+
+
+@pytest.mark.parametrize(
+    ("lang", "sentence", "scope", "place"),
+    [
+        ("de", "Rund 500 russische Soldaten fielen in der Ukraine.", "russian", "ukraine"),
+        ("en", "11,000 North Korean troops are in Kursk.", "north_korean", "kursk"),
+        ("ru", "Около 11 тыс. солдат КНДР находятся в Курской области.", "north_korean", "kursk"),
+        ("ko", "북한군 1만 명이 러시아에 파병됐다.", "north_korean", "russia"),
+        ("en", "The army has 5,000 soldiers.", None, None),
+    ],
+)
+def test_scope_whose_and_where(
+    lang: str, sentence: str, scope: str | None, place: str | None
+) -> None:
+    [fig] = extract(sentence, lang)
+    assert (fig.scope, fig.place) == (scope, place)
+
+
+def test_number_of_names_the_kind_before_the_number() -> None:
+    text = "Seoul puts the number of North Korean troops in Kursk at about 11,000."
+    assert rows(text, "en") == [("troops", 11000, 11000, "about", None)]
+
+
+def test_spaced_thousands_in_every_language_but_not_after_a_month() -> None:
+    assert rows("Es sind 11 000 Soldaten.", "de") == [("troops", 11000, 11000, None, None)]
+    assert [f.low for f in extract("On June 30 500 soldiers left.", "en", all_numbers=True)] == [
+        30,
+        500,
+    ]
+
+
+# --- the labelled set (bench/data/figures_labelled.jsonl) -------------------------------------
+
+
+def _bench() -> Any:
+    path = Path(__file__).parent.parent / "bench" / "figures.py"
+    spec = importlib.util.spec_from_file_location("bench_figures", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_labelled_set_meets_its_targets() -> None:
+    bench = _bench()
+    rows_ = bench.load()
+    assert len(rows_) >= 80
+    assert {row["lang"] for row in rows_} == {"de", "en", "ru", "ko"}
+    traps = {row.get("trap") for row in rows_}
+    assert {
+        "increment beside a total",
+        "two kinds",
+        "ad with a price",
+        "year",
+        "percentage",
+    } <= traps
+    figures_score = bench.score_figures(rows_)
+    assert figures_score.precision >= 0.95, figures_score.misses
+    assert figures_score.recall >= 0.90, figures_score.misses
+    alerts = bench.score_alerts(rows_)
+    assert (alerts.precision, alerts.recall) == (1.0, 1.0), alerts.misses
+    assert bench.trap_alerts(rows_) == 0

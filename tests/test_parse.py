@@ -11,7 +11,14 @@ from pathlib import Path
 import pytest
 
 from monitor.errors import ParseError
-from monitor.parse import canonical_url, html_to_text, parse_feed, parse_text_file
+from monitor.parse import (
+    article_text,
+    canonical_url,
+    html_to_text,
+    parse_feed,
+    parse_feed_document,
+    parse_text_file,
+)
 from monitor.types import Item
 
 FETCHED = datetime(2024, 11, 20, 8, 30, tzinfo=UTC)
@@ -245,3 +252,32 @@ def test_feedparser_corpus_never_crashes(shared_dir: Path) -> None:
     print(f"feedparser corpus: {len(records)} files, {counts}")
     assert sum(counts.values()) == len(records)
     assert counts["items"] > len(records) // 3  # most test feeds carry an entry
+
+
+def test_feed_refresh_hints_are_read() -> None:
+    body = (
+        b'<?xml version="1.0"?><rss version="2.0" '
+        b'xmlns:sy="http://purl.org/rss/1.0/modules/syndication/"><channel><title>T</title>'
+        b"<ttl>45</ttl><sy:updatePeriod>daily</sy:updatePeriod>"
+        b"<sy:updateFrequency>4</sy:updateFrequency><item><title>x</title></item>"
+        b"</channel></rss>"
+    )
+    parsed = parse_feed_document(body, source="S", feed_url=None, fetched_at=FETCHED)
+    assert (parsed.ttl, parsed.update_period, parsed.update_frequency) == ("45", "daily", "4")
+    assert len(parsed.items) == 1
+
+
+def test_article_text_keeps_the_article_and_drops_the_furniture() -> None:
+    paragraph = (
+        "The delegation agreed to send 1,000 deminers and 5,000 builders to the region, "
+        "officials said on Tuesday after two days of talks in the capital. "
+    )
+    page = (
+        "<html><head><script>var a = 'tracker';</script></head><body><nav>Home | World</nav>"
+        f"<article><h1>Deminers</h1><p>{paragraph * 3}</p><p>{paragraph}</p></article>"
+        "<footer>All rights reserved</footer></body></html>"
+    ).encode()
+    text = article_text(page, url="https://example.org/a")
+    assert text is not None and "1,000 deminers and 5,000 builders" in text
+    assert "tracker" not in text and "All rights reserved" not in text and "\x1b" not in text
+    assert article_text(b"<html><body></body></html>") is None

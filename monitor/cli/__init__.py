@@ -6,7 +6,15 @@ the store's public JSON shapes (documented in the README) and nothing else on st
 commands to it when imported.
 """
 
-from monitor.cli import alerts, core, feeds, figures, stories  # noqa: F401  (registers commands)
+from monitor.cli import (  # noqa: F401  (importing a module registers its commands)
+    alerts,
+    core,
+    doctor,
+    feeds,
+    figures,
+    live,
+    stories,
+)
 from monitor.cli.app import cli, main
 
 __all__ = ["cli", "main"]

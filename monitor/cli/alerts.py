@@ -1,22 +1,155 @@
-"""Commands about alerts."""
+"""Commands about alerts and their delivery: alerts, alerts test, outbox, outbox retry."""
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
 import click
+from rich.table import Table
+from rich.text import Text
 
 from monitor import render
 from monitor.cli.app import Context, cli, console, emit_json, json_option
+from monitor.config import Config
+from monitor.errors import ConfigError, DeliveryError
+from monitor.notify.message import test_view
+from monitor.notify.outbox import ChannelReport, channels_from, message_id, outbox_for
+from monitor.store import Store
+
+no_deliver_option = click.option(
+    "--no-deliver",
+    is_flag=True,
+    help="Leave new alerts in the outbox (`monitor outbox`) instead of sending them now.",
+)
 
 
-@cli.command()
+def deliver_pending(store: Store, config: Config) -> list[ChannelReport]:
+    """Send what the outbox holds through the configured channels; one line per channel.
+
+    A channel that is down is reported and its alerts wait; it is not an error of the
+    command (the alerts are safe in the outbox).
+    """
+    reports = outbox_for(store, config.alerts).deliver()
+    for report in reports:
+        if report.sent or report.waiting or report.failed or report.filtered:
+            click.echo(f"delivery: {report.summary()}", err=True)
+    return reports
+
+
+@cli.group(invoke_without_command=True)
 @json_option
 @click.option("--limit", type=int, default=None, help="Show only the N newest.")
-@click.pass_obj
-def alerts(obj: Context, as_json: bool, limit: int | None) -> None:
-    """List divergence alerts, newest first: the new figure and the earlier ones it contradicts."""
+@click.pass_context
+def alerts(ctx: click.Context, as_json: bool, limit: int | None) -> None:
+    """List divergence alerts, newest first: the new figure and the earlier ones it contradicts.
+
+    Each alert lists its deliveries (channel, status, attempts, last error).
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    obj: Context = ctx.obj
     with obj.store() as store:
         rows = store.alerts(limit=limit)
     if as_json:
         emit_json(rows)
     else:
         console().print(render.alerts_table(rows))
+
+
+@alerts.command("test")
+@click.argument("channel", type=click.Choice(["email", "slack"]))
+@click.pass_obj
+def alerts_test(obj: Context, channel: str) -> None:
+    """Send a test message through CHANNEL (email or slack) and report the result.
+
+    Uses the channel's settings under `alerts:` in the configuration; the message is
+    marked as a test and goes around the outbox (nothing is stored).
+    """
+    config = obj.config()
+    configured = channels_from(config.alerts)
+    if channel not in configured:
+        raise ConfigError(f"alerts.{channel}: not configured in {obj.config_path}")
+    sender, _ = configured[channel]
+    stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
+    domain = getattr(sender, "id_domain", "monitor.invalid")
+    try:
+        receipt = sender.send([test_view()], message_id([0], f"test-{stamp}", domain))
+    except DeliveryError as exc:
+        raise DeliveryError(f"{channel}: test message not delivered: {exc}") from exc
+    click.echo(f"{channel}: test message delivered: {receipt}")
+
+
+@cli.group(invoke_without_command=True)
+@json_option
+@click.option("--all", "show_all", is_flag=True, help="Include delivered and filtered rows.")
+@click.pass_context
+def outbox(ctx: click.Context, as_json: bool, show_all: bool) -> None:
+    """List alert deliveries not yet made: pending (with their next try) and failed.
+
+    A pending delivery is retried with growing waits (30 s up to 1 h) while its channel
+    is down; a failed one was refused by the channel and waits for `monitor outbox retry`.
+    Without a subcommand this lists; `monitor outbox deliver` sends what is due now.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    obj: Context = ctx.obj
+    with obj.store() as store:
+        rows = store.outbox(include_delivered=show_all)
+    if as_json:
+        emit_json(rows)
+    else:
+        console().print(outbox_table(rows))
+
+
+@outbox.command("retry")
+@click.option("--id", "ids", type=int, multiple=True, help="Only this outbox row (repeatable).")
+@click.option("--no-deliver", is_flag=True, help="Only make them due; the daemon sends them.")
+@click.pass_obj
+def outbox_retry(obj: Context, ids: tuple[int, ...], no_deliver: bool) -> None:
+    """Make pending and failed deliveries due now, then send them (unless --no-deliver)."""
+    config = obj.config()
+    with obj.store() as store:
+        count = store.retry_deliveries(datetime.now(UTC), list(ids) if ids else None)
+        click.echo(f"{count} deliveries due now", err=True)
+        if not no_deliver:
+            _exit_on_failure(deliver_pending(store, config))
+
+
+@outbox.command("deliver")
+@click.pass_obj
+def outbox_deliver(obj: Context) -> None:
+    """Send the deliveries that are due now (what `monitor run` does every few seconds)."""
+    config = obj.config()
+    with obj.store() as store:
+        _exit_on_failure(deliver_pending(store, config))
+
+
+def _exit_on_failure(reports: Sequence[ChannelReport]) -> None:
+    if any(report.error for report in reports):
+        sys.exit(1)
+
+
+def outbox_table(rows: Sequence[dict[str, Any]]) -> Table:
+    table = Table(title="Outbox", title_justify="left")
+    table.add_column("id", justify="right")
+    table.add_column("alert", justify="right")
+    table.add_column("channel")
+    table.add_column("status")
+    table.add_column("tries", justify="right")
+    table.add_column("next try (UTC)", no_wrap=True)
+    table.add_column("last error", ratio=1, overflow="fold")
+    for row in rows:
+        due = render.day(row["next_attempt"]) if row["status"] == "pending" else "-"
+        table.add_row(
+            str(row["id"]),
+            str(row["alert_id"]),
+            Text(row["channel"]),
+            Text(row["status"]),
+            str(row["attempts"]),
+            due,
+            Text(render.clean(row.get("last_error") or "", 200)),
+        )
+    return table

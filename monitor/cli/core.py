@@ -10,39 +10,62 @@ from pathlib import Path
 import click
 
 from monitor import render
+from monitor.cli.alerts import deliver_pending, no_deliver_option
 from monitor.cli.app import SAMPLES, Context, cli, console, emit_json, json_option, report
 from monitor.config import load
-from monitor.pipeline import Pipeline, ingest_paths, poll_once
+from monitor.pipeline import Pipeline, ingest_paths
+from monitor.poller import poll_once
+from monitor.progress import progress
 from monitor.store import Store
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@no_deliver_option
 @click.pass_obj
-def ingest(obj: Context, paths: tuple[Path, ...]) -> None:
+def ingest(obj: Context, paths: tuple[Path, ...], no_deliver: bool) -> None:
     """Run local files through the pipeline, in the order given.
 
     PATHS are RSS/Atom files (.xml, .rss, .atom) or plain-text articles (.txt:
     the first non-empty line is the title, the rest the body; the source is the
     file name without extension). Exits 1 if any file could not be read.
+    Then sends the alerts waiting in the outbox (a channel that is down is reported
+    and its alerts wait).
     """
     config = obj.config()
-    with obj.store() as store:
-        totals = ingest_paths(Pipeline(store, config), list(paths))
+    with obj.store() as store, progress(len(paths), "ingest") as advance:
+        totals = ingest_paths(Pipeline(store, config), list(paths), on_file=advance)
     report(totals)
+    if not no_deliver:
+        with obj.store() as store:
+            deliver_pending(store, config)
     if totals.errors:
         sys.exit(1)
 
 
 @cli.command()
 @click.option("--once", is_flag=True, required=True, help="Poll every feed once, then exit.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Also poll feeds a server asked to wait (Retry-After) and feeds that are gone (410).",
+)
+@no_deliver_option
 @click.pass_obj
-def poll(obj: Context, once: bool) -> None:
-    """Fetch every enabled feed once and process what is new (file:// URLs allowed)."""
-    config = obj.config(need_feeds=True)
+def poll(obj: Context, once: bool, force: bool, no_deliver: bool) -> None:
+    """Fetch every enabled feed once and process what is new (file:// URLs allowed).
+
+    Polls the feeds of feeds.yaml and those added with `monitor feeds add`, whatever
+    their schedule. Every fetch is bounded by poll.timeout, so this always ends.
+    """
     with obj.store() as store:
-        totals = poll_once(Pipeline(store, config))
+        # Feeds added with `monitor feeds add` need no feeds.yaml.
+        config = obj.config(need_feeds=not store.feed_specs())
+        totals = poll_once(Pipeline(store, config), force=force)
     report(totals)
+    if not no_deliver:
+        with obj.store() as store:
+            deliver_pending(store, config)
 
 
 @cli.command()
@@ -51,7 +74,9 @@ def run(obj: Context) -> None:
     """Run the daemon: poll each feed on its schedule until SIGTERM or SIGINT."""
     from monitor.daemon import run_daemon
 
-    config = obj.config(need_feeds=True)
+    with obj.store() as store:
+        has_feeds = bool(store.feed_specs())  # feeds added with `monitor feeds add`
+    config = obj.config(need_feeds=not has_feeds)
     run_daemon(obj.config_path, config, obj.state)
 
 

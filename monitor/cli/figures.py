@@ -1,15 +1,37 @@
-"""Commands that show figures and read numbers from text."""
+"""Commands that show figures, the history of each claim, and read numbers from text."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from typing import Any
 
 import click
+from rich.table import Table
+from rich.text import Text
 
 from monitor import figures, render
 from monitor.cli.app import Context, cli, console, emit_json, json_option
+
+# The keys of one timeline entry in `monitor claims --json` (a public shape).
+_TIMELINE_KEYS = (
+    "published",
+    "source",
+    "value",
+    "low",
+    "high",
+    "hedge",
+    "modifier",
+    "scope",
+    "place",
+    "attribution",
+    "text",
+    "url",
+    "item_id",
+    "figure_id",
+    "alert_id",
+)
 
 
 @cli.command("figures")
@@ -26,6 +48,86 @@ def figures_command(obj: Context, as_json: bool, claim: str | None) -> None:
         console().print(render.figures_table(rows))
 
 
+@cli.command("claims")
+@json_option
+@click.option("--claim", default=None, help="Only this claim kind (e.g. troops) or claim key.")
+@click.pass_obj
+def claims_command(obj: Context, as_json: bool, claim: str | None) -> None:
+    """Per claim, the timeline of reported values with their sources, oldest first.
+
+    Reprints are left out (their originals speak for them); an article repeating one
+    value in its headline and body counts once. A value that raised an alert is marked.
+    """
+    with obj.store() as store:
+        rows = store.claim_history(claim=claim)
+    history = claim_timelines(rows)
+    if as_json:
+        emit_json(history)
+    else:
+        console().print(claims_table(history))
+
+
+def claim_timelines(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Group the store's claim rows (ordered by claim key, then time) into timelines."""
+    history: dict[str, dict[str, Any]] = {}
+    seen: set[tuple[Any, ...]] = set()
+    for row in rows:
+        key = row["claim_key"]
+        entry = history.setdefault(
+            key,
+            {
+                "claim_key": key,
+                "claim": row["claim"],
+                "label": figures.CLAIM_LABELS.get(row["claim"], row["claim"]),
+                "modifier": row["modifier"],
+                "timeline": [],
+            },
+        )
+        once = (row["item_id"], row["low"], row["high"], row["hedge"], row["scope"])
+        if once in seen:
+            continue
+        seen.add(once)
+        point = {**row, "figure_id": row["id"], "value": render.value_of(row)}
+        entry["timeline"].append({name: point.get(name) for name in _TIMELINE_KEYS})
+    for entry in history.values():
+        timeline = entry["timeline"]
+        entry["reports"] = len(timeline)
+        entry["first"] = timeline[0]["published"]
+        entry["last"] = timeline[-1]["published"]
+        entry["alerts"] = sum(point["alert_id"] is not None for point in timeline)
+    return list(history.values())
+
+
+def claims_table(history: Sequence[Mapping[str, Any]]) -> Table:
+    table = Table(title="Claims", title_justify="left")
+    table.add_column("claim")
+    table.add_column("when (UTC)", no_wrap=True)
+    table.add_column("value")
+    table.add_column("whose, where")
+    table.add_column("source, and who is cited", overflow="fold")
+    for entry in history:
+        label = entry["label"] + (f" ({entry['modifier']})" if entry["modifier"] else "")
+        for index, point in enumerate(entry["timeline"]):
+            value = Text(point["value"])
+            if point["alert_id"] is not None:
+                value.append(f"  alert {point['alert_id']}", style="bold red")
+            source = Text(render.clean(point["source"], 40))
+            if point["attribution"]:
+                source.append(
+                    f", according to {render.clean(point['attribution'], 60)}", style="dim"
+                )
+            scope = ", ".join(p.replace("_", " ") for p in (point["scope"], point["place"]) if p)
+            table.add_row(
+                Text(label if index == 0 else ""),
+                render.day(point["published"]),
+                value,
+                Text(scope or "-"),
+                source,
+                end_section=index == len(entry["timeline"]) - 1,
+            )
+    return table
+
+
 def figure_json(fig: figures.Figure) -> dict[str, Any]:
     return {**asdict(fig), "claim_key": fig.claim_key}
 
@@ -35,12 +137,17 @@ def figure_json(fig: figures.Figure) -> dict[str, Any]:
 @click.option("--lang", type=click.Choice(["de", "en", "ru", "ko"]), help="Language of the text.")
 @click.option("--all", "all_numbers", is_flag=True, help="Every number read, claim or not.")
 @click.option("--jsonl", is_flag=True, help="One text per input line; one JSON array per line.")
-def extract(file: Any, lang: str | None, all_numbers: bool, jsonl: bool) -> None:
-    """Print the figures of one text (FILE or - for stdin) as JSON; touches no state."""
+@click.pass_obj
+def extract(obj: Context, file: Any, lang: str | None, all_numbers: bool, jsonl: bool) -> None:
+    """Print the figures of one text (FILE or - for stdin) as JSON; touches no state.
+
+    Words added under `claims:` in the configuration are used when the file exists.
+    """
+    claims = obj.config().claims
     if jsonl:
         for line in file:
-            found = figures.extract(line.rstrip("\n"), lang, all_numbers=all_numbers)
+            found = figures.extract(line.rstrip("\n"), lang, all_numbers=all_numbers, claims=claims)
             click.echo(json.dumps([figure_json(f) for f in found], ensure_ascii=False))
         return
-    found = figures.extract(file.read(), lang, all_numbers=all_numbers)
+    found = figures.extract(file.read(), lang, all_numbers=all_numbers, claims=claims)
     emit_json([figure_json(f) for f in found])

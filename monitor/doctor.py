@@ -1,0 +1,275 @@
+"""`monitor doctor`: check the configuration, the state directory, the database and the
+alert channels, and say for each problem how to fix it.
+
+Each check returns `Check`s and never raises: a doctor that crashes on the problem it
+should diagnose is no help. Channel checks connect but send nothing (`monitor alerts
+test CHANNEL` sends a real test message).
+"""
+
+from __future__ import annotations
+
+import os
+import smtplib
+import socket
+import sqlite3
+import ssl
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from monitor.config import Config, EmailConfig, SlackConfig, load
+from monitor.errors import MonitorError
+from monitor.store import DB_FILENAME, FAILING_AFTER, SCHEMA_VERSION
+
+OK, WARN, FAIL = "ok", "warn", "fail"
+CONNECT_TIMEOUT = 5.0  # seconds; a channel slower than this would stall deliveries anyway
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    status: str  # ok | warn | fail
+    detail: str
+    fix: str = ""
+
+
+def check_config(path: Path) -> tuple[list[Check], Config | None]:
+    if not path.exists():
+        return [
+            Check(
+                "config",
+                FAIL,
+                f"{path} not found",
+                "create it (see README, Configuration) or pass --config FILE",
+            )
+        ], None
+    try:
+        config = load(path)
+    except MonitorError as exc:
+        return [Check("config", FAIL, str(exc), "correct the named field and line")], None
+    enabled = sum(1 for feed in config.feeds if feed.enabled)
+    checks = [Check("config", OK, f"{path}: {len(config.feeds)} feeds, {enabled} enabled")]
+    if not enabled:
+        checks.append(Check("feeds", WARN, "no feed is enabled", "set enabled: true on a feed"))
+    return checks, config
+
+
+def check_state(state: Path) -> list[Check]:
+    if not state.exists():
+        ancestor = state.resolve().parent
+        while not ancestor.exists():
+            ancestor = ancestor.parent
+        if not ancestor.is_dir():
+            return [
+                Check(
+                    "state",
+                    FAIL,
+                    f"{state}/ cannot be created: {ancestor} is a file",
+                    "pass --state DIR with a directory path",
+                )
+            ]
+        if not os.access(ancestor, os.W_OK | os.X_OK):
+            return [
+                Check(
+                    "state",
+                    FAIL,
+                    f"{state}/ cannot be created in {ancestor}",
+                    f"mkdir -p {state} && chown <the daemon's user> {state}",
+                )
+            ]
+        return [
+            Check(
+                "state",
+                WARN,
+                f"{state}/ does not exist yet",
+                "it is created on the first poll or ingest",
+            )
+        ]
+    if not state.is_dir():
+        return [Check("state", FAIL, f"{state} is not a directory", "pass --state DIR")]
+    if not os.access(state, os.W_OK | os.X_OK):
+        return [
+            Check(
+                "state",
+                FAIL,
+                f"{state}/ is not writable by this user",
+                f"chown <the daemon's user> {state} or run as its owner",
+            )
+        ]
+    mode = state.stat().st_mode & 0o777
+    if mode & 0o002:
+        return [
+            Check("state", WARN, f"{state}/ is world-writable ({mode:o})", f"chmod o-w {state}")
+        ]
+    return [Check("state", OK, f"{state}/ is writable (mode {mode:o})")]
+
+
+def check_database(state: Path) -> list[Check]:
+    path = state / DB_FILENAME
+    if not path.exists():
+        return [
+            Check(
+                "database",
+                WARN,
+                f"{path} does not exist yet",
+                "it is created on the first poll or ingest",
+            )
+        ]
+    try:
+        # Read-only URI: the doctor must not migrate or create anything.
+        with sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5) as conn:
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            integrity = conn.execute("PRAGMA quick_check").fetchone()[0]
+            journal = conn.execute("PRAGMA journal_mode").fetchone()[0]
+            failing = _failing_feeds(conn)
+    except sqlite3.Error as exc:
+        return [
+            Check(
+                "database",
+                FAIL,
+                f"{path}: {exc}",
+                "restore it from a backup, or move it aside to start afresh",
+            )
+        ]
+    if integrity != "ok":
+        return [
+            Check(
+                "database",
+                FAIL,
+                f"{path}: integrity check says {integrity}",
+                "restore it from a backup, or move it aside to start afresh",
+            )
+        ]
+    if version > SCHEMA_VERSION:
+        return [
+            Check(
+                "database",
+                FAIL,
+                f"schema {version} is newer than this monitor ({SCHEMA_VERSION})",
+                "upgrade monitor",
+            )
+        ]
+    if version < SCHEMA_VERSION:
+        return [
+            Check(
+                "database",
+                WARN,
+                f"schema {version}, this monitor has {SCHEMA_VERSION}",
+                "it is migrated on the next start (back it up first)",
+            )
+        ]
+    checks = [Check("database", OK, f"{path}: schema {version}, {journal} mode, integrity ok")]
+    if failing:
+        names = ", ".join(f"{name} ({error})" for name, error in failing[:3])
+        more = f" and {len(failing) - 3} more" if len(failing) > 3 else ""
+        checks.append(
+            Check(
+                "feeds",
+                WARN,
+                f"{len(failing)} failing: {names}{more}",
+                "see `monitor feeds`; fix or disable the feed in the config",
+            )
+        )
+    return checks
+
+
+def _failing_feeds(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    try:
+        rows = conn.execute(
+            "SELECT name, coalesce(last_error, '') FROM feeds WHERE enabled AND failures >= ?"
+            " ORDER BY name",
+            [FAILING_AFTER],
+        ).fetchall()
+    except sqlite3.Error:  # a database from before the feeds table: nothing to report
+        return []
+    return [(str(name), str(error)) for name, error in rows]
+
+
+def check_email(email: EmailConfig) -> Iterator[Check]:
+    try:
+        password = email.password()
+    except MonitorError as exc:
+        yield Check("email", FAIL, str(exc), "set the variable or create the file it names")
+        return
+    if email.username and password is None:
+        yield Check(
+            "email",
+            WARN,
+            "username set but no password_env/password_file",
+            "add password_env: VARIABLE to alerts.email",
+        )
+    smtp_class = smtplib.SMTP_SSL if email.tls == "ssl" else smtplib.SMTP
+    where = f"{email.host}:{email.port}"
+    try:
+        with smtp_class(email.host, email.port, timeout=CONNECT_TIMEOUT) as smtp:
+            smtp.ehlo()
+            if email.tls == "starttls":
+                if not smtp.has_extn("starttls"):
+                    yield Check(
+                        "email",
+                        FAIL,
+                        f"{where} does not offer STARTTLS",
+                        "set tls: ssl (port 465) or check host and port",
+                    )
+                    return
+                smtp.starttls(context=ssl.create_default_context())
+                smtp.ehlo()
+            if email.username and password is not None:
+                smtp.login(email.username, password)
+    except (OSError, smtplib.SMTPException, ssl.SSLError) as exc:
+        reason = str(exc) or type(exc).__name__
+        yield Check(
+            "email",
+            FAIL,
+            f"{where}: {reason}",
+            "check alerts.email host, port, tls and the credentials",
+        )
+        return
+    yield Check("email", OK, f"{where} accepts connections ({email.tls}), sending nothing")
+
+
+def check_slack(slack: SlackConfig) -> Iterator[Check]:
+    try:
+        url = slack.webhook_url()
+    except MonitorError as exc:
+        yield Check("slack", FAIL, str(exc), "set the variable or create the file it names")
+        return
+    parts = urlsplit(url)
+    if parts.scheme != "https" or not parts.hostname:
+        yield Check(
+            "slack",
+            FAIL,
+            "the webhook URL is not an https URL",
+            "copy the incoming-webhook URL from Slack's app settings",
+        )
+        return
+    try:
+        socket.create_connection((parts.hostname, parts.port or 443), CONNECT_TIMEOUT).close()
+    except OSError as exc:
+        yield Check(
+            "slack", FAIL, f"cannot reach {parts.hostname}: {exc}", "check the network or proxy"
+        )
+        return
+    yield Check("slack", OK, f"{parts.hostname} reachable, sending nothing")
+
+
+def run_checks(config_path: Path, state: Path) -> list[Check]:
+    checks, config = check_config(config_path)
+    checks += check_state(state)
+    checks += check_database(state)
+    if config is not None:
+        if config.alerts.email is not None:
+            checks += check_email(config.alerts.email)
+        if config.alerts.slack is not None:
+            checks += check_slack(config.alerts.slack)
+        if config.alerts.email is None and config.alerts.slack is None:
+            checks.append(
+                Check(
+                    "alerts",
+                    WARN,
+                    "no alert channel configured",
+                    "add alerts.email or alerts.slack to feeds.yaml",
+                )
+            )
+    return checks

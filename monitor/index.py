@@ -1,0 +1,127 @@
+"""The candidate index: which recent items share keys with a new one, and how rare a key is.
+
+Same-story matching must not scan the store: at 100,000 items a scan caps the pipeline
+at a few items a second (PERF-NOTES.md). This is an inverted index of the *keys*
+``dedup.features`` reads from a text (names, figures, rare words), holding only the
+items published within ``retention`` of the newest one. A new item's shortlist is the
+items that share the most rarity-weighted key weight with it inside the story window;
+only those are scored in full. Memory and time per item depend on how many items
+arrive per week, not on how many are stored.
+
+The index also answers *how rare a key is among recent items* (a document frequency
+over the retention window), which scales key weights: a name in a third of the week's
+items ("Kursk" during the Kursk offensive) is background, not evidence. Below
+``RARITY_MIN_ITEMS`` items there is too little to count on and every key counts fully.
+
+Pure: the pipeline fills it from the store's ``story_keys`` table and keeps it in step.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
+
+__all__ = ["CandidateIndex"]
+
+# How far back rarity is counted. A week holds enough items to tell background names
+# from news, and is short enough to follow a topic's shifting vocabulary.
+RARITY_WINDOW = timedelta(days=7)
+# Fewer items than this (a new store, a test) and a share is noise: shares are then
+# taken of this many items, so every key of a small store stays close to full weight.
+RARITY_MIN_ITEMS = 50
+# A key in at most this share of recent items counts fully ...
+RARE_SHARE = 0.02
+# ... and one in every item keeps this much, so that it still breaks ties.
+MIN_RARITY = 0.1
+# Keys this common are not followed when shortlisting: their posting lists are the long
+# ones, and the candidates they would add share little else.
+SHORTLIST_MIN_RARITY = 0.35
+# How many candidates are scored in full. A story's items share many keys with each
+# other, so the one that matters ranks near the top.
+SHORTLIST_SIZE = 40
+
+
+class CandidateIndex:
+    """Items' keys by key, for the items published within ``retention`` of the newest."""
+
+    def __init__(self, retention: timedelta = RARITY_WINDOW) -> None:
+        self.retention = retention
+        self._postings: dict[str, set[int]] = {}
+        self._items: dict[int, tuple[datetime, tuple[str, ...]]] = {}
+        self._by_time: list[tuple[datetime, int]] = []  # a heap: oldest first
+        self.newest: datetime | None = None
+        self.last_item_id = 0  # the highest item id added: the store is read after it
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def add(self, item_id: int, published: datetime, keys: Iterable[str]) -> None:
+        """Index one item; an item already indexed is left as it is."""
+        self.last_item_id = max(self.last_item_id, item_id)
+        if item_id in self._items:
+            return
+        if self.newest is not None and published < self.newest - self.retention:
+            return  # too old to matter to what arrives now
+        keys = tuple(dict.fromkeys(keys))
+        self._items[item_id] = (published, keys)
+        heapq.heappush(self._by_time, (published, item_id))
+        for key in keys:
+            self._postings.setdefault(key, set()).add(item_id)
+        if self.newest is None or published > self.newest:
+            self.newest = published
+            self._evict()
+
+    def add_rows(self, rows: Iterable[tuple[int, str, datetime]]) -> None:
+        """Index (item id, key, published) rows as the store returns them."""
+        grouped: dict[int, tuple[datetime, list[str]]] = {}
+        for item_id, key, published in rows:
+            grouped.setdefault(item_id, (published, []))[1].append(key)
+        for item_id, (published, keys) in sorted(grouped.items(), key=lambda kv: kv[1][0]):
+            self.add(item_id, published, keys)
+
+    def _evict(self) -> None:
+        assert self.newest is not None
+        oldest_kept = self.newest - self.retention
+        while self._by_time and self._by_time[0][0] < oldest_kept:
+            _, item_id = heapq.heappop(self._by_time)
+            _, keys = self._items.pop(item_id)
+            for key in keys:
+                posting = self._postings[key]
+                posting.discard(item_id)
+                if not posting:
+                    del self._postings[key]
+
+    def covers(self, since: datetime) -> bool:
+        """Whether every item published at or after ``since`` that was added is still held."""
+        return self.newest is None or since >= self.newest - self.retention
+
+    def rarity(self, key: str) -> float:
+        """1.0 for a key in few recent items, down to MIN_RARITY for one in all of them."""
+        share = len(self._postings.get(key, ())) / max(len(self._items), RARITY_MIN_ITEMS)
+        if share <= RARE_SHARE:
+            return 1.0
+        return max(MIN_RARITY, math.log(share) / math.log(RARE_SHARE))
+
+    def shortlist(
+        self,
+        keys: Mapping[str, float],
+        since: datetime,
+        until: datetime,
+        limit: int = SHORTLIST_SIZE,
+    ) -> list[int]:
+        """Ids of the items published in [since, until] sharing the most weighted keys."""
+        shared: dict[int, float] = {}
+        for key, weight in keys.items():
+            factor = self.rarity(key)
+            if factor < SHORTLIST_MIN_RARITY:
+                continue
+            for item_id in self._postings.get(key, ()):
+                shared[item_id] = shared.get(item_id, 0.0) + weight * factor
+        in_window = (
+            (score, item_id)
+            for item_id, score in shared.items()
+            if since <= self._items[item_id][0] <= until
+        )
+        return [item_id for _, item_id in heapq.nlargest(limit, in_window)]

@@ -1,0 +1,360 @@
+"""Polling feeds: fetch politely, parse, process the new items, reschedule each feed.
+
+``Poller`` owns what a run shares between feeds: a few small HTTP pools (several pools
+of ten connections beat one big pool, PERF-NOTES.md), a global and a per-host limit on
+fetches in flight, and the set of feeds being fetched right now. ``poll_once`` (the
+``monitor poll --once`` command) runs one cycle over every enabled feed; the daemon
+calls ``Poller.dispatch`` every few seconds to start the feeds that are due.
+
+A cycle fetches and parses each feed as soon as a slot is free, then processes all new
+items oldest first across the feeds of the cycle (so which server answered first does
+not change stories or alerts), then records each feed's outcome and next poll time
+(``monitor.schedule``). One feed's failure is recorded against that feed and nothing
+else: every exception of a feed's task is caught and reported per feed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import zlib
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, replace
+from datetime import datetime
+from urllib.parse import urlsplit
+
+import httpx
+
+from monitor import schedule
+from monitor.errors import FetchError, MonitorError
+from monitor.fetch import Gone, HTTPStatusError, RetryLater, fetch, make_client
+from monitor.parse import ParsedFeed, article_text, parse_feed_document
+from monitor.pipeline import Pipeline, Totals, oldest_first
+from monitor.store import FeedState
+from monitor.types import FeedSpec, FetchResult, Item
+
+log = logging.getLogger(__name__)
+
+POOL_SIZE = 10  # connections per HTTP pool; more pools rather than bigger ones
+# A full-text fetch should never replace a body with a shorter one (a cookie wall, a stub).
+MIN_ARTICLE_GAIN = 1.0
+
+
+class PollLimits:
+    """At most ``total`` fetches in flight, and at most ``per_host`` to any one host.
+
+    The host slot is taken first: a task waiting for a busy host must not sit on one of
+    the global slots that other hosts could use.
+    """
+
+    def __init__(self, total: int, per_host: int) -> None:
+        self._total = asyncio.Semaphore(total)
+        self._per_host = per_host
+        self._hosts: dict[str, asyncio.Semaphore] = {}
+
+    @asynccontextmanager
+    async def slot(self, url: str) -> AsyncIterator[None]:
+        host = urlsplit(url).netloc.lower()
+        limit = self._hosts.get(host)
+        if limit is None:
+            limit = self._hosts[host] = asyncio.Semaphore(self._per_host)
+        async with limit, self._total:
+            yield
+
+
+class ClientPool:
+    """A few AsyncClients, each with a small pool; a host always uses the same one."""
+
+    def __init__(self, concurrency: int, timeout: float) -> None:
+        count = max(1, -(-concurrency // POOL_SIZE))
+        self._clients = [
+            make_client(timeout=timeout, max_connections=POOL_SIZE) for _ in range(count)
+        ]
+
+    def for_url(self, url: str) -> httpx.AsyncClient:
+        # crc32, not hash(): the same host lands in the same pool in every process.
+        host = urlsplit(url).netloc.lower().encode()
+        return self._clients[zlib.crc32(host) % len(self._clients)]
+
+    async def aclose(self) -> None:
+        for client in self._clients:
+            await client.aclose()
+
+
+@dataclass
+class FeedOutcome:
+    """What became of one feed in a cycle, before its new items are processed."""
+
+    spec: FeedSpec
+    state: FeedState
+    result: FetchResult | None = None
+    parsed: ParsedFeed | None = None
+    error: MonitorError | None = None
+
+
+class Poller:
+    """Polls feeds with shared pools and limits; see the module docstring."""
+
+    def __init__(self, pipeline: Pipeline, rng: random.Random | None = None) -> None:
+        self.pipeline = pipeline
+        self.poll = pipeline.config.poll
+        self.rng = rng or random.Random()
+        self.in_flight: set[str] = set()
+        self._tasks: set[asyncio.Task[Totals]] = set()
+        self._limits: PollLimits | None = None
+        self._clients: ClientPool | None = None
+
+    # ------------------------------------------------------------------ entry points
+
+    async def dispatch(self) -> None:
+        """Start a cycle over the feeds that are due and not already being fetched."""
+        due = [
+            (spec, state)
+            for spec, state in self.pipeline.store.due_feeds(
+                self.pipeline.clock(), self.poll.failing_after
+            )
+            if spec.url not in self.in_flight
+        ]
+        if not due:
+            return
+        task = asyncio.create_task(self._logged_cycle(due))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _logged_cycle(self, plan: Sequence[tuple[FeedSpec, FeedState]]) -> Totals:
+        totals = await self.cycle(plan)
+        if totals.items or totals.updated:
+            log.warning("polled %d feeds: %s", len(plan), totals.summary())
+        return totals
+
+    async def cycle(self, plan: Sequence[tuple[FeedSpec, FeedState]]) -> Totals:
+        """Poll these feeds once, process their new items, reschedule them."""
+        totals = Totals()
+        urls = [spec.url for spec, _ in plan]
+        self.in_flight.update(urls)
+        try:
+            outcomes = await asyncio.gather(*(self._poll_feed(spec, state) for spec, state in plan))
+            self._process(outcomes, totals)
+        finally:
+            self.in_flight.difference_update(urls)
+        return totals
+
+    async def close(self, timeout: float) -> None:
+        """Wait up to ``timeout`` seconds for cycles under way, then close the pools."""
+        if self._tasks:
+            await asyncio.wait(self._tasks, timeout=timeout)
+        if self._clients is not None:
+            await self._clients.aclose()
+            self._clients = None
+
+    # ------------------------------------------------------------------ one feed
+
+    def _shared(self) -> tuple[PollLimits, ClientPool]:
+        # Made on first use, inside the running event loop that will use them.
+        if self._limits is None or self._clients is None:
+            self._limits = PollLimits(self.poll.concurrency, self.poll.per_host)
+            self._clients = ClientPool(self.poll.concurrency, self.poll.timeout)
+        return self._limits, self._clients
+
+    async def _get(self, url: str, state: FeedState | None, expect: str) -> FetchResult:
+        limits, clients = self._shared()
+        async with limits.slot(url):
+            return await fetch(
+                clients.for_url(url),
+                url,
+                etag=state.etag if state else None,
+                last_modified=state.last_modified if state else None,
+                max_bytes=self.poll.max_bytes,
+                timeout=self.poll.timeout,
+                expect="page" if expect == "page" else "feed",
+            )
+
+    async def _poll_feed(self, spec: FeedSpec, state: FeedState) -> FeedOutcome:
+        outcome = FeedOutcome(spec, state)
+        try:
+            outcome.result = await self._get(state.fetch_url or spec.url, state, "feed")
+            if outcome.result.status != 304:
+                outcome.parsed = parse_feed_document(
+                    outcome.result.body,
+                    source=spec.name,
+                    feed_url=spec.url,
+                    fetched_at=self.pipeline.clock(),
+                    headers=outcome.result.headers,
+                    lang=spec.lang,
+                )
+                if spec.fulltext:
+                    outcome.parsed = await self._with_full_text(outcome.parsed)
+        except MonitorError as exc:
+            outcome.error = exc
+        except Exception as exc:  # a bug on one hostile feed must not stop the others
+            log.exception("%s: unexpected error", spec.name)
+            outcome.error = MonitorError(f"{spec.url}: internal error: {type(exc).__name__}")
+        return outcome
+
+    async def _with_full_text(self, parsed: ParsedFeed) -> ParsedFeed:
+        """Replace the teaser of each new (or retitled) entry by its article's main text."""
+        store = self.pipeline.store
+
+        async def enrich(item: Item) -> Item:
+            stored = store.stored_content(item.source, item.guid)
+            if item.url is None or (stored is not None and stored[0] == item.title):
+                return item if stored is None else replace(item, text=stored[1])
+            try:
+                page = await self._get(item.url, None, "page")
+            except FetchError as exc:
+                log.warning("%s: full text not fetched: %s", item.source, exc)
+                return item
+            text = await asyncio.to_thread(article_text, page.body, url=page.url)
+            if text is None or len(text) < len(item.text) * MIN_ARTICLE_GAIN:
+                return item
+            return replace(item, text=text)
+
+        items = await asyncio.gather(*(enrich(item) for item in parsed.items))
+        return replace(parsed, items=list(items))
+
+    # ------------------------------------------------------------------ after fetching
+
+    def _process(self, outcomes: Sequence[FeedOutcome], totals: Totals) -> None:
+        items = [item for o in outcomes if o.parsed is not None for item in o.parsed.items]
+        new_per_feed: dict[str | None, int] = {}
+        for item in oldest_first(items):
+            if self.pipeline.process(item, totals):
+                new_per_feed[item.feed_url] = new_per_feed.get(item.feed_url, 0) + 1
+        now = self.pipeline.clock()
+        for outcome in outcomes:
+            if outcome.error is not None:
+                self._record_failure(outcome, outcome.error, now, totals)
+            else:
+                self._record_success(outcome, new_per_feed.get(outcome.spec.url, 0), now)
+
+    def _base_interval(self, spec: FeedSpec) -> int:
+        return schedule.effective_interval(
+            spec.interval, (), self.poll.min_interval, self.poll.max_interval
+        )
+
+    def _record_success(self, outcome: FeedOutcome, new_items: int, now: datetime) -> None:
+        spec, state, result = outcome.spec, outcome.state, outcome.result
+        assert result is not None
+        parsed = outcome.parsed
+        # A 304 carries no body to read <ttl> from: the interval found last time stands.
+        feed_hint = (
+            schedule.feed_hint(parsed.ttl, parsed.update_period, parsed.update_frequency)
+            if parsed is not None
+            else state.interval
+        )
+        interval = schedule.effective_interval(
+            spec.interval,
+            (schedule.header_hint(result.headers, now), feed_hint),
+            self.poll.min_interval,
+            self.poll.max_interval,
+        )
+        if result.moved_to is not None:
+            log.warning(
+                "%s: moved permanently to %s; polled there from now on", spec.name, result.moved_to
+            )
+        self.pipeline.store.record_fetch(
+            spec.url,
+            at=now,
+            ok=True,
+            etag=result.etag,
+            last_modified=result.last_modified,
+            new_items=new_items,
+            next_poll=schedule.with_jitter(now, interval, self.poll.jitter, self.rng),
+            status=result.status,
+            moved_to=result.moved_to,
+            interval=interval,
+        )
+        log.info("%s: HTTP %s, %d new items", spec.name, result.status, new_items)
+
+    def _record_failure(
+        self, outcome: FeedOutcome, error: MonitorError, now: datetime, totals: Totals
+    ) -> None:
+        spec, state = outcome.spec, outcome.state
+        failures = state.failures + 1
+        wait = schedule.backoff(
+            state.interval or self._base_interval(spec), failures, self.poll.max_interval
+        )
+        next_poll: datetime | None = schedule.with_jitter(now, wait, self.poll.jitter, self.rng)
+        retry_until = None
+        message = str(error)
+        if isinstance(error, RetryLater):
+            retry_until = schedule.retry_after(error.retry_after, now, self.poll.max_interval)
+            if retry_until is not None and next_poll is not None:
+                next_poll = max(next_poll, retry_until)
+        gone = isinstance(error, Gone)
+        if gone:
+            next_poll = None
+            message += "; feed disabled (`monitor poll --once --force` tries it again)"
+        elif failures == self.poll.failing_after:
+            message += f" ({failures} failures in a row: feed marked failing)"
+        totals.errors.append(f"{spec.name}: {message}")
+        log.error("%s: %s", spec.name, message)
+        status = error.status if isinstance(error, HTTPStatusError) else None
+        self.pipeline.store.record_fetch(
+            spec.url,
+            at=now,
+            ok=False,
+            error=message,
+            next_poll=next_poll,
+            status=status,
+            retry_until=retry_until,
+            gone=gone,
+        )
+
+
+def held_back(state: FeedState, now: datetime) -> str | None:
+    """Why a manual poll leaves this feed alone unless forced; None when it does not."""
+    if state.gone:
+        return "gone (HTTP 410)"
+    if state.retry_until is not None and state.retry_until > now:
+        return f"asked to wait until {state.retry_until:%Y-%m-%d %H:%M} UTC (Retry-After)"
+    return None
+
+
+def poll_once(pipeline: Pipeline, *, force: bool = False) -> Totals:
+    """Poll every enabled feed now, whatever its schedule, and process what is new.
+
+    Feeds a server asked to wait (Retry-After) and feeds that are gone (410) are left
+    alone unless ``force``. Every fetch is bounded by ``poll.timeout``, so this ends
+    even when a server hangs.
+    """
+    store = pipeline.store
+    if pipeline.config.feeds:  # without a feeds.yaml, keep the configured set as it was
+        store.sync_feeds(pipeline.config.feeds)
+    now = pipeline.clock()
+    plan: list[tuple[FeedSpec, FeedState]] = []
+    held = 0
+    for spec, state in store.poll_plan(pipeline.config.poll.failing_after):
+        reason = None if force else held_back(state, now)
+        if reason is None:
+            plan.append((spec, state))
+        else:
+            held += 1
+            log.warning("%s: not polled: %s; --force polls it", spec.name, reason)
+
+    async def run() -> Totals:
+        poller = Poller(pipeline)
+        try:
+            return await poller.cycle(plan)
+        finally:
+            await poller.close(timeout=0)
+
+    totals = asyncio.run(run())
+    totals.held_back = held
+    return totals
+
+
+def poll_feeds(pipeline: Pipeline, specs: Sequence[FeedSpec]) -> Totals:
+    """Poll the given feeds once (whatever their schedule); for tests and tools."""
+    store = pipeline.store
+
+    async def run() -> Totals:
+        poller = Poller(pipeline)
+        try:
+            return await poller.cycle([(spec, store.feed_state(spec.url)) for spec in specs])
+        finally:
+            await poller.close(timeout=0)
+
+    return asyncio.run(run())

@@ -1,0 +1,236 @@
+"""Alert delivery end to end: the real CLI and daemon, aiosmtpd with STARTTLS and login,
+a local stand-in for Slack's webhook; what arrived, exactly once, after crashes too."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+from mailservers import (
+    free_port,
+    silent_server,
+    smtp_server,
+    webhook_server,
+)
+
+from monitor.cli import cli
+
+ARTICLES = Path(__file__).parent / "fixtures" / "articles"
+HOSTILE_TITLE = "<!channel> @everyone <https://evil.example|click> & Nordkorea: 20.000 Soldaten"
+
+
+def write_config(tmp: Path, smtp_port: int, cert: Path | None, extra_feed: str = "") -> Path:
+    tls = f"tls: starttls, ca_file: '{cert}'" if cert else "tls: none"
+    path = tmp / "feeds.yaml"
+    path.write_text(
+        "feeds:\n"
+        f"  - {{url: '{extra_feed or 'https://example.org/rss.xml'}', name: Quiet,"
+        " interval: 3600}\n"
+        "alerts:\n"
+        f"  email: {{host: 127.0.0.1, port: {smtp_port}, {tls}, username: desk,\n"
+        "          password_env: SMTP_PW, from: monitor@example.org, to: [desk@example.org],\n"
+        "          timeout: 30}\n"
+        "  slack: {webhook_url_env: SLACK_HOOK}\n"
+    )
+    return path
+
+
+def monitor(config: Path, state: Path, *args: str, env: dict[str, str]) -> Result:
+    runner = CliRunner(env={**env, "COLUMNS": "200"})
+    return runner.invoke(
+        cli, ["--config", str(config), "--state", str(state), *args], catch_exceptions=False
+    )
+
+
+def articles() -> list[str]:
+    return sorted(str(p) for p in ARTICLES.glob("*.txt"))
+
+
+@pytest.fixture
+def peers(tmp_path: Path):  # type: ignore[no-untyped-def]
+    with (
+        smtp_server(tls="starttls", login=("desk", "s3cret"), certs_dir=tmp_path) as smtp,
+        webhook_server() as hook,
+    ):
+        env = {"SMTP_PW": "s3cret", "SLACK_HOOK": hook.url}
+        config = write_config(tmp_path, smtp.port, smtp.cert)
+        yield smtp, hook, env, config
+
+
+def test_ingest_delivers_each_alert_exactly_once_to_both_channels(
+    peers: Any, tmp_path: Path
+) -> None:
+    smtp, hook, env, config = peers
+    state = tmp_path / "state"
+    result = monitor(config, state, "ingest", *articles(), env=env)
+    assert result.exit_code == 0, result.output
+    assert "delivery: email: 1 alert sent in 1 message(s)" in result.stderr
+    assert "delivery: slack: 1 alert sent in 1 message(s)" in result.stderr
+    # Ingest again and deliver again: nothing new, nothing sent twice.
+    assert monitor(config, state, "ingest", *articles(), env=env).exit_code == 0
+    assert monitor(config, state, "outbox", "deliver", env=env).exit_code == 0
+
+    [mail] = smtp.messages
+    assert (
+        mail["Subject"] == "Troops: about 14,000 (02-abendkurier) vs 10,000–12,000 (01-ostpresse)"
+    )
+    assert mail["Message-ID"].startswith("<monitor.alert-1.")
+    text = mail.get_body(("plain",)).get_content()
+    assert "“rund 14.000 nordkoreanische Soldaten”" in text
+    assert "“zwischen 10.000 und 12.000 nordkoreanische Soldaten”" in text
+    [posted] = hook.payloads
+    assert posted["blocks"][0]["text"]["text"] == mail["Subject"]
+    assert "*New: about 14,000* — 02-abendkurier" in posted["blocks"][1]["text"]["text"]
+    [alert] = json.loads(monitor(config, state, "alerts", "--json", env=env).stdout)
+    assert sorted((d["channel"], d["status"], d["attempts"]) for d in alert["deliveries"]) == [
+        ("email", "delivered", 1),
+        ("slack", "delivered", 1),
+    ]
+
+
+def test_a_channel_in_a_title_pings_nobody(peers: Any, tmp_path: Path) -> None:
+    smtp, hook, env, config = peers
+    hostile = tmp_path / "hostile.txt"
+    hostile.write_text(
+        f"{HOSTILE_TITLE}\n\nDie Regierung in Kiew teilte am Montag mit, dass inzwischen etwa"
+        " 20.000 nordkoreanische Soldaten in Russland stationiert sind und die Zusammenarbeit"
+        " der beiden Staaten weiter wächst.\n"
+    )
+    result = monitor(
+        config,
+        tmp_path / "state",
+        "ingest",
+        str(ARTICLES / "01-ostpresse.txt"),
+        str(hostile),
+        env=env,
+    )
+    assert result.exit_code == 0, result.output
+    [posted] = hook.payloads
+    raw = json.dumps(posted, ensure_ascii=False)
+    for mention in ("<!channel>", "<https://evil", "@everyone"):
+        assert mention not in raw
+    assert "&lt;!channel&gt; @\u2060everyone &lt;https://evil.example|click&gt; &amp;" in raw
+    [mail] = smtp.messages  # email shows the title as the plain text it is
+    assert HOSTILE_TITLE in mail.get_body(("plain",)).get_content()
+    assert "&lt;!channel&gt;" in mail.get_body(("html",)).get_content()
+
+
+def test_no_deliver_then_a_later_process_delivers(peers: Any, tmp_path: Path) -> None:
+    smtp, hook, env, config = peers
+    state = tmp_path / "state"
+    assert monitor(config, state, "ingest", "--no-deliver", *articles(), env=env).exit_code == 0
+    pending = json.loads(monitor(config, state, "outbox", "--json", env=env).stdout)
+    assert [(row["channel"], row["status"], row["attempts"]) for row in pending] == [
+        ("email", "pending", 0),
+        ("slack", "pending", 0),
+    ]
+    assert smtp.messages == [] and hook.payloads == []
+    result = monitor(config, state, "outbox", "deliver", env=env)
+    assert result.exit_code == 0, result.output
+    assert len(smtp.messages) == 1 and len(hook.payloads) == 1
+    assert json.loads(monitor(config, state, "outbox", "--json", env=env).stdout) == []
+
+
+def test_smtp_down_the_alert_waits_and_goes_out_when_it_returns(tmp_path: Path) -> None:
+    port = free_port()
+    with webhook_server() as hook:
+        env = {"SMTP_PW": "s3cret", "SLACK_HOOK": hook.url}
+        config = write_config(tmp_path, port, None)
+        state = tmp_path / "state"
+        result = monitor(config, state, "ingest", *articles(), env=env)
+        assert result.exit_code == 0  # the alert is safe in the outbox: not an error
+        assert "delivery: email: 1 waiting (cannot reach 127.0.0.1" in result.stderr
+        assert len(hook.payloads) == 1  # the dead channel held up nothing
+        [row] = json.loads(monitor(config, state, "outbox", "--json", env=env).stdout)
+        assert (row["channel"], row["status"], row["attempts"]) == ("email", "pending", 1)
+        assert "Connection refused" in row["last_error"]
+        with smtp_server(login=("desk", "s3cret"), port=port) as smtp:
+            result = monitor(config, state, "outbox", "retry", env=env)
+            assert result.exit_code == 0, result.output
+            assert len(smtp.messages) == 1
+        assert len(hook.payloads) == 1
+
+
+def test_alerts_test_reports_the_result(peers: Any, tmp_path: Path) -> None:
+    smtp, hook, env, config = peers
+    result = monitor(config, tmp_path / "state", "alerts", "test", "slack", env=env)
+    assert result.exit_code == 0 and result.stdout.startswith("slack: test message delivered")
+    result = monitor(config, tmp_path / "state", "alerts", "test", "email", env=env)
+    assert result.stdout == "email: test message delivered: sent to desk@example.org\n"
+    assert smtp.messages[0]["Subject"].startswith("Test from monitor")
+    bad = monitor(
+        config, tmp_path / "state", "alerts", "test", "email", env={**env, "SMTP_PW": "x"}
+    )
+    assert bad.exit_code == 1 and "email: test message not delivered: SMTP 535" in bad.stderr
+
+
+# --------------------------------------------------------------------------- kill -9
+
+
+def wait_for(predicate: Callable[[], bool], timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.1)
+    raise AssertionError("timed out")
+
+
+def claimed(state: Path) -> bool:
+    with sqlite3.connect(state / "monitor.db") as db:
+        return bool(
+            db.execute("SELECT count(*) FROM outbox WHERE claimed_by IS NOT NULL").fetchone()[0]
+        )
+
+
+def test_kill_9_while_smtp_hangs_then_restart_delivers_once(tmp_path: Path) -> None:
+    feed = tmp_path / "quiet.xml"
+    feed.write_text(
+        "<rss version='2.0'><channel><title>Quiet</title>"
+        "<item><title>Weather</title><guid>w1</guid><description>Sun.</description></item>"
+        "</channel></rss>"
+    )
+    state = tmp_path / "state"
+    with webhook_server() as hook, silent_server() as port:
+        env = {**os.environ, "SMTP_PW": "s3cret", "SLACK_HOOK": hook.url}
+        config = write_config(tmp_path, port, None, extra_feed=feed.as_uri())
+        assert monitor(config, state, "ingest", "--no-deliver", *articles(), env=env).exit_code == 0
+        command = [
+            sys.executable,
+            "-m",
+            "monitor",
+            "--config",
+            str(config),
+            "--state",
+            str(state),
+            "run",
+        ]
+        proc = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
+        try:
+            # The daemon claimed the email and sits in the SMTP greeting: kill it there.
+            wait_for(lambda: claimed(state) and len(hook.payloads) == 1)
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(timeout=10)
+        finally:
+            proc.kill()
+    with webhook_server() as hook2, smtp_server(login=("desk", "s3cret"), port=port) as smtp:
+        env["SLACK_HOOK"] = hook2.url
+        proc = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
+        try:
+            wait_for(lambda: len(smtp.messages) == 1)
+            proc.send_signal(signal.SIGTERM)
+            assert proc.wait(timeout=30) == 0
+        finally:
+            proc.kill()
+        assert len(smtp.messages) == 1 and hook2.payloads == []  # slack went out before the kill
+    assert not claimed(state)

@@ -1,0 +1,107 @@
+"""`monitor doctor` finds what is wrong and says how to fix it."""
+
+from __future__ import annotations
+
+import json
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from click.testing import CliRunner
+
+from monitor.cli import cli
+
+SAMPLES = Path(__file__).resolve().parents[1] / "monitor" / "samples"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def smtp_port() -> Iterator[int]:
+    class Accept:
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+            return "250 OK"
+
+    controller = Controller(Accept(), hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield controller.port
+    finally:
+        controller.stop()
+
+
+def doctor(config: Path, state: Path) -> tuple[int, dict[str, Any]]:
+    result = CliRunner().invoke(
+        cli, ["--config", str(config), "--state", str(state), "doctor", "--json"]
+    )
+    checks = json.loads(result.stdout)
+    by_name: dict[str, Any] = {}
+    for check in checks:
+        by_name.setdefault(check["name"], check)
+    return result.exit_code, by_name
+
+
+def write_config(tmp_path: Path, alerts: str = "") -> Path:
+    config = tmp_path / "feeds.yaml"
+    config.write_text(
+        f"feeds:\n  - {{url: '{(SAMPLES / 'north-wire.xml').as_uri()}', name: W}}\n" + alerts
+    )
+    return config
+
+
+def test_healthy_setup_with_a_real_smtp_server(tmp_path: Path, smtp_port: int) -> None:
+    config = write_config(
+        tmp_path,
+        f"alerts:\n  email: {{host: 127.0.0.1, port: {smtp_port}, "
+        "tls: none, from: m@example.org, to: [a@example.org]}\n",
+    )
+    state = tmp_path / "state"
+    CliRunner().invoke(cli, ["--config", str(config), "--state", str(state), "poll", "--once"])
+    code, checks = doctor(config, state)
+    assert code == 0
+    assert [checks[n]["status"] for n in ("config", "state", "database", "email")] == ["ok"] * 4
+    assert "schema" in checks["database"]["detail"]
+
+
+def test_dead_smtp_server_and_bad_state_fail_with_a_fix(tmp_path: Path) -> None:
+    config = write_config(
+        tmp_path,
+        f"alerts:\n  email: {{host: 127.0.0.1, port: {free_port()}, "
+        "tls: none, from: m@example.org, to: [a@example.org]}\n",
+    )
+    (tmp_path / "a-file").write_text("")
+    state = tmp_path / "a-file" / "state"
+    code, checks = doctor(config, state)
+    assert code == 1
+    assert checks["email"]["status"] == "fail" and "refused" in checks["email"]["detail"].lower()
+    assert checks["state"]["status"] == "fail" and checks["state"]["fix"]
+
+
+def test_bad_config_names_field_and_line(tmp_path: Path) -> None:
+    config = tmp_path / "feeds.yaml"
+    config.write_text("feeds:\n  - {url: 'ftp://x', name: X}\n")
+    code, checks = doctor(config, tmp_path / "state")
+    assert code == 1
+    assert checks["config"]["status"] == "fail" and "feeds[0].url" in checks["config"]["detail"]
+    assert "(line 2)" in checks["config"]["detail"]
+
+
+def test_corrupt_database_and_missing_secret(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("MONITOR_TEST_HOOK", raising=False)
+    config = write_config(tmp_path, "alerts:\n  slack: {webhook_url_env: MONITOR_TEST_HOOK}\n")
+    state = tmp_path / "state"
+    state.mkdir()
+    (state / "monitor.db").write_bytes(b"this is not a database" * 100)
+    code, checks = doctor(config, state)
+    assert code == 1
+    assert checks["database"]["status"] == "fail"
+    assert checks["slack"]["status"] == "fail" and "MONITOR_TEST_HOOK" in checks["slack"]["detail"]
