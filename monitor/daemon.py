@@ -14,9 +14,15 @@ job per feed means 10,000 job objects rescheduled one by one and no way to share
 cycle (pools, limits, the oldest-first ordering of new items) between feeds that fall
 due together; the dispatcher does one indexed query per tick (bench/poll.py).
 
-Jobs run on the event loop in this thread, so the store is only ever touched from one
-thread. Under systemd (Type=notify) READY=1 is sent once the scheduler is running, and
-STOPPING=1 when a signal arrives. The signal handlers only set an event.
+Jobs run on the event loop in this thread (delivery in a worker thread, through the
+store's lock). Under systemd (Type=notify) READY=1 is sent once the scheduler is
+running, WATCHDOG=1 every half watchdog interval from the event loop (so a stuck loop
+gets the service restarted), and STOPPING=1 when a signal arrives.
+
+Signals only set events. SIGTERM/SIGINT stop: polls under way get STOP_GRACE_SECONDS
+to finish their writes. SIGHUP re-reads the configuration: a valid one replaces the
+running one (the scheduler is rebuilt, in-flight polls finish first); an invalid one is
+reported in one log line and the running configuration is kept.
 """
 
 from __future__ import annotations
@@ -26,12 +32,15 @@ import logging
 import os
 import signal
 import socket
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from monitor.config import Config
+from monitor.errors import MonitorError
 from monitor.notify.outbox import add_delivery_job
 from monitor.pipeline import Pipeline
 from monitor.poller import Poller
@@ -62,7 +71,18 @@ def sd_notify(message: str) -> bool:
     return True
 
 
+def watchdog_seconds() -> float | None:
+    """Half the systemd watchdog interval (WatchdogSec=), or None when there is none."""
+    usec = os.environ.get("WATCHDOG_USEC")
+    if not usec or not usec.isdigit():
+        return None
+    if os.environ.get("WATCHDOG_PID", str(os.getpid())) != str(os.getpid()):
+        return None  # the watchdog is meant for another process
+    return int(usec) / 2_000_000
+
+
 async def serve(config: Config, store: Store, stop: asyncio.Event) -> None:
+    """Poll and deliver with one configuration until ``stop`` is set."""
     pipeline = Pipeline(store, config)
     if config.feeds:  # without a feeds.yaml, keep the configured set as it was
         store.sync_feeds(config.feeds)
@@ -84,32 +104,95 @@ async def serve(config: Config, store: Store, stop: asyncio.Event) -> None:
     # Issue 6: send what the outbox holds, in a worker thread; a dead channel never
     # holds up polling (nor the other channels).
     add_delivery_job(scheduler, store, config.alerts)
+    ping = watchdog_seconds()
+    if ping:
+        scheduler.add_job(sd_notify, "interval", seconds=ping, args=["WATCHDOG=1"], id="watchdog")
 
     scheduler.start()
     sd_notify("READY=1")
     log.warning("monitor running: %d feeds", len(store.feed_specs()))
     await stop.wait()
-    sd_notify("STOPPING=1")
     scheduler.shutdown(wait=False)
     # Let polls already under way finish their writes (each item is one transaction anyway).
     await poller.close(timeout=STOP_GRACE_SECONDS)
     pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+    pending = [t for t in pending if not t.get_name().startswith(BACKGROUND)]
     if pending:
         await asyncio.wait(pending, timeout=STOP_GRACE_SECONDS)
+
+
+# Tasks that live as long as the daemon (the live view) and are not polls to wait for.
+BACKGROUND = "monitor-background"
+
+
+def reloaded(load_config: Callable[[], Config], running: Config) -> Config:
+    """The new configuration, or the running one when the new one is invalid."""
+    try:
+        config = load_config()
+    except MonitorError as exc:
+        log.error("reload failed, keeping the running configuration: %s", exc)
+        return running
+    log.warning("configuration reloaded: %d feeds", len(config.feeds))
+    return config
+
+
+async def _set_when_either(a: asyncio.Event, b: asyncio.Event, result: asyncio.Event) -> None:
+    waits = [asyncio.ensure_future(a.wait()), asyncio.ensure_future(b.wait())]
+    try:
+        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        result.set()
+    finally:
+        for wait in waits:
+            wait.cancel()
+
+
+async def run_until_stopped(
+    load_config: Callable[[], Config],
+    config: Config,
+    store: Store,
+    stop: asyncio.Event,
+    reload: asyncio.Event,
+) -> None:
+    """Serve; on ``reload`` re-read the configuration and serve again; end on ``stop``."""
+    while not stop.is_set():
+        reload.clear()
+        stop_or_reload = asyncio.Event()
+        relay = asyncio.create_task(
+            _set_when_either(stop, reload, stop_or_reload), name=f"{BACKGROUND}-relay"
+        )
+        await serve(config, store, stop_or_reload)
+        relay.cancel()
+        if not stop.is_set():
+            sd_notify("RELOADING=1")
+            config = reloaded(load_config, config)
+    sd_notify("STOPPING=1")
     log.warning("monitor stopped")
 
 
-def run_daemon(config_path: Path, config: Config, state: Path) -> None:
-    """Run until SIGTERM or SIGINT, then stop cleanly."""
+def run_daemon(
+    load_config: Callable[[], Config],
+    config: Config,
+    state: Path,
+    *,
+    live: Callable[[Store, asyncio.Event], Coroutine[Any, Any, None]] | None = None,
+) -> None:
+    """Run until SIGTERM or SIGINT, then stop cleanly; SIGHUP reloads the configuration.
+
+    ``live(store, stop)``, when given, is a coroutine function run beside the daemon
+    (`monitor run --live`)."""
 
     async def main() -> None:
-        stop = asyncio.Event()
+        stop, reload = asyncio.Event(), asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
+        loop.add_signal_handler(signal.SIGHUP, reload.set)
         store = Store.open(state)
         try:
-            await serve(config, store, stop)
+            if live is not None:
+                view = asyncio.create_task(live(store, stop), name=f"{BACKGROUND}-live")
+                view.add_done_callback(lambda _: stop.set())  # leaving the view stops
+            await run_until_stopped(load_config, config, store, stop, reload)
         finally:
             store.close()
 

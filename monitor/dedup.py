@@ -93,6 +93,9 @@ STORY_MIN_SCORE_WITH_FIGURES = 12.0
 # 6.0 split short translations (a figure, a name and a weekday weigh 6.5); 4.5 with the
 # stronger date-conflict factor below: own set F1 0.80 -> 0.91, ECB+ dev 0.77 -> 0.80.
 STORY_MIN_SHARED_WEIGHT = 4.5
+# And at least this many distinct shared keys: a short report sharing one figure and one
+# place with another ("1,000" killed in Kursk vs "1,000" deminers for Kursk) is not enough.
+STORY_MIN_SHARED_KEYS = 3
 # Both texts name days or months but none in common: likely two incidents of one kind (a
 # Tuesday test and a Friday test). Scaling the score by this raised ECB+ precision from
 # 0.78 to 0.85 at 22, recall 0.79 -> 0.74. A factor, not a veto: a background date differs.
@@ -565,7 +568,8 @@ def match(
             continue  # once a copy is found, story scores no longer matter
         score, shared_weight, shared = _story_score(new, _weighted(old, rarity))
         threshold = _story_threshold(new_features, old)
-        if score >= threshold and shared_weight >= STORY_MIN_SHARED_WEIGHT:
+        enough = shared_weight >= STORY_MIN_SHARED_WEIGHT and len(shared) >= STORY_MIN_SHARED_KEYS
+        if score >= threshold and enough:
             if best_story is None or score > best_story[0]:
                 best_story = (score, candidate, shared)
         elif score > 0 and (runner_up is None or score > runner_up[0]):

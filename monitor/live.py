@@ -9,6 +9,8 @@ cannot move the cursor or break the layout.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -187,6 +189,20 @@ def run_live(
                 live.update(frame(), refresh=True)
         except KeyboardInterrupt:
             pass
+
+
+async def live_beside(store: Store, stop: asyncio.Event, refresh: float = REFRESH_SECONDS) -> None:
+    """The view as a task beside the daemon in one process (`monitor run --live`)."""
+    console = Console()
+
+    def frame() -> Layout:
+        return view(snapshot(store, datetime.now(UTC)), console.width, console.height)
+
+    with Live(frame(), console=console, screen=True, auto_refresh=False) as live:
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), refresh)
+            live.update(frame(), refresh=True)
 
 
 def print_once(store: Store, console: Console, now: datetime) -> None:

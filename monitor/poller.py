@@ -19,8 +19,8 @@ import asyncio
 import logging
 import random
 import zlib
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractContextManager, asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -97,8 +97,14 @@ class FeedOutcome:
 class Poller:
     """Polls feeds with shared pools and limits; see the module docstring."""
 
-    def __init__(self, pipeline: Pipeline, rng: random.Random | None = None) -> None:
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        rng: random.Random | None = None,
+        on_feed: Callable[[str], None] = lambda name: None,
+    ) -> None:
         self.pipeline = pipeline
+        self.on_feed = on_feed  # called with each feed's name once its fetch is done
         self.poll = pipeline.config.poll
         self.rng = rng or random.Random()
         self.in_flight: set[str] = set()
@@ -135,7 +141,7 @@ class Poller:
         urls = [spec.url for spec, _ in plan]
         self.in_flight.update(urls)
         try:
-            outcomes = await asyncio.gather(*(self._poll_feed(spec, state) for spec, state in plan))
+            outcomes = await asyncio.gather(*(self._tracked(spec, state) for spec, state in plan))
             self._process(outcomes, totals)
         finally:
             self.in_flight.difference_update(urls)
@@ -170,6 +176,11 @@ class Poller:
                 timeout=self.poll.timeout,
                 expect="page" if expect == "page" else "feed",
             )
+
+    async def _tracked(self, spec: FeedSpec, state: FeedState) -> FeedOutcome:
+        outcome = await self._poll_feed(spec, state)
+        self.on_feed(spec.name)
+        return outcome
 
     async def _poll_feed(self, spec: FeedSpec, state: FeedState) -> FeedOutcome:
         outcome = FeedOutcome(spec, state)
@@ -313,12 +324,18 @@ def held_back(state: FeedState, now: datetime) -> str | None:
     return None
 
 
-def poll_once(pipeline: Pipeline, *, force: bool = False) -> Totals:
+def poll_once(
+    pipeline: Pipeline,
+    *,
+    force: bool = False,
+    track: Callable[[int], AbstractContextManager[Callable[[str], None]]] | None = None,
+) -> Totals:
     """Poll every enabled feed now, whatever its schedule, and process what is new.
 
     Feeds a server asked to wait (Retry-After) and feeds that are gone (410) are left
     alone unless ``force``. Every fetch is bounded by ``poll.timeout``, so this ends
-    even when a server hangs.
+    even when a server hangs. ``track(total)``, when given, is entered around the
+    fetches and yields a callback called with each feed's name (a progress display).
     """
     store = pipeline.store
     if pipeline.config.feeds:  # without a feeds.yaml, keep the configured set as it was
@@ -334,14 +351,18 @@ def poll_once(pipeline: Pipeline, *, force: bool = False) -> Totals:
             held += 1
             log.warning("%s: not polled: %s; --force polls it", spec.name, reason)
 
-    async def run() -> Totals:
-        poller = Poller(pipeline)
+    async def run(on_feed: Callable[[str], None]) -> Totals:
+        poller = Poller(pipeline, on_feed=on_feed)
         try:
             return await poller.cycle(plan)
         finally:
             await poller.close(timeout=0)
 
-    totals = asyncio.run(run())
+    if track is None:
+        totals = asyncio.run(run(lambda name: None))
+    else:
+        with track(len(plan)) as advance:
+            totals = asyncio.run(run(advance))
     totals.held_back = held
     return totals
 

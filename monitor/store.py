@@ -621,9 +621,7 @@ class Store:
         return _feed_state(row, failing_after)
 
     @_guarded
-    def poll_plan(
-        self, failing_after: int = FAILING_AFTER
-    ) -> list[tuple[FeedSpec, FeedState]]:
+    def poll_plan(self, failing_after: int = FAILING_AFTER) -> list[tuple[FeedSpec, FeedState]]:
         """Every enabled feed (configured or added) with its state, by URL."""
         rows = self._db.query("SELECT * FROM feeds WHERE enabled ORDER BY url")
         return [(_feed_spec(row), _feed_state(row, failing_after)) for row in rows]

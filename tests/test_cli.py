@@ -107,6 +107,11 @@ def test_demo_runs_offline_and_shows_alerts() -> None:
     assert [i["source"] for i in reprints] == ["Daily Courier"]
     titles = [s["title"] for s in data["stories"]]
     assert not any("Heatwave" in t for t in titles)
+    # The Kursk deminers story: the wire, its reprint and the German write-up; the
+    # casualty report from the day before is another story.
+    sources = sorted(sorted(i["source"] for i in s["items"]) for s in data["stories"])
+    assert ["Daily Courier", "North Wire", "Rheinblick"] in sources
+    assert ["Kyiv Ledger"] in sources
     table = run("demo").stdout
     assert "troops: about 14,000 (Rheinblick) vs 10,000–12,000 (North Wire)" in table
 

@@ -98,3 +98,64 @@ def test_restart_resumes_without_duplicates(config: Path, tmp_path: Path) -> Non
     )
     # The second run found the feeds not yet due (interval 3600 s) and did not refetch.
     assert sorted(f["items_seen"] for f in feeds) == [2, 2]
+
+
+def datagrams(sock: socket.socket, until: bytes, timeout: float = 20.0) -> list[bytes]:
+    """sd_notify messages received until ``until`` arrives (inclusive)."""
+    seen: list[bytes] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        seen.append(sock.recv(100))
+        if seen[-1] == until:
+            return seen
+    raise AssertionError(f"no {until!r} in {seen}")
+
+
+def test_sighup_reloads_watchdog_pings_and_sigterm_is_quick(config: Path, tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    notify = tmp_path / "notify.sock"
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(str(notify))
+    sock.settimeout(20)
+    env = {**os.environ, "NOTIFY_SOCKET": str(notify), "WATCHDOG_USEC": "400000"}
+    proc = subprocess.Popen(
+        monitor("run", config=config, state=state), env=env, stderr=subprocess.PIPE, text=True
+    )
+    good = config.read_text()
+    try:
+        assert datagrams(sock, b"READY=1") == [b"READY=1"]
+        assert b"WATCHDOG=1" in datagrams(sock, b"WATCHDOG=1")  # pinged every 0.2 s
+        wait_for(lambda: (state / "monitor.db").exists() and len(stories(config, state)) == 2)
+
+        # A broken config on SIGHUP: reported, the running one kept, still serving.
+        config.write_text(good + "  - {url: 'gopher://nowhere', name: Bad}\n")
+        proc.send_signal(signal.SIGHUP)
+        assert b"RELOADING=1" in datagrams(sock, b"RELOADING=1")
+        datagrams(sock, b"READY=1")
+        assert proc.poll() is None
+
+        # A good new config: the added feed is polled without a restart.
+        rheinblick = (SAMPLES / "rheinblick.xml").as_uri()
+        config.write_text(good + f"  - {{url: '{rheinblick}', name: Rheinblick}}\n")
+        proc.send_signal(signal.SIGHUP)
+        datagrams(sock, b"READY=1")
+        wait_for(
+            lambda: any(
+                i["source"] == "Rheinblick" for s in stories(config, state) for i in s["items"]
+            )
+        )
+
+        started = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=10) == 0
+        assert time.monotonic() - started < 5
+        assert b"STOPPING=1" in datagrams(sock, b"STOPPING=1")
+    finally:
+        proc.kill()
+        sock.close()
+    log = proc.stderr.read() if proc.stderr else ""
+    assert "reload failed, keeping the running configuration" in log
+    assert "feeds[2].url" in log and "(line" in log
+    assert "configuration reloaded: 3 feeds" in log
+    assert "Traceback" not in log
+    assert all("\x1b[" not in line for line in log.splitlines())  # no colour in the journal

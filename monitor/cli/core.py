@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 import tempfile
 from contextlib import closing
+from functools import partial
 from pathlib import Path
 
 import click
@@ -61,7 +63,8 @@ def poll(obj: Context, once: bool, force: bool, no_deliver: bool) -> None:
     with obj.store() as store:
         # Feeds added with `monitor feeds add` need no feeds.yaml.
         config = obj.config(need_feeds=not store.feed_specs())
-        totals = poll_once(Pipeline(store, config), force=force)
+        track = partial(progress, label="poll")
+        totals = poll_once(Pipeline(store, config), force=force, track=track)
     report(totals)
     if not no_deliver:
         with obj.store() as store:
@@ -69,15 +72,31 @@ def poll(obj: Context, once: bool, force: bool, no_deliver: bool) -> None:
 
 
 @cli.command()
+@click.option(
+    "--live",
+    "with_view",
+    is_flag=True,
+    help="Show the live view while running (logs go to STATE/monitor.log).",
+)
 @click.pass_obj
-def run(obj: Context) -> None:
-    """Run the daemon: poll each feed on its schedule until SIGTERM or SIGINT."""
+def run(obj: Context, with_view: bool) -> None:
+    """Run the daemon: poll each feed on its schedule until SIGTERM or SIGINT.
+
+    SIGHUP re-reads the configuration; an invalid new one is reported and the
+    running one kept. Under systemd it reports readiness and watchdog pings.
+    """
     from monitor.daemon import run_daemon
+    from monitor.live import live_beside
 
     with obj.store() as store:
         has_feeds = bool(store.feed_specs())  # feeds added with `monitor feeds add`
     config = obj.config(need_feeds=not has_feeds)
-    run_daemon(obj.config_path, config, obj.state)
+    if with_view:
+        # Log lines would tear the full-screen view: they go to a file instead.
+        handler = logging.FileHandler(obj.state / "monitor.log", encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        logging.basicConfig(level=logging.getLogger().level, handlers=[handler], force=True)
+    run_daemon(obj.config, config, obj.state, live=live_beside if with_view else None)
 
 
 @cli.command()
