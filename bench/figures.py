@@ -134,11 +134,10 @@ def main(argv: Sequence[str]) -> None:
         score = score_figures(rows, lang)
         print(f"{lang:8}{score.precision:10.3f}{score.recall:8.3f}")
     print(f"{'figures':8}{overall.precision:10.3f}{overall.recall:8.3f}")
-    heldout = score_figures([row for row in rows if row.get("split") == "heldout"])
-    print(
-        f"{'held-out':8}{heldout.precision:10.3f}{heldout.recall:8.3f}"
-        "   (sentences written after the reader was tuned; see the README for its first run)"
-    )
+    for split in sorted({row["split"] for row in rows if row.get("split")}):
+        # sentences written after the reader was tuned; the README gives each first run
+        held = score_figures([row for row in rows if row.get("split") == split])
+        print(f"{'held-out':8}{held.precision:10.3f}{held.recall:8.3f}   ({split})")
     alerts = score_alerts(rows)
     print(
         f"{'alerts':8}{alerts.precision:10.3f}{alerts.recall:8.3f}"

@@ -10,8 +10,13 @@ topic accepted, the candidate index and rarity weights as in production):
   translations and independent rewrites, and hard negatives: two magnitude-6.1
   earthquakes in Japan two days apart, two North Korean missile tests, Shoigu meeting
   Kim Jong Un twice in two weeks, Kyiv's casualty count and Moscow's acknowledgement of
-  the same troops. One JSON object a line: id, story (gold), duplicate_of (gold id of
-  the copied article or null), lang, source, published, title, text.
+  the same troops; wire stories from one template about different events (two missile
+  launches, two port calls, two factory visits), which are neither reprints nor one
+  story. One JSON object a line: id, story (gold), duplicate_of (gold id of the copied
+  article or null), lang, source, published, title, text.
+- ``bench/data/stories/holdout/``: 11 articles (5 stories, two hard-negative pairs: one
+  commission meeting twice, two cruise-missile tests) written after the thresholds were
+  chosen; scored separately.
 - ECB+ (development part, topics 23-45; CC BY 3.0), read from
   ``../shared/testdata/ecbplus`` when present: 520 English articles, two incidents of
   the same kind per topic; no reprints, so only same-story figures are meaningful.
@@ -41,6 +46,8 @@ from monitor.types import Item, TopicRule
 
 HERE = Path(__file__).resolve().parent
 OWN_SET = HERE / "data" / "stories"
+# Written after the thresholds were chosen, and never tuned on: the honest figure.
+HOLDOUT = OWN_SET / "holdout"
 ECB = HERE.parent.parent / "shared" / "testdata" / "ecbplus" / "ecbplus_docs_dev.jsonl"
 SAME_TIME = datetime(2025, 6, 18, 12, 0, tzinfo=UTC)
 
@@ -67,9 +74,9 @@ class Scores:
         )
 
 
-def own_docs(real_times: bool) -> list[Doc]:
+def own_docs(real_times: bool, folder: Path = OWN_SET) -> list[Doc]:
     docs = []
-    for path in sorted(OWN_SET.glob("*.jsonl")):
+    for path in sorted(folder.glob("*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
             row = json.loads(line)
             published = datetime.fromisoformat(row["published"])
@@ -169,6 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show-errors", action="store_true", help="list every wrong pair")
     args = parser.parse_args(argv)
     evaluate("own multilingual set", own_docs(args.real_times), args.show_errors)
+    evaluate("own held-out set", own_docs(args.real_times, HOLDOUT), args.show_errors)
     if not args.no_ecb and ECB.is_file():
         evaluate("ECB+ dev (topics 23-45)", ecb_docs(), args.show_errors)
     return 0

@@ -7,7 +7,8 @@ English form. Three steps, cheapest first:
 1. Cyrillic is transliterated letter by letter (Курск -> kursk, Лавров -> lavrov), after
    a Russian case ending is dropped (Курске, Курской -> курск).
 2. Latin spellings are folded so the usual German/English/Russian romanisations meet:
-   diacritics dropped, "sch" -> "sh", "w" -> "v", "j" and "y" -> "i"
+   diacritics dropped, "sch" -> "sh", "ss" -> "s", "w" -> "v", "j" and "y" -> "i",
+   a final "ii" -> "i"
    (Schoigu / Shoigu / Шойгу -> shoigu, Pjöngjang / Pyongyang -> piongiang,
    Lawrow / Lavrov / Лавров -> lavrov).
 3. What folding cannot reach (Korean, and romanisations that differ in more than
@@ -108,7 +109,16 @@ _RU_ENDINGS = [
 RU_MIN_STEM = 5
 
 # Folds applied in order to Latin text (after transliteration).
-_FOLDS = (("tsch", "ch"), ("sch", "sh"), ("ck", "k"), ("w", "v"), ("j", "i"), ("y", "i"))
+# "ss" -> "s": German doubles an s to keep it voiceless (Gerassimow / Gerasimov).
+_FOLDS = (
+    ("tsch", "ch"),
+    ("sch", "sh"),
+    ("ck", "k"),
+    ("ss", "s"),
+    ("w", "v"),
+    ("j", "i"),
+    ("y", "i"),
+)
 
 # Names whose spellings folding does not join. Keys are folded (see ``canonical``) or
 # Hangul; values are the canonical key. Kept small: the anchors of the monitor's topic
@@ -150,8 +160,8 @@ ALIASES: dict[str, str] = {
     "최선희": "choe",
     "chhve": "choe",
     "choe": "choe",
-    "zelenskii": "zelenskii",
-    "selenskii": "zelenskii",
+    "zelenski": "zelenskii",
+    "selenski": "zelenskii",
     "젤렌스키": "zelenskii",
     "벨로우소프": "belousov",
     "belousov": "belousov",
@@ -188,12 +198,17 @@ def _fold_latin(word: str) -> str:
     word = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("ß", "ss")
     for old, new in _FOLDS:
         word = word.replace(old, new)
+    # A final "-ii" is the Russian "-ий" (Валерий -> valerii), written "-i" elsewhere (Valeri).
+    if word.endswith("ii") and len(word) > 4:
+        word = word[:-1]
     return word
 
 
 @lru_cache(maxsize=65536)
 def canonical(word: str) -> str:
     """The shared spelling of a casefolded, already stemmed word (Latin or Cyrillic)."""
+    if has_hangul(word):
+        return hangul_alias(word) or word  # never folded: NFKD would split the syllables
     if _is_cyrillic(word):
         word = "".join(_CYRILLIC.get(ch, ch) for ch in _strip_russian_ending(word))
     folded = _fold_latin(word)

@@ -111,7 +111,9 @@ _CHANNEL_KEYS = (
     "quiet_hours",
     "timezone",
     "timeout",
+    "story_notices",
 )
+_STORY_NOTICE_KEYS = ("min_sources",)
 _EMAIL_KEYS = (
     "host",
     "port",
@@ -166,7 +168,8 @@ class ChannelRules:
     long and sends one message. ``rate_limit`` caps messages per rolling hour; alerts
     that do not fit go out together as one digest. Nothing is sent during
     ``quiet_hours`` (local times in ``timezone``; the end is exclusive); what
-    accumulated goes out when they end.
+    accumulated goes out when they end. ``story_notices``: when a story first reaches
+    this many distinct sources (reprints count), one notice; None = no story notices.
     """
 
     topics: tuple[str, ...] | None = None
@@ -175,6 +178,7 @@ class ChannelRules:
     rate_limit: int = DEFAULT_RATE_LIMIT
     quiet_hours: tuple[dt_time, dt_time] | None = None
     timezone: str = "UTC"
+    story_notices: int | None = None  # min_sources
 
 
 @dataclass(frozen=True)
@@ -224,6 +228,14 @@ class AlertsConfig:
         return tuple(
             name for name, value in (("email", self.email), ("slack", self.slack)) if value
         )
+
+    def story_notices(self) -> dict[str, int]:
+        """Channel -> the number of sources at which a story gets a notice (issue 6)."""
+        found: dict[str, int] = {}
+        for name, value in (("email", self.email), ("slack", self.slack)):
+            if value is not None and value.rules.story_notices is not None:
+                found[name] = value.rules.story_notices
+        return found
 
 
 @dataclass(frozen=True)
@@ -397,6 +409,9 @@ def _config(root: yaml.Node, base: Path, source: Path) -> Config:
     feeds_node = _require(values, "feeds", "", root)
     topics = _topics(values["topics"]) if "topics" in values else None
     topic_names = tuple(rule.name for rule in (topics or DEFAULT_TOPICS))
+    claims = _claims(values["claims"]) if "claims" in values else ()
+    # an alert filter may name a kind defined under `claims:` as well as a shipped one
+    claim_kinds = (*CLAIM_LABELS, *dict.fromkeys(terms.kind for terms in claims))
     return Config(
         feeds=_feeds(feeds_node, base, poll.interval),
         topics=topics,
@@ -409,11 +424,13 @@ def _config(root: yaml.Node, base: Path, source: Path) -> Config:
             else DEFAULT_STORY_WINDOW_HOURS
         ),
         alerts=(
-            _alerts(values["alerts"], base, topic_names) if "alerts" in values else AlertsConfig()
+            _alerts(values["alerts"], base, topic_names, claim_kinds)
+            if "alerts" in values
+            else AlertsConfig()
         ),
         poll=poll,
         source=source,
-        claims=_claims(values["claims"]) if "claims" in values else (),
+        claims=claims,
     )
 
 
@@ -662,16 +679,25 @@ def _claims(node: yaml.Node) -> tuple[ClaimTerms, ...]:
     return tuple(found)
 
 
-def _alerts(node: yaml.Node, base: Path, topic_names: Sequence[str]) -> AlertsConfig:
+def _alerts(
+    node: yaml.Node,
+    base: Path,
+    topic_names: Sequence[str],
+    claim_kinds: Sequence[str] = tuple(CLAIM_LABELS),
+) -> AlertsConfig:
     values = _mapping(node, "alerts", _ALERT_KEYS)
+    known = (topic_names, claim_kinds)
     return AlertsConfig(
-        email=_email(values["email"], base, topic_names) if "email" in values else None,
-        slack=_slack(values["slack"], base, topic_names) if "slack" in values else None,
+        email=_email(values["email"], base, *known) if "email" in values else None,
+        slack=_slack(values["slack"], base, *known) if "slack" in values else None,
     )
 
 
 def _channel_rules(
-    values: dict[str, yaml.Node], path: str, topic_names: Sequence[str]
+    values: dict[str, yaml.Node],
+    path: str,
+    topic_names: Sequence[str],
+    claim_kinds: Sequence[str] = tuple(CLAIM_LABELS),
 ) -> ChannelRules:
     """The noise-control keys shared by every channel (issue 6)."""
     defaults = ChannelRules()
@@ -689,7 +715,7 @@ def _channel_rules(
             else None
         ),
         claims=(
-            _names(values["claims"], f"{path}.claims", tuple(CLAIM_LABELS), "claim kind")
+            _names(values["claims"], f"{path}.claims", claim_kinds, "claim kind")
             if "claims" in values
             else None
         ),
@@ -709,7 +735,23 @@ def _channel_rules(
             else None
         ),
         timezone=timezone,
+        story_notices=(
+            _story_notices(values["story_notices"], f"{path}.story_notices")
+            if "story_notices" in values
+            else None
+        ),
     )
+
+
+def _story_notices(node: yaml.Node, path: str) -> int:
+    """``{min_sources: 3}``: one notice when a story first has 3 distinct sources."""
+    values = _mapping(node, path, _STORY_NOTICE_KEYS)
+    if "min_sources" not in values:
+        _fail(path, node, "needs min_sources (distinct sources that make a story worth a notice)")
+    count = _positive_int(values["min_sources"], f"{path}.min_sources", "sources")
+    if count < 2:
+        _fail(f"{path}.min_sources", values["min_sources"], "expected 2 or more: every story has 1")
+    return count
 
 
 def _names(node: yaml.Node, path: str, known: Sequence[str], what: str) -> tuple[str, ...]:
@@ -744,7 +786,12 @@ def _timeout(values: dict[str, yaml.Node], path: str) -> float:
     )
 
 
-def _email(node: yaml.Node, base: Path, topic_names: Sequence[str]) -> EmailConfig:
+def _email(
+    node: yaml.Node,
+    base: Path,
+    topic_names: Sequence[str],
+    claim_kinds: Sequence[str] = tuple(CLAIM_LABELS),
+) -> EmailConfig:
     path = "alerts.email"
     values = _mapping(node, path, _EMAIL_KEYS)
     host = _str(_require(values, "host", path, node), f"{path}.host")
@@ -791,7 +838,7 @@ def _email(node: yaml.Node, base: Path, topic_names: Sequence[str]) -> EmailConf
             _local_path(values["ca_file"], f"{path}.ca_file", base) if "ca_file" in values else None
         ),
         timeout=_timeout(values, path),
-        rules=_channel_rules(values, path, topic_names),
+        rules=_channel_rules(values, path, topic_names, claim_kinds),
     )
 
 
@@ -802,13 +849,19 @@ def _address(node: yaml.Node, path: str) -> str:
     return address
 
 
-def _slack(node: yaml.Node, base: Path, topic_names: Sequence[str]) -> SlackConfig:
+def _slack(
+    node: yaml.Node,
+    base: Path,
+    topic_names: Sequence[str],
+    claim_kinds: Sequence[str] = tuple(CLAIM_LABELS),
+) -> SlackConfig:
     path = "alerts.slack"
     values = _mapping(node, path, _SLACK_KEYS)
     has_env, has_file = "webhook_url_env" in values, "webhook_url_file" in values
     if has_env == has_file:
         _fail(path, node, "give exactly one of webhook_url_env or webhook_url_file")
-    timeout, rules = _timeout(values, path), _channel_rules(values, path, topic_names)
+    timeout = _timeout(values, path)
+    rules = _channel_rules(values, path, topic_names, claim_kinds)
     if has_env:
         return SlackConfig(
             webhook_url_env=_str(

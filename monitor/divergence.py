@@ -3,8 +3,10 @@
 The rule, in full:
 
 * Only figures with the same ``claim_key`` are compared ("troops" with "troops";
-  "troops/increment" is never compared at all, because "another 3,000" says nothing
-  about a total). Figures without a claim are never compared.
+  "troops/deployment", a dispatch announced, only with other announcements, never with
+  the count already in place; "troops/increment" is never compared at all, because
+  "another 3,000" says nothing about a total). Figures without a claim are never
+  compared.
 * ...and only when their scopes agree (``rules.match_scope``): whose soldiers ("North
   Korean" vs "Russian") and where ("Kursk" lies in "Russia"; "Ukraine" does not) must
   not differ when both figures name them. An unnamed scope agrees with any.

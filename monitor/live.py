@@ -24,14 +24,15 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from monitor.render import alert_headline, clean
+from monitor.render import ago, alert_headline, clean
 from monitor.store import Store
 
 REFRESH_SECONDS = 2.0
 WIDE = 140  # columns from which stories and feeds sit side by side
 NEWEST_ALERTS = 20
 NEWEST_STORIES = 30
-STATUS_STYLE = {"ok": "green", "failing": "bold red", "new": "yellow", "disabled": "dim"}
+STATUS_STYLE = {"ok": "green", "retrying": "yellow", "failing": "bold red", "new": "cyan",
+                "gone": "dim", "disabled": "dim"}
 
 
 @dataclass(frozen=True)
@@ -55,21 +56,6 @@ def snapshot(store: Store, now: datetime) -> Snapshot:
         feeds=store.feeds(),
         activity=store.activity(now),
     )
-
-
-def ago(iso: str | None, now: datetime) -> str:
-    """'2025-06-17T08:00:00+00:00' -> '5m ago' / 'in 4m' / '3d ago'."""
-    if not iso:
-        return "-"
-    seconds = (now - datetime.fromisoformat(iso)).total_seconds()
-    span = abs(seconds)
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if span >= size:
-            amount = f"{int(span // size)}{unit}"
-            break
-    else:
-        amount = f"{int(span)}s"
-    return f"{amount} ago" if seconds >= 0 else f"in {amount}"
 
 
 def header(snap: Snapshot) -> Text:
@@ -130,7 +116,7 @@ def stories_panel(snap: Snapshot) -> Panel:
 
 
 def feeds_panel(snap: Snapshot) -> Panel:
-    order = {"failing": 0, "new": 1, "ok": 2, "disabled": 3}
+    order = {"failing": 0, "retrying": 1, "new": 2, "ok": 3, "gone": 4, "disabled": 5}
     feeds = sorted(snap.feeds, key=lambda f: (order.get(f["status"], 9), f.get("next_poll") or ""))
     table = Table(box=None, expand=True, show_edge=False, pad_edge=False)
     table.add_column("feed", no_wrap=True, overflow="ellipsis", max_width=28)

@@ -25,9 +25,15 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import feedparser
+import feedparser.api
 
 from monitor.errors import ParseError
 from monitor.types import Item
+
+# feedparser first tries the SAX driver of the long-abandoned libxml2 bindings; the failed
+# import searches sys.path again on every parse (~0.2 ms of a 3-item feed's ~2 ms).
+# Straight to expat, the driver it falls back to anyway.
+feedparser.api.PREFERRED_XML_PARSERS = []
 
 # Elements whose text is page furniture or code, never article text.
 SKIPPED_ELEMENTS = frozenset(

@@ -164,7 +164,12 @@ class Pipeline:
             return False
         analysis = self.analyse(item)
         channels = self.config.alerts.channels() if self.channels is None else self.channels
-        self.store.save(analysis, channels=channels)
+        notices = {  # issue 6: channels that want a notice when a story reaches N sources
+            name: count
+            for name, count in self.config.alerts.story_notices().items()
+            if name in channels
+        }
+        self.store.save(analysis, channels=channels, notices=notices)
         totals.items += 1
         if analysis.match is None:
             totals.skipped += 1

@@ -7,6 +7,7 @@ into markup, so a title cannot inject terminal escape codes or rich markup.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from rich.console import Group
@@ -136,26 +137,45 @@ def alerts_table(alerts: Sequence[Mapping[str, Any]]) -> Table:
     return table
 
 
-def feeds_table(feeds: Sequence[Mapping[str, Any]]) -> Table:
+def feeds_table(feeds: Sequence[Mapping[str, Any]], now: datetime | None = None) -> Table:
+    """One row per feed; its last error (or where it moved) on a second, dimmer line."""
+    now = now or datetime.now(UTC)
     table = Table(title="Feeds", title_justify="left")
-    table.add_column("name")
-    table.add_column("status")
-    table.add_column("last success (UTC)", no_wrap=True)
+    table.add_column("feed", ratio=1, overflow="fold")
+    table.add_column("status", no_wrap=True)
     table.add_column("fails", justify="right")
     table.add_column("items", justify="right")
-    table.add_column("next poll (UTC)", no_wrap=True)
-    table.add_column("last error", ratio=1, overflow="fold")
+    table.add_column("last success", no_wrap=True, justify="right")
+    table.add_column("next poll", no_wrap=True, justify="right")
     for feed in feeds:
+        name = Text(clean(feed["name"], 60))
+        note = _feed_note(feed)
+        if note:
+            name.append(f"\n{clean(note, 200)}", style="red" if feed.get("last_error") else "dim")
         table.add_row(
-            Text(clean(feed["name"], 40)),
+            name,
             Text(str(feed["status"])),
-            day(feed.get("last_success")),
             str(feed.get("failures", 0)),
             str(feed.get("items_seen", 0)),
-            day(feed.get("next_poll")),
-            Text(clean(_feed_note(feed), 160)),
+            ago(feed.get("last_success"), now),
+            ago(feed.get("next_poll"), now),
         )
     return table
+
+
+def ago(iso: str | None, now: datetime) -> str:
+    """'2025-06-17T08:00:00+00:00' -> '5m ago' / 'in 4m' / '3d ago'."""
+    if not iso:
+        return "-"
+    seconds = (now - datetime.fromisoformat(iso)).total_seconds()
+    span = abs(seconds)
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if span >= size:
+            amount = f"{int(span // size)}{unit}"
+            break
+    else:
+        amount = f"{int(span)}s"
+    return f"{amount} ago" if seconds >= 0 else f"in {amount}"
 
 
 def _feed_note(feed: Mapping[str, Any]) -> str:

@@ -21,7 +21,7 @@ import functools
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -31,7 +31,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from sqlite_utils import Database
 
 from monitor.errors import StoreError
-from monitor.types import Analysis, Candidate, Divergence, FeedSpec, Figure, Reported
+from monitor.types import Analysis, Candidate, Divergence, FeedSpec, Figure, Item, Reported
 
 __all__ = [
     "DB_FILENAME",
@@ -267,6 +267,58 @@ def _claim_history(db: Database) -> None:
     db.execute("CREATE INDEX figures_claim ON figures(claim)")
 
 
+def _story_notices(db: Database) -> None:
+    """Version 7 (issue 6): story notices, and outbox rows that carry an alert or a notice.
+
+    A channel with ``story_notices`` gets one notice when a story first reaches its
+    number of distinct sources. The notice's deliveries live in the outbox beside the
+    alerts' (same claims, backoff, digests and rate limit), so ``alert_id`` becomes
+    nullable: SQLite cannot drop a NOT NULL, so the table is rebuilt with its rows.
+    """
+    db.execute(
+        """
+        CREATE TABLE story_notices (
+            id INTEGER PRIMARY KEY,
+            story_id INTEGER NOT NULL REFERENCES stories(id),
+            item_id INTEGER NOT NULL REFERENCES items(id),
+            sources INTEGER NOT NULL,
+            created TEXT NOT NULL,
+            UNIQUE (story_id, sources)
+        )
+        """
+    )
+    columns = (
+        "id, alert_id, channel, status, attempts, last_error, next_attempt, last_attempt,"
+        " delivered, claimed_by, claimed_until, message_id"
+    )
+    db.execute(
+        """
+        CREATE TABLE outbox_v7 (
+            id INTEGER PRIMARY KEY,
+            alert_id INTEGER REFERENCES alerts(id),
+            channel TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending',
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            next_attempt TEXT NOT NULL,
+            last_attempt TEXT,
+            delivered TEXT,
+            claimed_by TEXT,
+            claimed_until TEXT,
+            message_id TEXT,
+            notice_id INTEGER REFERENCES story_notices(id),
+            CHECK ((alert_id IS NULL) <> (notice_id IS NULL)),
+            UNIQUE (alert_id, channel),
+            UNIQUE (notice_id, channel)
+        )
+        """
+    )
+    db.execute(f"INSERT INTO outbox_v7 ({columns}) SELECT {columns} FROM outbox")
+    db.execute("DROP TABLE outbox")
+    db.execute("ALTER TABLE outbox_v7 RENAME TO outbox")
+    db.execute("CREATE INDEX outbox_status_next_attempt ON outbox(status, next_attempt)")
+
+
 # Append only: migration N (1-based) turns a version N-1 database into version N.
 # A released migration is never edited; a schema change is a new function here.
 # Versions 3-6 were reserved together while four areas were built in parallel, so that
@@ -278,6 +330,7 @@ MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _delivery_state,
     _story_index,
     _claim_history,
+    _story_notices,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -355,6 +408,8 @@ def _feed_status(
         return "gone"
     if failures >= failing_after:
         return "failing"
+    if failures:
+        return "retrying"  # failed lately, not yet often enough in a row to be failing
     if last_success is None:
         return "new"
     return "ok"
@@ -373,7 +428,7 @@ class FeedState:
     failures: int
     items_seen: int
     next_poll: datetime | None
-    status: str  # "new" | "ok" | "failing" | "gone" | "disabled"
+    status: str  # "new" | "ok" | "retrying" | "failing" | "gone" | "disabled"
     fetch_url: str | None = None  # where it lives now (after a 301/308); None = url
     retry_until: datetime | None = None  # a server asked us not to ask before this
     gone: bool = False  # answered 410 Gone; polled again only when forced
@@ -893,11 +948,17 @@ class Store:
         ]
 
     @_guarded
-    def save(self, analysis: Analysis, channels: Sequence[str] = ()) -> int:
+    def save(
+        self,
+        analysis: Analysis,
+        channels: Sequence[str] = (),
+        notices: Mapping[str, int] | None = None,
+    ) -> int:
         """Write the item and everything derived from it in one transaction; return its id.
 
         An item already stored (same source and guid) only has its title, text and url
-        refreshed: its story, figures and alerts are not derived again.
+        refreshed: its story, figures and alerts are not derived again. ``notices`` maps
+        a channel to the number of sources at which it wants a story notice (issue 6).
         """
         item = analysis.item
         with self._write():
@@ -943,7 +1004,92 @@ class Store:
                 # bug, and the transaction rolls back everything written so far.
                 new_id = figure_ids[analysis.figures.index(divergence.new)]
                 self._insert_alert(divergence, new_id, _iso(item.published), channels)
+            if notices and story_id is not None:  # issue 6: story notices
+                self._queue_story_notice(story_id, item_id, item, notices)
             return item_id
+
+    # --- issue 6: story notices (a story reached N sources), queued with the item
+
+    def _queue_story_notice(
+        self, story_id: int, item_id: int, item: Item, notices: Mapping[str, int]
+    ) -> None:
+        """Queue one notice per channel when this item brings the story to the channel's
+        number of distinct sources (reprints count: an outlet reprinting is an outlet
+        carrying the story). Never twice for one story and channel."""
+        (sources,) = self._db.execute(
+            "SELECT count(DISTINCT source) FROM items WHERE story_id = ?", [story_id]
+        ).fetchone()
+        (repeated,) = self._db.execute(
+            "SELECT count(*) FROM items WHERE story_id = ? AND source = ? AND id != ?",
+            [story_id, item.source, item_id],
+        ).fetchone()
+        if repeated:
+            return  # the story has no new source
+        told = {
+            row[0]
+            for row in self._db.execute(
+                "SELECT o.channel FROM outbox o JOIN story_notices n ON n.id = o.notice_id"
+                " WHERE n.story_id = ?",
+                [story_id],
+            )
+        }
+        due = [ch for ch, wanted in notices.items() if sources >= wanted and ch not in told]
+        if not due:
+            return
+        created = _iso(item.published)
+        found = self._db.execute(
+            "SELECT id FROM story_notices WHERE story_id = ? AND sources = ?", [story_id, sources]
+        ).fetchone()
+        notice_id = (
+            found[0]
+            if found
+            else self._insert(
+                "story_notices",
+                {"story_id": story_id, "item_id": item_id, "sources": sources, "created": created},
+            )
+        )
+        for channel in due:
+            self._insert(
+                "outbox",
+                {
+                    "notice_id": notice_id,
+                    "channel": channel,
+                    "status": "pending",
+                    "attempts": 0,
+                    "next_attempt": created,
+                },
+            )
+
+    def _notice_dicts(self, notice_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+        """Story notices by id: the story as it stood when the notice was queued (its
+        items up to the one that brought it to ``sources``) and the claim figures read
+        from its original articles by then."""
+        found: dict[int, dict[str, Any]] = {}
+        for chunk in _chunks(notice_ids):
+            for row in self._db.query(
+                "SELECT n.id, n.story_id, n.item_id, n.sources, n.created, s.title"
+                " FROM story_notices n JOIN stories s ON s.id = n.story_id"
+                f" WHERE n.id IN ({_placeholders(chunk)})",
+                list(chunk),
+            ):
+                found[row["id"]] = row
+        for notice in found.values():
+            notice["items"] = list(
+                self._db.query(
+                    "SELECT id, source, title, url, lang, published, duplicate_of FROM items"
+                    " WHERE story_id = ? AND id <= ? ORDER BY published, id",
+                    [notice["story_id"], notice["item_id"]],
+                )
+            )
+            notice["figures"] = list(
+                self._db.query(
+                    _FIGURE_SELECT + " WHERE f.story_id = ? AND f.item_id <= ?"
+                    " AND f.claim IS NOT NULL AND i.duplicate_of IS NULL"
+                    " ORDER BY f.claim_key, i.published, f.id",
+                    [notice["story_id"], notice["item_id"]],
+                )
+            )
+        return found
 
     def _place_in_story(self, analysis: Analysis) -> int:
         published = _iso(analysis.item.published)
@@ -1185,11 +1331,13 @@ class Store:
 
     @_guarded
     def pending_deliveries(self, now: datetime) -> list[dict[str, Any]]:
-        """Outbox rows due at ``now``, earliest first, each with its alert under "alert"."""
+        """Alerts' outbox rows due at ``now``, earliest first, each with its alert under
+        "alert" (story notices: ``due_deliveries``)."""
         rows = list(
             self._db.query(
                 "SELECT id, alert_id, channel, status, attempts, last_error, next_attempt"
                 " FROM outbox WHERE status = 'pending' AND next_attempt <= ?"
+                " AND alert_id IS NOT NULL"
                 " ORDER BY next_attempt, id",
                 [_iso(now)],
             )
@@ -1246,28 +1394,39 @@ class Store:
 
     @_guarded
     def due_deliveries(self, channel: str, now: datetime) -> list[dict[str, Any]]:
-        """The channel's pending rows due at ``now``, oldest alert first.
+        """The channel's pending rows due at ``now``, oldest first.
 
-        Each row carries its alert under "alert" (with the item's "topic"), "queued" (when
-        the alert was stored) and the claim fields, which the sender checks itself.
+        Each row carries its alert under "alert" (with the item's "topic") or, for a story
+        notice, the notice under "notice" (with "topic"); "queued" (when the item that
+        raised it was stored) and the claim fields, which the sender checks itself.
         """
         rows = list(
             self._db.query(
                 """
-                SELECT o.id, o.alert_id, o.channel, o.attempts, o.last_error, o.next_attempt,
-                       o.claimed_by, o.claimed_until, i.created AS queued, i.topic
-                FROM outbox o JOIN alerts a ON a.id = o.alert_id
-                JOIN figures f ON f.id = a.new_figure_id JOIN items i ON i.id = f.item_id
+                SELECT o.id, o.alert_id, o.notice_id, o.channel, o.attempts, o.last_error,
+                       o.next_attempt, o.claimed_by, o.claimed_until, i.created AS queued,
+                       i.topic
+                FROM outbox o LEFT JOIN alerts a ON a.id = o.alert_id
+                LEFT JOIN figures f ON f.id = a.new_figure_id
+                LEFT JOIN story_notices n ON n.id = o.notice_id
+                JOIN items i ON i.id = coalesce(f.item_id, n.item_id)
                 WHERE o.channel = ? AND o.status = 'pending' AND o.next_attempt <= ?
-                ORDER BY o.alert_id, o.id
+                ORDER BY o.id
                 """,
                 [channel, _iso(now)],
             )
         )
-        alert_rows = self._alert_rows(sorted({row["alert_id"] for row in rows}))
-        alerts = {alert["id"]: alert for alert in self._alert_dicts(alert_rows)}
+        alert_ids = sorted({row["alert_id"] for row in rows if row["alert_id"] is not None})
+        alerts = {alert["id"]: alert for alert in self._alert_dicts(self._alert_rows(alert_ids))}
+        notices = self._notice_dicts(
+            sorted({row["notice_id"] for row in rows if row["notice_id"] is not None})
+        )
         for row in rows:
-            row["alert"] = {**alerts[row["alert_id"]], "topic": row.pop("topic")}
+            topic = row.pop("topic")
+            if row["alert_id"] is not None:
+                row["alert"] = {**alerts[row["alert_id"]], "topic": topic}
+            else:
+                row["notice"] = {**notices[row["notice_id"]], "topic": topic}
         return rows
 
     @_guarded
@@ -1368,8 +1527,11 @@ class Store:
             self._db.query(
                 "SELECT o.id, o.alert_id, o.channel, o.status, o.attempts, o.last_error,"
                 " o.next_attempt, o.last_attempt, o.delivered, o.message_id,"
-                " a.claim_key AS claim, a.reason"
-                f" FROM outbox o JOIN alerts a ON a.id = o.alert_id{wanted} ORDER BY o.id"
+                " coalesce(a.claim_key, 'story') AS claim,"
+                " coalesce(a.reason, 'story ' || n.story_id || ' reached ' || n.sources"
+                " || ' sources') AS reason, o.notice_id, n.story_id"
+                " FROM outbox o LEFT JOIN alerts a ON a.id = o.alert_id"
+                f" LEFT JOIN story_notices n ON n.id = o.notice_id{wanted} ORDER BY o.id"
             )
         )
 

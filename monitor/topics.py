@@ -11,7 +11,10 @@ so that inflection does not defeat them:
   prefix too: "north korea" matches "North Korea's" and "North-Korean", "северн коре"
   matches "Северной Кореи";
 - a Korean (Hangul) term matches anywhere, because particles attach to the word
-  ("북한군", "북한이").
+  ("북한군", "북한이");
+- text and terms are compared in Unicode's composed form (a feed may send the umlaut of
+  "Pjöngjang" as a separate mark), and a straight apostrophe in a term also matches a
+  typographic one ("people's" / "people’s").
 
 Each rule is compiled once into one regular expression per group (``compile_rule`` is
 cached on the frozen rule), so ``classify`` costs a few regex scans per item.
@@ -20,6 +23,7 @@ cached on the frozen rule), so ``classify`` costs a few regex scans per item.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -53,6 +57,7 @@ RUSSIA_TERMS: tuple[str, ...] = (
     "курск",
     "шойгу",
     "лавров",
+    "рф",  # Российская Федерация
     # ko
     "러시아",
     "로씨야",  # the North Korean spelling
@@ -72,10 +77,15 @@ NORTH_KOREA_TERMS: tuple[str, ...] = (
     "n. korea",  # headline style: "N. Korea", "N.Korea"
     "n.korea",
     "dprk",
+    "democratic people's republic of korea",
     "pyongyang",
     "kim jong",  # Kim Jong Un, Kim Jong-un
     # de
-    "nordkorea",  # also Nordkoreas, nordkoreanisch(e/en/er)
+    "nordkorea",  # also Nordkoreas, nordkoreanisch(e/en/er), Nordkoreaner
+    "nord korea",  # Nord-Korea
+    "dvrk",  # Demokratische Volksrepublik Korea
+    "kdvr",
+    "volksrepublik korea",
     "pjöngjang",
     "pjoengjang",
     # ru
@@ -84,6 +94,7 @@ NORTH_KOREA_TERMS: tuple[str, ...] = (
     "северокоре",  # северокорейский, северокорейских
     "пхеньян",
     "ким чен",  # Ким Чен Ын
+    "корейск народн",  # Корейская Народно-Демократическая Республика
     # ko: plain "조선" is left out; it also means shipbuilding (조선업, 조선소) and names
     # the South Korean daily 조선일보. These compounds are unambiguous.
     "북한",
@@ -121,13 +132,18 @@ def _has_hangul(term: str) -> bool:
     return any("\uac00" <= ch <= "\ud7a3" or "\u1100" <= ch <= "\u11ff" for ch in term)
 
 
+def _escape(word: str) -> str:
+    """A term's word as a regex; a straight apostrophe also matches a typographic one."""
+    return re.escape(word).replace("'", "['\u2019]")
+
+
 def _term_pattern(term: str) -> str:
     """Regex source for one term: a word prefix (each word of it), or a bare Hangul substring."""
-    words = term.lower().split()
+    words = unicodedata.normalize("NFC", term).lower().split()
     if _has_hangul(term):
-        return r"\s".join(map(re.escape, words))
+        return r"\s".join(map(_escape, words))
     # \w* extends the match to the end of the word, so a reason quotes "Nordkoreas" as written.
-    return r"(?<!\w)" + (r"\w*" + _WORD_JOINER).join(map(re.escape, words)) + r"\w*"
+    return r"(?<!\w)" + (r"\w*" + _WORD_JOINER).join(map(_escape, words)) + r"\w*"
 
 
 def _terms_regex(terms: Sequence[str]) -> re.Pattern[str]:
@@ -175,7 +191,8 @@ def classify(item: Item, rules: Sequence[TopicRule]) -> TopicMatch:
     """The first rule that ``item`` (title and text) satisfies, or None with every reason."""
     if not rules:
         return TopicMatch(topic=None, reason="no topics configured")
-    text = f"{item.title}\n{item.text}"
+    # Composed form: a feed may send "Pjöngjang" with the umlaut as a separate mark.
+    text = unicodedata.normalize("NFC", f"{item.title}\n{item.text}")
     misses: list[str] = []
     for rule in rules:
         matched, reason = _evaluate(compile_rule(rule), text)

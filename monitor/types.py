@@ -105,7 +105,8 @@ class Figure:
     text: str  # the quoted span, as written
     start: int = 0  # character offsets of the number in the analysed text
     end: int = 0
-    modifier: str | None = None  # "increment" for "another 3,000"; None for a total
+    # "increment" for "another 3,000"; "deployment" for "will send 1,000"; None for a total
+    modifier: str | None = None
     attribution: str | None = None  # who is cited: "South Korean intelligence"
     # Issue 5: the scope a count speaks of. Figures whose scopes are both known and differ
     # are never compared ("Russian soldiers killed" vs "North Korean soldiers killed").

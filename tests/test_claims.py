@@ -106,8 +106,37 @@ def test_seeds_raise_no_alert(seeds_dir: Path, tmp_path: Path) -> None:
     assert as_json("alerts", state=state) == []
     history = {e["claim_key"]: e for e in as_json("claims", state=state)}
     values = {p["value"] for p in history["troops"]["timeline"]}
-    assert {"10,000–12,000", "more than 10,000"} <= values
-    assert history["workers/increment"]["timeline"][0]["low"] == 6000  # not a troop total
+    assert values == {"10,000–12,000", "more than 10,000"}  # the counts in place
+    # what Pyongyang agreed to send, in every seed, compared only among announcements
+    for key, value in (("deminers/deployment", "1,000"), ("builders/deployment", "5,000")):
+        assert [p["value"] for p in history[key]["timeline"]] == [value] * 3, key
+    assert history["workers/deployment"]["timeline"][0]["low"] == 6000  # not a troop total
+    assert history["workers/increment"]["timeline"][0]["low"] == 6000  # "6.000 weiteren"
+    assert not {"deminers", "builders", "workers"} & set(history)
+    assert "deminers / combat engineers (deployment)" in run("claims", state=state).output
+
+
+def test_a_new_deployment_is_not_held_against_the_count_in_place(tmp_path: Path) -> None:
+    articles = {
+        "01-seoul.txt": "Seoul: 11,000 North Koreans in Kursk\n\n"
+        "About 11,000 North Korean troops are fighting in Kursk, Seoul says.\n",
+        "02-moscow.txt": "Pyongyang to send more soldiers\n\n"
+        "North Korea will send 6,000 troops to Russia, Russian officials said.\n",
+        "03-kiew.txt": "Kiew: Pjöngjang plant größere Entsendung\n\n"
+        "Nach ukrainischen Angaben will Nordkorea in den kommenden Wochen 20.000 Soldaten nach "
+        "Russland schicken. Das wäre die größte Entsendung seit dem Herbst, sagte ein Sprecher.\n",
+    }
+    for name, text in articles.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    state = tmp_path / "state"
+    ingest([tmp_path / name for name in articles], state)
+    (alert,) = as_json("alerts", state=state)
+    assert alert["claim"] == "troops/deployment"
+    assert (alert["new"]["low"], alert["new"]["source"]) == (20000, "03-kiew")
+    assert [p["low"] for p in alert["previous"]] == [6000]  # not the 11,000 in Kursk
+    history = {e["claim_key"]: e for e in as_json("claims", state=state)}
+    assert [p["value"] for p in history["troops"]["timeline"]] == ["about 11,000"]
+    assert [p["value"] for p in history["troops/deployment"]["timeline"]] == ["6,000", "20,000"]
 
 
 # --- extract --jsonl / --all ------------------------------------------------------------
@@ -176,3 +205,21 @@ def test_bad_claims_and_divergence_options_name_the_field(
     with pytest.raises(ConfigError) as caught:
         load(config)
     assert message in str(caught.value)
+
+
+def test_an_alert_filter_may_name_a_kind_defined_under_claims(tmp_path: Path) -> None:
+    config = tmp_path / "feeds.yaml"
+    base = (
+        "feeds: [{url: https://example.org/rss.xml}]\n"
+        "claims: {drones: {en: [drone]}}\n"
+        "alerts: {slack: {webhook_url_env: MONITOR_TEST_WEBHOOK, claims: [%s]}}\n"
+    )
+    config.write_text(base % "drones, troops", encoding="utf-8")
+    slack = load(config).alerts.slack
+    assert slack is not None and slack.rules.claims == ("drones", "troops")
+    config.write_text(base % "drone", encoding="utf-8")  # a typo still fails, with a hint
+    with pytest.raises(ConfigError, match="unknown claim kind 'drone'.*did you mean 'drones'"):
+        load(config)
+    config.write_text(base.replace("claims: {drones: {en: [drone]}}\n", "") % "drones", "utf-8")
+    with pytest.raises(ConfigError, match="unknown claim kind 'drones'"):
+        load(config)

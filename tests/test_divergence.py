@@ -115,6 +115,17 @@ def test_total_is_not_compared_with_increments() -> None:
     assert check(fig(12000, 12000), increments, RULES) is None
 
 
+def test_a_deployment_is_compared_only_with_deployments() -> None:
+    in_place = [seen(fig(11000, 11000), n=1)]
+    sent = fig(6000, 6000, modifier="deployment")
+    assert check(sent, in_place, RULES) is None  # "will send 6,000" vs "11,000 are there"
+    assert check(fig(11000, 11000), [seen(sent, n=2)], RULES) is None
+    announced = [seen(fig(6000, 6000, modifier="deployment"), n=3)]
+    found = check(fig(20000, 20000, modifier="deployment"), announced + in_place, RULES)
+    assert found is not None
+    assert [r.figure.low for r in found.contradicts] == [6000]
+
+
 def test_different_claims_are_not_compared() -> None:
     earlier = [seen(fig(1000, 1000, claim="deminers"))]
     assert check(fig(5000, 5000, claim="builders"), earlier, RULES) is None

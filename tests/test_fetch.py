@@ -227,3 +227,41 @@ def test_user_agent_and_gzip_are_sent(feed_server: FeedServer) -> None:
     sent = feed_server.requests[-1].headers
     assert sent["user-agent"] == USER_AGENT and "monitor/" in USER_AGENT and "+http" in USER_AGENT
     assert "gzip" in sent["accept-encoding"]
+
+
+def test_200s_and_304s_reuse_one_keep_alive_connection() -> None:
+    """A 304 is read to its end, so its connection goes back to the pool for the next feed."""
+    connections = 0
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal connections
+        connections += 1
+        try:
+            while True:
+                head = (await reader.readuntil(b"\r\n\r\n")).lower()
+                if b'if-none-match: "v1"' in head:
+                    writer.write(b'HTTP/1.1 304 Not Modified\r\nETag: "v1"\r\n\r\n')
+                else:
+                    writer.write(
+                        b'HTTP/1.1 200 OK\r\nETag: "v1"\r\nContent-Type: application/rss+xml\r\n'
+                        + f"Content-Length: {len(RSS)}\r\n\r\n".encode()
+                        + RSS
+                    )
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            writer.close()
+
+    async def go() -> list[int]:
+        server = await asyncio.start_server(handle, "127.0.0.1", 0)
+        url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/feed.xml"
+        async with server, make_client() as client:
+            statuses = [(await fetch(client, url)).status]
+            for _ in range(3):
+                statuses.append((await fetch(client, url, etag='"v1"')).status)
+            statuses.append((await fetch(client, url)).status)
+            return statuses
+
+    assert asyncio.run(go()) == [200, 304, 304, 304, 200]
+    assert connections == 1

@@ -24,7 +24,11 @@ def rows(text: str, lang: str | None = None) -> list[Row]:
 # Our own sentences (none taken from any article): (lang, sentence, expected claims).
 LABELLED: list[tuple[str, str, list[Row]]] = [
     # --- German: plain values, separators, number words
-    ("de", "Pjöngjang schickt 6.000 Soldaten an die Front.", [("troops", 6000, 6000, None, None)]),
+    (
+        "de",
+        "Pjöngjang schickt 6.000 Soldaten an die Front.",
+        [("troops", 6000, 6000, None, "deployment")],
+    ),
     (
         "de",
         "Insgesamt 3.500 nordkoreanische Arbeiter sind eingetroffen.",
@@ -33,7 +37,7 @@ LABELLED: list[tuple[str, str, list[Row]]] = [
     (
         "de",
         "Das Regime stellt tausend Pioniere für die Region bereit.",
-        [("deminers", 1000, 1000, None, None)],
+        [("deminers", 1000, 1000, None, "deployment")],
     ),
     (
         "de",
@@ -129,7 +133,7 @@ LABELLED: list[tuple[str, str, list[Row]]] = [
     (
         "de",
         "Er schickt 900 Soldaten zur Minenräumung und 4.000 Soldaten zum Wiederaufbau.",
-        [("deminers", 900, 900, None, None), ("builders", 4000, 4000, None, None)],
+        [("deminers", 900, 900, None, "deployment"), ("builders", 4000, 4000, None, "deployment")],
     ),
     (
         "de",
@@ -201,12 +205,12 @@ LABELLED: list[tuple[str, str, list[Row]]] = [
     (
         "en",
         "Kim approved 6,000 soldiers and workers for Kursk.",
-        [("workers", 6000, 6000, None, None)],
+        [("workers", 6000, 6000, None, "deployment")],
     ),
     (
         "en",
         "It will send 2,000 military personnel to help reconstruction.",
-        [("builders", 2000, 2000, None, None)],
+        [("builders", 2000, 2000, None, "deployment")],
     ),
     ("en", "Russia received 100 ballistic missiles.", [("missiles", 100, 100, None, None)]),
     ("en", "The strike killed 600 soldiers.", [("killed", 600, 600, None, None)]),
@@ -328,9 +332,79 @@ def test_lexicon_has_a_label_and_de_en_terms_for_every_kind() -> None:
         assert by_lang.get("de") and by_lang.get("en"), kind
 
 
-def test_claim_key_separates_increments() -> None:
+def test_claim_key_separates_increments_and_deployments() -> None:
     total, more = extract("Es sind 9.000 Soldaten, dazu weitere 1.000 Soldaten.", "de")
     assert (total.claim_key, more.claim_key) == ("troops", "troops/increment")
+    (sent,) = extract("Kim will 3.000 Soldaten schicken.", "de")
+    assert sent.claim_key == "troops/deployment"
+
+
+# --- a new deployment is not the count already deployed ----------------------------------
+
+# (lang, sentence, the modifier of each figure in text order): "deployment" for a dispatch
+# pledged, announced or planned; None for a count in place (or a past dispatch).
+DEPLOYMENT_PAIRS: list[tuple[str, str, list[str | None]]] = [
+    ("de", "Kim will 1.000 Pioniere nach Kursk entsenden.", ["deployment"]),
+    ("de", "Die Entsendung von 5.000 Bauarbeitern wurde genehmigt.", ["deployment"]),
+    ("de", "Nach Kursk sollen 2.000 Soldaten geschickt werden.", ["deployment"]),
+    ("de", "Pjöngjang soll 11.000 Soldaten nach Kursk entsandt haben.", [None]),
+    ("de", "Pjöngjang hat 11.000 Soldaten nach Russland entsendet.", [None]),
+    ("de", "Rund 12.000 nordkoreanische Soldaten kämpfen in Kursk.", [None]),
+    # German puts the verb last: it speaks for both coordinated counts ...
+    ("de", "Nordkorea will 1.000 Pioniere und 5.000 Bauarbeiter entsenden.", ["deployment"] * 2),
+    # ... but not for a count that is not coordinated with the one it belongs to
+    ("de", "Zu den 11.000 Soldaten sollen weitere 3.000 Soldaten kommen.", [None, "increment"]),
+    (
+        "de",
+        "Nordkorea hat 11.000 Soldaten geschickt und will 6.000 Arbeiter entsenden.",
+        [None, "deployment"],
+    ),
+    ("en", "North Korea will send 1,000 deminers to Kursk.", ["deployment"]),
+    ("en", "Pyongyang agreed to dispatch 5,000 builders.", ["deployment"]),
+    ("en", "About 1,000 sappers are to be deployed next month.", ["deployment"]),
+    ("en", "North Korea has sent 11,000 troops to Russia.", [None]),
+    ("en", "Some 12,000 North Korean troops were deployed to Kursk last autumn.", [None]),
+    ("en", "About 11,000 troops are in Kursk.", [None]),
+    ("en", "North Korea will send 5,000 fighters.", ["deployment"]),  # "fight" is the noun
+    ("ru", "КНДР отправит в Курскую область тысячу саперов.", ["deployment"]),
+    ("ru", "Пхеньян планирует направить 6000 рабочих.", ["deployment"]),
+    ("ru", "В Курской области находятся 11 тысяч военных КНДР.", [None]),
+    ("ru", "КНДР направила в Россию 11 тысяч военных.", [None]),
+    ("ko", "북한은 공병 1천 명을 파견하기로 했다.", ["deployment"]),
+    ("ko", "북한이 노동자 5천 명을 보낼 예정이다.", ["deployment"]),
+    ("ko", "쿠르스크에 북한군 1만1천 명이 주둔하고 있다.", [None]),
+    ("ko", "북한은 러시아에 병력 1만 명을 파병했다.", [None]),
+]
+
+
+@pytest.mark.parametrize(("lang", "sentence", "modifiers"), DEPLOYMENT_PAIRS)
+def test_deployment_or_in_place(lang: str, sentence: str, modifiers: list[str | None]) -> None:
+    assert [f.modifier for f in extract(sentence, lang)] == modifiers
+
+
+def test_a_list_of_a_dispatch_takes_its_meaning_from_the_next_sentence() -> None:
+    text = "Die Hilfe umfasst 1.000 Pioniere. Diese Entsendung ist die zweite."
+    assert [f.claim_key for f in extract(text, "de")] == ["deminers/deployment"]
+    alone = "Die Hilfe umfasst 1.000 Pioniere. Das Wetter ist gut."
+    assert [f.claim_key for f in extract(alone, "de")] == ["deminers"]
+    # another paragraph is another matter
+    apart = "Die Hilfe umfasst 1.000 Pioniere.\nDiese Entsendung ist die zweite."
+    assert [f.claim_key for f in extract(apart, "de")] == ["deminers"]
+
+
+def test_only_personnel_can_be_a_deployment() -> None:
+    found = extract("Russia will send 300 missiles; 200 soldiers will be killed.", "en")
+    assert [(f.claim, f.modifier) for f in found] == [("missiles", None), ("killed", None)]
+
+
+def test_more_than_a_thousand_in_russian_genitive() -> None:
+    assert rows("Погибли более тысячи солдат.", "ru") == [("killed", 1000, None, "more than", None)]
+    assert rows("Тысячи солдат воюют.", "ru") == [("troops", 2000, 9999, "several", None)]
+
+
+def test_a_russian_region_is_a_place_not_whose() -> None:
+    (found,) = extract("Nordkorea schickt 6.000 Arbeiter in die russische Region Kursk.", "de")
+    assert (found.scope, found.place) == (None, "kursk")
 
 
 def test_extraction_is_fast() -> None:
@@ -349,27 +423,33 @@ def test_extraction_is_fast() -> None:
 
 # --- the real seed articles ---------------------------------------------------------------
 
+# What each seed reports; "deployment" marks a dispatch announced (never compared with a
+# count already in place), "increment" a number on top of others (never compared at all).
 SEED_CLAIMS: dict[str, set[Row]] = {
-    # "6.000 Arbeitskräfte" (twice), "1.000 Kampfingenieure", "5.000 militärische Bauarbeiter"
+    # "6.000 Arbeitskräfte ... zu entsenden" (headline, body, close), and "Die Hilfe umfasst
+    # 1.000 Kampfingenieure ... 5.000 militärische Bauarbeiter" (the next sentence names
+    # the "Entsendung" they make up)
     "000_aee833bd224983c8": {
-        ("workers", 6000, 6000, None, None),
-        ("deminers", 1000, 1000, None, None),
-        ("builders", 5000, 5000, None, None),
+        ("workers", 6000, 6000, None, "deployment"),
+        ("deminers", 1000, 1000, None, "deployment"),
+        ("builders", 5000, 5000, None, "deployment"),
     },
-    # "Tausende Soldaten" (headlines), "6.000 weiteren Soldaten und Arbeitern",
-    # "1.000 Minenräumern", "5.000 Militärbauarbeitern", "zwischen 10.000 und 12.000 ..."
+    # "entsendet Tausende Soldaten" (headlines), "Entsendung von 6.000 weiteren Soldaten und
+    # Arbeitern", "Diese Truppen bestehen aus 1.000 Minenräumern und 5.000
+    # Militärbauarbeitern", "Bereits ... waren zwischen 10.000 und 12.000 ... im Einsatz"
     "002_a978cfd4ef421f71": {
-        ("troops", 2000, 9999, "several", None),
+        ("troops", 2000, 9999, "several", "deployment"),
         ("workers", 6000, 6000, None, "increment"),
-        ("deminers", 1000, 1000, None, None),
-        ("builders", 5000, 5000, None, None),
+        ("deminers", 1000, 1000, None, "deployment"),
+        ("builders", 5000, 5000, None, "deployment"),
         ("troops", 10000, 12000, "between", None),
     },
-    # "tausend Pionieren", "5.000 ... Militärangehörige ... Wiederaufbau",
-    # "mehr als 10.000 Soldaten", "mehrere Tausend ... getötet oder verletzt"
+    # "Entsendung von tausend Pionieren ... genehmigt", "vereinbarte ..., dass 5.000 ...
+    # Militärangehörige ... Wiederaufbau ... beteiligt werden sollen", "soll ... mehr als
+    # 10.000 Soldaten nach Kursk entsandt haben" (done), "mehrere Tausend ... getötet"
     "004_47646d8e4ab2ceb1": {
-        ("deminers", 1000, 1000, None, None),
-        ("builders", 5000, 5000, None, None),
+        ("deminers", 1000, 1000, None, "deployment"),
+        ("builders", 5000, 5000, None, "deployment"),
         ("troops", 10000, None, "more than", None),
         ("killed_or_wounded", 2000, 9999, "several", None),
     },
@@ -459,7 +539,7 @@ def test_russian(sentence: str, expected: list[Row]) -> None:
         ("북한군 1만여 명이 파병됐다.", [("troops", 10000, None, "more than", None)]),
         ("북한군 사망자는 600명 이상이다.", [("killed", 600, None, "at least", None)]),
         ("최대 1만5천 명의 노동자.", [("workers", None, 15000, "up to", None)]),
-        ("5천 명의 노동자를 보낸다.", [("workers", 5000, 5000, None, None)]),
+        ("5천 명의 노동자를 보낸다.", [("workers", 5000, 5000, None, "deployment")]),
         ("수천 명의 북한군이 사상했다.", [("killed_or_wounded", 2000, 9999, "several", None)]),
         ("북한은 천 명의 공병을 보냈다.", [("deminers", 1000, 1000, None, None)]),
         (
@@ -547,6 +627,9 @@ def test_labelled_set_meets_its_targets() -> None:
     assert {row["lang"] for row in rows_} == {"de", "en", "ru", "ko"}
     traps = {row.get("trap") for row in rows_}
     assert {
+        "a deployment is not a troop total",
+        "a count in place beside a deployment",
+        "a past dispatch is a count in place",
         "increment beside a total",
         "two kinds",
         "ad with a price",

@@ -18,7 +18,7 @@ from monitor.errors import ConfigError
 from monitor.notify import noise
 from monitor.notify.channel import ChannelDown, ChannelRefused
 from monitor.notify.email import EmailChannel
-from monitor.notify.message import subject, text_body, view
+from monitor.notify.message import notice_view, subject, text_body, view
 from monitor.notify.outbox import Outbox, backoff, message_id
 from monitor.notify.slack import SlackChannel, escape, payload
 from monitor.pipeline import Pipeline, ingest_paths
@@ -63,6 +63,18 @@ def test_subject_names_the_claim_and_both_numbers() -> None:
     assert subject([view(alert())]) == "Troops: 14,000 (Source A) vs 10,000–12,000 (Source B)"
     digest = subject([view(alert(1)), view(alert(2))])
     assert digest == "2 figures disagree: Troops"
+
+
+def test_subject_reads_like_the_issue_when_figures_name_whose_and_where() -> None:
+    scoped = alert(scope="north_korean", place="russia")
+    assert subject([view(scoped)]) == (
+        "North Korean troops in Russia: 14,000 (Source A) vs 10,000–12,000 (Source B)"
+    )
+    killed = {**alert(scope="north_korean", claim="killed"), "claim": "killed"}
+    assert subject([view(killed)]).startswith("North Korean soldiers killed: 14,000")
+    assert subject([view({**alert(), "claim": "troops/increment"})]).startswith(
+        "Additional troops: "
+    )
 
 
 def test_text_body_quotes_and_links() -> None:
@@ -231,9 +243,12 @@ def slack_config(monkeypatch: pytest.MonkeyPatch, url: str, timeout: float = 5) 
 def test_slack_429_retry_after_is_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
     with webhook_server() as hook:
         hook.replies.append(Reply(429, "rate_limited", {"Retry-After": "1"}))
-        SlackChannel(slack_config(monkeypatch, hook.url)).send([view(alert())], "m")
-        assert len(hook.payloads) == 1
-        assert hook.times[1] - hook.times[0] >= 1.0
+        waited: list[float] = []
+        SlackChannel(slack_config(monkeypatch, hook.url), sleep=waited.append).send(
+            [view(alert())], "m"
+        )
+        assert len(hook.payloads) == 1 and len(hook.times) == 2
+        assert waited == [1.0]  # waited out before the second POST
         hook.replies.append(Reply(429, "rate_limited", {"Retry-After": "120"}))
         with pytest.raises(ChannelDown) as caught:
             SlackChannel(slack_config(monkeypatch, hook.url)).send([view(alert())], "m")
@@ -246,8 +261,8 @@ def test_slack_errors_never_show_the_webhook_url(monkeypatch: pytest.MonkeyPatch
         with pytest.raises(ChannelRefused, match="HTTP 404: no_service"):
             SlackChannel(slack_config(monkeypatch, hook.url)).send([view(alert())], "m")
         hook.delay = 2
-        with pytest.raises(ChannelDown, match="no answer within 0.5 s") as caught:
-            SlackChannel(slack_config(monkeypatch, hook.url, 0.5)).send([view(alert())], "m")
+        with pytest.raises(ChannelDown, match="no answer within 0.2 s") as caught:
+            SlackChannel(slack_config(monkeypatch, hook.url, 0.2)).send([view(alert())], "m")
         assert "secret" not in str(caught.value)
 
 
@@ -387,3 +402,120 @@ def test_quiet_hours_hold_and_filtered_claims_are_recorded(
         assert hook.payloads == []
     [row] = [r for r in store.outbox(include_delivered=True) if r["channel"] == "slack"]
     assert row["status"] == "filtered" and "claim 'troops'" in row["last_error"]
+
+
+# --------------------------------------------------------------------------- story notices
+
+
+def notice(title: str = "Kim sends deminers to Kursk", **extra: Any) -> dict:
+    item = {"title": title, "url": "https://example.org/n", "lang": "en"}
+    return {
+        "id": 1,
+        "story_id": 2,
+        "sources": 3,
+        "title": title,
+        "created": "2025-06-18T05:45:00+00:00",
+        "topic": "russia-north-korea",
+        "items": [
+            {**item, "id": 4, "source": "North Wire", "published": "2025-06-17T08:00:00+00:00"},
+            {**item, "id": 5, "source": "Courier", "published": "2025-06-17T09:00:00+00:00",
+             "duplicate_of": 4},
+            {**item, "id": 6, "source": "Rheinblick", "published": "2025-06-18T05:45:00+00:00",
+             "lang": "de"},
+        ],
+        "figures": [
+            {**figure("Rheinblick", 14_000, 14_000, "about"), "claim_key": "troops"},
+            {**figure("North Wire", 10_000, 12_000, "between"), "claim_key": "troops",
+             "scope": "north_korean", "published": "2025-06-17T08:00:00+00:00"},
+        ],
+        **extra,
+    }  # fmt: skip
+
+
+def test_story_notice_reads_at_a_glance() -> None:
+    v = notice_view(notice())
+    assert subject([v]) == "New story, 3 sources: Kim sends deminers to Kursk"
+    body = text_body([v])
+    assert "Now carried by 3 outlets (1 reprint) in de, en:" in body
+    assert "- Courier, 2025-06-17 (reprint of North Wire): Kim sends deminers to Kursk" in body
+    assert "- North Korean troops: 10,000–12,000 (North Wire), about 14,000 (Rheinblick)" in body
+    mixed = subject([view(alert()), v, notice_view(notice(id=2, story_id=3))])
+    assert mixed == "1 figure disagrees: Troops · 2 new stories"
+
+
+def test_story_notice_in_slack_pings_nobody() -> None:
+    body = payload([notice_view(notice(HOSTILE))])
+    raw = json.dumps(body, ensure_ascii=False)
+    for mention in ("<!channel>", "<!here>", "<@U123>", "<https://evil", "@everyone"):
+        assert mention not in raw
+    assert "*<https://example.org/n|North Wire>* · 2025-06-17:" in raw
+    assert len(body["blocks"]) == 4  # header, articles, figures, context
+
+
+def test_claims_do_not_filter_story_notices_but_topics_do() -> None:
+    rules = ChannelRules(claims=("killed",))
+    assert noise.refusal(notice(), rules) is None
+    assert noise.refusal(notice(), replace(rules, topics=("other",))) is not None
+
+
+def test_config_story_notices(tmp_path: Path) -> None:
+    path = tmp_path / "feeds.yaml"
+    base = "feeds: [{url: https://example.org/rss.xml}]\nalerts:\n"
+    path.write_text(base + "  slack: {webhook_url_env: HOOK, story_notices: {min_sources: 4}}\n")
+    assert load(path).alerts.story_notices() == {"slack": 4}
+    path.write_text(base + "  slack: {webhook_url_env: HOOK, story_notices: {min_sources: 1}}\n")
+    with pytest.raises(ConfigError, match="story_notices.min_sources: expected 2 or more"):
+        load(path)
+
+
+def notices_store(tmp_path: Path, email: int, slack: int) -> Store:
+    config_path = tmp_path / "feeds.yaml"
+    config_path.write_text(
+        "feeds: [{url: https://example.org/rss.xml}]\n"
+        "alerts:\n"
+        "  email: {host: 127.0.0.1, from: m@example.org, to: [d@example.org],"
+        f" story_notices: {{min_sources: {email}}}}}\n"
+        f"  slack: {{webhook_url_env: HOOK, story_notices: {{min_sources: {slack}}}}}\n"
+    )
+    store = Store.open(tmp_path / "state")
+    ingest_paths(Pipeline(store, load(config_path)), sorted(ARTICLES.glob("*.txt")))
+    return store
+
+
+def test_a_notice_is_queued_with_the_item_that_crossed_each_channels_threshold(
+    tmp_path: Path,
+) -> None:
+    with notices_store(tmp_path, email=2, slack=3) as store:
+        rows = [r for r in store.outbox() if r["notice_id"] is not None]
+        assert [(r["channel"], r["story_id"], r["claim"]) for r in rows] == [
+            ("email", 1, "story"),
+            ("slack", 1, "story"),
+        ]
+        assert rows[0]["reason"] == "story 1 reached 2 sources"
+        assert rows[1]["reason"] == "story 1 reached 3 sources"
+        # Each notice names the item that crossed: its own transaction wrote the row.
+        [slack_due] = [r for r in store.due_deliveries("slack", datetime.now(UTC)) if "notice" in r]
+        notice_row = slack_due["notice"]
+        assert notice_row["items"][-1]["source"] == "03-abendkurier-nachdruck"
+        assert [i["source"] for i in notice_row["items"]][:2] == ["01-ostpresse", "02-abendkurier"]
+        # The same articles again (other guids would be new items of known sources).
+        ingest_paths(Pipeline(store, load(tmp_path / "feeds.yaml")), sorted(ARTICLES.glob("*.txt")))
+        assert len([r for r in store.outbox() if r["notice_id"] is not None]) == 2
+
+
+def test_a_digest_carries_alert_and_notice_in_one_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = Clock()
+    with notices_store(tmp_path, email=3, slack=3) as store, webhook_server() as hook:
+        rules = ChannelRules(digest_minutes=10, story_notices=3)
+        outbox = Outbox(
+            store, {"slack": (SlackChannel(slack_config(monkeypatch, hook.url)), rules)}, clock
+        )
+        assert outbox.deliver()[0].sent == 0
+        clock.now += timedelta(minutes=11)
+        [report] = outbox.deliver()
+        assert (report.sent, report.notices, report.messages) == (2, 1, 1)
+        assert report.summary() == "slack: 1 alert and 1 story notice sent in 1 message"
+        [posted] = hook.payloads
+        assert posted["text"] == "1 figure disagrees: North Korean troops in Russia · 1 new story"

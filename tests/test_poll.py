@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from dataclasses import replace
@@ -16,7 +17,7 @@ from feedserver import running_server, unused_url
 from monitor.cli import cli
 from monitor.config import PollConfig, from_feeds
 from monitor.pipeline import Pipeline
-from monitor.poller import poll_once
+from monitor.poller import HOSTS_PER_POOL, ClientPool, poll_once
 from monitor.store import Store
 from monitor.types import FeedSpec
 
@@ -324,3 +325,23 @@ def test_poll_force_flag_on_the_command_line(tmp_path: Path) -> None:
         assert "Gone: not polled: gone (HTTP 410)" in held.stderr
         forced = invoke(config, state, "poll", "--once", "--force")
         assert forced.exit_code == 0 and server.hits("/gone.xml") == 2
+
+
+def test_each_host_keeps_its_pool_with_room_for_its_connections() -> None:
+    pools = ClientPool(concurrency=3, per_host=2, timeout=5)  # at most 6 pools
+    hosts = [f"http://10.0.0.{n}:8080" for n in range(10)]
+    clients = [pools.for_url(f"{host}/feed.xml") for host in hosts]
+    try:
+        # The same host (any path, any case) always gets the same pool.
+        assert pools.for_url("HTTP://10.0.0.3:8080/other.xml") is clients[3]
+        # Hosts are paired into pools, each pool sized for both hosts' connections...
+        assert len({id(client) for client in clients}) == 5
+        per_pool = {id(c): sum(c is other for other in clients) for c in clients}
+        assert set(per_pool.values()) == {HOSTS_PER_POOL}
+        # ...until there are 6 pools (2 per fetch in flight); then the least loaded is shared.
+        more = [pools.for_url(f"http://10.1.0.{n}/") for n in range(4)]
+        assert len({id(client) for client in clients + more}) == 6
+        limits = clients[0]._transport._pool._max_connections  # type: ignore[attr-defined]
+        assert limits == HOSTS_PER_POOL * 2
+    finally:
+        asyncio.run(pools.aclose())

@@ -124,11 +124,12 @@ def test_a_database_from_a_newer_monitor_is_refused(tmp_path: Path) -> None:
     path = tmp_path / DB_FILENAME
     Store(path).close()
     with sqlite3.connect(path) as conn:
-        conn.execute("PRAGMA user_version = 7")
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     with pytest.raises(StoreError) as raised:
         Store(path)
     assert str(raised.value) == (
-        f"database schema 7 is newer than this monitor ({SCHEMA_VERSION}); upgrade monitor"
+        f"database schema {SCHEMA_VERSION + 1} is newer than this monitor ({SCHEMA_VERSION});"
+        " upgrade monitor"
     )
 
 
@@ -443,7 +444,7 @@ def test_fetch_failures_make_a_feed_failing_after_three_and_success_resets(store
     )
     for attempt in range(1, 3):
         store.record_fetch(url, at=T0 + timedelta(minutes=attempt), ok=False, error="HTTP 503")
-        assert store.feed_state(url).status == "ok"
+        assert store.feed_state(url).status == "retrying"
     next_poll = T0 + timedelta(minutes=30)
     store.record_fetch(
         url, at=T0 + timedelta(minutes=3), ok=False, error="timeout", next_poll=next_poll

@@ -128,3 +128,94 @@ def test_compile_rule_is_cached_per_rule() -> None:
     rule = TopicRule(name="x", all_of=(("a", "b"),))
     assert compile_rule(rule) is compile_rule(TopicRule(name="x", all_of=(("a", "b"),)))
     assert len(compile_rule(DEFAULT_TOPICS[0]).groups) == 2
+
+
+# Every way the issue lists (and a few more seen in feeds) of writing North Korea, each
+# paired with a plain Russia term so that only the North Korea group is under test.
+NORTH_KOREA_SPELLINGS = [
+    "Nordkorea",
+    "nordkoreanische",
+    "Nordkoreas",
+    "Nordkoreaner",
+    "NORDKOREA",
+    "Nord-Korea",
+    "North Korean",
+    "North Korea’s",
+    "North\u00a0Korea",
+    "N.Korea",
+    "DPRK",
+    "DVRK",
+    "KDVR",
+    "Democratic People's Republic of Korea",
+    "Demokratische Volksrepublik Korea",
+    "Pyongyang",
+    "Pyongyang's",
+    "Pjöngjang",
+    "Pjo\u0308ngjang",  # the umlaut decomposed, as some feeds send it
+    "Pjoengjang",
+    "Kim Jong-un",
+    "КНДР",
+    "Северная Корея",
+    "Северной Кореи",
+    "северокорейских",
+    "Северокорейские",
+    "Пхеньяне",
+    "Ким Чен Ына",
+    "Корейской Народно-Демократической Республики",
+    "북한",
+    "북한군",
+    "북한이",
+    "조선민주주의인민공화국",
+]
+
+
+@pytest.mark.parametrize("spelling", NORTH_KOREA_SPELLINGS)
+def test_every_spelling_of_north_korea_matches(spelling: str) -> None:
+    found = classify(item(f"Russia and {spelling}"), DEFAULT_TOPICS)
+    assert found.topic == TOPIC, found.reason
+
+
+RUSSIA_SPELLINGS = [
+    "Russland",
+    "Russlands",
+    "russischen",
+    "Russia’s",
+    "Russians",
+    "Moskau",
+    "Kremlin",
+    "Russische Föderation",
+    "Россия",
+    "России",
+    "Россией",
+    "российских",
+    "Москве",
+    "Кремль",
+    "РФ",
+    "러시아",
+    "러시아군",
+    "러시아와",
+    "로씨야",
+]
+
+
+@pytest.mark.parametrize("spelling", RUSSIA_SPELLINGS)
+def test_every_spelling_of_russia_matches(spelling: str) -> None:
+    found = classify(item(f"{spelling} und Nordkorea"), DEFAULT_TOPICS)
+    assert found.topic == TOPIC, found.reason
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Russlanddeutsche feiern in Omsk",  # no North Korea at all
+        "Korea und Russland: Handel wächst",  # plain Korea is the South as often
+        "Südkorea und Russland sprechen über Handel",
+        "Bertrand Russell und Pyongyang",  # Russell is no Russian
+        "Южная Корея и Россия",
+        "한국과 러시아 교역",
+        "Russe und Norden",
+    ],
+)
+def test_near_misses_are_not_the_topic(title: str) -> None:
+    found = classify(item(title), DEFAULT_TOPICS)
+    assert found.topic is None, found.reason

@@ -87,7 +87,8 @@ def alerts_test(obj: Context, channel: str) -> None:
 @click.option("--all", "show_all", is_flag=True, help="Include delivered and filtered rows.")
 @click.pass_context
 def outbox(ctx: click.Context, as_json: bool, show_all: bool) -> None:
-    """List alert deliveries not yet made: pending (with their next try) and failed.
+    """List deliveries not yet made (alerts and story notices): pending, with their next
+    try, and failed.
 
     A pending delivery is retried with growing waits (30 s up to 1 h) while its channel
     is down; a failed one was refused by the channel and waits for `monitor outbox retry`.
@@ -132,10 +133,17 @@ def _exit_on_failure(reports: Sequence[ChannelReport]) -> None:
         sys.exit(1)
 
 
+def _what(row: dict[str, Any]) -> str:
+    """ "alert 3", or "story 2" for a story notice."""
+    if row.get("alert_id") is None and row.get("story_id") is not None:
+        return f"story {row['story_id']}"
+    return f"alert {row['alert_id']}"
+
+
 def outbox_table(rows: Sequence[dict[str, Any]]) -> Table:
     table = Table(title="Outbox", title_justify="left")
     table.add_column("id", justify="right")
-    table.add_column("alert", justify="right")
+    table.add_column("for", no_wrap=True)
     table.add_column("channel")
     table.add_column("status")
     table.add_column("tries", justify="right")
@@ -145,7 +153,7 @@ def outbox_table(rows: Sequence[dict[str, Any]]) -> Table:
         due = render.day(row["next_attempt"]) if row["status"] == "pending" else "-"
         table.add_row(
             str(row["id"]),
-            str(row["alert_id"]),
+            _what(row),
             Text(row["channel"]),
             Text(row["status"]),
             str(row["attempts"]),

@@ -1,7 +1,7 @@
 """What every alert channel offers the outbox, and how it says a delivery failed.
 
-A channel sends one message carrying one or more alerts (more than one is a digest)
-and either returns (the channel accepted it) or raises:
+A channel sends one message carrying one or more alerts or story notices (more than
+one is a digest) and either returns (the channel accepted it) or raises:
 
     DeliveryError
     ├── ChannelDown      try again later: connection refused, timeout, SMTP 4xx,
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from monitor.errors import DeliveryError
-from monitor.notify.message import AlertView
+from monitor.notify.message import Message
 
 __all__ = ["Channel", "ChannelDown", "ChannelRefused"]
 
@@ -37,6 +37,6 @@ class Channel(Protocol):
     # How many alerts one message may carry (a digest); more go in further messages.
     max_alerts: int
 
-    def send(self, views: Sequence[AlertView], message_id: str) -> str:
+    def send(self, views: Sequence[Message], message_id: str) -> str:
         """Send one message; return a short receipt for logs ("sent to desk@example.org")."""
         ...

@@ -23,7 +23,7 @@ from email.utils import format_datetime
 from monitor.config import EmailConfig
 from monitor.errors import ConfigError
 from monitor.notify.channel import ChannelDown, ChannelRefused
-from monitor.notify.message import AlertView, html_body, subject, text_body
+from monitor.notify.message import Message, html_body, subject, text_body
 
 __all__ = ["EmailChannel", "build"]
 
@@ -31,7 +31,7 @@ ALERTS_PER_MESSAGE = 25  # a digest longer than this is split: mail stays readab
 
 
 def build(
-    config: EmailConfig, views: Sequence[AlertView], message_id: str, now: datetime
+    config: EmailConfig, views: Sequence[Message], message_id: str, now: datetime
 ) -> EmailMessage:
     """The message as it will be sent (multipart/alternative: text, then HTML)."""
     message = EmailMessage(policy=SMTP_POLICY)
@@ -87,7 +87,7 @@ class EmailChannel:
             raise
         return smtp
 
-    def send(self, views: Sequence[AlertView], message_id: str) -> str:
+    def send(self, views: Sequence[Message], message_id: str) -> str:
         cfg = self.config
         try:
             password = cfg.password()

@@ -22,7 +22,19 @@ from monitor.divergence import format_value
 from monitor.figures import CLAIM_LABELS
 from monitor.render import clean, figure_of
 
-__all__ = ["AlertView", "Report", "html_body", "subject", "test_view", "text_body", "view"]
+__all__ = [
+    "AlertView",
+    "Message",
+    "NoticeView",
+    "Report",
+    "StoryEntry",
+    "html_body",
+    "notice_view",
+    "subject",
+    "test_view",
+    "text_body",
+    "view",
+]
 
 # Bounds on feed-supplied text, so that no feed can make a message too large for a
 # channel (Slack: 3,000 characters per section) or bury the point of the alert.
@@ -53,13 +65,57 @@ class AlertView:
     """One alert, ready for any channel."""
 
     alert_id: int
-    headline: str  # "Troops: about 14,000 (Rheinblick) vs 10,000–12,000 (North Wire)"
+    # "North Korean troops in Kursk: about 14,000 (Rheinblick) vs 10,000–12,000 (North Wire)"
+    headline: str
     new: Report
     previous: tuple[Report, ...]  # at most PREVIOUS_SHOWN
     more_previous: int  # how many earlier reports were left out
     reason: str
     topic: str | None
     created: str | None
+    claim: str = ""  # "North Korean troops in Kursk"
+
+
+@dataclass(frozen=True)
+class StoryEntry:
+    """One article of a story, as a notice lists it."""
+
+    source: str
+    title: str
+    url: str | None  # http(s) only
+    published: str | None  # "2025-06-18"
+    lang: str | None
+    reprint_of: str | None  # the outlet it copies, for a reprint
+
+
+@dataclass(frozen=True)
+class NoticeView:
+    """A story notice: a story has just reached a channel's number of sources."""
+
+    notice_id: int
+    story_id: int
+    headline: str  # "New story, 3 sources: North Korea pledges deminers …"
+    title: str
+    sources: int
+    reprints: int
+    languages: tuple[str, ...]
+    entries: tuple[StoryEntry, ...]  # at most ENTRIES_SHOWN
+    more_entries: int
+    figures: tuple[str, ...]  # "North Korean troops: 10,000–12,000 (North Wire), …"
+    topic: str | None
+    created: str | None
+
+
+# What a channel carries in one message: alerts and story notices (more than one: a digest).
+Message = AlertView | NoticeView
+
+ENTRIES_SHOWN = 8  # a notice lists the first articles of the story
+FIGURES_SHOWN = 4  # ... and the first claims read from them
+
+_WHOSE = {"north_korean": "North Korean", "russian": "Russian", "ukrainian": "Ukrainian"}
+_WHERE = {"kursk": "Kursk", "russia": "Russia", "ukraine": "Ukraine"}
+# Casualty kinds read as a participle: "North Korean soldiers killed", not "killed".
+_PARTICIPLES = ("killed", "wounded", "killed_or_wounded", "captured")
 
 
 def claim_label(claim_key: str) -> str:
@@ -67,6 +123,26 @@ def claim_label(claim_key: str) -> str:
     kind = claim_key.split("/", 1)[0]
     label = CLAIM_LABELS.get(kind, kind.replace("_", " "))
     return label[:1].upper() + label[1:]
+
+
+def claim_phrase(claim_key: str, figures: Sequence[Mapping[str, Any]] = ()) -> str:
+    """The claim in words, with whose and where when a figure names them:
+    "North Korean troops in Kursk", "North Korean soldiers killed", "Additional troops"."""
+    kind, _, modifier = claim_key.partition("/")
+    label = CLAIM_LABELS.get(kind, kind.replace("_", " "))
+    whose = next((_WHOSE[f["scope"]] for f in figures if f.get("scope") in _WHOSE), None)
+    where = next((_WHERE[f["place"]] for f in figures if f.get("place") in _WHERE), None)
+    if kind in _PARTICIPLES:
+        phrase = f"{whose} soldiers {label}" if whose else label
+    else:
+        phrase = f"{whose} {label}" if whose else label
+    if modifier == "increment":
+        phrase = f"additional {phrase}"
+    elif modifier == "deployment":
+        phrase = f"{phrase} to be sent"  # announced or pledged, not already in place
+    if where:
+        phrase += f" {'to' if modifier == 'deployment' else 'in'} {where}"
+    return phrase[:1].upper() + phrase[1:]
 
 
 def http_url(url: object) -> str | None:
@@ -103,7 +179,8 @@ def view(alert: Mapping[str, Any]) -> AlertView:
     earlier = "; ".join(f"{r.value} ({r.source})" for r in everything[:PREVIOUS_SHOWN])
     if len(everything) > PREVIOUS_SHOWN:
         earlier += f"; {len(everything) - PREVIOUS_SHOWN} more"
-    headline = f"{claim_label(alert['claim'])}: {new.value} ({new.source}) vs {earlier}"
+    claim = claim_phrase(alert["claim"], [alert["new"], *alert["previous"]])
+    headline = f"{claim}: {new.value} ({new.source}) vs {earlier}"
     return AlertView(
         alert_id=int(alert["id"]),
         headline=clean(headline, SUBJECT_CHARS),
@@ -113,6 +190,70 @@ def view(alert: Mapping[str, Any]) -> AlertView:
         reason=clean(alert.get("reason"), 400),
         topic=clean(alert.get("topic")) or None,
         created=alert.get("created"),
+        claim=claim,
+    )
+
+
+def _figures_said(
+    rows: Sequence[Mapping[str, Any]],
+) -> list[tuple[str, list[Mapping[str, Any]], str]]:
+    """A story's figures by claim, shipped kinds in lexicon order (troops first): the
+    claim, its rows and "10,000–12,000 (North Wire), about 14,000 (Rheinblick)". A
+    modifier (an increment, an announced deployment) keeps a claim apart from the totals;
+    one outlet saying one value twice is said once."""
+    groups: dict[str, list[Mapping[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(str(row["claim_key"]), []).append(row)
+    order = list(CLAIM_LABELS)
+
+    def rank(key: str) -> tuple[int, bool, str]:
+        kind = key.split("/")[0]
+        return (order.index(kind) if kind in order else len(order), "/" in key, key)
+
+    found = []
+    for key in sorted(groups, key=rank):
+        groups[key].sort(key=lambda row: (str(row.get("published")), row.get("id") or 0))
+        said = dict.fromkeys(
+            f"{report(row).value} ({clean(row.get('source'), SOURCE_CHARS)})" for row in groups[key]
+        )
+        found.append((key, groups[key], ", ".join(list(said)[:4])))
+    return found
+
+
+def notice_view(notice: Mapping[str, Any]) -> NoticeView:
+    """A story notice dict (store shape: story, its items and figures) as a NoticeView."""
+    items = list(notice["items"])
+    source_of = {row["id"]: clean(row.get("source"), SOURCE_CHARS) for row in items}
+    entries = [
+        StoryEntry(
+            source=source_of[row["id"]] or "unknown source",
+            title=clean(row.get("title"), TITLE_CHARS),
+            url=http_url(row.get("url")),
+            published=str(row["published"])[:10] if row.get("published") else None,
+            lang=clean(row.get("lang")) or None,
+            reprint_of=source_of.get(row["duplicate_of"]) if row.get("duplicate_of") else None,
+        )
+        for row in items
+    ]
+    figures = [
+        clean(f"{claim_phrase(key, rows)}: {said}", 400)
+        for key, rows, said in _figures_said(notice.get("figures", ()))[:FIGURES_SHOWN]
+    ]
+    title = clean(notice.get("title"), TITLE_CHARS)
+    sources = int(notice["sources"])
+    return NoticeView(
+        notice_id=int(notice["id"]),
+        story_id=int(notice["story_id"]),
+        headline=clean(f"New story, {sources} sources: {title}", SUBJECT_CHARS),
+        title=title,
+        sources=sources,
+        reprints=sum(entry.reprint_of is not None for entry in entries),
+        languages=tuple(sorted({entry.lang for entry in entries if entry.lang})),
+        entries=tuple(entries[:ENTRIES_SHOWN]),
+        more_entries=max(0, len(entries) - ENTRIES_SHOWN),
+        figures=tuple(figures),
+        topic=clean(notice.get("topic")) or None,
+        created=notice.get("created"),
     )
 
 
@@ -130,89 +271,175 @@ def test_view() -> AlertView:
     earlier = Report("10,000–12,000", "Source B", "10,000 to 12,000 troops", None, None, None, None)
     return AlertView(
         alert_id=0,
-        headline="Test from monitor — Troops: 14,000 (Source A) vs 10,000–12,000 (Source B)",
+        headline=(
+            "Test from monitor — North Korean troops in Russia: 14,000 (Source A)"
+            " vs 10,000–12,000 (Source B)"
+        ),
         new=example,
         previous=(earlier,),
         more_previous=0,
         reason="a test: no alert was raised",
         topic=None,
         created=None,
+        claim="North Korean troops in Russia",
     )
 
 
-def subject(views: Sequence[AlertView]) -> str:
-    """One alert: its headline. A digest: how many, and of which claims."""
+def subject(views: Sequence[Message]) -> str:
+    """One alert or notice: its headline. A digest: how many, and of what."""
     if len(views) == 1:
         return views[0].headline
-    claims = dict.fromkeys(v.headline.split(":", 1)[0] for v in views)
-    return clean(f"{len(views)} figures disagree: {', '.join(claims)}", SUBJECT_CHARS)
+    alerts = [v for v in views if isinstance(v, AlertView)]
+    notices = [v for v in views if isinstance(v, NoticeView)]
+    parts = []
+    if alerts:
+        claims = ", ".join(dict.fromkeys(v.claim or v.headline.split(":", 1)[0] for v in alerts))
+        verb = "figure disagrees" if len(alerts) == 1 else "figures disagree"
+        parts.append(f"{len(alerts)} {verb}: {claims}")
+    if notices:
+        unit = "new story" if len(notices) == 1 else "new stories"
+        titles = "; ".join(v.title for v in notices)
+        parts.append(f"{len(notices)} {unit}" if alerts else f"{len(notices)} {unit}: {titles}")
+    return clean(" · ".join(parts), SUBJECT_CHARS)
+
+
+def _day(published: str | None) -> str:
+    return f", {published}" if published else ""
 
 
 def _report_lines(label: str, r: Report) -> list[str]:
-    when = f", {r.published}" if r.published else ""
-    lines = [f"{label}: {r.value} — {r.source}{when}"]
+    lines = [f"{label}: {r.value} — {r.source}{_day(r.published)}"]
     if r.quote:
         lines.append(f"  “{r.quote}”")
     if r.attribution:
         lines.append(f"  according to {r.attribution}")
     if r.title:
-        lines.append(f"  {r.title}")
+        lines.append(f"  Article: {r.title}")
     if r.url:
         lines.append(f"  {r.url}")
     return lines
 
 
-def text_body(views: Sequence[AlertView]) -> str:
+def _alert_text(v: AlertView) -> list[str]:
+    lines = [v.headline, "", *_report_lines("New", v.new)]
+    for earlier in v.previous:
+        lines += ["", *_report_lines("Earlier", earlier)]
+    if v.more_previous:
+        lines += ["", f"…and {v.more_previous} more earlier reports (monitor alerts)"]
+    return [*lines, "", f"Why: {v.reason}", _footer(v)]
+
+
+def notice_summary(v: NoticeView) -> str:
+    """ "3 outlets (1 reprint) in de, en" """
+    summary = f"{v.sources} outlets"
+    if v.reprints:
+        summary += f" ({v.reprints} reprint{'s' if v.reprints != 1 else ''})"
+    if v.languages:
+        summary += f" in {', '.join(v.languages)}"
+    return summary
+
+
+def _entry_line(e: StoryEntry) -> str:
+    copy = f" (reprint of {e.reprint_of})" if e.reprint_of else ""
+    return f"{e.source}{_day(e.published)}{copy}: {e.title}"
+
+
+def _notice_text(v: NoticeView) -> list[str]:
+    lines = [v.headline, "", f"Now carried by {notice_summary(v)}:"]
+    for entry in v.entries:
+        lines.append(f"- {_entry_line(entry)}")
+        if entry.url:
+            lines.append(f"  {entry.url}")
+    if v.more_entries:
+        lines.append(f"…and {v.more_entries} more (monitor story {v.story_id})")
+    if v.figures:
+        lines += ["", "Figures reported:", *(f"- {figure}" for figure in v.figures)]
+    return [*lines, "", _footer(v)]
+
+
+def text_body(views: Sequence[Message]) -> str:
     """The plain-text part of an email."""
-    blocks: list[str] = []
-    for v in views:
-        lines = [v.headline, "", *_report_lines("New", v.new)]
-        for earlier in v.previous:
-            lines += ["", *_report_lines("Earlier", earlier)]
-        if v.more_previous:
-            lines += ["", f"…and {v.more_previous} more earlier reports (monitor alerts)"]
-        lines += ["", f"Why: {v.reason}", _footer(v)]
-        blocks.append("\n".join(lines))
+    blocks = [
+        "\n".join(_alert_text(v) if isinstance(v, AlertView) else _notice_text(v)) for v in views
+    ]
     return ("\n\n" + "-" * 60 + "\n\n").join(blocks) + "\n"
 
 
-def _footer(v: AlertView) -> str:
-    parts = [f"alert {v.alert_id}"] if v.alert_id else ["test message"]
+def footer_parts(v: Message) -> list[str]:
+    """topic, what it is (alert 1 / story 2 / test message), when."""
+    if isinstance(v, NoticeView):
+        parts = [f"story {v.story_id} (monitor story {v.story_id})"]
+    else:
+        parts = [f"alert {v.alert_id}"] if v.alert_id else ["test message"]
     if v.topic:
         parts.insert(0, f"topic {v.topic}")
     if v.created:
         parts.append(f"reported {v.created[:16].replace('T', ' ')} UTC")
-    return " · ".join(parts)
+    return parts
+
+
+def _footer(v: Message) -> str:
+    return " · ".join(footer_parts(v))
+
+
+def _linked(label: str, url: str | None) -> str:
+    e = html.escape
+    return f'<a href="{e(url, quote=True)}">{e(label)}</a>' if url else e(label)
 
 
 def _report_html(label: str, r: Report) -> str:
     e = html.escape
-    source = e(r.source)
-    if r.url:
-        source = f'<a href="{e(r.url, quote=True)}">{source}</a>'
-    when = f", {e(r.published)}" if r.published else ""
-    parts = [f"<p><b>{e(label)}: {e(r.value)}</b> — {source}{when}</p>"]
+    parts = [
+        f"<p><b>{e(label)}: {e(r.value)}</b> — {_linked(r.source, r.url)}{e(_day(r.published))}</p>"
+    ]
     if r.quote:
         parts.append(f"<blockquote>“{e(r.quote)}”</blockquote>")
     details = []
     if r.attribution:
         details.append(f"according to {e(r.attribution)}")
     if r.title:
-        details.append(f"<i>{e(r.title)}</i>")
+        details.append(f"Article: {_linked(r.title, r.url)}")
     if details:
         parts.append(f"<p>{'<br>'.join(details)}</p>")
     return "\n".join(parts)
 
 
-def html_body(views: Sequence[AlertView]) -> str:
+def _alert_html(v: AlertView) -> list[str]:
+    parts = [f"<h2>{html.escape(v.headline)}</h2>", _report_html("New", v.new)]
+    parts += [_report_html("Earlier", earlier) for earlier in v.previous]
+    if v.more_previous:
+        parts.append(f"<p>…and {v.more_previous} more earlier reports (monitor alerts)</p>")
+    parts.append(f"<p>Why: {html.escape(v.reason)}</p>")
+    return parts
+
+
+def _notice_html(v: NoticeView) -> list[str]:
+    e = html.escape
+    rows = []
+    for entry in v.entries:
+        copy = f" (reprint of {e(entry.reprint_of)})" if entry.reprint_of else ""
+        rows.append(
+            f"<li><b>{_linked(entry.source, entry.url)}</b>{e(_day(entry.published))}{copy}:"
+            f" {e(entry.title)}</li>"
+        )
+    if v.more_entries:
+        rows.append(f"<li>…and {v.more_entries} more (monitor story {v.story_id})</li>")
+    parts = [
+        f"<h2>{e(v.headline)}</h2>",
+        f"<p>Now carried by {e(notice_summary(v))}:</p>",
+        f"<ul>\n{chr(10).join(rows)}\n</ul>",
+    ]
+    if v.figures:
+        listed = "".join(f"<li>{e(figure)}</li>" for figure in v.figures)
+        parts.append(f"<p>Figures reported:</p><ul>{listed}</ul>")
+    return parts
+
+
+def html_body(views: Sequence[Message]) -> str:
     """The HTML part of an email; every feed string is escaped."""
     sections = []
     for v in views:
-        parts = [f"<h2>{html.escape(v.headline)}</h2>", _report_html("New", v.new)]
-        parts += [_report_html("Earlier", earlier) for earlier in v.previous]
-        if v.more_previous:
-            parts.append(f"<p>…and {v.more_previous} more earlier reports (monitor alerts)</p>")
-        parts.append(f"<p>Why: {html.escape(v.reason)}</p>")
+        parts = _alert_html(v) if isinstance(v, AlertView) else _notice_html(v)
         parts.append(f'<p style="color:#666">{html.escape(_footer(v))}</p>')
         sections.append("\n".join(parts))
     body = "\n<hr>\n".join(sections)

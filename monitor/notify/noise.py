@@ -2,7 +2,8 @@
 
 Pure decisions over a channel's ``ChannelRules``; the outbox applies them.
 
-* ``refusal``: an alert outside the channel's topics or claim kinds is filtered.
+* ``refusal``: an alert outside the channel's topics or claim kinds is filtered (a
+  story notice: outside its topics).
 * ``quiet_until``: inside quiet hours nothing is sent; the backlog waits.
 * ``digest_closes``: with ``digest_minutes`` the first waiting alert opens a window;
   when it closes everything waiting goes out as one message.
@@ -28,9 +29,13 @@ _T = TypeVar("_T")
 
 
 def refusal(alert: Mapping[str, Any], rules: ChannelRules) -> str | None:
-    """Why the channel does not want this alert, or None when it does."""
+    """Why the channel does not want this alert (or story notice), or None when it does.
+
+    A story notice has no claim: ``claims`` does not apply to it, ``topics`` does."""
     if rules.topics is not None and alert.get("topic") not in rules.topics:
         return f"topic {alert.get('topic')!r} is not in this channel's topics"
+    if "claim" not in alert:
+        return None  # a story notice
     kind = str(alert.get("claim") or "").split("/", 1)[0]
     if rules.claims is not None and kind not in rules.claims:
         return f"claim {kind!r} is not in this channel's claims"

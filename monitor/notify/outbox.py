@@ -35,7 +35,7 @@ from monitor.config import AlertsConfig, ChannelRules
 from monitor.notify import noise
 from monitor.notify.channel import Channel, ChannelDown, ChannelRefused
 from monitor.notify.email import EmailChannel
-from monitor.notify.message import view
+from monitor.notify.message import Message, notice_view, view
 from monitor.notify.slack import SlackChannel
 from monitor.store import Store
 
@@ -66,14 +66,25 @@ def backoff(attempts: int) -> timedelta:
     return min(FIRST_RETRY * 2**doublings, MAX_RETRY)
 
 
-def message_id(alert_ids: Sequence[int], instance: str, domain: str) -> str:
-    """Stable per alert (or set of alerts): a re-send after a crash repeats it."""
+def message_id(alert_ids: Sequence[int | str], instance: str, domain: str) -> str:
+    """Stable per alert (or set of alerts): a re-send after a crash repeats it. A story
+    notice is named "story-N" (its notice id) among them."""
     if len(alert_ids) == 1:
-        local = f"alert-{alert_ids[0]}"
+        one = alert_ids[0]
+        local = f"alert-{one}" if isinstance(one, int) else str(one)
     else:
-        digest = hashlib.sha256(",".join(map(str, sorted(alert_ids))).encode()).hexdigest()
-        local = f"digest-{digest[:16]}"
+        digest = hashlib.sha256(",".join(map(str, sorted(alert_ids, key=str))).encode())
+        local = f"digest-{digest.hexdigest()[:16]}"
     return f"<monitor.{local}.{instance}@{domain}>"
+
+
+def _key(row: Mapping[str, Any]) -> int | str:
+    """What a Message-ID is derived from: the alert id, or "notice-N"."""
+    return int(row["alert_id"]) if row.get("alert_id") is not None else f"notice-{row['notice_id']}"
+
+
+def _message(row: Mapping[str, Any]) -> Message:
+    return view(row["alert"]) if "alert" in row else notice_view(row["notice"])
 
 
 def this_sender() -> str:
@@ -99,7 +110,8 @@ class ChannelReport:
     """What one delivery pass did for one channel."""
 
     channel: str
-    sent: int = 0  # alerts delivered
+    sent: int = 0  # alerts and story notices delivered
+    notices: int = 0  # ... of which story notices
     messages: int = 0
     waiting: int = 0  # alerts still pending after this pass
     failed: int = 0  # refused for good in this pass
@@ -110,8 +122,11 @@ class ChannelReport:
     def summary(self) -> str:
         parts = []
         if self.sent:
-            unit = "alert" if self.sent == 1 else "alerts"
-            parts.append(f"{self.sent} {unit} sent in {self.messages} message(s)")
+            alerts = self.sent - self.notices
+            what = [_counted(alerts, "alert")] if alerts else []
+            if self.notices:
+                what.append(_counted(self.notices, "story notice"))
+            parts.append(f"{' and '.join(what)} sent in {_counted(self.messages, 'message')}")
         if self.waiting:
             parts.append(f"{self.waiting} waiting")
         if self.failed:
@@ -121,6 +136,10 @@ class ChannelReport:
         text = f"{self.channel}: {', '.join(parts) or 'nothing to send'}"
         why = self.error or self.note
         return f"{text} ({why})" if why else text
+
+
+def _counted(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _at(moment: datetime) -> str:
@@ -226,7 +245,7 @@ class Outbox:
     ) -> list[dict[str, Any]]:
         keep: list[dict[str, Any]] = []
         for row in rows:
-            reason = noise.refusal(row["alert"], rules)
+            reason = noise.refusal(row.get("alert") or row["notice"], rules)
             if reason is None:
                 keep.append(row)
             else:
@@ -248,9 +267,9 @@ class Outbox:
         down = False
         for batch in planned:
             ids = [row["id"] for row in batch]
-            mid = message_id([row["alert_id"] for row in batch], instance, domain)
+            mid = message_id([_key(row) for row in batch], instance, domain)
             try:
-                receipt = channel.send([view(row["alert"]) for row in batch], mid)
+                receipt = channel.send([_message(row) for row in batch], mid)
             except ChannelRefused as exc:
                 self.store.mark_closed(ids, "failed", self.clock(), str(exc))
                 report.failed += len(ids)
@@ -267,6 +286,7 @@ class Outbox:
             self.store.mark_sent(ids, name, self.clock(), mid)
             log.info("%s: %s (%s)", name, receipt, mid)
             report.sent += len(ids)
+            report.notices += sum("notice" in row for row in batch)
             report.messages += 1
             unsent.difference_update(ids)
         report.waiting = len(unsent)

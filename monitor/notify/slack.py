@@ -25,7 +25,15 @@ import httpx
 from monitor.config import SlackConfig
 from monitor.errors import ConfigError
 from monitor.notify.channel import ChannelDown, ChannelRefused
-from monitor.notify.message import AlertView, Report, subject
+from monitor.notify.message import (
+    AlertView,
+    Message,
+    NoticeView,
+    Report,
+    footer_parts,
+    notice_summary,
+    subject,
+)
 
 __all__ = ["SlackChannel", "escape", "payload"]
 
@@ -33,7 +41,8 @@ MAX_BLOCKS = 50
 HEADER_CHARS = 150
 SECTION_CHARS = 3000
 FALLBACK_CHARS = 3000
-# One alert takes at most 7 blocks (title, new, 3 earlier, context, divider) + 1 header.
+# One alert takes at most 7 blocks (title, new, 3 earlier, context, divider), a story
+# notice 5 (title, articles, figures, context, divider); + 1 header.
 ALERTS_PER_MESSAGE = 6
 # A 429 asking for at most this long is waited out at once; longer ones are
 # rescheduled by the outbox (Retry-After is honoured either way).
@@ -70,7 +79,7 @@ def _report(label: str, r: Report) -> str:
     if r.attribution:
         lines.append(f"according to {escape(r.attribution)}")
     if r.title:
-        lines.append(f"_{escape(r.title)}_")
+        lines.append(f"Article: _{escape(r.title)}_")
     return "\n".join(lines)
 
 
@@ -78,8 +87,50 @@ def _section(mrkdwn: str) -> dict[str, Any]:
     return {"type": "section", "text": {"type": "mrkdwn", "text": _cut(mrkdwn, SECTION_CHARS)}}
 
 
-def payload(views: Sequence[AlertView]) -> dict[str, Any]:
-    """The webhook body for one message (one alert, or a digest of several)."""
+def _alert_blocks(v: AlertView, digest: bool) -> list[dict[str, Any]]:
+    blocks = [_section(f"*{escape(v.headline)}*")] if digest else []
+    blocks.append(_section(_report("New", v.new)))
+    blocks.extend(_section(_report("Earlier", earlier)) for earlier in v.previous)
+    notes = [f"Why: {escape(v.reason)}"]
+    if v.more_previous:
+        notes.append(f"{v.more_previous} more earlier reports")
+    notes += [escape(part) for part in footer_parts(v)]
+    blocks.append(_context(" · ".join(notes)))
+    return blocks
+
+
+def _notice_blocks(v: NoticeView, digest: bool) -> list[dict[str, Any]]:
+    blocks = [_section(f"*{escape(v.headline)}*")] if digest else []
+    lines = [f"Now carried by {escape(notice_summary(v))}:"]
+    left_out = v.more_entries
+    for index, e in enumerate(v.entries):
+        source = _link(e.url, escape(e.source)) if e.url else escape(e.source)
+        when = f" · {e.published}" if e.published else ""
+        copy = f" (reprint of {escape(e.reprint_of)})" if e.reprint_of else ""
+        line = f"• *{source}*{when}{copy}: {_cut(escape(e.title), 300)}"
+        if sum(len(text) + 1 for text in lines) + len(line) > SECTION_CHARS - 40:
+            left_out += len(v.entries) - index  # never cut a link in half
+            break
+        lines.append(line)
+    if left_out:
+        lines.append(f"…and {left_out} more")
+    blocks.append(_section("\n".join(lines)))
+    if v.figures:
+        listed = "\n".join(f"• {escape(figure)}" for figure in v.figures)
+        blocks.append(_section(f"*Figures reported*\n{listed}"))
+    blocks.append(_context(" · ".join(escape(part) for part in footer_parts(v))))
+    return blocks
+
+
+def _context(mrkdwn: str) -> dict[str, Any]:
+    return {
+        "type": "context",
+        "elements": [{"type": "mrkdwn", "text": _cut(mrkdwn, SECTION_CHARS)}],
+    }
+
+
+def payload(views: Sequence[Message]) -> dict[str, Any]:
+    """The webhook body for one message (one alert or notice, or a digest of several)."""
     title = subject(views)
     blocks: list[dict[str, Any]] = [
         {
@@ -90,18 +141,10 @@ def payload(views: Sequence[AlertView]) -> dict[str, Any]:
     ]
     digest = len(views) > 1
     for index, v in enumerate(views):
-        if digest:
-            blocks.append(_section(f"*{escape(v.headline)}*"))
-        blocks.append(_section(_report("New", v.new)))
-        blocks.extend(_section(_report("Earlier", earlier)) for earlier in v.previous)
-        notes = [f"Why: {escape(v.reason)}"]
-        if v.more_previous:
-            notes.append(f"{v.more_previous} more earlier reports")
-        notes.append(f"alert {v.alert_id}" if v.alert_id else "test message")
-        if v.topic:
-            notes.append(f"topic {escape(v.topic)}")
-        context = _cut(" · ".join(notes), SECTION_CHARS)
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": context}]})
+        if isinstance(v, AlertView):
+            blocks += _alert_blocks(v, digest)
+        else:
+            blocks += _notice_blocks(v, digest)
         if digest and index < len(views) - 1:
             blocks.append({"type": "divider"})
     return {
@@ -142,7 +185,7 @@ class SlackChannel:
         self._transport = transport
         self._sleep = sleep
 
-    def send(self, views: Sequence[AlertView], message_id: str) -> str:
+    def send(self, views: Sequence[Message], message_id: str) -> str:
         try:
             url = self.config.webhook_url()
         except ConfigError as exc:  # the secret may appear later (a file being written)
