@@ -154,12 +154,12 @@ def _vague_name(low: int) -> str:
 
 
 def _reason(new: Figure, same: Sequence[Reported]) -> str:
-    """ "about 14,000 is outside 10,000–12,000 (Source B); 9,000 (Source C)" — each earlier
-    value once, with the outlets that reported it."""
+    """ "about 14,000 does not fit 10,000–12,000 (Source B); 9,000 (Source C)" — each
+    earlier value once, with the outlets that reported it."""
     sources: dict[str, list[str]] = {}
     for reported in same:
         outlets = sources.setdefault(format_value(reported.figure), [])
         if reported.source not in outlets:
             outlets.append(reported.source)
     earlier = "; ".join(f"{value} ({', '.join(outlets)})" for value, outlets in sources.items())
-    return f"{format_value(new)} is outside {earlier}"
+    return f"{format_value(new)} does not fit {earlier}"

@@ -72,7 +72,7 @@ def test_about_14000_contradicts_10000_to_12000() -> None:
     result = check(fig(14000, 14000, "about"), earlier, RULES)
     assert result is not None
     assert result.contradicts == tuple(earlier)
-    assert result.reason == "about 14,000 is outside 10,000–12,000 (Source B)"
+    assert result.reason == "about 14,000 does not fit 10,000–12,000 (Source B)"
 
 
 def test_about_13000_is_within_tolerance_of_12000() -> None:
@@ -85,7 +85,7 @@ def test_more_than_1000_killed_then_about_600_killed_diverges() -> None:
     earlier = [seen(fig(1000, None, "more than", claim="killed"), source="Source A")]
     result = check(fig(600, 600, "about", claim="killed"), earlier, RULES)
     assert result is not None
-    assert result.reason == "about 600 is outside more than 1,000 (Source A)"
+    assert result.reason == "about 600 does not fit more than 1,000 (Source A)"
 
 
 def test_more_than_1000_agrees_with_anything_from_1000_up() -> None:
@@ -149,7 +149,7 @@ def test_divergence_lists_every_same_claim_figure_and_ignores_others() -> None:
     result = check(fig(20000, 20000), [a, other, b, c], RULES)
     assert result is not None
     assert result.contradicts == (a, b, c)
-    assert result.reason == "20,000 is outside 10,000–12,000 (A); 10,000 (B, C)"
+    assert result.reason == "20,000 does not fit 10,000–12,000 (A); 10,000 (B, C)"
 
 
 def test_window_drops_old_reports_when_now_is_given() -> None:

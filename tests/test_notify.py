@@ -49,7 +49,7 @@ def alert(alert_id: int = 1, **new_extra: Any) -> dict:
         "id": alert_id,
         "claim": "troops",
         "created": "2025-06-18T05:45:00+00:00",
-        "reason": "about 14,000 is outside 10,000–12,000 (Source B)",
+        "reason": "about 14,000 does not fit 10,000–12,000 (Source B)",
         "new": {**figure("Source A", 14_000, 14_000), **new_extra},
         "previous": [figure("Source B", 10_000, 12_000, "between")],
         "topic": "russia-north-korea",
