@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from waiting import wait_for
 
 SAMPLES = Path(__file__).resolve().parents[1] / "monitor" / "samples"
 
@@ -29,15 +30,6 @@ def stories(config: Path, state: Path) -> list[dict]:
         check=True,
     )
     return json.loads(out.stdout)
-
-
-def wait_for(predicate, timeout: float = 20.0) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.2)
-    raise AssertionError("timed out")
 
 
 @pytest.fixture

@@ -9,8 +9,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +20,7 @@ from mailservers import (
     smtp_server,
     webhook_server,
 )
+from waiting import wait_for
 
 from monitor.cli import cli
 
@@ -215,15 +214,6 @@ def test_alerts_test_reports_the_result(peers: Any, tmp_path: Path) -> None:
 
 
 # --------------------------------------------------------------------------- kill -9
-
-
-def wait_for(predicate: Callable[[], bool], timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    raise AssertionError("timed out")
 
 
 def claimed(state: Path) -> bool:

@@ -8,12 +8,11 @@ import json
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 from click.testing import CliRunner
 from feedserver import running_server
+from waiting import wait_for
 
 from monitor.cli import cli
 
@@ -33,15 +32,6 @@ def cli_json(config: Path, state: Path, *args: str) -> list[dict]:
     result = CliRunner().invoke(cli, ["--config", str(config), "--state", str(state), *args])
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
-
-
-def wait_for(predicate: Callable[[], bool], timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    raise AssertionError("timed out")
 
 
 def test_run_polls_on_schedule_and_resumes_after_restart(tmp_path: Path) -> None:
