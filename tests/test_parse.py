@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from monitor import fastparse
 from monitor.errors import ParseError
 from monitor.parse import (
     article_text,
@@ -281,3 +282,132 @@ def test_article_text_keeps_the_article_and_drops_the_furniture() -> None:
     assert text is not None and "1,000 deminers and 5,000 builders" in text
     assert "tracker" not in text and "All rights reserved" not in text and "\x1b" not in text
     assert article_text(b"<html><body></body></html>") is None
+
+
+# --- the lxml fast path (monitor.fastparse) against feedparser -------------------------
+
+SAMPLES = Path(__file__).resolve().parent.parent / "monitor" / "samples"
+
+
+def _both_paths(body: bytes, headers: dict[str, str]) -> tuple[object, object] | None:
+    """(fast, feedparser) results when the fast path accepts the body, else None."""
+    if fastparse.read(body, headers) is None:
+        return None
+    options = {
+        "source": "corpus",
+        "feed_url": "http://example.org/feed.xml",
+        "fetched_at": FETCHED,
+        "headers": headers,
+    }
+    fast = parse_feed_document(body, use_fast_path=True, **options)  # type: ignore[arg-type]
+    slow = parse_feed_document(body, use_fast_path=False, **options)  # type: ignore[arg-type]
+    return fast, slow
+
+
+def _headers(recorded: str) -> dict[str, str]:
+    pairs = (line.partition(":") for line in recorded.splitlines())
+    return {name.strip().lower(): value.strip() for name, sep, value in pairs if sep}
+
+
+def test_fast_path_equals_feedparser_on_its_corpus(shared_dir: Path) -> None:
+    corpus = shared_dir / "testdata" / "feedparser-feeds"
+    if not (corpus / "index.jsonl").is_file():
+        pytest.skip("feedparser test corpus is absent")
+    records = [json.loads(line) for line in (corpus / "index.jsonl").read_text().splitlines()]
+    accepted = runs = 0
+    for record in records:
+        body = (corpus / record["path"]).read_bytes()
+        # no headers (a local file), the test's own headers, and a typical server's
+        for headers in ({}, _headers(record["header"]), {"content-type": "application/rss+xml"}):
+            runs += 1
+            both = _both_paths(body, headers)
+            if both is None:
+                continue
+            accepted += 1
+            fast, slow = both
+            assert fast == slow, (record["path"], headers)
+    print(f"fast path: accepted {accepted} of {runs} corpus runs, the rest fell back")
+    assert accepted > 300  # the subset is not empty by accident
+
+
+def test_fast_path_equals_feedparser_on_the_samples() -> None:
+    for path in sorted(SAMPLES.glob("*.xml")):
+        both = _both_paths(path.read_bytes(), {"content-type": "application/rss+xml"})
+        assert both is not None, f"{path.name} should take the fast path"
+        fast, slow = both
+        assert fast == slow, path.name
+
+
+def test_fast_path_equals_feedparser_on_the_hand_written_feeds() -> None:
+    for body in (RSS, ATOM):
+        both = _both_paths(body, {})
+        assert both is not None
+        fast, slow = both
+        assert fast == slow
+
+
+@pytest.mark.parametrize(
+    ("body", "headers"),
+    [
+        (b"<rss version='2.0'><channel><item><title>x</title></item></channel>", {}),  # broken
+        (ATOM.replace(b"<feed ", b'<!DOCTYPE feed [<!ENTITY x "y">]><feed '), {}),
+        (RSS.replace(b"<channel>", b'<channel xml:base="http://other.example/">'), {}),
+        (RSS, {"content-location": "http://other.example/"}),
+        (RSS.replace("Pjöngjang".encode(), "Pjöngjang".encode("latin-1")), {}),  # not UTF-8
+        (RSS, {"content-type": "text/html"}),  # feedparser complains: it decides
+        (RSS.replace(b"<title>Beispiel", b"<foo xmlns='urn:x'/><title>Beispiel"), {}),
+        (RSS.replace(b"<guid", b"<title>second</title><guid", 1), {}),  # two titles
+        (b'<rss version="2.0"><channel><title>empty</title></channel></rss>', {}),
+        (b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>', {}),
+        (
+            ATOM.replace(
+                b'type="html">&lt;div',
+                b'type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><div',
+            ),
+            {},
+        ),
+    ],
+)
+def test_fast_path_hands_the_unusual_to_feedparser(body: bytes, headers: dict[str, str]) -> None:
+    assert fastparse.read(body, headers) is None
+
+
+def test_fast_path_does_not_expand_entities() -> None:
+    laughs = (
+        b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa">'
+        b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;">'
+        b'<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+        b'<rss version="2.0"><channel><item><title>&c;&xxe;</title></item></channel></rss>'
+    )
+    assert fastparse.read(laughs, {}) is None
+    undeclared = b'<rss version="2.0"><channel><item><title>&xxe;</title></item></channel></rss>'
+    assert fastparse.read(undeclared, {}) is None
+
+
+def test_fast_path_reads_what_the_poller_needs() -> None:
+    body = (
+        b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0" '
+        b'xmlns:sy="http://purl.org/rss/1.0/modules/syndication/" '
+        b'xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>T</title>'
+        b"<language>ko</language><ttl>30</ttl><sy:updatePeriod>hourly</sy:updatePeriod>"
+        b"<item><title>A &amp; B</title><link>/a?utm_source=x</link>"
+        b"<dc:date>2024-11-19T10:00:00+09:00</dc:date></item>"
+        b'<item><title>C</title><guid isPermaLink="false">c-1</guid>'
+        b"<pubDate>19 Nov 2024 10:00 EST</pubDate></item></channel></rss>"
+    )
+    assert fastparse.read(body, {}) is not None
+    parsed = parse_feed_document(
+        body, source="S", feed_url="https://ko.example/rss", fetched_at=FETCHED
+    )
+    first, second = parsed.items
+    assert (parsed.ttl, parsed.update_period, parsed.update_frequency) == ("30", "hourly", None)
+    assert first.title == "A & B"
+    assert first.url == "https://ko.example/a?utm_source=x"
+    assert first.guid == "https://ko.example/a"
+    assert first.published == datetime(2024, 11, 19, 1, 0, tzinfo=UTC)
+    assert (second.guid, second.url, second.lang) == ("c-1", None, "ko")
+    assert second.published == datetime(2024, 11, 19, 15, 0, tzinfo=UTC)
+    slow = parse_feed_document(
+        body, source="S", feed_url="https://ko.example/rss", fetched_at=FETCHED, use_fast_path=False
+    )
+    assert slow == parsed
