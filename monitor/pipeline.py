@@ -19,6 +19,7 @@ from monitor.config import Config
 from monitor.errors import MonitorError, ParseError
 from monitor.index import RARITY_WINDOW, CandidateIndex
 from monitor.parse import parse_feed, parse_text_file
+from monitor.render import counted
 from monitor.store import Store
 from monitor.types import (
     Analysis,
@@ -70,9 +71,6 @@ class Totals:
             parts.append(counted(len(self.errors), "error"))
         return ", ".join(parts)
 
-
-def counted(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 @dataclass

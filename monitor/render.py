@@ -19,6 +19,11 @@ from monitor.parse import strip_controls
 from monitor.types import Figure
 
 
+def counted(n: int, noun: str) -> str:
+    """ "1 alert", "2 alerts": a count in words for summaries and messages."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def clean(value: object, width: int | None = None) -> str:
     """Text safe to print: escape sequences and control characters dropped, whitespace
     collapsed, maybe shortened. The parser already cleans what feeds send; this also

@@ -37,6 +37,7 @@ from monitor.notify.channel import Channel, ChannelDown, ChannelRefused
 from monitor.notify.email import EmailChannel
 from monitor.notify.message import Message, notice_view, view
 from monitor.notify.slack import SlackChannel
+from monitor.render import counted
 from monitor.store import Store
 
 __all__ = [
@@ -123,10 +124,10 @@ class ChannelReport:
         parts = []
         if self.sent:
             alerts = self.sent - self.notices
-            what = [_counted(alerts, "alert")] if alerts else []
+            what = [counted(alerts, "alert")] if alerts else []
             if self.notices:
-                what.append(_counted(self.notices, "story notice"))
-            parts.append(f"{' and '.join(what)} sent in {_counted(self.messages, 'message')}")
+                what.append(counted(self.notices, "story notice"))
+            parts.append(f"{' and '.join(what)} sent in {counted(self.messages, 'message')}")
         if self.waiting:
             parts.append(f"{self.waiting} waiting")
         if self.failed:
@@ -137,9 +138,6 @@ class ChannelReport:
         why = self.error or self.note
         return f"{text} ({why})" if why else text
 
-
-def _counted(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _at(moment: datetime) -> str:
