@@ -391,6 +391,24 @@ def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
         yield ids[start : start + _IN_CHUNK]
 
 
+_CANDIDATE_SELECT = (
+    "SELECT id, story_id, source, title, text, published, duplicate_of FROM items"
+)
+
+
+def _candidate(row: Mapping[str, Any]) -> Candidate:
+    """An items row (selected with _CANDIDATE_SELECT) as the story matcher sees it."""
+    return Candidate(
+        item_id=row["id"],
+        story_id=row["story_id"],
+        source=row["source"],
+        title=row["title"],
+        text=row["text"],
+        published=datetime.fromisoformat(row["published"]),
+        duplicate_of=row["duplicate_of"],
+    )
+
+
 def _placeholders(values: Sequence[Any]) -> str:
     return ", ".join("?" for _ in values)
 
@@ -824,25 +842,12 @@ class Store:
     def candidates(self, since: datetime) -> list[Candidate]:
         """Kept items published at or after ``since``, oldest first."""
         rows = self._db.query(
-            """
-            SELECT id, story_id, source, title, text, published, duplicate_of FROM items
-            WHERE status = 'kept' AND story_id IS NOT NULL AND published >= ?
-            ORDER BY published, id
-            """,
+            _CANDIDATE_SELECT
+            + " WHERE status = 'kept' AND story_id IS NOT NULL AND published >= ?"
+            " ORDER BY published, id",
             [_iso(since)],
         )
-        return [
-            Candidate(
-                item_id=row["id"],
-                story_id=row["story_id"],
-                source=row["source"],
-                title=row["title"],
-                text=row["text"],
-                published=datetime.fromisoformat(row["published"]),
-                duplicate_of=row["duplicate_of"],
-            )
-            for row in rows
-        ]
+        return [_candidate(row) for row in rows]
 
     # ------------------------------------------------------------------ candidate index
     # (issue 4) story_keys feeds monitor.index.CandidateIndex; Candidates by id.
@@ -894,19 +899,11 @@ class Store:
         found: dict[int, Candidate] = {}
         for chunk in _chunks(list(item_ids)):
             for row in self._db.query(
-                "SELECT id, story_id, source, title, text, published, duplicate_of FROM items"
-                f" WHERE id IN ({_placeholders(chunk)}) AND story_id IS NOT NULL",
+                _CANDIDATE_SELECT
+                + f" WHERE id IN ({_placeholders(chunk)}) AND story_id IS NOT NULL",
                 list(chunk),
             ):
-                found[row["id"]] = Candidate(
-                    item_id=row["id"],
-                    story_id=row["story_id"],
-                    source=row["source"],
-                    title=row["title"],
-                    text=row["text"],
-                    published=datetime.fromisoformat(row["published"]),
-                    duplicate_of=row["duplicate_of"],
-                )
+                found[row["id"]] = _candidate(row)
         return [found[item_id] for item_id in item_ids if item_id in found]
 
     @_guarded

@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from monitor import render
-from monitor.cli.app import Context, cli, console, emit_json, json_option
+from monitor.cli.app import Context, cli, json_option, show
 from monitor.config import Config
 from monitor.errors import ConfigError, DeliveryError
 from monitor.notify.message import test_view
@@ -53,10 +53,7 @@ def alerts(ctx: click.Context, as_json: bool, limit: int | None) -> None:
     obj: Context = ctx.obj
     with obj.store() as store:
         rows = store.alerts(limit=limit)
-    if as_json:
-        emit_json(rows)
-    else:
-        console().print(render.alerts_table(rows))
+    show(rows, as_json, render.alerts_table)
 
 
 @alerts.command("test")
@@ -99,10 +96,7 @@ def outbox(ctx: click.Context, as_json: bool, show_all: bool) -> None:
     obj: Context = ctx.obj
     with obj.store() as store:
         rows = store.outbox(include_delivered=show_all)
-    if as_json:
-        emit_json(rows)
-    else:
-        console().print(outbox_table(rows))
+    show(rows, as_json, outbox_table)
 
 
 @outbox.command("retry")

@@ -9,13 +9,13 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
+from rich.console import Console, RenderableType
 
 from monitor import __version__
 from monitor.config import Config, from_feeds, load
@@ -78,6 +78,14 @@ class Context:
 
 def emit_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def show(rows: Any, as_json: bool, table: Callable[[Any], RenderableType]) -> None:
+    """A listing: its public JSON shape with --json, else the table made from it."""
+    if as_json:
+        emit_json(rows)
+    else:
+        console().print(table(rows))
 
 
 def console() -> Console:

@@ -18,7 +18,7 @@ from xml.etree import ElementTree
 import click
 
 from monitor import render
-from monitor.cli.app import Context, cli, console, emit_json, json_option
+from monitor.cli.app import Context, cli, json_option, show
 from monitor.errors import ConfigError
 from monitor.pipeline import utcnow
 from monitor.types import FeedSpec
@@ -42,10 +42,7 @@ def feeds(ctx: click.Context, as_json: bool) -> None:
     failing_after = obj.config().poll.failing_after
     with obj.store() as store:
         rows = store.feeds(failing_after)
-    if as_json:
-        emit_json(rows)
-    else:
-        console().print(render.feeds_table(rows))
+    show(rows, as_json, render.feeds_table)
 
 
 @feeds.command("add")

@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from monitor import figures, render
-from monitor.cli.app import Context, cli, console, emit_json, json_option
+from monitor.cli.app import Context, cli, emit_json, json_option, show
 
 # The keys of one timeline entry in `monitor claims --json` (a public shape).
 _TIMELINE_KEYS = (
@@ -42,10 +42,7 @@ def figures_command(obj: Context, as_json: bool, claim: str | None) -> None:
     """List the figures read from on-topic articles."""
     with obj.store() as store:
         rows = store.figures(claim=claim)
-    if as_json:
-        emit_json(rows)
-    else:
-        console().print(render.figures_table(rows))
+    show(rows, as_json, render.figures_table)
 
 
 @cli.command("claims")
@@ -61,10 +58,7 @@ def claims_command(obj: Context, as_json: bool, claim: str | None) -> None:
     with obj.store() as store:
         rows = store.claim_history(claim=claim)
     history = claim_timelines(rows)
-    if as_json:
-        emit_json(history)
-    else:
-        console().print(claims_table(history))
+    show(history, as_json, claims_table)
 
 
 def claim_timelines(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:

@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from monitor import render
-from monitor.cli.app import Context, cli, console, emit_json, json_option
+from monitor.cli.app import Context, cli, console, emit_json, json_option, show
 from monitor.errors import MonitorError
 
 
@@ -19,10 +19,7 @@ def stories(obj: Context, as_json: bool, limit: int | None) -> None:
     """List stories, most recently updated first, with their items."""
     with obj.store() as store:
         rows = store.stories(limit=limit)
-    if as_json:
-        emit_json(rows)
-    else:
-        console().print(render.stories_table(rows))
+    show(rows, as_json, render.stories_table)
 
 
 @cli.command()
