@@ -71,6 +71,10 @@ class HTTPStatusError(FetchError):
         super().__init__(message)
         self.status = status
 
+    def __reduce__(self) -> tuple[type, tuple[object, ...]]:
+        # Pickled by the fetch worker (monitor.fetcher): rebuilt with every argument.
+        return (type(self), (str(self), self.status))
+
 
 class RetryLater(HTTPStatusError):
     """429 Too Many Requests or 503 Service Unavailable; ``retry_after`` is the raw header."""
@@ -78,6 +82,9 @@ class RetryLater(HTTPStatusError):
     def __init__(self, message: str, status: int, retry_after: str | None) -> None:
         super().__init__(message, status)
         self.retry_after = retry_after
+
+    def __reduce__(self) -> tuple[type, tuple[object, ...]]:
+        return (type(self), (str(self), self.status, self.retry_after))
 
 
 class Gone(HTTPStatusError):
@@ -131,17 +138,15 @@ async def fetch(
     if urlsplit(url).scheme.lower() == "file":
         return await asyncio.to_thread(_read_file, url, max_bytes)
     try:
-        return await asyncio.wait_for(
-            _get(
+        async with asyncio.timeout(timeout):  # unlike wait_for, no task of its own
+            return await _get(
                 client,
                 url,
                 etag=etag,
                 last_modified=last_modified,
                 max_bytes=max_bytes,
                 expect=expect,
-            ),
-            timeout,
-        )
+            )
     except TimeoutError as exc:
         raise FetchError(f"{url}: no complete response within {timeout:g} s") from exc
 

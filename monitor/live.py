@@ -31,8 +31,14 @@ REFRESH_SECONDS = 2.0
 WIDE = 140  # columns from which stories and feeds sit side by side
 NEWEST_ALERTS = 20
 NEWEST_STORIES = 30
-STATUS_STYLE = {"ok": "green", "retrying": "yellow", "failing": "bold red", "new": "cyan",
-                "gone": "dim", "disabled": "dim"}
+STATUS_STYLE = {
+    "ok": "green",
+    "retrying": "yellow",
+    "failing": "bold red",
+    "new": "cyan",
+    "gone": "dim",
+    "disabled": "dim",
+}
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,6 @@ class Totals:
         return ", ".join(parts)
 
 
-
 @dataclass
 class Pipeline:
     store: Store
@@ -85,8 +84,7 @@ class Pipeline:
 
     def analyse(self, item: Item) -> Analysis:
         """Decide everything about one item; writes nothing."""
-        rules = self.config.topics if self.config.topics is not None else topics.DEFAULT_TOPICS
-        topic = topics.classify(item, rules)
+        topic = topics.classify(item, self._topic_rules())
         if topic.topic is None:
             return Analysis(item=item, topic=topic, match=None)
         if item.lang is None:
@@ -152,15 +150,48 @@ class Pipeline:
         An item seen before whose title, text or link changed (a corrected article) has its
         stored copy refreshed in place: no second item, no second alert.
         """
-        stored = self.store.stored_content(item.source, item.guid)
-        if stored is not None:
-            if stored != (item.title, item.text, item.url):
-                self.store.update_item(item.source, item.guid, item.title, item.text, item.url)
-                totals.updated += 1
-            else:
-                totals.already_seen += 1
+        if self._seen_before(item, totals):
             return False
-        analysis = self.analyse(item)
+        self._save(self.analyse(item), totals)
+        return True
+
+    def triage(self, items: Iterable[Item], totals: Totals) -> tuple[list[Item], list[Item]]:
+        """Settle now the items whose order does not matter; return (stored, left over).
+
+        Items seen before are counted (and refreshed if changed) and items outside every
+        topic are stored as skipped; what is left is on topic, for ``process`` in the
+        order things happened. The poller settles each batch of feeds as it arrives, so
+        that the bulk of a cycle's writes (most items of most feeds are off topic) is
+        done while other feeds are still being fetched.
+        """
+        stored: list[Item] = []
+        later: list[Item] = []
+        for item in items:
+            if self._seen_before(item, totals):
+                continue
+            topic = topics.classify(item, self._topic_rules())
+            if topic.topic is not None:
+                later.append(item)
+            else:
+                self._save(Analysis(item=item, topic=topic, match=None), totals)
+                stored.append(item)
+        return stored, later
+
+    def _topic_rules(self) -> Sequence[topics.TopicRule]:
+        return self.config.topics if self.config.topics is not None else topics.DEFAULT_TOPICS
+
+    def _seen_before(self, item: Item, totals: Totals) -> bool:
+        stored = self.store.stored_content(item.source, item.guid)
+        if stored is None:
+            return False
+        if stored != (item.title, item.text, item.url):
+            self.store.update_item(item.source, item.guid, item.title, item.text, item.url)
+            totals.updated += 1
+        else:
+            totals.already_seen += 1
+        return True
+
+    def _save(self, analysis: Analysis, totals: Totals) -> None:
         channels = self.config.alerts.channels() if self.channels is None else self.channels
         notices = {  # issue 6: channels that want a notice when a story reaches N sources
             name: count
@@ -171,11 +202,10 @@ class Pipeline:
         totals.items += 1
         if analysis.match is None:
             totals.skipped += 1
-            return True
+            return
         totals.kept += 1
         totals.duplicates += analysis.match.duplicate_of is not None
         totals.alerts += len(analysis.divergences)
-        return True
 
     def process_all(self, items: Iterable[Item], totals: Totals) -> None:
         for item in items:

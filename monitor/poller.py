@@ -1,8 +1,8 @@
 """Polling feeds: fetch politely, parse, process the new items, reschedule each feed.
 
-``Poller`` owns what a run shares between feeds: small HTTP pools, each host's own
-(``ClientPool``), a global and a per-host limit on fetches in flight, and the set of
-feeds being fetched right now. ``poll_once`` (the
+``Poller`` owns what a run shares between feeds: a fetcher (HTTP pools, in this process
+or in a worker process: ``monitor.fetcher``), a global and a per-host limit on fetches
+in flight, and the set of feeds being fetched right now. ``poll_once`` (the
 ``monitor poll --once`` command) runs one cycle over every enabled feed; the daemon
 calls ``Poller.dispatch`` every few seconds to start the feeds that are due.
 
@@ -18,17 +18,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import AbstractContextManager, asynccontextmanager
+from collections import Counter
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import datetime
-from urllib.parse import urlsplit
-
-import httpx
 
 from monitor import schedule
 from monitor.errors import FetchError, MonitorError
-from monitor.fetch import Gone, HTTPStatusError, RetryLater, fetch, make_client
+from monitor.fetch import Expect, Gone, HTTPStatusError, RetryLater
+from monitor.fetcher import Fetcher, FetchRequest, FetchSettings, FetchWorker, PollLimits
 from monitor.parse import ParsedFeed, article_text, parse_feed_document
 from monitor.pipeline import Pipeline, Totals, oldest_first
 from monitor.store import FeedState
@@ -36,80 +35,12 @@ from monitor.types import FeedSpec, FetchResult, Item
 
 log = logging.getLogger(__name__)
 
-HOSTS_PER_POOL = 2  # hosts sharing one HTTP pool of HOSTS_PER_POOL * per_host connections
-# Pools per fetch in flight: concurrency 50 keeps at most 100 pools, 400 connections (an
-# idle one is closed when its pool next finds it past httpx's 5 s keep-alive expiry).
-MAX_POOLS_PER_FETCH = 2
 WRITE_BATCH = 200  # items (or feeds' outcomes) stored per transaction
 # A full-text fetch should never replace a body with a shorter one (a cookie wall, a stub).
 MIN_ARTICLE_GAIN = 1.0
-
-
-class PollLimits:
-    """At most ``total`` fetches in flight, and at most ``per_host`` to any one host.
-
-    The host slot is taken first: a task waiting for a busy host must not sit on one of
-    the global slots that other hosts could use.
-    """
-
-    def __init__(self, total: int, per_host: int) -> None:
-        self._total = asyncio.Semaphore(total)
-        self._per_host = per_host
-        self._hosts: dict[str, asyncio.Semaphore] = {}
-
-    @asynccontextmanager
-    async def slot(self, url: str) -> AsyncIterator[None]:
-        host = urlsplit(url).netloc.lower()
-        limit = self._hosts.get(host)
-        if limit is None:
-            limit = self._hosts[host] = asyncio.Semaphore(self._per_host)
-        async with limit, self._total:
-            yield
-
-
-class ClientPool:
-    """Small HTTP pools (AsyncClients); each host is given to one pool for good.
-
-    A pool serves at most ``HOSTS_PER_POOL`` hosts and has room for all their
-    connections: a full httpcore pool closes one host's idle keep-alive connection to
-    open one to another host, a reconnect per request (the old layout, five pools of
-    ten for fifty hosts, reconnected on ~3 requests in 4). Small pools, because a pool
-    checks every one of its connections (a system call each) whenever a request starts
-    or ends (PERF-NOTES.md). Past ``MAX_POOLS_PER_FETCH`` pools per fetch in flight,
-    new hosts share the pool with the fewest hosts; that bounds the connections kept
-    open, and a poller with that many hosts seldom asks one host twice within the
-    keep-alive expiry anyway.
-    """
-
-    def __init__(self, concurrency: int, per_host: int, timeout: float) -> None:
-        self._size = HOSTS_PER_POOL * max(1, per_host)
-        self._hosts_per_pool = HOSTS_PER_POOL
-        self._max_pools = MAX_POOLS_PER_FETCH * max(1, concurrency)
-        self._timeout = timeout
-        self._clients: list[httpx.AsyncClient] = []
-        self._hosts: list[int] = []  # hosts given to each pool
-        self._pool_of: dict[str, int] = {}
-
-    def for_url(self, url: str) -> httpx.AsyncClient:
-        host = urlsplit(url).netloc.lower()
-        index = self._pool_of.get(host)
-        if index is None:
-            index = self._pool_of[host] = self._assign()
-        return self._clients[index]
-
-    def _assign(self) -> int:
-        if self._clients:
-            index = min(range(len(self._clients)), key=self._hosts.__getitem__)
-            if self._hosts[index] < self._hosts_per_pool or len(self._clients) >= self._max_pools:
-                self._hosts[index] += 1
-                return index
-        self._clients.append(make_client(timeout=self._timeout, max_connections=self._size))
-        self._hosts.append(1)
-        return len(self._clients) - 1
-
-    async def aclose(self) -> None:
-        for client in self._clients:
-            await client.aclose()
+# A cycle of this many feeds starts a worker process to fetch in (a second core; see
+# monitor.fetcher); in a smaller one the worker would barely be up before the end.
+WORKER_MIN_FEEDS = 300
 
 
 @dataclass
@@ -121,6 +52,48 @@ class FeedOutcome:
     result: FetchResult | None = None
     parsed: ParsedFeed | None = None
     error: MonitorError | None = None
+
+
+class _Sorting:
+    """A cycle's items on their way into the store.
+
+    Items arrive feed by feed, in whatever order the servers answer. Those whose order
+    does not matter (seen before, or outside every topic: most of them) are settled a
+    batch at a time while other feeds are still being fetched; the items on topic wait
+    for the end of the cycle and are then processed oldest first across all its feeds,
+    so which server answered first does not change stories or alerts.
+    """
+
+    def __init__(self, pipeline: Pipeline) -> None:
+        self.pipeline = pipeline
+        self.totals = Totals()
+        self.new_per_feed: Counter[str | None] = Counter()
+        self._arrived: list[Item] = []
+        self._on_topic: list[Item] = []
+
+    def add(self, items: Sequence[Item]) -> None:
+        self._arrived.extend(items)
+        if len(self._arrived) >= WRITE_BATCH:
+            self._settle()
+
+    def finish(self) -> None:
+        self._settle()
+        items = oldest_first(self._on_topic)
+        self._on_topic = []
+        for start in range(0, len(items), WRITE_BATCH):
+            with self.pipeline.store.batch():
+                for item in items[start : start + WRITE_BATCH]:
+                    if self.pipeline.process(item, self.totals):
+                        self.new_per_feed[item.feed_url] += 1
+
+    def _settle(self) -> None:
+        # A few hundred writes per transaction rather than one each: a third cheaper, and
+        # short enough not to hold the store's lock long from the daemon's other threads.
+        arrived, self._arrived = self._arrived, []
+        with self.pipeline.store.batch():
+            stored, on_topic = self.pipeline.triage(arrived, self.totals)
+        self._on_topic.extend(on_topic)
+        self.new_per_feed.update(item.feed_url for item in stored)
 
 
 class Poller:
@@ -138,8 +111,17 @@ class Poller:
         self.rng = rng or random.Random()
         self.in_flight: set[str] = set()
         self._tasks: set[asyncio.Task[Totals]] = set()
+        settings = FetchSettings(
+            concurrency=self.poll.concurrency,
+            per_host=self.poll.per_host,
+            timeout=self.poll.timeout,
+            max_bytes=self.poll.max_bytes,
+        )
+        # HTTP here, and in a worker process once a large cycle has started one and it is
+        # up (monitor.fetcher says why); it then serves every later cycle too.
+        self._local = Fetcher(settings)
+        self.worker = FetchWorker(settings)
         self._limits: PollLimits | None = None
-        self._clients: ClientPool | None = None
 
     # ------------------------------------------------------------------ entry points
 
@@ -166,48 +148,48 @@ class Poller:
 
     async def cycle(self, plan: Sequence[tuple[FeedSpec, FeedState]]) -> Totals:
         """Poll these feeds once, process their new items, reschedule them."""
-        totals = Totals()
+        if len(plan) >= WORKER_MIN_FEEDS:
+            await self.worker.start()
+        sorting = _Sorting(self.pipeline)
         urls = [spec.url for spec, _ in plan]
         self.in_flight.update(urls)
         try:
-            outcomes = await asyncio.gather(*(self._tracked(spec, state) for spec, state in plan))
-            self._process(outcomes, totals)
+            outcomes = await asyncio.gather(
+                *(self._tracked(spec, state, sorting) for spec, state in plan)
+            )
+            sorting.finish()
+            self._record(outcomes, sorting)
         finally:
             self.in_flight.difference_update(urls)
-        return totals
+        return sorting.totals
 
     async def close(self, timeout: float) -> None:
-        """Wait up to ``timeout`` seconds for cycles under way, then close the pools."""
+        """Wait up to ``timeout`` seconds for cycles under way, then close the fetcher."""
         if self._tasks:
             await asyncio.wait(self._tasks, timeout=timeout)
-        if self._clients is not None:
-            await self._clients.aclose()
-            self._clients = None
+        await self._local.aclose()
+        await self.worker.aclose()
 
     # ------------------------------------------------------------------ one feed
 
-    def _shared(self) -> tuple[PollLimits, ClientPool]:
-        # Made on first use, inside the running event loop that will use them.
-        if self._limits is None or self._clients is None:
+    async def _get(self, url: str, state: FeedState | None, expect: Expect) -> FetchResult:
+        if self._limits is None:  # made on first use, inside the loop that uses it
             self._limits = PollLimits(self.poll.concurrency, self.poll.per_host)
-            self._clients = ClientPool(self.poll.concurrency, self.poll.per_host, self.poll.timeout)
-        return self._limits, self._clients
+        request = FetchRequest(
+            url,
+            etag=state.etag if state else None,
+            last_modified=state.last_modified if state else None,
+            expect=expect,
+        )
+        async with self._limits.slot(url):
+            if self.worker.ready:
+                return await self.worker.get(request)
+            return await self._local.get(request)
 
-    async def _get(self, url: str, state: FeedState | None, expect: str) -> FetchResult:
-        limits, clients = self._shared()
-        async with limits.slot(url):
-            return await fetch(
-                clients.for_url(url),
-                url,
-                etag=state.etag if state else None,
-                last_modified=state.last_modified if state else None,
-                max_bytes=self.poll.max_bytes,
-                timeout=self.poll.timeout,
-                expect="page" if expect == "page" else "feed",
-            )
-
-    async def _tracked(self, spec: FeedSpec, state: FeedState) -> FeedOutcome:
+    async def _tracked(self, spec: FeedSpec, state: FeedState, sorting: _Sorting) -> FeedOutcome:
         outcome = await self._poll_feed(spec, state)
+        if outcome.parsed is not None:
+            sorting.add(outcome.parsed.items)
         self.on_feed(spec.name)
         return outcome
 
@@ -256,27 +238,16 @@ class Poller:
 
     # ------------------------------------------------------------------ after fetching
 
-    def _process(self, outcomes: Sequence[FeedOutcome], totals: Totals) -> None:
-        store = self.pipeline.store
-        items = oldest_first(
-            item for o in outcomes if o.parsed is not None for item in o.parsed.items
-        )
-        new_per_feed: dict[str | None, int] = {}
-        # A few hundred writes per transaction rather than one each: a third cheaper, and
-        # short enough not to hold the store's lock long from the daemon's other threads.
-        for start in range(0, len(items), WRITE_BATCH):
-            with store.batch():
-                for item in items[start : start + WRITE_BATCH]:
-                    if self.pipeline.process(item, totals):
-                        new_per_feed[item.feed_url] = new_per_feed.get(item.feed_url, 0) + 1
+    def _record(self, outcomes: Sequence[FeedOutcome], sorting: _Sorting) -> None:
         now = self.pipeline.clock()
         for start in range(0, len(outcomes), WRITE_BATCH):
-            with store.batch():
+            with self.pipeline.store.batch():
                 for outcome in outcomes[start : start + WRITE_BATCH]:
                     if outcome.error is not None:
-                        self._record_failure(outcome, outcome.error, now, totals)
+                        self._record_failure(outcome, outcome.error, now, sorting.totals)
                     else:
-                        self._record_success(outcome, new_per_feed.get(outcome.spec.url, 0), now)
+                        new_items = sorting.new_per_feed[outcome.spec.url]
+                        self._record_success(outcome, new_items, now)
 
     def _base_interval(self, spec: FeedSpec) -> int:
         return schedule.effective_interval(

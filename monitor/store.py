@@ -391,9 +391,7 @@ def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
         yield ids[start : start + _IN_CHUNK]
 
 
-_CANDIDATE_SELECT = (
-    "SELECT id, story_id, source, title, text, published, duplicate_of FROM items"
-)
+_CANDIDATE_SELECT = "SELECT id, story_id, source, title, text, published, duplicate_of FROM items"
 
 
 def _candidate(row: Mapping[str, Any]) -> Candidate:
@@ -588,10 +586,11 @@ class Store:
 
         BEGIN IMMEDIATE takes the write lock up front: another process holding it makes
         us wait (busy timeout) instead of failing halfway when our read snapshot is stale.
+        Inside a ``batch`` the batch is the transaction, all or nothing, so a write there
+        needs no savepoint of its own (two statements fewer per write).
         """
         if self._db.conn.in_transaction:
-            with self._db.atomic():
-                yield
+            yield
             return
         self._db.execute("BEGIN IMMEDIATE")
         try:
@@ -842,8 +841,7 @@ class Store:
     def candidates(self, since: datetime) -> list[Candidate]:
         """Kept items published at or after ``since``, oldest first."""
         rows = self._db.query(
-            _CANDIDATE_SELECT
-            + " WHERE status = 'kept' AND story_id IS NOT NULL AND published >= ?"
+            _CANDIDATE_SELECT + " WHERE status = 'kept' AND story_id IS NOT NULL AND published >= ?"
             " ORDER BY published, id",
             [_iso(since)],
         )

@@ -61,6 +61,12 @@ class Request:
     headers: dict[str, str]
 
 
+class _Server(ThreadingHTTPServer):
+    # socketserver's default backlog of 5 drops connections beyond it, and the client
+    # retries only after a second: a poll of ten feeds at once would look like timeouts.
+    request_queue_size = 128
+
+
 class FeedServer:
     def __init__(self) -> None:
         self.routes: dict[str, Route] = {}
@@ -69,7 +75,7 @@ class FeedServer:
         self.max_active = 0
         self._count_lock = threading.Lock()
         self._closing = threading.Event()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._httpd = _Server(("127.0.0.1", 0), _handler_for(self))
         self._httpd.daemon_threads = True
         self._httpd.block_on_close = False  # a handler still sleeping must not stall close
         self.base_url = f"http://127.0.0.1:{self._httpd.server_port}"

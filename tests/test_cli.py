@@ -156,8 +156,18 @@ def test_every_command_has_help() -> None:
 
 
 def test_listing_commands_take_json() -> None:
-    listings = ["stories", "story", "explain", "figures", "claims", "alerts", "outbox", "feeds",
-                "doctor", "demo"]
+    listings = [
+        "stories",
+        "story",
+        "explain",
+        "figures",
+        "claims",
+        "alerts",
+        "outbox",
+        "feeds",
+        "doctor",
+        "demo",
+    ]
     for name in listings:
         assert "--json" in run(name, "--help").stdout, name
 

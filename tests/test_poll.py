@@ -16,8 +16,9 @@ from feedserver import running_server, unused_url
 
 from monitor.cli import cli
 from monitor.config import PollConfig, from_feeds
+from monitor.fetcher import HOSTS_PER_POOL, ClientPool
 from monitor.pipeline import Pipeline
-from monitor.poller import HOSTS_PER_POOL, ClientPool, poll_once
+from monitor.poller import poll_once
 from monitor.store import Store
 from monitor.types import FeedSpec
 

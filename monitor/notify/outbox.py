@@ -139,7 +139,6 @@ class ChannelReport:
         return f"{text} ({why})" if why else text
 
 
-
 def _at(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 

@@ -1,0 +1,352 @@
+"""Where fetches run: in this process, or in a worker process beside it.
+
+A poll cycle's own work (parsing feeds, storing items, rescheduling) and its HTTP work
+(httpx on a few thousand keep-alive connections) each keep one CPU core busy. In one
+process they take turns on one core; with the HTTP work in a worker process they run
+side by side on two, and a cycle over thousands of feeds takes about the time of the
+slower of the two rather than their sum (bench/poll.py).
+
+``Fetcher`` fetches in this process, on small shared pools (``ClientPool``).
+``FetchWorker`` hands each request to ``python -m monitor.fetcher`` over its stdin and
+stdout, where a ``Fetcher`` runs it. The poller keeps the global and per-host limits
+(``PollLimits``) and hands a request over only once it has its slot, so the worker
+never queues and a request's timeout means what it says. A worker takes ~0.3 s to
+start; until it says it is ready, the poller fetches in its own process, so a large
+cycle never waits for it. A worker that dies fails the requests it held (each feed
+reports a FetchError, retried on its next poll) and the next cycle starts another.
+
+The wire format is a 4-byte length and a pickle, both ways: requests are
+``(id, FetchRequest)``, replies ``(id, FetchResult or FetchError)``, and the first
+reply is ``(0, "ready")``. Pickle is safe here because both ends are this program.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import pickle
+import signal
+import stat
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from monitor.errors import FetchError, MonitorError
+from monitor.fetch import Expect, fetch, make_client
+from monitor.types import FetchResult
+
+log = logging.getLogger(__name__)
+
+HOSTS_PER_POOL = 2  # hosts sharing one HTTP pool of HOSTS_PER_POOL * per_host connections
+# Pools per fetch in flight: concurrency 50 keeps at most 100 pools, 400 connections (an
+# idle one is closed when its pool next finds it past httpx's 5 s keep-alive expiry).
+MAX_POOLS_PER_FETCH = 2
+# A worker that has not answered a request within its timeout plus this is taken as hung.
+WORKER_GRACE = 10.0
+_LENGTH = 4  # bytes of the big-endian frame length
+_READ_LIMIT = 2**16  # the stream buffer size in bytes; frames may be larger
+
+
+@dataclass(frozen=True)
+class FetchRequest:
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+    expect: Expect = "feed"
+
+
+class PollLimits:
+    """At most ``total`` fetches in flight, and at most ``per_host`` to any one host.
+
+    The host slot is taken first: a task waiting for a busy host must not sit on one of
+    the global slots that other hosts could use.
+    """
+
+    def __init__(self, total: int, per_host: int) -> None:
+        self._total = asyncio.Semaphore(total)
+        self._per_host = per_host
+        self._hosts: dict[str, asyncio.Semaphore] = {}
+
+    @asynccontextmanager
+    async def slot(self, url: str) -> AsyncIterator[None]:
+        host = urlsplit(url).netloc.lower()
+        limit = self._hosts.get(host)
+        if limit is None:
+            limit = self._hosts[host] = asyncio.Semaphore(self._per_host)
+        async with limit, self._total:
+            yield
+
+
+class ClientPool:
+    """Small HTTP pools (AsyncClients); each host is given to one pool for good.
+
+    A pool serves at most ``HOSTS_PER_POOL`` hosts and has room for all their
+    connections: a full httpcore pool closes one host's idle keep-alive connection to
+    open one to another host, a reconnect per request (the old layout, five pools of
+    ten for fifty hosts, reconnected on ~3 requests in 4). Small pools, because a pool
+    checks every one of its connections (a system call each) whenever a request starts
+    or ends (PERF-NOTES.md). Past ``MAX_POOLS_PER_FETCH`` pools per fetch in flight,
+    new hosts share the pool with the fewest hosts; that bounds the connections kept
+    open, and a poller with that many hosts seldom asks one host twice within the
+    keep-alive expiry anyway.
+    """
+
+    def __init__(self, concurrency: int, per_host: int, timeout: float) -> None:
+        self._size = HOSTS_PER_POOL * max(1, per_host)
+        self._max_pools = MAX_POOLS_PER_FETCH * max(1, concurrency)
+        self._timeout = timeout
+        self._clients: list[httpx.AsyncClient] = []
+        self._hosts: list[int] = []  # hosts given to each pool
+        self._pool_of: dict[str, int] = {}
+
+    def for_url(self, url: str) -> httpx.AsyncClient:
+        host = urlsplit(url).netloc.lower()
+        index = self._pool_of.get(host)
+        if index is None:
+            index = self._pool_of[host] = self._assign()
+        return self._clients[index]
+
+    def _assign(self) -> int:
+        if self._clients:
+            index = min(range(len(self._clients)), key=self._hosts.__getitem__)
+            if self._hosts[index] < HOSTS_PER_POOL or len(self._clients) >= self._max_pools:
+                self._hosts[index] += 1
+                return index
+        self._clients.append(make_client(timeout=self._timeout, max_connections=self._size))
+        self._hosts.append(1)
+        return len(self._clients) - 1
+
+    async def aclose(self) -> None:
+        for client in self._clients:
+            await client.aclose()
+        self._clients.clear()
+        self._hosts.clear()
+        self._pool_of.clear()
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    """What every fetch of a poller shares (from ``poll:`` in feeds.yaml)."""
+
+    concurrency: int
+    per_host: int
+    timeout: float
+    max_bytes: int
+
+
+class Fetcher:
+    """Fetches in this process, on pools shared by all its requests (limits are the
+    caller's: ``PollLimits``)."""
+
+    def __init__(self, settings: FetchSettings) -> None:
+        self.settings = settings
+        self._pools = ClientPool(settings.concurrency, settings.per_host, settings.timeout)
+
+    async def get(self, request: FetchRequest) -> FetchResult:
+        return await fetch(
+            self._pools.for_url(request.url),
+            request.url,
+            etag=request.etag,
+            last_modified=request.last_modified,
+            max_bytes=self.settings.max_bytes,
+            timeout=self.settings.timeout,
+            expect=request.expect,
+        )
+
+    async def aclose(self) -> None:
+        await self._pools.aclose()
+
+
+class FrameWriter:
+    """Length-prefixed pickles on a stream, those of one event-loop turn in one write.
+
+    One write per frame would cost a system call per request and per reply; a poll
+    cycle sends thousands of requests at once, and many replies end in the same turn.
+    """
+
+    def __init__(self, stream: asyncio.StreamWriter) -> None:
+        self._stream = stream
+        self._frames: list[bytes] = []
+
+    async def send(self, message: object) -> None:
+        payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        if not self._frames:
+            asyncio.get_running_loop().call_soon(self._flush)
+        self._frames.append(len(payload).to_bytes(_LENGTH, "big"))
+        self._frames.append(payload)
+        await self._stream.drain()  # waits only while the reader lags far behind
+
+    def _flush(self) -> None:
+        frames, self._frames = self._frames, []
+        if not self._stream.is_closing():
+            self._stream.write(b"".join(frames))
+
+
+async def read_frame(stream: asyncio.StreamReader) -> Any:
+    """The next message; IncompleteReadError when the other end has closed."""
+    header = await stream.readexactly(_LENGTH)
+    return pickle.loads(await stream.readexactly(int.from_bytes(header, "big")))
+
+
+class FetchWorker:
+    """Fetches in a worker process (``python -m monitor.fetcher``); see the module doc."""
+
+    def __init__(self, settings: FetchSettings) -> None:
+        self.settings = settings
+        self.ready = False  # the worker has started and said so
+        self.answered = 0  # replies received, over every worker this one started
+        self._process: asyncio.subprocess.Process | None = None
+        self._writer: FrameWriter | None = None
+        self._reader: asyncio.Task[None] | None = None
+        self._pending: dict[int, asyncio.Future[Any]] = {}
+        self._next_id = 0
+
+    @property
+    def pid(self) -> int | None:
+        return None if self._process is None else self._process.pid
+
+    async def start(self) -> None:
+        """Start the worker unless it runs; return at once (see ``ready``)."""
+        if self._process is not None and self._process.returncode is None:
+            return
+        self.ready = False
+        process = self._process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "monitor.fetcher",
+            json.dumps(self.settings.__dict__),
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            limit=_READ_LIMIT,
+        )
+        assert process.stdin is not None
+        self._writer = FrameWriter(process.stdin)
+        self._reader = asyncio.create_task(self._read_replies(process), name="monitor-fetch-worker")
+
+    async def get(self, request: FetchRequest) -> FetchResult:
+        if not self.ready or self._writer is None:
+            raise FetchError(f"{request.url}: the fetch worker is not running")
+        self._next_id += 1
+        request_id = self._next_id
+        answer: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._pending[request_id] = answer
+        try:
+            await self._writer.send((request_id, request))
+            # The worker bounds the fetch itself; this only guards against a hung worker.
+            async with asyncio.timeout(self.settings.timeout + WORKER_GRACE):
+                reply = await answer
+        except (ConnectionError, TimeoutError) as exc:
+            raise FetchError(f"{request.url}: the fetch worker did not answer") from exc
+        finally:
+            self._pending.pop(request_id, None)
+        if isinstance(reply, BaseException):
+            raise reply
+        assert isinstance(reply, FetchResult)
+        return reply
+
+    async def _read_replies(self, process: asyncio.subprocess.Process) -> None:
+        assert process.stdout is not None
+        try:
+            while True:
+                request_id, reply = await read_frame(process.stdout)
+                if request_id == 0:
+                    self.ready = True
+                    continue
+                self.answered += 1
+                answer = self._pending.get(request_id)
+                if answer is not None and not answer.done():
+                    answer.set_result(reply)
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass  # the worker exited
+        self.ready = False
+        code = await process.wait()
+        for answer in self._pending.values():
+            if not answer.done():
+                answer.set_result(FetchError(f"the fetch worker exited (code {code})"))
+        if code != 0:
+            log.error("the fetch worker exited (code %s); the next cycle starts another", code)
+
+    async def aclose(self) -> None:
+        """Close the worker's stdin (it finishes what it holds and exits) and wait for it."""
+        process, reader = self._process, self._reader
+        self._process, self._writer, self._reader, self.ready = None, None, None, False
+        if process is None:
+            return
+        if process.stdin is not None:
+            process.stdin.close()
+        try:
+            async with asyncio.timeout(self.settings.timeout + WORKER_GRACE):
+                await process.wait()
+        except TimeoutError:
+            process.kill()
+            await process.wait()
+        if reader is not None:
+            await reader
+
+
+# --------------------------------------------------------------------------- the worker
+
+
+async def _serve(settings: FetchSettings) -> None:
+    """Answer requests from stdin on stdout until stdin closes."""
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader(limit=_READ_LIMIT)
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin.buffer)
+    transport, protocol = await loop.connect_write_pipe(
+        asyncio.streams.FlowControlMixin, sys.stdout.buffer
+    )
+    writer = FrameWriter(asyncio.StreamWriter(transport, protocol, None, loop))
+    fetcher = Fetcher(settings)
+    tasks: set[asyncio.Task[None]] = set()
+    await writer.send((0, "ready"))
+
+    async def answer(request_id: int, request: FetchRequest) -> None:
+        try:
+            reply: object = await fetcher.get(request)
+        except MonitorError as exc:
+            reply = exc
+        except Exception as exc:  # a bug on one hostile response must not end the worker
+            log.exception("%s: unexpected error", request.url)
+            reply = FetchError(f"{request.url}: internal error: {type(exc).__name__}")
+        await writer.send((request_id, reply))
+
+    try:
+        while True:
+            try:
+                request_id, request = await read_frame(reader)
+            except asyncio.IncompleteReadError:
+                break  # the poller closed our stdin: finish what we hold, then exit
+            task = asyncio.create_task(answer(request_id, request))
+            tasks.add(task)
+            task.add_done_callback(tasks.discard)
+        if tasks:
+            await asyncio.wait(tasks)
+        await asyncio.sleep(0)  # let the last replies' write happen
+    finally:
+        await fetcher.aclose()
+        transport.close()
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING, format="monitor fetch worker: %(message)s")
+    if len(sys.argv) != 2 or not stat.S_ISFIFO(os.fstat(sys.stdin.fileno()).st_mode):
+        sys.exit("monitor.fetcher is the poller's fetch worker; `monitor poll` starts it")
+    settings = FetchSettings(**json.loads(sys.argv[1]))
+    # The worker lives as long as its stdin: the poller closes it (or dies) and the
+    # worker finishes what it holds and exits. Ctrl-C or a service stop reaches the whole
+    # process group; the poller then shuts down in order and closes the pipe itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    with suppress(BrokenPipeError):
+        asyncio.run(_serve(settings))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,173 @@
+"""The fetch worker process (monitor.fetcher) against a real HTTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from feedserver import running_server, unused_url
+
+import monitor.poller
+from monitor.config import PollConfig, from_feeds
+from monitor.errors import FetchError
+from monitor.fetch import Gone, HTTPStatusError, RetryLater
+from monitor.fetcher import Fetcher, FetchRequest, FetchSettings, FetchWorker
+from monitor.pipeline import Pipeline
+from monitor.poller import Poller
+from monitor.store import Store
+from monitor.types import FeedSpec
+
+SETTINGS = FetchSettings(concurrency=10, per_host=10, timeout=1.0, max_bytes=1 << 20)
+RSS = b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></channel></rss>'
+
+
+async def ready(worker: FetchWorker) -> FetchWorker:
+    await worker.start()
+    async with asyncio.timeout(20):
+        while not worker.ready:
+            await asyncio.sleep(0.02)
+    return worker
+
+
+def outcome(result: Any) -> tuple[Any, ...]:
+    """What a caller can see of a result or an error, to compare the two fetchers."""
+    if isinstance(result, BaseException):
+        return (
+            type(result),
+            str(result),
+            getattr(result, "status", None),
+            getattr(result, "retry_after", None),
+        )
+    return (result.status, result.body, result.etag, result.moved_to, result.url)
+
+
+def test_the_worker_answers_exactly_as_this_process_would() -> None:
+    with running_server() as server:
+        requests = [
+            FetchRequest(server.route("/ok.xml", RSS, etag='"e1"')),
+            FetchRequest(server.url("/ok.xml"), etag='"e1"'),  # 304
+            FetchRequest(server.route("/busy.xml", b"", status=503, headers={"Retry-After": "7"})),
+            FetchRequest(server.route("/gone.xml", b"", status=410)),
+            FetchRequest(server.route("/broken.xml", b"", status=500)),
+            FetchRequest(server.route("/slow.xml", RSS, delay=3)),
+            FetchRequest(
+                server.route(
+                    "/page.html", b"<!doctype html><p>x", headers={"Content-Type": "text/html"}
+                )
+            ),
+            FetchRequest(server.redirect("/old.xml", "/ok.xml", status=301)),
+            FetchRequest(unused_url()),
+        ]
+
+        async def both() -> tuple[list[Any], list[Any], int]:
+            worker = await ready(FetchWorker(SETTINGS))
+            local = Fetcher(SETTINGS)
+            try:
+                remote = await asyncio.gather(
+                    *(worker.get(r) for r in requests), return_exceptions=True
+                )
+                here = await asyncio.gather(
+                    *(local.get(r) for r in requests), return_exceptions=True
+                )
+            finally:
+                await worker.aclose()
+                await local.aclose()
+            return remote, here, worker.answered
+
+        remote, here, answered = asyncio.run(both())
+
+    assert answered == len(requests)
+    assert [outcome(r) for r in remote] == [outcome(r) for r in here]
+    assert remote[0].status == 200 and remote[0].body == RSS and remote[1].status == 304
+    assert [type(r) for r in remote[2:5]] == [RetryLater, Gone, HTTPStatusError]
+    assert remote[2].retry_after == "7" and remote[2].status == 503
+    assert "no complete response within 1 s" in str(remote[5])
+    assert "a web page, not a feed" in str(remote[6])
+    assert remote[7].moved_to == server.url("/ok.xml") and remote[7].body == RSS
+    assert "connection refused" in str(remote[8])
+
+
+def test_a_dead_worker_fails_what_it_held_and_the_next_start_replaces_it() -> None:
+    with running_server() as server:
+        slow = server.route("/slow.xml", RSS, delay=0.8)
+        fast = server.route("/fast.xml", RSS)
+
+        async def go() -> tuple[str, int, int | None, int | None]:
+            worker = await ready(FetchWorker(SETTINGS))
+            first_pid = worker.pid
+            assert first_pid is not None
+            held = asyncio.create_task(worker.get(FetchRequest(slow)))
+            await asyncio.sleep(0.3)
+            os.kill(first_pid, signal.SIGKILL)
+            with pytest.raises(FetchError) as caught:
+                await held
+            assert not worker.ready
+            with pytest.raises(FetchError, match="not running"):
+                await worker.get(FetchRequest(fast))
+            await ready(worker)
+            try:
+                result = await worker.get(FetchRequest(fast))
+            finally:
+                await worker.aclose()
+            return str(caught.value), result.status, first_pid, worker.pid
+
+        message, status, first_pid, after_close = asyncio.run(go())
+    assert message == "the fetch worker exited (code -9)"
+    assert status == 200
+    assert after_close is None  # closed: no process left behind
+
+
+def test_a_large_cycle_fetches_in_the_worker_and_stores_each_item_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 40 feeds stand in for the hundreds that start a worker in real use.
+    monkeypatch.setattr(monitor.poller, "WORKER_MIN_FEEDS", 40)
+    with running_server() as server:
+        specs = []
+        for n in range(40):
+            body = (
+                '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
+                f"<item><guid>grain-{n}</guid><title>Grain prices steady in port {n}</title>"
+                f"<pubDate>Wed, 18 Jun 2025 06:{n:02d}:00 GMT</pubDate></item>"
+                f"<item><guid>troops-{n}</guid><title>North Korea sends {1000 + n} troops to"
+                f" Russia's Kursk region</title><description>Pyongyang and Moscow confirmed"
+                f" the deployment of {1000 + n} soldiers.</description>"
+                f"<pubDate>Wed, 18 Jun 2025 07:{n:02d}:00 GMT</pubDate></item>"
+                "</channel></rss>"
+            ).encode()
+            url = server.route(f"/f{n}.xml", body, etag=f'"v{n}"', delay=0.15)
+            specs.append(FeedSpec(url=url, name=f"Feed {n}"))
+        config = replace(
+            from_feeds(specs), poll=replace(PollConfig(), concurrency=4, per_host=4, jitter=0.0)
+        )
+        pipeline = Pipeline(Store.open(tmp_path / "state"), config)
+        pipeline.store.sync_feeds(config.feeds)
+
+        async def cycle_twice() -> tuple[Any, Any, int]:
+            poller = Poller(pipeline)
+            try:
+                plan = pipeline.store.poll_plan(config.poll.failing_after)
+                first = await poller.cycle(plan)
+                second = await poller.cycle(pipeline.store.poll_plan(config.poll.failing_after))
+            finally:
+                await poller.close(timeout=0)
+            return first, second, poller.worker.answered
+
+        first, second, answered = asyncio.run(cycle_twice())
+
+    assert not first.errors and first.items == 80
+    assert first.skipped == 40 and first.kept == 40
+    assert answered >= 40  # the second cycle entirely, and part of the first
+    assert second.items == 0 and not second.errors
+    feeds = pipeline.store.feeds(config.poll.failing_after)
+    assert {f["items_seen"] for f in feeds} == {2}
+    assert {f["last_status"] for f in feeds} == {304}
+    # The items on topic were processed oldest first, whichever feed answered first.
+    rows = [pipeline.store.item(item_id) for item_id in range(1, 81)]
+    kept = [row["guid"] for row in rows if row is not None and row["status"] == "kept"]
+    assert kept == [f"troops-{n}" for n in range(40)]
