@@ -294,14 +294,25 @@ class FetchWorker:
 # --------------------------------------------------------------------------- the worker
 
 
+class _WritePipe(asyncio.streams.FlowControlMixin):
+    """The worker's stdout; ``closed`` is done once every byte written has gone out."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        super().connection_lost(exc)
+        if not self.closed.done():
+            self.closed.set_result(None)
+
+
 async def _serve(settings: FetchSettings) -> None:
     """Answer requests from stdin on stdout until stdin closes."""
     loop = asyncio.get_running_loop()
     reader = asyncio.StreamReader(limit=_READ_LIMIT)
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin.buffer)
-    transport, protocol = await loop.connect_write_pipe(
-        asyncio.streams.FlowControlMixin, sys.stdout.buffer
-    )
+    transport, protocol = await loop.connect_write_pipe(_WritePipe, sys.stdout.buffer)
     writer = FrameWriter(asyncio.StreamWriter(transport, protocol, None, loop))
     fetcher = Fetcher(settings)
     tasks: set[asyncio.Task[None]] = set()
@@ -328,10 +339,11 @@ async def _serve(settings: FetchSettings) -> None:
             task.add_done_callback(tasks.discard)
         if tasks:
             await asyncio.wait(tasks)
-        await asyncio.sleep(0)  # let the last replies' write happen
     finally:
         await fetcher.aclose()
-        transport.close()
+        await asyncio.sleep(0)  # the last replies' write
+        transport.close()  # once what is buffered is written
+        await protocol.closed
 
 
 def main() -> None:

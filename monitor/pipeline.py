@@ -27,6 +27,7 @@ from monitor.types import (
     Figure,
     Item,
     StoryMatch,
+    TopicMatch,
 )
 
 log = logging.getLogger(__name__)
@@ -155,27 +156,42 @@ class Pipeline:
         self._save(self.analyse(item), totals)
         return True
 
-    def triage(self, items: Iterable[Item], totals: Totals) -> tuple[list[Item], list[Item]]:
+    def triage(self, items: Sequence[Item], totals: Totals) -> tuple[list[Item], list[Item]]:
         """Settle now the items whose order does not matter; return (stored, left over).
 
         Items seen before are counted (and refreshed if changed) and items outside every
-        topic are stored as skipped; what is left is on topic, for ``process`` in the
-        order things happened. The poller settles each batch of feeds as it arrives, so
-        that the bulk of a cycle's writes (most items of most feeds are off topic) is
-        done while other feeds are still being fetched.
+        topic are stored as skipped, all in a few statements; what is left is on topic,
+        for ``process`` in the order things happened. The poller settles each batch of
+        feeds as it arrives, so that the bulk of a cycle's writes (most items of most
+        feeds are off topic) is done while other feeds are still being fetched.
         """
-        stored: list[Item] = []
+        known = self.store.stored_contents([(item.source, item.guid) for item in items])
+        skipped: dict[tuple[str, str], tuple[Item, TopicMatch]] = {}
         later: list[Item] = []
         for item in items:
-            if self._seen_before(item, totals):
-                continue
-            topic = topics.classify(item, self._topic_rules())
-            if topic.topic is not None:
-                later.append(item)
+            key = (item.source, item.guid)
+            if key in skipped:  # twice in one batch: the later copy is the newer
+                earlier = skipped[key][0]
+                changed = (earlier.title, earlier.text, earlier.url) != (
+                    item.title,
+                    item.text,
+                    item.url,
+                )
+                totals.updated += changed
+                totals.already_seen += not changed
+                skipped[key] = (item, skipped[key][1])
+            elif key in known:
+                self._refresh(item, known[key], totals)
             else:
-                self._save(Analysis(item=item, topic=topic, match=None), totals)
-                stored.append(item)
-        return stored, later
+                topic = topics.classify(item, self._topic_rules())
+                if topic.topic is None:
+                    skipped[key] = (item, topic)
+                else:
+                    later.append(item)
+        self.store.save_skipped(list(skipped.values()))
+        totals.items += len(skipped)
+        totals.skipped += len(skipped)
+        return [item for item, _ in skipped.values()], later
 
     def _topic_rules(self) -> Sequence[topics.TopicRule]:
         return self.config.topics if self.config.topics is not None else topics.DEFAULT_TOPICS
@@ -184,12 +200,16 @@ class Pipeline:
         stored = self.store.stored_content(item.source, item.guid)
         if stored is None:
             return False
+        self._refresh(item, stored, totals)
+        return True
+
+    def _refresh(self, item: Item, stored: tuple[str, str, str | None], totals: Totals) -> None:
+        """An item seen before: its stored copy refreshed if its content changed."""
         if stored != (item.title, item.text, item.url):
             self.store.update_item(item.source, item.guid, item.title, item.text, item.url)
             totals.updated += 1
         else:
             totals.already_seen += 1
-        return True
 
     def _save(self, analysis: Analysis, totals: Totals) -> None:
         channels = self.config.alerts.channels() if self.channels is None else self.channels

@@ -31,7 +31,16 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from sqlite_utils import Database
 
 from monitor.errors import StoreError
-from monitor.types import Analysis, Candidate, Divergence, FeedSpec, Figure, Item, Reported
+from monitor.types import (
+    Analysis,
+    Candidate,
+    Divergence,
+    FeedSpec,
+    Figure,
+    Item,
+    Reported,
+    TopicMatch,
+)
 
 __all__ = [
     "DB_FILENAME",
@@ -814,6 +823,52 @@ class Store:
             "SELECT title, text, url FROM items WHERE source = ? AND guid = ?", [source, guid]
         ).fetchone()
         return None if row is None else (row[0], row[1], row[2])
+
+    @_guarded
+    def stored_contents(
+        self, keys: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], tuple[str, str, str | None]]:
+        """``stored_content`` for many (source, guid) pairs at once; unseen ones are absent."""
+        found: dict[tuple[str, str], tuple[str, str, str | None]] = {}
+        pairs = list(dict.fromkeys(keys))
+        for start in range(0, len(pairs), _IN_CHUNK // 2):  # two parameters a pair
+            chunk = pairs[start : start + _IN_CHUNK // 2]
+            rows = self._db.execute(
+                "SELECT source, guid, title, text, url FROM items WHERE (source, guid) IN"
+                f" (VALUES {', '.join('(?, ?)' for _ in chunk)})",
+                [value for pair in chunk for value in pair],
+            )
+            for source, guid, title, text, url in rows:
+                found[(source, guid)] = (title, text, url)
+        return found
+
+    @_guarded
+    def save_skipped(self, items: Sequence[tuple[Item, TopicMatch]]) -> None:
+        """Store items outside every topic (with why), many in one statement.
+
+        The caller has checked that none is stored yet (``stored_contents``); one that
+        is after all (another process stored it meanwhile) is left as it was.
+        """
+        with self._write():
+            self._db.conn.executemany(
+                "INSERT OR IGNORE INTO items (source, guid, title, text, url, lang, feed_url,"
+                " published, status, topic, topic_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
+                " 'skipped', NULL, ?)",
+                [
+                    (
+                        item.source,
+                        item.guid,
+                        item.title,
+                        item.text,
+                        item.url,
+                        item.lang,
+                        item.feed_url,
+                        _iso(item.published),
+                        topic.reason,
+                    )
+                    for item, topic in items
+                ],
+            )
 
     @_guarded
     def update_item(self, source: str, guid: str, title: str, text: str, url: str | None) -> None:

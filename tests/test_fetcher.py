@@ -171,3 +171,20 @@ def test_a_large_cycle_fetches_in_the_worker_and_stores_each_item_once(
     rows = [pipeline.store.item(item_id) for item_id in range(1, 81)]
     kept = [row["guid"] for row in rows if row is not None and row["status"] == "kept"]
     assert kept == [f"troops-{n}" for n in range(40)]
+
+
+def test_closing_the_worker_still_delivers_what_it_held() -> None:
+    body = RSS + b"<!--" + b"x" * 300_000 + b"-->"  # more than a pipe holds at once
+    with running_server() as server:
+        slow = server.route("/slow.xml", body, delay=0.5)
+
+        async def go() -> tuple[int, bytes, int | None]:
+            worker = await ready(FetchWorker(SETTINGS))
+            held = asyncio.create_task(worker.get(FetchRequest(slow)))
+            await asyncio.sleep(0.1)
+            await worker.aclose()  # stdin closed while the fetch is under way
+            result = await held
+            return result.status, result.body, worker.pid
+
+        status, received, pid = asyncio.run(go())
+    assert status == 200 and received == body and pid is None

@@ -1,0 +1,78 @@
+"""Pipeline.triage: settling seen and off-topic items in bulk, as process() would one by one."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from monitor.config import from_feeds
+from monitor.pipeline import Pipeline, Totals
+from monitor.store import Store
+from monitor.types import Item
+
+T0 = datetime(2025, 6, 17, 9, 30, tzinfo=UTC)
+
+
+def item(guid: str, title: str, minutes: int = 0, text: str = "") -> Item:
+    return Item(
+        source="wire",
+        guid=guid,
+        title=title,
+        text=text,
+        url=f"https://news.example/{guid}",
+        published=T0 + timedelta(minutes=minutes),
+        lang="en",
+        feed_url="https://news.example/feed.xml",
+    )
+
+
+SEEN = [
+    item("same", "Harvest starts early in the south"),
+    item("edited", "Rail strike ends"),
+]
+BATCH = [
+    item("grain", "Grain prices steady", 1),
+    item("troops", "North Korea sends troops to Kursk, Russia", 2, "About 12,000 soldiers."),
+    item("same", "Harvest starts early in the south", 3),  # seen before, unchanged
+    item("edited", "Rail strike ends after talks", 4),  # seen before, corrected
+    item("match", "Football: late goal decides the cup", 5),
+    item("match", "Football: late goal decides the cup final", 6),  # twice in the batch
+]
+
+
+def rows(store: Store) -> list[tuple[Any, ...]]:
+    found = [store.item(n) for n in range(1, 20)]
+    return sorted(
+        (r["guid"], r["title"], r["status"], r["topic"], r["topic_reason"])
+        for r in found
+        if r is not None
+    )
+
+
+def pipeline(tmp_path: Path, name: str) -> Pipeline:
+    pipe = Pipeline(Store.open(tmp_path / name), from_feeds([]), clock=lambda: T0)
+    pipe.process_all(SEEN, Totals())
+    return pipe
+
+
+def test_triage_stores_what_process_would_and_leaves_items_on_topic(tmp_path: Path) -> None:
+    bulk = pipeline(tmp_path, "bulk")
+    totals = Totals()
+    stored, later = bulk.triage(BATCH, totals)
+    assert [i.guid for i in stored] == ["grain", "match"]
+    assert [i.guid for i in later] == ["troops"]
+    for left in later:
+        bulk.process(left, totals)
+
+    one_by_one = pipeline(tmp_path, "one")
+    expected = Totals()
+    one_by_one.process_all(BATCH, expected)
+
+    assert rows(bulk.store) == rows(one_by_one.store)
+    assert totals.summary() == expected.summary()
+    assert (totals.items, totals.skipped, totals.kept) == (3, 2, 1)
+    assert (totals.updated, totals.already_seen) == (2, 1)
+    titles = {row[0]: row[1] for row in rows(bulk.store)}
+    assert titles["match"] == "Football: late goal decides the cup final"
+    assert titles["edited"] == "Rail strike ends after talks"
