@@ -14,7 +14,8 @@ is ever dropped: the floor this machine allows):
   * the cycle with full responses (200) and the cycle with conditional requests (304),
   * wall time (best of ``--repeat`` interleaved runs), the ratio monitor / floor, and
     the range of that ratio run by run,
-  * peak memory (max RSS) of the process that ran it, plus its largest child if any.
+  * peak memory: the largest sum of resident memory over the process that ran it and
+    its fetch workers, sampled every 20 ms.
 
 Each measurement runs in a fresh subprocess so that peak memory is its own.
 """
@@ -29,6 +30,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -184,12 +186,50 @@ def run_monitor(targets: list[str]) -> dict[str, float]:
     return {"full": full, "304": not_modified}
 
 
+def tree_rss_kb(pid: int) -> int:
+    """Resident memory of a process and all its descendants (Linux /proc), in KiB."""
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total += int(status.split("VmRSS:", 1)[1].split()[0]) if "VmRSS:" in status else 0
+            for task in os.listdir(f"/proc/{current}/task"):
+                children = Path(f"/proc/{current}/task/{task}/children").read_text()
+                stack.extend(int(child) for child in children.split())
+        except (OSError, ValueError, IndexError):
+            continue  # the process ended meanwhile
+    return total
+
+
+class PeakMemory:
+    """The largest sum of RSS over this process and its workers, sampled every 20 ms."""
+
+    def __init__(self) -> None:
+        self.peak_kb = 0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while not self._done.wait(0.02):
+            self.peak_kb = max(self.peak_kb, tree_rss_kb(os.getpid()))
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        self._thread.join()
+
+
 def child(kind: str, ports_file: Path, feeds: int) -> None:
     targets = urls(json.loads(ports_file.read_text()), feeds)
-    result = run_floor(targets) if kind == "floor" else run_monitor(targets)
+    with PeakMemory() as memory:
+        result = run_floor(targets) if kind == "floor" else run_monitor(targets)
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    helpers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the largest one
-    result["peak_mb"] = (own + helpers) / 1024
+    # Sampled: the sum over the process and its fetch workers, which may peak together.
+    result["peak_mb"] = max(own, memory.peak_kb) / 1024
     print(json.dumps(result))
 
 

@@ -288,6 +288,8 @@ def clean_text(text: str) -> str:
 
 def strip_controls(text: str) -> str:
     """Terminal escape sequences and C0/C1 control characters removed; keeps \\n and \\t."""
+    if _CONTROL.search(text) is None:  # every escape sequence starts with a control
+        return text
     return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
 
 

@@ -1,28 +1,33 @@
 """Polling feeds: fetch politely, parse, process the new items, reschedule each feed.
 
-``Poller`` owns what a run shares between feeds: a fetcher (HTTP pools, in this process
-or in a worker process: ``monitor.fetcher``), a global and a per-host limit on fetches
-in flight, and the set of feeds being fetched right now. ``poll_once`` (the
-``monitor poll --once`` command) runs one cycle over every enabled feed; the daemon
-calls ``Poller.dispatch`` every few seconds to start the feeds that are due.
+``Poller`` owns what a run shares between feeds: where fetches run (HTTP pools in this
+process, and worker processes for large cycles: ``monitor.fetcher``), a global and a
+per-host limit on fetches in flight, and the set of feeds being fetched right now.
+``poll_once`` (the ``monitor poll --once`` command) runs one cycle over every enabled
+feed; the daemon calls ``Poller.dispatch`` every few seconds to start the feeds that
+are due.
 
-A cycle fetches and parses each feed as soon as a slot is free, then processes all new
-items oldest first across the feeds of the cycle (so which server answered first does
-not change stories or alerts), then records each feed's outcome and next poll time
-(``monitor.schedule``). One feed's failure is recorded against that feed and nothing
-else: every exception of a feed's task is caught and reported per feed.
+A cycle fetches and parses each feed as soon as a slot is free, settles the items whose
+order does not matter as they arrive, then processes the items on topic oldest first
+across the feeds of the cycle (so which server answered first does not change stories
+or alerts), then records each feed's outcome and next poll time (``monitor.schedule``).
+One feed's failure is recorded against that feed and nothing else: every exception of
+a feed's task is caught and reported per feed.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import random
+import zlib
 from collections import Counter
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from monitor import schedule
 from monitor.errors import FetchError, MonitorError
@@ -38,9 +43,16 @@ log = logging.getLogger(__name__)
 WRITE_BATCH = 200  # items (or feeds' outcomes) stored per transaction
 # A full-text fetch should never replace a body with a shorter one (a cookie wall, a stub).
 MIN_ARTICLE_GAIN = 1.0
-# A cycle of this many feeds starts a worker process to fetch in (a second core; see
-# monitor.fetcher); in a smaller one the worker would barely be up before the end.
+# A cycle of this many feeds starts worker processes to fetch in (see monitor.fetcher);
+# in a smaller one they would barely be up before the end.
 WORKER_MIN_FEEDS = 300
+# One worker per core, up to this many: the poller's own process is idle about half of
+# a large cycle, so on 2 cores two workers beat one (bench/poll.py: 10-25% faster).
+MAX_FETCH_WORKERS = 4
+
+
+def fetch_workers() -> int:
+    return max(1, min(MAX_FETCH_WORKERS, os.cpu_count() or 1))
 
 
 @dataclass
@@ -55,45 +67,62 @@ class FeedOutcome:
 
 
 class _Sorting:
-    """A cycle's items on their way into the store.
+    """A cycle's feeds and items on their way into the store.
 
-    Items arrive feed by feed, in whatever order the servers answer. Those whose order
+    Feeds arrive one by one, in whatever order the servers answer. Items whose order
     does not matter (seen before, or outside every topic: most of them) are settled a
-    batch at a time while other feeds are still being fetched; the items on topic wait
-    for the end of the cycle and are then processed oldest first across all its feeds,
-    so which server answered first does not change stories or alerts.
+    batch at a time while other feeds are still being fetched, and a feed with nothing
+    left waiting has its outcome recorded (``record``) in the same transaction. Items
+    on topic wait for the end of the cycle and are then processed oldest first across
+    all its feeds, so which server answered first does not change stories or alerts;
+    their feeds are recorded after them.
     """
 
-    def __init__(self, pipeline: Pipeline) -> None:
+    def __init__(self, pipeline: Pipeline, record: Callable[[FeedOutcome, int, Totals], None]):
         self.pipeline = pipeline
         self.totals = Totals()
-        self.new_per_feed: Counter[str | None] = Counter()
-        self._arrived: list[Item] = []
+        self._record = record  # (outcome, new items, totals)
+        self._arrived: list[FeedOutcome] = []
+        self._arrived_items = 0
+        self._waiting: list[FeedOutcome] = []  # feeds with items on topic
         self._on_topic: list[Item] = []
+        self._new_per_feed: Counter[str] = Counter()
 
-    def add(self, items: Sequence[Item]) -> None:
-        self._arrived.extend(items)
-        if len(self._arrived) >= WRITE_BATCH:
+    def add(self, outcome: FeedOutcome) -> None:
+        self._arrived.append(outcome)
+        self._arrived_items += len(outcome.parsed.items) if outcome.parsed else 0
+        # A few hundred writes per transaction rather than one each: a third cheaper, and
+        # short enough not to hold the store's lock long from the daemon's other threads.
+        if self._arrived_items >= WRITE_BATCH or len(self._arrived) >= WRITE_BATCH:
             self._settle()
 
     def finish(self) -> None:
         self._settle()
         items = oldest_first(self._on_topic)
-        self._on_topic = []
         for start in range(0, len(items), WRITE_BATCH):
             with self.pipeline.store.batch():
                 for item in items[start : start + WRITE_BATCH]:
-                    if self.pipeline.process(item, self.totals):
-                        self.new_per_feed[item.feed_url] += 1
+                    if self.pipeline.process(item, self.totals) and item.feed_url:
+                        self._new_per_feed[item.feed_url] += 1
+        for start in range(0, len(self._waiting), WRITE_BATCH):
+            with self.pipeline.store.batch():
+                for outcome in self._waiting[start : start + WRITE_BATCH]:
+                    self._record(outcome, self._new_per_feed[outcome.spec.url], self.totals)
+        self._on_topic, self._waiting = [], []
 
     def _settle(self) -> None:
-        # A few hundred writes per transaction rather than one each: a third cheaper, and
-        # short enough not to hold the store's lock long from the daemon's other threads.
-        arrived, self._arrived = self._arrived, []
+        arrived, self._arrived, self._arrived_items = self._arrived, [], 0
+        items = [item for outcome in arrived if outcome.parsed for item in outcome.parsed.items]
         with self.pipeline.store.batch():
-            stored, on_topic = self.pipeline.triage(arrived, self.totals)
+            stored, on_topic = self.pipeline.triage(items, self.totals)
+            self._new_per_feed.update(item.feed_url for item in stored if item.feed_url)
+            waiting = {item.feed_url for item in on_topic}
+            for outcome in arrived:
+                if outcome.spec.url in waiting:
+                    self._waiting.append(outcome)
+                else:
+                    self._record(outcome, self._new_per_feed[outcome.spec.url], self.totals)
         self._on_topic.extend(on_topic)
-        self.new_per_feed.update(item.feed_url for item in stored)
 
 
 class Poller:
@@ -117,10 +146,10 @@ class Poller:
             timeout=self.poll.timeout,
             max_bytes=self.poll.max_bytes,
         )
-        # HTTP here, and in a worker process once a large cycle has started one and it is
-        # up (monitor.fetcher says why); it then serves every later cycle too.
+        # HTTP here, and in worker processes once a large cycle has started them and they
+        # are up (monitor.fetcher says why); they then serve every later cycle too.
         self._local = Fetcher(settings)
-        self.worker = FetchWorker(settings)
+        self.workers = [FetchWorker(settings) for _ in range(fetch_workers())]
         self._limits: PollLimits | None = None
 
     # ------------------------------------------------------------------ entry points
@@ -149,16 +178,14 @@ class Poller:
     async def cycle(self, plan: Sequence[tuple[FeedSpec, FeedState]]) -> Totals:
         """Poll these feeds once, process their new items, reschedule them."""
         if len(plan) >= WORKER_MIN_FEEDS:
-            await self.worker.start()
-        sorting = _Sorting(self.pipeline)
+            for worker in self.workers:
+                await worker.start()
+        sorting = _Sorting(self.pipeline, self._record)
         urls = [spec.url for spec, _ in plan]
         self.in_flight.update(urls)
         try:
-            outcomes = await asyncio.gather(
-                *(self._tracked(spec, state, sorting) for spec, state in plan)
-            )
+            await asyncio.gather(*(self._tracked(spec, state, sorting) for spec, state in plan))
             sorting.finish()
-            self._record(outcomes, sorting)
         finally:
             self.in_flight.difference_update(urls)
         return sorting.totals
@@ -168,7 +195,8 @@ class Poller:
         if self._tasks:
             await asyncio.wait(self._tasks, timeout=timeout)
         await self._local.aclose()
-        await self.worker.aclose()
+        for worker in self.workers:
+            await worker.aclose()
 
     # ------------------------------------------------------------------ one feed
 
@@ -182,16 +210,15 @@ class Poller:
             expect=expect,
         )
         async with self._limits.slot(url):
-            if self.worker.ready:
-                return await self.worker.get(request)
+            # One host, one worker: its keep-alive connections live there.
+            worker = self.workers[zlib.crc32(urlsplit(url).netloc.encode()) % len(self.workers)]
+            if worker.ready:
+                return await worker.get(request)
             return await self._local.get(request)
 
-    async def _tracked(self, spec: FeedSpec, state: FeedState, sorting: _Sorting) -> FeedOutcome:
-        outcome = await self._poll_feed(spec, state)
-        if outcome.parsed is not None:
-            sorting.add(outcome.parsed.items)
+    async def _tracked(self, spec: FeedSpec, state: FeedState, sorting: _Sorting) -> None:
+        sorting.add(await self._poll_feed(spec, state))
         self.on_feed(spec.name)
-        return outcome
 
     async def _poll_feed(self, spec: FeedSpec, state: FeedState) -> FeedOutcome:
         outcome = FeedOutcome(spec, state)
@@ -238,16 +265,12 @@ class Poller:
 
     # ------------------------------------------------------------------ after fetching
 
-    def _record(self, outcomes: Sequence[FeedOutcome], sorting: _Sorting) -> None:
+    def _record(self, outcome: FeedOutcome, new_items: int, totals: Totals) -> None:
         now = self.pipeline.clock()
-        for start in range(0, len(outcomes), WRITE_BATCH):
-            with self.pipeline.store.batch():
-                for outcome in outcomes[start : start + WRITE_BATCH]:
-                    if outcome.error is not None:
-                        self._record_failure(outcome, outcome.error, now, sorting.totals)
-                    else:
-                        new_items = sorting.new_per_feed[outcome.spec.url]
-                        self._record_success(outcome, new_items, now)
+        if outcome.error is not None:
+            self._record_failure(outcome, outcome.error, now, totals)
+        else:
+            self._record_success(outcome, new_items, now)
 
     def _base_interval(self, spec: FeedSpec) -> int:
         return schedule.effective_interval(

@@ -830,16 +830,21 @@ class Store:
     ) -> dict[tuple[str, str], tuple[str, str, str | None]]:
         """``stored_content`` for many (source, guid) pairs at once; unseen ones are absent."""
         found: dict[tuple[str, str], tuple[str, str, str | None]] = {}
-        pairs = list(dict.fromkeys(keys))
-        for start in range(0, len(pairs), _IN_CHUNK // 2):  # two parameters a pair
-            chunk = pairs[start : start + _IN_CHUNK // 2]
-            rows = self._db.execute(
-                "SELECT source, guid, title, text, url FROM items WHERE (source, guid) IN"
-                f" (VALUES {', '.join('(?, ?)' for _ in chunk)})",
-                [value for pair in chunk for value in pair],
-            )
-            for source, guid, title, text, url in rows:
-                found[(source, guid)] = (title, text, url)
+        guids_of: dict[str, list[str]] = {}
+        for source, guid in dict.fromkeys(keys):
+            guids_of.setdefault(source, []).append(guid)
+        # By source, "guid IN (...)": SQLite walks the (source, guid) index; a row-value
+        # IN over a VALUES list was five times slower.
+        for source, guids in guids_of.items():
+            for start in range(0, len(guids), _IN_CHUNK):
+                chunk = guids[start : start + _IN_CHUNK]
+                rows = self._db.execute(
+                    "SELECT guid, title, text, url FROM items"
+                    f" WHERE source = ? AND guid IN ({_placeholders(chunk)})",
+                    [source, *chunk],
+                )
+                for guid, title, text, url in rows:
+                    found[(source, guid)] = (title, text, url)
         return found
 
     @_guarded
