@@ -225,6 +225,9 @@ class FetchWorker:
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             limit=_READ_LIMIT,
+            # Its own process group: Ctrl-C in a terminal reaches the poller alone, which
+            # then closes the worker in order (and its death closes the worker's stdin).
+            start_new_session=True,
         )
         assert process.stdin is not None
         self._writer = FrameWriter(process.stdin)
@@ -273,16 +276,19 @@ class FetchWorker:
         if code != 0:
             log.error("the fetch worker exited (code %s); the next cycle starts another", code)
 
-    async def aclose(self) -> None:
-        """Close the worker's stdin (it finishes what it holds and exits) and wait for it."""
+    async def aclose(self, timeout: float | None = None) -> None:
+        """Close the worker's stdin (it finishes what it holds and exits) and wait for it,
+        ``timeout`` seconds at most (default: as long as a fetch may take); then kill it."""
         process, reader = self._process, self._reader
         self._process, self._writer, self._reader, self.ready = None, None, None, False
         if process is None:
             return
         if process.stdin is not None:
             process.stdin.close()
+        if timeout is None:
+            timeout = self.settings.timeout + WORKER_GRACE
         try:
-            async with asyncio.timeout(self.settings.timeout + WORKER_GRACE):
+            async with asyncio.timeout(timeout):
                 await process.wait()
         except TimeoutError:
             process.kill()
@@ -352,9 +358,8 @@ def main() -> None:
         sys.exit("monitor.fetcher is the poller's fetch worker; `monitor poll` starts it")
     settings = FetchSettings(**json.loads(sys.argv[1]))
     # The worker lives as long as its stdin: the poller closes it (or dies) and the
-    # worker finishes what it holds and exits. Ctrl-C or a service stop reaches the whole
-    # process group; the poller then shuts down in order and closes the pipe itself.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # worker finishes what it holds and exits. A service stop signals every process of
+    # the service; the poller then shuts down in order and closes the pipe itself.
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     with suppress(BrokenPipeError):
         asyncio.run(_serve(settings))

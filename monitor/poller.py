@@ -46,6 +46,8 @@ MIN_ARTICLE_GAIN = 1.0
 # A cycle of this many feeds starts worker processes to fetch in (see monitor.fetcher);
 # in a smaller one they would barely be up before the end.
 WORKER_MIN_FEEDS = 300
+# How long a closing poller lets a worker finish fetches it still holds.
+WORKER_STOP_SECONDS = 1.0
 # One worker per core, up to this many: the poller's own process is idle about half of
 # a large cycle, so on 2 cores two workers beat one (bench/poll.py: 10-25% faster).
 MAX_FETCH_WORKERS = 4
@@ -191,12 +193,13 @@ class Poller:
         return sorting.totals
 
     async def close(self, timeout: float) -> None:
-        """Wait up to ``timeout`` seconds for cycles under way, then close the fetcher."""
+        """Wait up to ``timeout`` seconds for cycles under way, then close the pools and
+        the workers (a worker still fetching gets a second to finish, then is killed)."""
         if self._tasks:
             await asyncio.wait(self._tasks, timeout=timeout)
         await self._local.aclose()
         for worker in self.workers:
-            await worker.aclose()
+            await worker.aclose(timeout=WORKER_STOP_SECONDS)
 
     # ------------------------------------------------------------------ one feed
 
