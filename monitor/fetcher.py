@@ -75,8 +75,8 @@ class PollLimits:
         self._hosts: dict[str, asyncio.Semaphore] = {}
 
     @asynccontextmanager
-    async def slot(self, url: str) -> AsyncIterator[None]:
-        host = urlsplit(url).netloc.lower()
+    async def slot(self, host: str) -> AsyncIterator[None]:
+        """Hold a fetch slot for ``host`` (a URL's netloc, lower-cased)."""
         limit = self._hosts.get(host)
         if limit is None:
             limit = self._hosts[host] = asyncio.Semaphore(self._per_host)

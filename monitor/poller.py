@@ -212,9 +212,10 @@ class Poller:
             last_modified=state.last_modified if state else None,
             expect=expect,
         )
-        async with self._limits.slot(url):
+        host = urlsplit(url).netloc.lower()
+        async with self._limits.slot(host):
             # One host, one worker: its keep-alive connections live there.
-            worker = self.workers[zlib.crc32(urlsplit(url).netloc.encode()) % len(self.workers)]
+            worker = self.workers[zlib.crc32(host.encode()) % len(self.workers)]
             if worker.ready:
                 return await worker.get(request)
             return await self._local.get(request)
