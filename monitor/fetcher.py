@@ -7,8 +7,8 @@ side by side on two, and a cycle over thousands of feeds takes about the time of
 slower of the two rather than their sum (bench/poll.py).
 
 ``Fetcher`` fetches in this process, on small shared pools (``ClientPool``).
-``FetchWorker`` hands each request to ``python -m monitor.fetcher`` over its stdin and
-stdout, where a ``Fetcher`` runs it. The poller keeps the global and per-host limits
+``FetchWorker`` hands each request to a worker process (``main`` below) over its stdin
+and stdout, where a ``Fetcher`` runs it. The poller keeps the global and per-host limits
 (``PollLimits``) and hands a request over only once it has its slot, so the worker
 never queues and a request's timeout means what it says. A worker takes ~0.3 s to
 start; until it says it is ready, the poller fetches in its own process, so a large
@@ -196,7 +196,7 @@ async def read_frame(stream: asyncio.StreamReader) -> Any:
 
 
 class FetchWorker:
-    """Fetches in a worker process (``python -m monitor.fetcher``); see the module doc."""
+    """Fetches in a worker process (``main`` below); see the module doc."""
 
     def __init__(self, settings: FetchSettings) -> None:
         self.settings = settings
@@ -219,8 +219,8 @@ class FetchWorker:
         self.ready = False
         process = self._process = await asyncio.create_subprocess_exec(
             sys.executable,
-            "-m",
-            "monitor.fetcher",
+            "-c",
+            _WORKER_MAIN,
             json.dumps(self.settings.__dict__),
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
@@ -299,6 +299,14 @@ class FetchWorker:
 
 # --------------------------------------------------------------------------- the worker
 
+# How the poller starts a worker: ``main`` below, without httpx's command-line tool,
+# which httpx imports whenever rich and click are installed (as they are for monitor):
+# ~0.1 s of start-up per worker, paid while the cycle is already fetching.
+_WORKER_MAIN = (
+    "import sys; sys.modules['httpx._main'] = None\n"
+    "from monitor.fetcher import main; main()"
+)
+
 
 class _WritePipe(asyncio.streams.FlowControlMixin):
     """The worker's stdout; ``closed`` is done once every byte written has gone out."""
@@ -355,7 +363,7 @@ async def _serve(settings: FetchSettings) -> None:
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="monitor fetch worker: %(message)s")
     if len(sys.argv) != 2 or not stat.S_ISFIFO(os.fstat(sys.stdin.fileno()).st_mode):
-        sys.exit("monitor.fetcher is the poller's fetch worker; `monitor poll` starts it")
+        sys.exit("this is the poller's fetch worker; `monitor poll` and `monitor run` start it")
     settings = FetchSettings(**json.loads(sys.argv[1]))
     # The worker lives as long as its stdin: the poller closes it (or dies) and the
     # worker finishes what it holds and exits. A service stop signals every process of
