@@ -105,13 +105,18 @@ async def serve(config: Config, store: Store, stop: asyncio.Event) -> None:
     # holds up polling (nor the other channels).
     add_delivery_job(scheduler, store, config.alerts)
     ping = watchdog_seconds()
-    if ping:
-        scheduler.add_job(sd_notify, "interval", seconds=ping, args=["WATCHDOG=1"], id="watchdog")
+    # A task of its own on the loop, not a scheduler job: a job's run can be cut off by
+    # the shutdown (a traceback in the journal), and a stuck loop must stop the pings.
+    watchdog = (
+        asyncio.create_task(_watchdog(ping), name=f"{BACKGROUND}-watchdog") if ping else None
+    )
 
     scheduler.start()
     sd_notify("READY=1")
     log.warning("monitor running: %d feeds", len(store.feed_specs()))
     await stop.wait()
+    if watchdog is not None:
+        watchdog.cancel()
     scheduler.shutdown(wait=False)
     # Let polls already under way finish their writes (each item is one transaction anyway).
     await poller.close(timeout=STOP_GRACE_SECONDS)
@@ -123,6 +128,12 @@ async def serve(config: Config, store: Store, stop: asyncio.Event) -> None:
 
 # Tasks that live as long as the daemon (the live view) and are not polls to wait for.
 BACKGROUND = "monitor-background"
+
+
+async def _watchdog(seconds: float) -> None:
+    while True:
+        sd_notify("WATCHDOG=1")
+        await asyncio.sleep(seconds)
 
 
 def reloaded(load_config: Callable[[], Config], running: Config) -> Config:
