@@ -107,9 +107,7 @@ async def serve(config: Config, store: Store, stop: asyncio.Event) -> None:
     ping = watchdog_seconds()
     # A task of its own on the loop, not a scheduler job: a job's run can be cut off by
     # the shutdown (a traceback in the journal), and a stuck loop must stop the pings.
-    watchdog = (
-        asyncio.create_task(_watchdog(ping), name=f"{BACKGROUND}-watchdog") if ping else None
-    )
+    watchdog = asyncio.create_task(_watchdog(ping), name=f"{BACKGROUND}-watchdog") if ping else None
 
     scheduler.start()
     sd_notify("READY=1")

@@ -303,8 +303,7 @@ class FetchWorker:
 # which httpx imports whenever rich and click are installed (as they are for monitor):
 # ~0.1 s of start-up per worker, paid while the cycle is already fetching.
 _WORKER_MAIN = (
-    "import sys; sys.modules['httpx._main'] = None\n"
-    "from monitor.fetcher import main; main()"
+    "import sys; sys.modules['httpx._main'] = None\nfrom monitor.fetcher import main; main()"
 )
 
 

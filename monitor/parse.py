@@ -22,13 +22,14 @@ from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit
 
 import feedparser
 import feedparser.api
 
 from monitor import fastparse
 from monitor.errors import ParseError
+from monitor.text import canonical_url, clean_text, strip_controls
 from monitor.types import Item
 
 # feedparser first tries the SAX driver of the long-abandoned libxml2 bindings; the failed
@@ -90,46 +91,6 @@ BLOCK_ELEMENTS = frozenset(
         "ul",
     }
 )
-# Query parameters that only track the reader; two links differing in them are one article.
-TRACKING_PARAMS = frozenset(
-    {
-        "fbclid",
-        "gclid",
-        "dclid",
-        "msclkid",
-        "yclid",
-        "igshid",
-        "mc_cid",
-        "mc_eid",
-        "ocid",
-        "cmpid",
-        "_ga",
-        "_gl",
-        "at_medium",
-        "at_campaign",
-        "at_custom1",
-        "at_custom2",
-        "at_custom3",
-        "at_custom4",
-        "wt_mc",
-        "wt.mc_id",
-        "ito",
-        "xtor",
-        "ref_src",
-    }
-)
-TRACKING_PREFIXES = ("utm_", "at_", "pk_", "mtm_")
-DEFAULT_PORTS = {"http": 80, "https": 443}
-
-# ANSI/VT escape sequences (CSI "ESC [ ... final", OSC "ESC ] ... BEL|ESC \", and
-# two-byte "ESC X") and every C0/C1 control except newline and tab.
-_ESCAPE_SEQUENCE = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves, screen clears
-    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC: window titles, hyperlinks
-    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS, SOS, PM, APC strings
-    r"|\x1b[ -~]?"  # any other escape, and a lone ESC
-)
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _WHITESPACE = re.compile(r"\s+")
 _LANGUAGE_TAG = re.compile(r"^([a-z]{2,3})(?:[-_][a-z0-9]+)*$")
 
@@ -279,45 +240,6 @@ def html_to_text(html: str) -> str:
     return clean_text(text)
 
 
-def clean_text(text: str) -> str:
-    """Escape codes and controls removed, whitespace collapsed per line, no empty lines."""
-    text = strip_controls(text.replace("\r\n", "\n").replace("\r", "\n"))
-    lines = (" ".join(line.split()) for line in text.split("\n"))
-    return "\n".join(line for line in lines if line)
-
-
-def strip_controls(text: str) -> str:
-    """Terminal escape sequences and C0/C1 control characters removed; keeps \\n and \\t."""
-    if _CONTROL.search(text) is None:  # every escape sequence starts with a control
-        return text
-    return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
-
-
-def canonical_url(url: str) -> str:
-    """The URL without tracking parameters, fragment, default port or host case."""
-    url = url.strip()
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
-        return url
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower()
-    if port is not None and port != DEFAULT_PORTS.get(scheme):
-        host = f"{host}:{port}"
-    if parts.username or parts.password:
-        host = f"{parts.netloc.rsplit('@', 1)[0]}@{host}"
-    query = urlencode(
-        [
-            (key, value)
-            for key, value in parse_qsl(parts.query, keep_blank_values=True)
-            if not _is_tracking(key)
-        ],
-        doseq=True,
-    )
-    return urlunsplit((scheme, host, parts.path or ("/" if host else ""), query, ""))
-
-
 # --- feed entries -------------------------------------------------------------------
 
 
@@ -410,11 +332,6 @@ def _normalise_lang(tag: object) -> str | None:
 
 def _text_or_none(value: object) -> str | None:
     return value.strip() or None if isinstance(value, str) else None
-
-
-def _is_tracking(key: str) -> bool:
-    key = key.lower()
-    return key in TRACKING_PARAMS or key.startswith(TRACKING_PREFIXES)
 
 
 def _bozo_reason(exc: object) -> str:

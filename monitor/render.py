@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from monitor.divergence import format_value
-from monitor.parse import strip_controls
+from monitor.text import strip_controls
 from monitor.types import Figure
 
 

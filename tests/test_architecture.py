@@ -13,6 +13,7 @@ PURE = [
     "monitor.figures",
     "monitor.divergence",
     "monitor.schedule",
+    "monitor.text",
 ]
 IO_LIBRARIES = ["httpx", "feedparser", "sqlite_utils", "sqlite3", "yaml", "rich", "apscheduler"]
 

@@ -1,4 +1,4 @@
-"""parse_feed, html_to_text, parse_text_file and canonical_url on small hand-written inputs,
+"""parse_feed, html_to_text and parse_text_file on small hand-written inputs,
 plus a never-crash pass over feedparser's own test corpus."""
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from monitor import fastparse
 from monitor.errors import ParseError
 from monitor.parse import (
     article_text,
-    canonical_url,
     html_to_text,
     parse_feed,
     parse_feed_document,
@@ -122,7 +121,7 @@ def test_escape_codes_are_stripped_from_title_and_text() -> None:
     second = parse(hostile)[1]
     assert second.title == "Harmlos rot"
     assert second.text == "Text mit Farbe"
-    assert html_to_text("C1\x9b31m CSI\x00 and\x7f DEL\x1bc") == "C131m CSI and DEL"
+    assert html_to_text("C1\x9b31m CSI\x00 and\x7f DEL\x1bc") == "C1 CSI and DEL"
 
 
 def test_guid_falls_back_to_a_content_hash() -> None:
@@ -190,17 +189,6 @@ lines</pre>
 )
 def test_html_to_text_never_raises(broken: str) -> None:
     assert isinstance(html_to_text(broken), str)
-
-
-def test_canonical_url() -> None:
-    assert (
-        canonical_url(
-            "HTTPS://News.Example.DE:443/a/b?id=3&utm_source=x&UTM_Medium=y&fbclid=z#frag"
-        )
-        == "https://news.example.de/a/b?id=3"
-    )
-    assert canonical_url("http://example.org:8080") == "http://example.org:8080/"
-    assert canonical_url("not a url") == "not a url"
 
 
 def test_text_file(tmp_path: Path) -> None:

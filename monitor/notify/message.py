@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from monitor.divergence import format_value
 from monitor.figures import CLAIM_LABELS
 from monitor.render import clean, figure_of
+from monitor.text import without_tracking
 
 __all__ = [
     "AlertView",
@@ -146,7 +147,7 @@ def claim_phrase(claim_key: str, figures: Sequence[Mapping[str, Any]] = ()) -> s
 
 
 def http_url(url: object) -> str | None:
-    """The URL when it is http(s) and printable, else None."""
+    """The URL without tracking parameters when it is http(s) and printable, else None."""
     text = clean(url)
     if not text or any(ch.isspace() for ch in text):
         return None
@@ -154,7 +155,9 @@ def http_url(url: object) -> str | None:
         parts = urlsplit(text)
     except ValueError:
         return None
-    return text if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return without_tracking(text)  # the reader follows the link; nobody need track it
 
 
 def report(row: Mapping[str, Any]) -> Report:
