@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from datetime import datetime, timedelta
 
 from monitor.types import Divergence, DivergenceRules, Figure, Reported
 
@@ -63,27 +62,19 @@ def interval(fig: Figure, rules: DivergenceRules) -> tuple[float, float]:
     return max(0.0, low), high
 
 
-def check(
-    new: Figure,
-    previous: Sequence[Reported],
-    rules: DivergenceRules,
-    *,
-    now: datetime | None = None,
-) -> Divergence | None:
+def check(new: Figure, previous: Sequence[Reported], rules: DivergenceRules) -> Divergence | None:
     """Return the Divergence when ``new`` contradicts every earlier same-claim figure.
 
-    ``now`` (timezone-aware), when given, drops earlier reports older than
-    ``rules.window_days``; without it the caller has already chosen the window.
+    ``previous`` is what the caller found within ``rules.window_days`` (the pipeline asks
+    the store for exactly that window).
     """
     key = new.claim_key
     if key is None or new.modifier == INCREMENT or _ignored(new, rules):
         return None
-    oldest = now - timedelta(days=rules.window_days) if now is not None else None
     same = [
         r
         for r in previous
         if r.figure.claim_key == key
-        and (oldest is None or r.published >= oldest)
         and (not rules.match_scope or same_scope(new, r.figure))
         and not _ignored(r.figure, rules)
     ]

@@ -897,16 +897,6 @@ class Store:
         ).fetchone()
         return None if row is None else int(row[0])
 
-    @_guarded
-    def candidates(self, since: datetime) -> list[Candidate]:
-        """Kept items published at or after ``since``, oldest first."""
-        rows = self._db.query(
-            _CANDIDATE_SELECT + " WHERE status = 'kept' AND story_id IS NOT NULL AND published >= ?"
-            " ORDER BY published, id",
-            [_iso(since)],
-        )
-        return [_candidate(row) for row in rows]
-
     # ------------------------------------------------------------------ candidate index
     # (issue 4) story_keys feeds monitor.index.CandidateIndex; Candidates by id.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -76,3 +77,25 @@ def test_triage_stores_what_process_would_and_leaves_items_on_topic(tmp_path: Pa
     titles = {row[0]: row[1] for row in rows(bulk.store)}
     assert titles["match"] == "Football: late goal decides the cup final"
     assert titles["edited"] == "Rail strike ends after talks"
+
+
+def test_figures_older_than_the_window_are_not_held_against_a_new_one(tmp_path: Path) -> None:
+    def report(guid: str, troops: str, days: int) -> Item:
+        return replace(
+            item(
+                guid,
+                f"North Korea has {troops} troops in Russia's Kursk region",
+                text=f"Seoul says {troops} North Korean soldiers are fighting in Kursk.",
+            ),
+            source=guid,
+            published=T0 + timedelta(days=days),
+        )
+
+    pipe = Pipeline(Store.open(tmp_path / "state"), from_feeds([]), clock=lambda: T0)
+    window = pipe.config.divergence.window_days
+    totals = Totals()
+    pipe.process(report("old", "1,000", -window - 10), totals)
+    pipe.process(report("new", "5,000", 0), totals)
+    assert totals.kept == 2 and totals.alerts == 0  # 1,000 is outside the window
+    pipe.process(report("recent", "1,000", 1), totals)
+    assert totals.alerts == 1  # 1,000 against 5,000, both inside it
