@@ -95,7 +95,7 @@ def score_alerts(rows: Sequence[dict[str, Any]], rules: DivergenceRules | None =
             key = fig.claim_key
             if key is None or key in raised:
                 continue
-            if divergence.check(fig, earlier, rules, now=published) is not None:
+            if divergence.check(fig, earlier, rules) is not None:
                 raised.add(key)
         want = {row["alert"]} if row.get("alert") else set()
         score.true_positive += len(raised & want)
