@@ -32,7 +32,7 @@ import logging
 import os
 import signal
 import socket
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -88,9 +88,10 @@ async def serve(config: Config, store: Store, stop: asyncio.Event) -> None:
         store.sync_feeds(config.feeds)
     poller = Poller(pipeline)
 
+    runs = _JobRuns()
     scheduler = AsyncIOScheduler(timezone=UTC)
     scheduler.add_job(
-        poller.dispatch,
+        runs.tracked(poller.dispatch),
         "interval",
         # No finer than needed: a schedule never asks for less than poll.min_interval.
         seconds=max(1, min(DISPATCH_SECONDS, config.poll.min_interval)),
@@ -103,7 +104,7 @@ async def serve(config: Config, store: Store, stop: asyncio.Event) -> None:
     )
     # Issue 6: send what the outbox holds, in a worker thread; a dead channel never
     # holds up polling (nor the other channels).
-    add_delivery_job(scheduler, store, config.alerts)
+    add_delivery_job(scheduler, store, config.alerts, track=runs.tracked)
     ping = watchdog_seconds()
     # A task of its own on the loop, not a scheduler job: a job's run can be cut off by
     # the shutdown (a traceback in the journal), and a stuck loop must stop the pings.
@@ -116,16 +117,34 @@ async def serve(config: Config, store: Store, stop: asyncio.Event) -> None:
     if watchdog is not None:
         watchdog.cancel()
     scheduler.shutdown(wait=False)
-    # Let polls already under way finish their writes (each item is one transaction anyway).
+    # Let polls and a delivery already under way finish their writes (each item is one
+    # transaction anyway; a delivery marks what a channel accepted).
     await poller.close(timeout=STOP_GRACE_SECONDS)
-    pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
-    pending = [t for t in pending if not t.get_name().startswith(BACKGROUND)]
-    if pending:
-        await asyncio.wait(pending, timeout=STOP_GRACE_SECONDS)
+    if runs.tasks:
+        await asyncio.wait(runs.tasks, timeout=STOP_GRACE_SECONDS)
 
 
-# Tasks that live as long as the daemon (the live view) and are not polls to wait for.
+# The name prefix of tasks that live as long as the daemon (relay, live view, watchdog).
 BACKGROUND = "monitor-background"
+
+
+class _JobRuns:
+    """The scheduler's job runs under way, so that a stop can wait for exactly those."""
+
+    def __init__(self) -> None:
+        self.tasks: set[asyncio.Task[Any]] = set()
+
+    def tracked(self, job: Callable[[], Awaitable[Any]]) -> Callable[[], Awaitable[Any]]:
+        async def run() -> None:
+            task = asyncio.current_task()
+            assert task is not None
+            self.tasks.add(task)
+            try:
+                await job()
+            finally:
+                self.tasks.discard(task)
+
+        return run
 
 
 async def _watchdog(seconds: float) -> None:

@@ -25,7 +25,7 @@ import hashlib
 import logging
 import os
 import socket
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -330,13 +330,20 @@ def outbox_for(store: Store, alerts: AlertsConfig) -> Outbox:
     return Outbox(store, channels_from(alerts))
 
 
-def add_delivery_job(scheduler: Any, store: Store, alerts: AlertsConfig) -> None:
-    """`monitor run`: deliver every DELIVER_EVERY_SECONDS on the daemon's scheduler."""
+def add_delivery_job(
+    scheduler: Any,
+    store: Store,
+    alerts: AlertsConfig,
+    track: Callable[[Callable[[], Awaitable[Any]]], Callable[[], Awaitable[Any]]] = lambda job: job,
+) -> None:
+    """`monitor run`: deliver every DELIVER_EVERY_SECONDS on the daemon's scheduler.
+
+    ``track`` wraps the job (the daemon's way to know which runs are under way)."""
     outbox = outbox_for(store, alerts)
     if not outbox.channels:
         return
     scheduler.add_job(
-        outbox.deliver_async,
+        track(outbox.deliver_async),
         "interval",
         seconds=DELIVER_EVERY_SECONDS,
         id="deliver",
