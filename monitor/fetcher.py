@@ -205,7 +205,7 @@ class FetchWorker:
         self._process: asyncio.subprocess.Process | None = None
         self._writer: FrameWriter | None = None
         self._reader: asyncio.Task[None] | None = None
-        self._pending: dict[int, asyncio.Future[Any]] = {}
+        self._pending: dict[int, tuple[str, asyncio.Future[Any]]] = {}  # id: (url, reply)
         self._next_id = 0
 
     @property
@@ -239,7 +239,7 @@ class FetchWorker:
         self._next_id += 1
         request_id = self._next_id
         answer: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._pending[request_id] = answer
+        self._pending[request_id] = (request.url, answer)
         try:
             await self._writer.send((request_id, request))
             # The worker bounds the fetch itself; this only guards against a hung worker.
@@ -263,18 +263,18 @@ class FetchWorker:
                     self.ready = True
                     continue
                 self.answered += 1
-                answer = self._pending.get(request_id)
+                _, answer = self._pending.get(request_id, ("", None))
                 if answer is not None and not answer.done():
                     answer.set_result(reply)
         except (asyncio.IncompleteReadError, ConnectionError):
             pass  # the worker exited
-        self.ready = False
         code = await process.wait()
-        for answer in self._pending.values():
+        for url, answer in self._pending.values():
             if not answer.done():
-                answer.set_result(FetchError(f"the fetch worker exited (code {code})"))
-        if code != 0:
-            log.error("the fetch worker exited (code %s); the next cycle starts another", code)
+                answer.set_result(FetchError(f"{url}: the fetch worker exited (code {code})"))
+        if process is self._process:  # not closed by us: it died
+            self.ready = False
+            log.error("fetch worker exited (code %s); the next large cycle starts another", code)
 
     async def aclose(self, timeout: float | None = None) -> None:
         """Close the worker's stdin (it finishes what it holds and exits) and wait for it,

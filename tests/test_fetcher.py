@@ -117,7 +117,7 @@ def test_a_dead_worker_fails_what_it_held_and_the_next_start_replaces_it() -> No
             return str(caught.value), result.status, first_pid, worker.pid
 
         message, status, first_pid, after_close = asyncio.run(go())
-    assert message == "the fetch worker exited (code -9)"
+    assert message == f"{server.url('/slow.xml')}: the fetch worker exited (code -9)"
     assert status == 200
     assert after_close is None  # closed: no process left behind
 
