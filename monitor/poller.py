@@ -186,17 +186,30 @@ class Poller:
         urls = [spec.url for spec, _ in plan]
         self.in_flight.update(urls)
         try:
-            await asyncio.gather(*(self._tracked(spec, state, sorting) for spec, state in plan))
+            try:
+                await asyncio.gather(*(self._tracked(spec, state, sorting) for spec, state in plan))
+            except asyncio.CancelledError:
+                sorting.finish()  # stopped mid-cycle: keep what arrived; the rest is due again
+                raise
             sorting.finish()
         finally:
             self.in_flight.difference_update(urls)
         return sorting.totals
 
     async def close(self, timeout: float) -> None:
-        """Wait up to ``timeout`` seconds for cycles under way, then close the pools and
-        the workers (a worker still fetching gets a second to finish, then is killed)."""
+        """Wait up to ``timeout`` seconds for cycles under way, then cancel what is left
+        and close the pools and the workers (a worker still fetching gets a second to
+        finish, then is killed).
+
+        A cancelled cycle stores what has arrived; its unfinished feeds are not recorded
+        at all (not as failures: nothing failed), so they are simply due again.
+        """
         if self._tasks:
             await asyncio.wait(self._tasks, timeout=timeout)
+        unfinished = list(self._tasks)
+        for task in unfinished:
+            task.cancel()
+        await asyncio.gather(*unfinished, return_exceptions=True)
         await self._local.aclose()
         for worker in self.workers:
             await worker.aclose(timeout=WORKER_STOP_SECONDS)

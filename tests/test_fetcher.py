@@ -188,3 +188,28 @@ def test_closing_the_worker_still_delivers_what_it_held() -> None:
 
         status, received, pid = asyncio.run(go())
     assert status == 200 and received == body and pid is None
+
+
+def test_closing_mid_cycle_records_no_failure_for_unfinished_feeds(tmp_path: Path) -> None:
+    with running_server() as server:
+        fast = server.route("/fast.xml", RSS, etag='"f"')
+        slow = server.route("/slow.xml", RSS, delay=5)
+        specs = [FeedSpec(url=fast, name="Fast"), FeedSpec(url=slow, name="Slow")]
+        config = replace(from_feeds(specs), poll=replace(PollConfig(), jitter=0.0))
+        pipeline = Pipeline(Store.open(tmp_path / "state"), config)
+        pipeline.store.sync_feeds(config.feeds)
+
+        async def stop_mid_cycle() -> float:
+            poller = Poller(pipeline)
+            await poller.dispatch()  # the cycle runs as the daemon's would
+            await asyncio.sleep(0.5)
+            started = asyncio.get_running_loop().time()
+            await poller.close(timeout=0.2)
+            return asyncio.get_running_loop().time() - started
+
+        took = asyncio.run(stop_mid_cycle())
+    feeds = {f["name"]: f for f in pipeline.store.feeds(config.poll.failing_after)}
+    assert took < 1.5
+    assert feeds["Fast"]["last_status"] == 200 and feeds["Fast"]["failures"] == 0
+    assert feeds["Slow"]["last_attempt"] is None and feeds["Slow"]["failures"] == 0
+    assert feeds["Slow"]["last_error"] is None
