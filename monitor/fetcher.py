@@ -246,6 +246,7 @@ class FetchWorker:
             async with asyncio.timeout(self.settings.timeout + WORKER_GRACE):
                 reply = await answer
         except (ConnectionError, TimeoutError) as exc:
+            self._kill()  # hung or gone: what it holds fails now, not one timeout each
             raise FetchError(f"{request.url}: the fetch worker did not answer") from exc
         finally:
             self._pending.pop(request_id, None)
@@ -275,6 +276,11 @@ class FetchWorker:
         if process is self._process:  # not closed by us: it died
             self.ready = False
             log.error("fetch worker exited (code %s); the next large cycle starts another", code)
+
+    def _kill(self) -> None:
+        if self._process is not None and self._process.returncode is None:
+            log.error("the fetch worker did not answer within the fetch timeout; killing it")
+            self._process.kill()
 
     async def aclose(self, timeout: float | None = None) -> None:
         """Close the worker's stdin (it finishes what it holds and exits) and wait for it,

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from feedserver import running_server, unused_url
 
+import monitor.fetcher
 import monitor.poller
 from monitor.config import PollConfig, from_feeds
 from monitor.errors import FetchError
@@ -213,3 +214,37 @@ def test_closing_mid_cycle_records_no_failure_for_unfinished_feeds(tmp_path: Pat
     assert feeds["Fast"]["last_status"] == 200 and feeds["Fast"]["failures"] == 0
     assert feeds["Slow"]["last_attempt"] is None and feeds["Slow"]["failures"] == 0
     assert feeds["Slow"]["last_error"] is None
+
+
+def test_a_hung_worker_is_killed_and_its_requests_fail_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(monitor.fetcher, "WORKER_GRACE", 0.5)
+    with running_server() as server:
+        urls = [server.route(f"/f{n}.xml", RSS, delay=0.3) for n in range(3)]
+
+        async def go() -> tuple[list[Any], float, bool]:
+            worker = await ready(FetchWorker(SETTINGS))
+            pid = worker.pid
+            assert pid is not None
+            os.kill(pid, signal.SIGSTOP)  # alive, but answers nothing
+            loop = asyncio.get_running_loop()
+            started = loop.time()
+            try:
+                results = await asyncio.gather(
+                    *(worker.get(FetchRequest(url)) for url in urls), return_exceptions=True
+                )
+                await asyncio.sleep(0.1)  # the reader sees the killed worker exit
+                still_ready = worker.ready
+            finally:
+                await worker.aclose(timeout=1)
+            return results, loop.time() - started, still_ready
+
+        results, took, still_ready = asyncio.run(go())
+    assert all(isinstance(r, FetchError) for r in results)
+    assert {str(r).split(": ", 1)[1] for r in results} <= {
+        "the fetch worker did not answer",
+        "the fetch worker exited (code -9)",
+    }
+    assert took < SETTINGS.timeout + 0.5 + 1.0  # one timeout, not one per request
+    assert not still_ready
