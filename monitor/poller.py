@@ -113,6 +113,8 @@ class _Sorting:
         self._on_topic, self._waiting = [], []
 
     def _settle(self) -> None:
+        if not self._arrived:
+            return
         arrived, self._arrived, self._arrived_items = self._arrived, [], 0
         items = [item for outcome in arrived if outcome.parsed for item in outcome.parsed.items]
         with self.pipeline.store.batch():
