@@ -1,19 +1,20 @@
-"""Where fetches run: in this process, or in a worker process beside it.
+"""Where fetches run: in this process, or in worker processes beside it.
 
 A poll cycle's own work (parsing feeds, storing items, rescheduling) and its HTTP work
-(httpx on a few thousand keep-alive connections) each keep one CPU core busy. In one
-process they take turns on one core; with the HTTP work in a worker process they run
-side by side on two, and a cycle over thousands of feeds takes about the time of the
-slower of the two rather than their sum (bench/poll.py).
+(httpx on a few thousand keep-alive connections) each keep a CPU core busy. In one
+process they take turns on one core; with the HTTP work in worker processes they run
+side by side, and a cycle over thousands of feeds takes about the time of the slower
+of the two rather than their sum (bench/poll.py).
 
 ``Fetcher`` fetches in this process, on small shared pools (``ClientPool``).
 ``FetchWorker`` hands each request to a worker process (``main`` below) over its stdin
 and stdout, where a ``Fetcher`` runs it. The poller keeps the global and per-host limits
-(``PollLimits``) and hands a request over only once it has its slot, so the worker
-never queues and a request's timeout means what it says. A worker takes ~0.3 s to
-start; until it says it is ready, the poller fetches in its own process, so a large
-cycle never waits for it. A worker that dies fails the requests it held (each feed
-reports a FetchError, retried on its next poll) and the next cycle starts another.
+(``PollLimits``) and hands a request over only once it has its slot, so a worker never
+queues and a request's timeout means what it says. A worker takes ~0.2 s to start;
+until it says it is ready, the poller fetches in its own process, so a large cycle
+never waits for it. A worker that dies, or answers nothing within the fetch timeout
+(then it is killed), fails the requests it held (each feed reports a FetchError and is
+retried on its next poll); the next large cycle starts another.
 
 The wire format is a 4-byte length and a pickle, both ways: requests are
 ``(id, FetchRequest)``, replies ``(id, FetchResult or FetchError)``, and the first
