@@ -171,12 +171,7 @@ class Pipeline:
         for item in items:
             key = (item.source, item.guid)
             if key in skipped:  # twice in one batch: the later copy is the newer
-                earlier = skipped[key][0]
-                changed = (earlier.title, earlier.text, earlier.url) != (
-                    item.title,
-                    item.text,
-                    item.url,
-                )
+                changed = _content(skipped[key][0]) != _content(item)
                 totals.updated += changed
                 totals.already_seen += not changed
                 skipped[key] = (item, skipped[key][1])
@@ -205,7 +200,7 @@ class Pipeline:
 
     def _refresh(self, item: Item, stored: tuple[str, str, str | None], totals: Totals) -> None:
         """An item seen before: its stored copy refreshed if its content changed."""
-        if stored != (item.title, item.text, item.url):
+        if stored != _content(item):
             self.store.update_item(item.source, item.guid, item.title, item.text, item.url)
             totals.updated += 1
         else:
@@ -230,6 +225,11 @@ class Pipeline:
     def process_all(self, items: Iterable[Item], totals: Totals) -> None:
         for item in items:
             self.process(item, totals)
+
+
+def _content(item: Item) -> tuple[str, str, str | None]:
+    """What a re-delivered entry may change: title, text and link."""
+    return (item.title, item.text, item.url)
 
 
 def article_text(item: Item) -> str:
