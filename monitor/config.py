@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import time as dt_time
@@ -102,8 +103,10 @@ _POLL_KEYS = (
     "failing_after",
 )
 _ALERT_KEYS = ("email", "slack")
+_CHANNEL_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
 # Noise control and timeouts, accepted by every alert channel (issue 6).
 _CHANNEL_KEYS = (
+    "name",
     "topics",
     "claims",
     "digest_minutes",
@@ -196,10 +199,16 @@ class EmailConfig:
     ca_file: Path | None = None  # trust this CA (a private SMTP server's certificate)
     timeout: float = DEFAULT_CHANNEL_TIMEOUT
     rules: ChannelRules = field(default_factory=ChannelRules)
+    name: str = "email"  # the channel's name in the outbox, `alerts test`, `doctor`
+
+    @property
+    def path(self) -> str:
+        """Where it stands in feeds.yaml, for messages: alerts.email or alerts.email[desk]."""
+        return _channel_path("email", self.name)
 
     def password(self) -> str | None:
         """The SMTP password, or None when none is configured (no login)."""
-        return _read_secret("alerts.email.password", self.password_env, self.password_file)
+        return _read_secret(f"{self.path}.password", self.password_env, self.password_file)
 
 
 @dataclass(frozen=True)
@@ -210,32 +219,45 @@ class SlackConfig:
     webhook_url_file: Path | None = None
     timeout: float = DEFAULT_CHANNEL_TIMEOUT
     rules: ChannelRules = field(default_factory=ChannelRules)
+    name: str = "slack"  # the channel's name in the outbox, `alerts test`, `doctor`
+
+    @property
+    def path(self) -> str:
+        """Where it stands in feeds.yaml, for messages: alerts.slack or alerts.slack[osint]."""
+        return _channel_path("slack", self.name)
 
     def webhook_url(self) -> str:
-        url = _read_secret("alerts.slack.webhook_url", self.webhook_url_env, self.webhook_url_file)
+        url = _read_secret(f"{self.path}.webhook_url", self.webhook_url_env, self.webhook_url_file)
         if url is None:
-            raise ConfigError("alerts.slack: needs webhook_url_env or webhook_url_file")
+            raise ConfigError(f"{self.path}: needs webhook_url_env or webhook_url_file")
         return url
+
+
+def _channel_path(kind: str, name: str) -> str:
+    return f"alerts.{kind}" if name == kind else f"alerts.{kind}[{name}]"
 
 
 @dataclass(frozen=True)
 class AlertsConfig:
-    email: EmailConfig | None = None
-    slack: SlackConfig | None = None
+    """The alert channels: any number of each kind, every one with its own name."""
+
+    email: tuple[EmailConfig, ...] = ()
+    slack: tuple[SlackConfig, ...] = ()
+
+    def configured(self) -> tuple[EmailConfig | SlackConfig, ...]:
+        return (*self.email, *self.slack)
 
     def channels(self) -> tuple[str, ...]:
         """The configured channels' names: each alert gets one outbox row per channel."""
-        return tuple(
-            name for name, value in (("email", self.email), ("slack", self.slack)) if value
-        )
+        return tuple(channel.name for channel in self.configured())
 
     def story_notices(self) -> dict[str, int]:
         """Channel -> the number of sources at which a story gets a notice (issue 6)."""
-        found: dict[str, int] = {}
-        for name, value in (("email", self.email), ("slack", self.slack)):
-            if value is not None and value.rules.story_notices is not None:
-                found[name] = value.rules.story_notices
-        return found
+        return {
+            channel.name: channel.rules.story_notices
+            for channel in self.configured()
+            if channel.rules.story_notices is not None
+        }
 
 
 @dataclass(frozen=True)
@@ -687,10 +709,56 @@ def _alerts(
 ) -> AlertsConfig:
     values = _mapping(node, "alerts", _ALERT_KEYS)
     known = (topic_names, claim_kinds)
-    return AlertsConfig(
-        email=_email(values["email"], base, *known) if "email" in values else None,
-        slack=_slack(values["slack"], base, *known) if "slack" in values else None,
+    email = tuple(
+        _email(item, path, name, base, *known)
+        for item, path, name in _channel_nodes(values.get("email"), "email")
     )
+    slack = tuple(
+        _slack(item, path, name, base, *known)
+        for item, path, name in _channel_nodes(values.get("slack"), "slack")
+    )
+    alerts = AlertsConfig(email=email, slack=slack)
+    seen: dict[str, str] = {}
+    for channel in alerts.configured():
+        if channel.name in seen:
+            raise ConfigError(
+                f"{channel.path}.name: {channel.name!r} is already the name of {seen[channel.name]}"
+            )
+        seen[channel.name] = channel.path
+    return alerts
+
+
+def _channel_nodes(node: yaml.Node | None, kind: str) -> list[tuple[yaml.Node, str, str]]:
+    """(node, path, name) of each channel of one kind: a mapping is one channel (named
+    after its kind unless it says otherwise), a list is several, each with a name."""
+    if node is None:
+        return []
+    if not isinstance(node, yaml.SequenceNode):
+        return [(node, f"alerts.{kind}", _channel_name(node, f"alerts.{kind}", kind))]
+    items = _sequence(node, f"alerts.{kind}")
+    if not items:
+        _fail(f"alerts.{kind}", node, "expected at least one channel")
+    found: list[tuple[yaml.Node, str, str]] = []
+    for index, item in enumerate(items):
+        path = f"alerts.{kind}[{index}]"
+        if not isinstance(item, yaml.MappingNode) or not any(
+            key.value == "name" for key, _ in item.value
+        ):
+            _fail(f"{path}.name", item, "each channel in a list needs a name")
+        found.append((item, path, _channel_name(item, path, kind)))
+    return found
+
+
+def _channel_name(node: yaml.Node, path: str, default: str) -> str:
+    if not isinstance(node, yaml.MappingNode):
+        return default  # _mapping reports what is wrong with it
+    for key, value in node.value:
+        if key.value == "name":
+            name = _str(value, f"{path}.name", "a channel name")
+            if not _CHANNEL_NAME.fullmatch(name):
+                _fail(f"{path}.name", value, "use lower-case letters, digits, - and _")
+            return name
+    return default
 
 
 def _channel_rules(
@@ -788,11 +856,12 @@ def _timeout(values: dict[str, yaml.Node], path: str) -> float:
 
 def _email(
     node: yaml.Node,
+    path: str,
+    name: str,
     base: Path,
     topic_names: Sequence[str],
     claim_kinds: Sequence[str] = tuple(CLAIM_LABELS),
 ) -> EmailConfig:
-    path = "alerts.email"
     values = _mapping(node, path, _EMAIL_KEYS)
     host = _str(_require(values, "host", path, node), f"{path}.host")
     sender = _address(_require(values, "from", path, node), f"{path}.from")
@@ -839,6 +908,7 @@ def _email(
         ),
         timeout=_timeout(values, path),
         rules=_channel_rules(values, path, topic_names, claim_kinds),
+        name=name,
     )
 
 
@@ -851,11 +921,12 @@ def _address(node: yaml.Node, path: str) -> str:
 
 def _slack(
     node: yaml.Node,
+    path: str,
+    name: str,
     base: Path,
     topic_names: Sequence[str],
     claim_kinds: Sequence[str] = tuple(CLAIM_LABELS),
 ) -> SlackConfig:
-    path = "alerts.slack"
     values = _mapping(node, path, _SLACK_KEYS)
     has_env, has_file = "webhook_url_env" in values, "webhook_url_file" in values
     if has_env == has_file:
@@ -869,9 +940,11 @@ def _slack(
             ),
             timeout=timeout,
             rules=rules,
+            name=name,
         )
     return SlackConfig(
         webhook_url_file=_local_path(values["webhook_url_file"], f"{path}.webhook_url_file", base),
         timeout=timeout,
         rules=rules,
+        name=name,
     )

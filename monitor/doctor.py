@@ -190,14 +190,14 @@ def check_email(email: EmailConfig) -> Iterator[Check]:
     try:
         password = email.password()
     except MonitorError as exc:
-        yield Check("email", FAIL, str(exc), "set the variable or create the file it names")
+        yield Check(email.name, FAIL, str(exc), "set the variable or create the file it names")
         return
     if email.username and password is None:
         yield Check(
-            "email",
+            email.name,
             WARN,
             "username set but no password_env/password_file",
-            "add password_env: VARIABLE to alerts.email",
+            f"add password_env: VARIABLE to {email.path}",
         )
     smtp_class = smtplib.SMTP_SSL if email.tls == "ssl" else smtplib.SMTP
     where = f"{email.host}:{email.port}"
@@ -207,7 +207,7 @@ def check_email(email: EmailConfig) -> Iterator[Check]:
             if email.tls == "starttls":
                 if not smtp.has_extn("starttls"):
                     yield Check(
-                        "email",
+                        email.name,
                         FAIL,
                         f"{where} does not offer STARTTLS",
                         "set tls: ssl (port 465) or check host and port",
@@ -220,25 +220,25 @@ def check_email(email: EmailConfig) -> Iterator[Check]:
     except (OSError, smtplib.SMTPException, ssl.SSLError) as exc:
         reason = str(exc) or type(exc).__name__
         yield Check(
-            "email",
+            email.name,
             FAIL,
             f"{where}: {reason}",
-            "check alerts.email host, port, tls and the credentials",
+            f"check {email.path} host, port, tls and the credentials",
         )
         return
-    yield Check("email", OK, f"{where} accepts connections ({email.tls}), sending nothing")
+    yield Check(email.name, OK, f"{where} accepts connections ({email.tls}), sending nothing")
 
 
 def check_slack(slack: SlackConfig) -> Iterator[Check]:
     try:
         url = slack.webhook_url()
     except MonitorError as exc:
-        yield Check("slack", FAIL, str(exc), "set the variable or create the file it names")
+        yield Check(slack.name, FAIL, str(exc), "set the variable or create the file it names")
         return
     parts = urlsplit(url)
     if parts.scheme != "https" or not parts.hostname:
         yield Check(
-            "slack",
+            slack.name,
             FAIL,
             "the webhook URL is not an https URL",
             "copy the incoming-webhook URL from Slack's app settings",
@@ -248,10 +248,10 @@ def check_slack(slack: SlackConfig) -> Iterator[Check]:
         socket.create_connection((parts.hostname, parts.port or 443), CONNECT_TIMEOUT).close()
     except OSError as exc:
         yield Check(
-            "slack", FAIL, f"cannot reach {parts.hostname}: {exc}", "check the network or proxy"
+            slack.name, FAIL, f"cannot reach {parts.hostname}: {exc}", "check the network or proxy"
         )
         return
-    yield Check("slack", OK, f"{parts.hostname} reachable, sending nothing")
+    yield Check(slack.name, OK, f"{parts.hostname} reachable, sending nothing")
 
 
 def run_checks(config_path: Path, state: Path) -> list[Check]:
@@ -259,11 +259,11 @@ def run_checks(config_path: Path, state: Path) -> list[Check]:
     checks += check_state(state)
     checks += check_database(state)
     if config is not None:
-        if config.alerts.email is not None:
-            checks += check_email(config.alerts.email)
-        if config.alerts.slack is not None:
-            checks += check_slack(config.alerts.slack)
-        if config.alerts.email is None and config.alerts.slack is None:
+        for email in config.alerts.email:
+            checks += check_email(email)
+        for slack in config.alerts.slack:
+            checks += check_slack(slack)
+        if not config.alerts.channels():
             checks.append(
                 Check(
                     "alerts",

@@ -215,8 +215,8 @@ def test_an_alert_filter_may_name_a_kind_defined_under_claims(tmp_path: Path) ->
         "alerts: {slack: {webhook_url_env: MONITOR_TEST_WEBHOOK, claims: [%s]}}\n"
     )
     config.write_text(base % "drones, troops", encoding="utf-8")
-    slack = load(config).alerts.slack
-    assert slack is not None and slack.rules.claims == ("drones", "troops")
+    (slack,) = load(config).alerts.slack
+    assert slack.rules.claims == ("drones", "troops")
     config.write_text(base % "drone", encoding="utf-8")  # a typo still fails, with a hint
     with pytest.raises(ConfigError, match="unknown claim kind 'drone'.*did you mean 'drones'"):
         load(config)

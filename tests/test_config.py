@@ -71,7 +71,7 @@ def test_minimal_file(tmp_path: Path) -> None:
         topics=None,
         divergence=DivergenceRules(),
         story_window_hours=72,
-        alerts=AlertsConfig(email=None, slack=None),
+        alerts=AlertsConfig(),
         poll=PollConfig(interval=900, timeout=30.0, max_bytes=15 * 1024 * 1024, concurrency=10),
         source=path,
     )
@@ -118,17 +118,19 @@ def test_full_file(tmp_path: Path) -> None:
     assert loaded.divergence.tolerance_for("up to") == 0.0
     assert loaded.story_window_hours == 48
     assert loaded.poll == PollConfig(interval=1200, timeout=12.5, max_bytes=1048576, concurrency=4)
-    assert loaded.alerts.email == EmailConfig(
-        host="smtp.example.org",
-        sender="monitor@example.org",
-        to=("desk@example.org",),
-        port=465,
-        tls="ssl",
-        username="monitor",
-        password_env="MONITOR_TEST_SMTP",
+    assert loaded.alerts.email == (
+        EmailConfig(
+            host="smtp.example.org",
+            sender="monitor@example.org",
+            to=("desk@example.org",),
+            port=465,
+            tls="ssl",
+            username="monitor",
+            password_env="MONITOR_TEST_SMTP",
+        ),
     )
-    assert loaded.alerts.slack == SlackConfig(
-        webhook_url_file=tmp_path.resolve() / "secrets" / "slack.url"
+    assert loaded.alerts.slack == (
+        SlackConfig(webhook_url_file=tmp_path.resolve() / "secrets" / "slack.url"),
     )
 
 
@@ -249,17 +251,17 @@ def test_secret_from_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         "  slack: {webhook_url_env: MONITOR_TEST_HOOK}\n"
     )
     alerts = config.load(write(tmp_path, text)).alerts
-    assert alerts.email is not None and alerts.slack is not None
+    (email,), (slack,) = alerts.email, alerts.slack
     monkeypatch.delenv("MONITOR_TEST_HOOK", raising=False)
     with pytest.raises(ConfigError) as caught:
-        alerts.slack.webhook_url()
+        slack.webhook_url()
     assert str(caught.value) == (
         "alerts.slack.webhook_url_env: environment variable MONITOR_TEST_HOOK is not set"
     )
     monkeypatch.setenv("MONITOR_TEST_HOOK", "https://hooks.example/abc")
     monkeypatch.setenv("MONITOR_TEST_PW", "s3cret")
-    assert alerts.slack.webhook_url() == "https://hooks.example/abc"
-    assert alerts.email.password() == "s3cret"
+    assert slack.webhook_url() == "https://hooks.example/abc"
+    assert email.password() == "s3cret"
 
 
 def test_secret_from_file(tmp_path: Path) -> None:
@@ -271,10 +273,10 @@ def test_secret_from_file(tmp_path: Path) -> None:
         "  slack: {webhook_url_file: secrets/absent}\n"
     )
     alerts = config.load(write(tmp_path, text)).alerts
-    assert alerts.email is not None and alerts.slack is not None
-    assert alerts.email.password() == "from-a-file"
+    (email,), (slack,) = alerts.email, alerts.slack
+    assert email.password() == "from-a-file"
     with pytest.raises(ConfigError, match=r"^alerts\.slack\.webhook_url_file: cannot read "):
-        alerts.slack.webhook_url()
+        slack.webhook_url()
 
 
 def test_no_password_means_no_login(tmp_path: Path) -> None:
@@ -282,8 +284,8 @@ def test_no_password_means_no_login(tmp_path: Path) -> None:
         "feeds: [{url: 'https://a.example/rss'}]\n"
         "alerts:\n  email: {host: h, from: a@b.c, to: d@e.f}\n"
     )
-    email = config.load(write(tmp_path, text)).alerts.email
-    assert email is not None and email.password() is None
+    (email,) = config.load(write(tmp_path, text)).alerts.email
+    assert email.password() is None
 
 
 def test_shipped_feeds_yaml_loads() -> None:
@@ -305,6 +307,52 @@ def test_shipped_examples_load_when_uncommented(tmp_path: Path) -> None:
         lines.append(body if in_block else line)
     loaded = config.load(write(tmp_path, "\n".join(lines) + "\n"))
     assert loaded.topics is not None and loaded.topics[0].name == "troops"
-    assert loaded.alerts.email is not None and loaded.alerts.email.password_env
-    assert loaded.alerts.slack == SlackConfig(webhook_url_env="SLACK_WEBHOOK_URL")
+    assert loaded.alerts.email[0].password_env
+    assert loaded.alerts.slack == (SlackConfig(webhook_url_env="SLACK_WEBHOOK_URL"),)
     assert loaded.divergence.window_days == 180
+
+
+def test_several_channels_of_a_kind_each_with_a_unique_name(tmp_path: Path) -> None:
+    text = (
+        "feeds: [{url: 'https://a.example/rss'}]\nalerts:\n"
+        "  email: {name: desk, host: h, from: a@b.c, to: d@e.f}\n"
+        "  slack:\n"
+        "    - {name: de-desk, webhook_url_env: HOOK_DE, topics: [russia-north-korea]}\n"
+        "    - {name: osint, webhook_url_env: HOOK_OSINT, claims: [killed]}\n"
+    )
+    alerts = config.load(write(tmp_path, text)).alerts
+    assert alerts.channels() == ("desk", "de-desk", "osint")
+    assert [s.webhook_url_env for s in alerts.slack] == ["HOOK_DE", "HOOK_OSINT"]
+    assert alerts.slack[1].rules.claims == ("killed",)
+    assert alerts.slack[1].path == "alerts.slack[osint]"
+    with pytest.raises(ConfigError, match=r"^alerts\.slack\[osint\]\.webhook_url_env: "):
+        alerts.slack[1].webhook_url()
+
+
+@pytest.mark.parametrize(
+    ("slack", "message"),
+    [
+        (
+            "[{webhook_url_env: A}]",
+            "alerts.slack[0].name: each channel in a list needs a name (line 4)",
+        ),
+        (
+            "[{name: Desk, webhook_url_env: A}]",
+            "alerts.slack[0].name: use lower-case letters, digits, - and _ (line 4)",
+        ),
+        (
+            "[{name: desk, webhook_url_env: A}]",
+            "alerts.slack[desk].name: 'desk' is already the name of alerts.email[desk]",
+        ),
+        ("[]", "alerts.slack: expected at least one channel (line 4)"),
+    ],
+)
+def test_channel_names_are_checked(tmp_path: Path, slack: str, message: str) -> None:
+    text = (
+        "feeds: [{url: 'https://a.example/rss'}]\nalerts:\n"
+        "  email: {name: desk, host: h, from: a@b.c, to: d@e.f}\n"
+        f"  slack: {slack}\n"
+    )
+    with pytest.raises(ConfigError) as caught:
+        config.load(write(tmp_path, text))
+    assert str(caught.value).startswith(message)

@@ -213,6 +213,40 @@ def test_alerts_test_reports_the_result(peers: Any, tmp_path: Path) -> None:
     assert bad.exit_code == 1 and "email: test message not delivered: SMTP 535" in bad.stderr
 
 
+def test_several_slack_channels_each_get_what_their_rules_let_through(tmp_path: Path) -> None:
+    with webhook_server() as troops_desk, webhook_server() as casualties:
+        config = tmp_path / "feeds.yaml"
+        config.write_text(
+            "feeds: [{url: 'https://example.org/rss.xml', name: Quiet}]\n"
+            "alerts:\n"
+            "  slack:\n"
+            "    - {name: troops-desk, webhook_url_env: HOOK_TROOPS, claims: [troops]}\n"
+            "    - {name: casualties, webhook_url_env: HOOK_KILLED, claims: [killed]}\n"
+        )
+        env = {"HOOK_TROOPS": troops_desk.url, "HOOK_KILLED": casualties.url}
+        state = tmp_path / "state"
+        result = monitor(config, state, "ingest", *articles(), env=env)
+        assert result.exit_code == 0, result.output
+        assert "delivery: troops-desk: 1 alert sent in 1 message" in result.stderr
+
+        [posted] = troops_desk.payloads
+        assert posted["blocks"][0]["text"]["text"].startswith("North Korean troops in Russia")
+        assert casualties.payloads == []  # its rules let no troops alert through
+        [alert] = json.loads(monitor(config, state, "alerts", "--json", env=env).stdout)
+        assert sorted((d["channel"], d["status"]) for d in alert["deliveries"]) == [
+            ("casualties", "filtered"),
+            ("troops-desk", "delivered"),
+        ]
+
+        tested = monitor(config, state, "alerts", "test", "casualties", env=env)
+        assert tested.stdout.startswith("casualties: test message delivered")
+        assert len(casualties.payloads) == 1 and len(troops_desk.payloads) == 1
+        unknown = monitor(config, state, "alerts", "test", "slack", env=env)
+        assert unknown.exit_code == 1
+        assert "no alert channel named 'slack'" in unknown.stderr
+        assert "(configured: troops-desk, casualties)" in unknown.stderr
+
+
 # --------------------------------------------------------------------------- kill -9
 
 

@@ -105,3 +105,25 @@ def test_corrupt_database_and_missing_secret(
     assert code == 1
     assert checks["database"]["status"] == "fail"
     assert checks["slack"]["status"] == "fail" and "MONITOR_TEST_HOOK" in checks["slack"]["detail"]
+
+
+def test_each_of_several_channels_is_checked_under_its_own_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, smtp_port: int
+) -> None:
+    monkeypatch.delenv("MONITOR_TEST_HOOK", raising=False)
+    monkeypatch.setenv("MONITOR_TEST_PLAIN", "http://hooks.example/not-https")
+    config = write_config(
+        tmp_path,
+        "alerts:\n"
+        f"  email: {{name: desk, host: 127.0.0.1, port: {smtp_port}, tls: none,"
+        " from: m@example.org, to: d@example.org}\n"
+        "  slack:\n"
+        "    - {name: de-desk, webhook_url_env: MONITOR_TEST_HOOK}\n"
+        "    - {name: osint, webhook_url_env: MONITOR_TEST_PLAIN}\n",
+    )
+    code, checks = doctor(config, tmp_path / "state")
+    assert code == 1
+    assert checks["desk"]["status"] == "ok"
+    assert checks["de-desk"]["status"] == "fail"
+    assert "alerts.slack[de-desk].webhook_url_env" in checks["de-desk"]["detail"]
+    assert checks["osint"]["status"] == "fail" and "https" in checks["osint"]["detail"]

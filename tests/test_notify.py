@@ -167,7 +167,7 @@ def test_config_reads_channel_rules(tmp_path: Path) -> None:
         "  slack: {webhook_url_env: HOOK, claims: [troops, killed], digest_minutes: 15,\n"
         "          rate_limit: 4, quiet_hours: '22:00-07:00', timezone: Europe/Berlin}\n"
     )
-    rules = load(path).alerts.slack.rules  # type: ignore[union-attr]
+    rules = load(path).alerts.slack[0].rules
     assert rules.claims == ("troops", "killed") and rules.digest_minutes == 15
     assert rules.quiet_hours == (time(22), time(7)) and rules.rate_limit == 4
     path.write_text(

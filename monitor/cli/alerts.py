@@ -57,18 +57,22 @@ def alerts(ctx: click.Context, as_json: bool, limit: int | None) -> None:
 
 
 @alerts.command("test")
-@click.argument("channel", type=click.Choice(["email", "slack"]))
+@click.argument("channel")
 @click.pass_obj
 def alerts_test(obj: Context, channel: str) -> None:
-    """Send a test message through CHANNEL (email or slack) and report the result.
+    """Send a test message through CHANNEL and report the result.
 
-    Uses the channel's settings under `alerts:` in the configuration; the message is
-    marked as a test and goes around the outbox (nothing is stored).
+    CHANNEL is a channel's name: `email` or `slack` for a single one, else the `name:`
+    it has under `alerts:`. The message is marked as a test and goes around the outbox
+    (nothing is stored).
     """
     config = obj.config()
     configured = channels_from(config.alerts)
     if channel not in configured:
-        raise ConfigError(f"alerts.{channel}: not configured in {obj.config_path}")
+        names = ", ".join(configured) or "none"
+        raise ConfigError(
+            f"no alert channel named {channel!r} in {obj.config_path} (configured: {names})"
+        )
     sender, _ = configured[channel]
     stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
     domain = getattr(sender, "id_domain", "monitor.invalid")

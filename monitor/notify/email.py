@@ -54,13 +54,13 @@ def _reply(code: int, text: bytes | str) -> str:
 class EmailChannel:
     """Sends through one SMTP server."""
 
-    name = "email"
     max_alerts = ALERTS_PER_MESSAGE
 
     def __init__(
         self, config: EmailConfig, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     ) -> None:
         self.config = config
+        self.name = config.name
         self._clock = clock
         # Message-IDs end in the sender's domain, as RFC 5322 recommends.
         self.id_domain = config.sender.rpartition("@")[2]

@@ -148,11 +148,11 @@ def channels_from(
 ) -> dict[str, tuple[Channel, ChannelRules]]:
     """The configured channels, ready to send, each with its noise rules."""
     found: dict[str, tuple[Channel, ChannelRules]] = {}
-    if alerts.email is not None:
-        email = EmailChannel(alerts.email) if clock is None else EmailChannel(alerts.email, clock)
-        found["email"] = (email, alerts.email.rules)
-    if alerts.slack is not None:
-        found["slack"] = (SlackChannel(alerts.slack), alerts.slack.rules)
+    for email in alerts.email:
+        sender = EmailChannel(email) if clock is None else EmailChannel(email, clock)
+        found[email.name] = (sender, email.rules)
+    for slack in alerts.slack:
+        found[slack.name] = (SlackChannel(slack), slack.rules)
     return found
 
 

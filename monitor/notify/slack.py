@@ -171,7 +171,6 @@ def _retry_after(response: httpx.Response) -> float | None:
 class SlackChannel:
     """Posts to a Slack incoming webhook."""
 
-    name = "slack"
     max_alerts = ALERTS_PER_MESSAGE
 
     def __init__(
@@ -182,6 +181,7 @@ class SlackChannel:
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.config = config
+        self.name = config.name
         self._transport = transport
         self._sleep = sleep
 
