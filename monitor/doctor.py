@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from monitor.config import Config, EmailConfig, SlackConfig, load
 from monitor.errors import MonitorError
+from monitor.render import counted
 from monitor.store import DB_FILENAME, FAILING_AFTER, SCHEMA_VERSION
 
 OK, WARN, FAIL = "ok", "warn", "fail"
@@ -49,7 +50,8 @@ def check_config(path: Path) -> tuple[list[Check], Config | None]:
     except MonitorError as exc:
         return [Check("config", FAIL, str(exc), "correct the named field and line")], None
     enabled = sum(1 for feed in config.feeds if feed.enabled)
-    checks = [Check("config", OK, f"{path}: {len(config.feeds)} feeds, {enabled} enabled")]
+    summary = f"{path}: {counted(len(config.feeds), 'feed')}, {enabled} enabled"
+    checks = [Check("config", OK, summary)]
     if not enabled:
         checks.append(Check("feeds", WARN, "no feed is enabled", "set enabled: true on a feed"))
     return checks, config
