@@ -218,18 +218,23 @@ class FetchWorker:
         if self._process is not None and self._process.returncode is None:
             return
         self.ready = False
-        process = self._process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-c",
-            _WORKER_MAIN,
-            json.dumps(self.settings.__dict__),
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-            limit=_READ_LIMIT,
-            # Its own process group: Ctrl-C in a terminal reaches the poller alone, which
-            # then closes the worker in order (and its death closes the worker's stdin).
-            start_new_session=True,
-        )
+        try:
+            process = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-c",
+                _WORKER_MAIN,
+                json.dumps(self.settings.__dict__),
+                stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE,
+                limit=_READ_LIMIT,
+                # Its own process group: Ctrl-C in a terminal reaches the poller alone,
+                # which then closes the worker in order (its death closes the worker's stdin).
+                start_new_session=True,
+            )
+        except (OSError, ValueError) as exc:  # no interpreter to run, no process left, ...
+            log.warning("cannot start a fetch worker (%s); fetching in this process", exc)
+            return
+        self._process = process
         assert process.stdin is not None
         self._writer = FrameWriter(process.stdin)
         self._reader = asyncio.create_task(self._read_replies(process), name="monitor-fetch-worker")

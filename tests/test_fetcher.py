@@ -25,6 +25,7 @@ from monitor.types import FeedSpec
 
 SETTINGS = FetchSettings(concurrency=10, per_host=10, timeout=1.0, max_bytes=1 << 20)
 RSS = b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></channel></rss>'
+ITEM = b"<item><guid>item-%d</guid><title>Grain prices steady</title></item></channel>"
 
 
 async def ready(worker: FetchWorker) -> FetchWorker:
@@ -248,3 +249,31 @@ def test_a_hung_worker_is_killed_and_its_requests_fail_at_once(
     }
     assert took < SETTINGS.timeout + 0.5 + 1.0  # one timeout, not one per request
     assert not still_ready
+
+
+def test_a_worker_that_cannot_start_leaves_the_cycle_to_this_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(monitor.poller, "WORKER_MIN_FEEDS", 2)
+    monkeypatch.setattr(monitor.fetcher.sys, "executable", str(tmp_path / "no-python"))
+    with running_server() as server:
+        specs = [
+            FeedSpec(
+                url=server.route(f"/f{n}.xml", RSS.replace(b"</channel>", ITEM % n)), name=f"F{n}"
+            )
+            for n in range(3)
+        ]
+        config = replace(from_feeds(specs), poll=replace(PollConfig(), jitter=0.0))
+        pipeline = Pipeline(Store.open(tmp_path / "state"), config)
+        pipeline.store.sync_feeds(config.feeds)
+
+        async def cycle() -> Any:
+            poller = Poller(pipeline)
+            try:
+                return await poller.cycle(pipeline.store.poll_plan(config.poll.failing_after))
+            finally:
+                await poller.close(timeout=0)
+
+        totals = asyncio.run(cycle())
+    assert totals.items == 3 and not totals.errors
+    assert "cannot start a fetch worker" in caplog.text
