@@ -25,7 +25,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from monitor import divergence, figures
+from monitor import figures
+from monitor.figures import divergence
 from monitor.types import DivergenceRules, Figure, Reported
 
 DEFAULT_SET = Path(__file__).parent / "data" / "figures_labelled.jsonl"

@@ -122,7 +122,7 @@ async def floor(targets: list[str], conditional: bool) -> None:
     """
     import httpx
 
-    from monitor.fetch import ACCEPT, USER_AGENT, tls_context
+    from monitor.feeds.fetch import ACCEPT, USER_AGENT, tls_context
 
     total = asyncio.Semaphore(CONCURRENCY)
     hosts = {urlsplit(url).netloc for url in targets}

@@ -1,3 +1,5 @@
+"""`python -m monitor`: the command line (monitor.cli)."""
+
 from monitor.cli import main
 
 main()

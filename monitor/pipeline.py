@@ -14,13 +14,15 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from monitor import dedup, divergence, figures, lang, topics
+from monitor import figures, lang, topics
 from monitor.config import Config
 from monitor.errors import MonitorError, ParseError
-from monitor.index import RARITY_WINDOW, CandidateIndex
-from monitor.parse import parse_feed, parse_text_file
-from monitor.render import counted
+from monitor.feeds.parse import parse_feed, parse_text_file
+from monitor.figures import divergence
 from monitor.store import Store
+from monitor.stories import match as dedup
+from monitor.stories.index import RARITY_WINDOW, CandidateIndex
+from monitor.text import counted
 from monitor.types import (
     Analysis,
     Divergence,

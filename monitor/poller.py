@@ -1,7 +1,7 @@
 """Polling feeds: fetch politely, parse, process the new items, reschedule each feed.
 
 ``Poller`` owns what a run shares between feeds: where fetches run (HTTP pools in this
-process, and worker processes for large cycles: ``monitor.fetcher``), a global and a
+process, and worker processes for large cycles: ``monitor.feeds.fetcher``), a global and a
 per-host limit on fetches in flight, and the set of feeds being fetched right now.
 ``poll_once`` (the ``monitor poll --once`` command) runs one cycle over every enabled
 feed; the daemon calls ``Poller.dispatch`` every few seconds to start the feeds that
@@ -10,7 +10,7 @@ are due.
 A cycle fetches and parses each feed as soon as a slot is free, settles the items whose
 order does not matter as they arrive, then processes the items on topic oldest first
 across the feeds of the cycle (so which server answered first does not change stories
-or alerts), then records each feed's outcome and next poll time (``monitor.schedule``).
+or alerts), then records each feed's outcome and next poll time (``monitor.feeds.schedule``).
 One feed's failure is recorded against that feed and nothing else: every exception of
 a feed's task is caught and reported per feed.
 """
@@ -29,11 +29,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from monitor import schedule
 from monitor.errors import FetchError, MonitorError
-from monitor.fetch import Expect, Gone, HTTPStatusError, RetryLater
-from monitor.fetcher import Fetcher, FetchRequest, FetchSettings, FetchWorker, PollLimits
-from monitor.parse import ParsedFeed, article_text, parse_feed_document
+from monitor.feeds import schedule
+from monitor.feeds.fetch import Expect, Gone, HTTPStatusError, RetryLater
+from monitor.feeds.fetcher import Fetcher, FetchRequest, FetchSettings, FetchWorker, PollLimits
+from monitor.feeds.parse import ParsedFeed, article_text, parse_feed_document
 from monitor.pipeline import Pipeline, Totals, oldest_first
 from monitor.store import FeedState
 from monitor.types import FeedSpec, FetchResult, Item
@@ -43,7 +43,7 @@ log = logging.getLogger(__name__)
 WRITE_BATCH = 200  # items (or feeds' outcomes) stored per transaction
 # A full-text fetch should never replace a body with a shorter one (a cookie wall, a stub).
 MIN_ARTICLE_GAIN = 1.0
-# A cycle of this many feeds starts worker processes to fetch in (see monitor.fetcher);
+# A cycle of this many feeds starts worker processes to fetch in (see monitor.feeds.fetcher);
 # in a smaller one they would barely be up before the end.
 WORKER_MIN_FEEDS = 300
 # How long a closing poller lets a worker finish fetches it still holds.
@@ -151,7 +151,7 @@ class Poller:
             max_bytes=self.poll.max_bytes,
         )
         # HTTP here, and in worker processes once a large cycle has started them and they
-        # are up (monitor.fetcher says why); they then serve every later cycle too.
+        # are up (monitor.feeds.fetcher says why); they then serve every later cycle too.
         self._local = Fetcher(settings)
         self.workers = [FetchWorker(settings) for _ in range(fetch_workers())]
         self._limits: PollLimits | None = None

@@ -1,7 +1,7 @@
 """Pure text helpers for what comes from outside: control characters, tracking links.
 
 Feed text is stripped of terminal escape sequences and control characters at the door
-(``monitor.parse``) and again wherever it is printed (``monitor.render``), so that a
+(``monitor.feeds.parse``) and again wherever it is printed (``monitor.ui.render``), so that a
 feed cannot drive the terminal of whoever reads its items. Links lose the query
 parameters that only track the reader: for an item's identity (``canonical_url``) and
 in alerts (``without_tracking``).
@@ -110,3 +110,18 @@ def without_tracking(url: str) -> str:
 def _is_tracking(key: str) -> bool:
     key = key.lower()
     return key in TRACKING_PARAMS or key.startswith(TRACKING_PREFIXES)
+
+
+def counted(n: int, noun: str) -> str:
+    """ "1 alert", "2 alerts": a count in words for summaries and messages."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def clean(value: object, width: int | None = None) -> str:
+    """Text safe to print: escape sequences and control characters dropped, whitespace
+    collapsed, maybe shortened. The parser already cleans what feeds send; this also
+    covers whatever reached the database another way."""
+    text = " ".join(strip_controls(str(value if value is not None else "")).split())
+    if width is not None and len(text) > width:
+        text = text[: width - 1] + "…"
+    return text

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.dedup import features, match
+from monitor.stories.match import features, match
 from monitor.types import Candidate, Item
 
 NOON = datetime(2025, 6, 18, 12, 0, tzinfo=UTC)
@@ -419,13 +419,13 @@ def test_topic_adjectives_are_no_evidence_in_german() -> None:
     [("Gerassimow", "Gerasimov"), ("Валерий", "Valeri"), ("Selenskyj", "Зеленский")],
 )
 def test_spellings_meet(one: str, other: str) -> None:
-    from monitor.aliases import canonical
+    from monitor.stories.aliases import canonical
 
     assert canonical(one.casefold()) == canonical(other.casefold())
 
 
 def test_korean_words_keep_their_syllables() -> None:
-    from monitor.aliases import canonical
+    from monitor.stories.aliases import canonical
 
     assert canonical("밝혔다") == "밝혔다"
     assert canonical("쿠르스크") == "kursk"

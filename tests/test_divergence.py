@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from monitor.divergence import check, format_value, interval
+from monitor.figures.divergence import check, format_value, interval
 from monitor.types import DivergenceRules, Figure, Reported
 
 RULES = DivergenceRules()

@@ -12,7 +12,7 @@ import pytest
 from feedserver import FeedServer, running_server, unused_url
 
 from monitor.errors import FetchError
-from monitor.fetch import USER_AGENT, Gone, RetryLater, fetch, make_client
+from monitor.feeds.fetch import USER_AGENT, Gone, RetryLater, fetch, make_client
 from monitor.types import FetchResult
 
 RSS = b"""<?xml version="1.0" encoding="utf-8"?>

@@ -1,4 +1,4 @@
-"""The fetch worker process (monitor.fetcher) against a real HTTP server on 127.0.0.1."""
+"""The fetch worker process (monitor.feeds.fetcher) against a real HTTP server on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 from feedserver import running_server, unused_url
 
-import monitor.fetcher
+import monitor.feeds.fetcher
 import monitor.poller
 from monitor.config import PollConfig, from_feeds
 from monitor.errors import FetchError
-from monitor.fetch import Gone, HTTPStatusError, RetryLater
-from monitor.fetcher import Fetcher, FetchRequest, FetchSettings, FetchWorker
+from monitor.feeds.fetch import Gone, HTTPStatusError, RetryLater
+from monitor.feeds.fetcher import Fetcher, FetchRequest, FetchSettings, FetchWorker
 from monitor.pipeline import Pipeline
 from monitor.poller import Poller
 from monitor.store import Store
@@ -220,7 +220,7 @@ def test_closing_mid_cycle_records_no_failure_for_unfinished_feeds(tmp_path: Pat
 def test_a_hung_worker_is_killed_and_its_requests_fail_at_once(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(monitor.fetcher, "WORKER_GRACE", 0.5)
+    monkeypatch.setattr(monitor.feeds.fetcher, "WORKER_GRACE", 0.5)
     with running_server() as server:
         urls = [server.route(f"/f{n}.xml", RSS, delay=0.3) for n in range(3)]
 
@@ -255,7 +255,7 @@ def test_a_worker_that_cannot_start_leaves_the_cycle_to_this_process(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     monkeypatch.setattr(monitor.poller, "WORKER_MIN_FEEDS", 2)
-    monkeypatch.setattr(monitor.fetcher.sys, "executable", str(tmp_path / "no-python"))
+    monkeypatch.setattr(monitor.feeds.fetcher.sys, "executable", str(tmp_path / "no-python"))
     with running_server() as server:
         specs = [
             FeedSpec(

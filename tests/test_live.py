@@ -14,9 +14,9 @@ from click.testing import CliRunner
 from rich.console import Console
 
 from monitor.cli import cli
-from monitor.live import snapshot, view
 from monitor.store import Store
 from monitor.types import Analysis, Item, StoryMatch, TopicMatch
+from monitor.ui.live import snapshot, view
 
 SAMPLES = Path(__file__).resolve().parents[1] / "monitor" / "samples"
 EVIL = "\x1b[2J\x1b[31mRED\x1b]8;;https://evil.example\x07link\x1b]8;;\x07 [bold]markup[/bold]"

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from monitor import fastparse
 from monitor.errors import ParseError
-from monitor.parse import (
+from monitor.feeds import fastparse
+from monitor.feeds.parse import (
     article_text,
     html_to_text,
     parse_feed,
@@ -272,7 +272,7 @@ def test_article_text_keeps_the_article_and_drops_the_furniture() -> None:
     assert article_text(b"<html><body></body></html>") is None
 
 
-# --- the lxml fast path (monitor.fastparse) against feedparser -------------------------
+# --- the lxml fast path (monitor.feeds.fastparse) against feedparser -------------------------
 
 SAMPLES = Path(__file__).resolve().parent.parent / "monitor" / "samples"
 

@@ -16,7 +16,7 @@ from feedserver import running_server, unused_url
 
 from monitor.cli import cli
 from monitor.config import PollConfig, from_feeds
-from monitor.fetcher import HOSTS_PER_POOL, ClientPool
+from monitor.feeds.fetcher import HOSTS_PER_POOL, ClientPool
 from monitor.pipeline import Pipeline
 from monitor.poller import poll_once
 from monitor.store import Store
@@ -147,7 +147,7 @@ def test_permanent_redirect_moves_the_feed_and_temporary_does_not(tmp_path: Path
 def render_feeds(pipeline: Pipeline) -> str:
     from rich.console import Console
 
-    from monitor.render import feeds_table
+    from monitor.ui.render import feeds_table
 
     console = Console(width=400, record=True)
     console.print(feeds_table(pipeline.store.feeds()))

@@ -1,11 +1,11 @@
-"""monitor.schedule: intervals raised by freshness hints, clamped, jittered; backoff."""
+"""monitor.feeds.schedule: intervals raised by freshness hints, clamped, jittered; backoff."""
 
 from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, timedelta
 
-from monitor import schedule
+from monitor.feeds import schedule
 
 NOW = datetime(2025, 6, 18, 12, 0, tzinfo=UTC)
 

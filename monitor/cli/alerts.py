@@ -11,13 +11,14 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from monitor import render
 from monitor.cli.app import Context, cli, json_option, show
 from monitor.config import Config
 from monitor.errors import ConfigError, DeliveryError
 from monitor.notify.message import test_view
 from monitor.notify.outbox import ChannelReport, channels_from, message_id, outbox_for
 from monitor.store import Store
+from monitor.text import clean
+from monitor.ui import render
 
 no_deliver_option = click.option(
     "--no-deliver",
@@ -156,6 +157,6 @@ def outbox_table(rows: Sequence[dict[str, Any]]) -> Table:
             Text(row["status"]),
             str(row["attempts"]),
             due,
-            Text(render.clean(row.get("last_error") or "", 200)),
+            Text(clean(row.get("last_error") or "", 200)),
         )
     return table

@@ -11,14 +11,14 @@ from pathlib import Path
 
 import click
 
-from monitor import render
 from monitor.cli.alerts import deliver_pending, no_deliver_option
 from monitor.cli.app import SAMPLES, Context, cli, console, emit_json, json_option, report
 from monitor.config import load
 from monitor.pipeline import Pipeline, ingest_paths
 from monitor.poller import poll_once
-from monitor.progress import progress
 from monitor.store import Store
+from monitor.ui import render
+from monitor.ui.progress import progress
 
 
 @cli.command()
@@ -85,8 +85,8 @@ def run(obj: Context, with_view: bool) -> None:
     SIGHUP re-reads the configuration; an invalid new one is reported and the
     running one kept. Under systemd it reports readiness and watchdog pings.
     """
-    from monitor.daemon import run_daemon
-    from monitor.live import live_beside
+    from monitor.service.daemon import run_daemon
+    from monitor.ui.live import live_beside
 
     with obj.store() as store:
         has_feeds = bool(store.feed_specs())  # feeds added with `monitor feeds add`

@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from monitor.cli.app import Context, cli, console, emit_json, json_option
-from monitor.doctor import FAIL, run_checks
+from monitor.service.doctor import FAIL, run_checks
 
 STYLE = {"ok": "green", "warn": "yellow", "fail": "bold red"}
 

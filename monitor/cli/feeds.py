@@ -17,11 +17,11 @@ from xml.etree import ElementTree
 
 import click
 
-from monitor import render
 from monitor.cli.app import Context, cli, json_option, show
 from monitor.errors import ConfigError
 from monitor.pipeline import utcnow
 from monitor.types import FeedSpec
+from monitor.ui import render
 
 OPML_FEED_TYPES = ("rss", "atom", "rdf", "")  # "" : many exporters leave type out
 

@@ -11,8 +11,11 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from monitor import figures, render
+from monitor import figures
 from monitor.cli.app import Context, cli, emit_json, json_option, show
+from monitor.figures.divergence import value_of
+from monitor.text import clean
+from monitor.ui import render
 
 # The keys of one timeline entry in `monitor claims --json` (a public shape).
 _TIMELINE_KEYS = (
@@ -81,7 +84,7 @@ def claim_timelines(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
         if once in seen:
             continue
         seen.add(once)
-        point = {**row, "figure_id": row["id"], "value": render.value_of(row)}
+        point = {**row, "figure_id": row["id"], "value": value_of(row)}
         entry["timeline"].append({name: point.get(name) for name in _TIMELINE_KEYS})
     for entry in history.values():
         timeline = entry["timeline"]
@@ -105,11 +108,9 @@ def claims_table(history: Sequence[Mapping[str, Any]]) -> Table:
             value = Text(point["value"])
             if point["alert_id"] is not None:
                 value.append(f"  alert {point['alert_id']}", style="bold red")
-            source = Text(render.clean(point["source"], 40))
+            source = Text(clean(point["source"], 40))
             if point["attribution"]:
-                source.append(
-                    f", according to {render.clean(point['attribution'], 60)}", style="dim"
-                )
+                source.append(f", according to {clean(point['attribution'], 60)}", style="dim")
             scope = ", ".join(p.replace("_", " ") for p in (point["scope"], point["place"]) if p)
             table.add_row(
                 Text(label if index == 0 else ""),

@@ -9,8 +9,8 @@ from rich.console import Console
 
 from monitor.cli.app import Context, cli
 from monitor.errors import StoreError
-from monitor.live import REFRESH_SECONDS, print_once, run_live
 from monitor.store import DB_FILENAME
+from monitor.ui.live import REFRESH_SECONDS, print_once, run_live
 
 
 @cli.command()

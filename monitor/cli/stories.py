@@ -6,9 +6,10 @@ from typing import Any
 
 import click
 
-from monitor import render
 from monitor.cli.app import Context, cli, console, emit_json, json_option, show
 from monitor.errors import MonitorError
+from monitor.text import clean
+from monitor.ui import render
 
 
 @cli.command()
@@ -82,17 +83,17 @@ def explain(obj: Context, item_id: int, as_json: bool) -> None:
         emit_json(result)
         return
     lines = [
-        f"item {result['id']}: {render.clean(result['title'])}",
-        f"  {render.clean(result['source'])}, {result['lang'] or '?'},"
+        f"item {result['id']}: {clean(result['title'])}",
+        f"  {clean(result['source'])}, {result['lang'] or '?'},"
         f" {render.day(result['published'])} UTC",
         f"topic: {'kept as ' + str(result['topic']) if result['topic'] else 'skipped'}",
-        f"  {render.clean(result['topic_reason'])}",
+        f"  {clean(result['topic_reason'])}",
     ]
     if result["decision"] != "skipped":
-        story_line = f"story {result['story_id']}: {render.clean(result['story_title'])}"
+        story_line = f"story {result['story_id']}: {clean(result['story_title'])}"
         lines += [
             f"decision: {result['decision']}",
-            f"  {render.clean(result['match_reason'])}",
+            f"  {clean(result['match_reason'])}",
             story_line,
         ]
     click.echo("\n".join(lines))

@@ -18,10 +18,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from monitor.divergence import format_value
 from monitor.figures import CLAIM_LABELS
-from monitor.render import clean, figure_of
-from monitor.text import without_tracking
+from monitor.figures.divergence import figure_of, format_value
+from monitor.text import clean, without_tracking
 
 __all__ = [
     "AlertView",

@@ -37,8 +37,8 @@ from monitor.notify.channel import Channel, ChannelDown, ChannelRefused
 from monitor.notify.email import EmailChannel
 from monitor.notify.message import Message, notice_view, view
 from monitor.notify.slack import SlackChannel
-from monitor.render import counted
 from monitor.store import Store
+from monitor.text import counted
 
 __all__ = [
     "ChannelReport",

@@ -14,41 +14,8 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from monitor.divergence import format_value
-from monitor.text import strip_controls
-from monitor.types import Figure
-
-
-def counted(n: int, noun: str) -> str:
-    """ "1 alert", "2 alerts": a count in words for summaries and messages."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
-def clean(value: object, width: int | None = None) -> str:
-    """Text safe to print: escape sequences and control characters dropped, whitespace
-    collapsed, maybe shortened. The parser already cleans what feeds send; this also
-    covers whatever reached the database another way."""
-    text = " ".join(strip_controls(str(value if value is not None else "")).split())
-    if width is not None and len(text) > width:
-        text = text[: width - 1] + "…"
-    return text
-
-
-def figure_of(row: Mapping[str, Any]) -> Figure:
-    """A Figure rebuilt from a figure dict of the store's JSON shape."""
-    return Figure(
-        claim=row.get("claim"),
-        low=row.get("low"),
-        high=row.get("high"),
-        hedge=row.get("hedge"),
-        text=row.get("text") or "",
-        modifier=row.get("modifier"),
-        attribution=row.get("attribution"),
-    )
-
-
-def value_of(row: Mapping[str, Any]) -> str:
-    return format_value(figure_of(row))
+from monitor.figures.divergence import value_of
+from monitor.text import clean
 
 
 def day(iso: str | None) -> str:

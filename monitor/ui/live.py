@@ -3,7 +3,7 @@
 It only reads the database, so it runs in a second terminal (or over ssh) beside the
 daemon. `snapshot` reads; `view` turns a snapshot into rich renderables and does no
 I/O, so a test can render it at any size. Every string from a feed goes through
-`render.clean` (no escape codes, no markup) and is cut to one line, so a hostile title
+`text.clean` (no escape codes, no markup) and is cut to one line, so a hostile title
 cannot move the cursor or break the layout.
 """
 
@@ -24,8 +24,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from monitor.render import ago, alert_headline, clean
 from monitor.store import Store
+from monitor.text import clean
+from monitor.ui.render import ago, alert_headline
 
 REFRESH_SECONDS = 2.0
 WIDE = 140  # columns from which stories and feeds sit side by side

@@ -27,7 +27,8 @@ Pure: stdlib and monitor.types only.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from monitor.types import Divergence, DivergenceRules, Figure, Reported
 
@@ -154,3 +155,21 @@ def _reason(new: Figure, same: Sequence[Reported]) -> str:
             outlets.append(reported.source)
     earlier = "; ".join(f"{value} ({', '.join(outlets)})" for value, outlets in sources.items())
     return f"{format_value(new)} does not fit {earlier}"
+
+
+def figure_of(row: Mapping[str, Any]) -> Figure:
+    """A Figure rebuilt from a figure dict of the store's JSON shape."""
+    return Figure(
+        claim=row.get("claim"),
+        low=row.get("low"),
+        high=row.get("high"),
+        hedge=row.get("hedge"),
+        text=row.get("text") or "",
+        modifier=row.get("modifier"),
+        attribution=row.get("attribution"),
+    )
+
+
+def value_of(row: Mapping[str, Any]) -> str:
+    """A stored figure dict's value in words: "10,000-12,000", "about 1,000"."""
+    return format_value(figure_of(row))

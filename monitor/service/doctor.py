@@ -20,8 +20,8 @@ from urllib.parse import urlsplit
 
 from monitor.config import Config, EmailConfig, SlackConfig, load
 from monitor.errors import MonitorError
-from monitor.render import counted
 from monitor.store import DB_FILENAME, FAILING_AFTER, SCHEMA_VERSION
+from monitor.text import counted
 
 OK, WARN, FAIL = "ok", "warn", "fail"
 CONNECT_TIMEOUT = 5.0  # seconds; a channel slower than this would stall deliveries anyway

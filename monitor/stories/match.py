@@ -14,13 +14,13 @@ Two questions, answered with different evidence:
    counts as well: different weekdays, different places in the opening sentence, or
    different models of one family (Hwasong-19 / Hwasong-11) scale the score down.
 
-Names are compared in one spelling across scripts and languages (``monitor.aliases``:
+Names are compared in one spelling across scripts and languages (``monitor.stories.aliases``:
 Kursk / Курск / 쿠르스크). A key's weight is scaled by its *rarity* among recent items
-when the caller knows it (``rarity``; the pipeline takes it from ``monitor.index``): a
+when the caller knows it (``rarity``; the pipeline takes it from ``monitor.stories.index``): a
 name in every other item of the week ("Kursk" during the Kursk offensive) says little.
 
 ``match`` scores the candidates it is given; the pipeline shortlists them from the
-candidate index (``monitor.index``), so the cost does not grow with the store. Per-text
+candidate index (``monitor.stories.index``), so the cost does not grow with the store. Per-text
 features are cached, so a candidate is tokenised once across calls.
 """
 
@@ -38,8 +38,8 @@ from rapidfuzz.distance import LCSseq
 from rapidfuzz.fuzz import ratio
 from rapidfuzz.process import extractOne
 
-from monitor.aliases import ALIASES, canonical, hangul_alias, has_hangul
 from monitor.lang import guess as guess_lang
+from monitor.stories.aliases import ALIASES, canonical, hangul_alias, has_hangul
 from monitor.types import Candidate, Item, StoryMatch
 
 __all__ = ["DEFAULT_WINDOW", "Features", "Rarity", "features", "match"]

@@ -2,7 +2,7 @@
 
 One APScheduler job, the dispatcher, runs every ``DISPATCH_SECONDS``: it asks the
 store which feeds are due (each feed's ``next_poll`` comes from its own schedule, see
-``monitor.schedule``) and starts polling them in the background through one shared
+``monitor.feeds.schedule``) and starts polling them in the background through one shared
 ``Poller`` (one set of HTTP pools, one global and one per-host concurrency limit).
 A feed still being fetched is never started again (no overlapping runs of one feed);
 a dispatcher run that was missed is coalesced into the next one. Because the schedule

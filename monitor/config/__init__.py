@@ -65,9 +65,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from monitor.divergence import VAGUE_MODES
 from monitor.errors import ConfigError
 from monitor.figures import CLAIM_LABELS
+from monitor.figures.divergence import VAGUE_MODES
 from monitor.topics import DEFAULT_TOPICS
 from monitor.types import ClaimTerms, DivergenceRules, FeedSpec, TopicRule
 

@@ -250,7 +250,7 @@ def _story_index(db: Database) -> None:
     ``story_keys`` holds each original item's same-story keys (reprints are left out:
     their originals carry the same keys, and counting thirty copies would make a story's
     own names look common). The pipeline reads the rows of recent items into
-    ``monitor.index.CandidateIndex``; by item id to catch up, by time to fill a window.
+    ``monitor.stories.index.CandidateIndex``; by item id to catch up, by time to fill a window.
     """
     db.execute(
         """
@@ -898,7 +898,7 @@ class Store:
         return None if row is None else int(row[0])
 
     # ------------------------------------------------------------------ candidate index
-    # (issue 4) story_keys feeds monitor.index.CandidateIndex; Candidates by id.
+    # (issue 4) story_keys feeds monitor.stories.index.CandidateIndex; Candidates by id.
 
     @contextmanager
     def batch(self) -> Iterator[None]:

@@ -72,7 +72,7 @@ class HTTPStatusError(FetchError):
         self.status = status
 
     def __reduce__(self) -> tuple[type, tuple[object, ...]]:
-        # Pickled by the fetch worker (monitor.fetcher): rebuilt with every argument.
+        # Pickled by the fetch worker (monitor.feeds.fetcher): rebuilt with every argument.
         return (type(self), (str(self), self.status))
 
 

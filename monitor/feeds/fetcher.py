@@ -40,7 +40,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from monitor.errors import FetchError, MonitorError
-from monitor.fetch import Expect, fetch, make_client
+from monitor.feeds.fetch import Expect, fetch, make_client
 from monitor.types import FetchResult
 
 log = logging.getLogger(__name__)
@@ -315,7 +315,7 @@ class FetchWorker:
 # which httpx imports whenever rich and click are installed (as they are for monitor):
 # ~0.1 s of start-up per worker, paid while the cycle is already fetching.
 _WORKER_MAIN = (
-    "import sys; sys.modules['httpx._main'] = None\nfrom monitor.fetcher import main; main()"
+    "import sys; sys.modules['httpx._main'] = None\nfrom monitor.feeds.fetcher import main; main()"
 )
 
 

@@ -27,8 +27,8 @@ from urllib.parse import urljoin, urlsplit
 import feedparser
 import feedparser.api
 
-from monitor import fastparse
 from monitor.errors import ParseError
+from monitor.feeds import fastparse
 from monitor.text import canonical_url, clean_text, strip_controls
 from monitor.types import Item
 

@@ -14,7 +14,7 @@ from typing import TextIO
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from monitor.render import clean
+from monitor.text import clean
 
 PLAIN_STEPS = 10  # plain-text lines per run: one at each tenth
 MIN_WORK_FOR_A_BAR = 2  # one file needs no progress report
