@@ -20,7 +20,7 @@ from monitor.errors import MonitorError, ParseError
 from monitor.feeds.parse import parse_feed, parse_text_file
 from monitor.figures import divergence
 from monitor.store import Store
-from monitor.stories import match as dedup
+from monitor.stories import keys as dedup
 from monitor.stories.index import RARITY_WINDOW, CandidateIndex
 from monitor.text import counted
 from monitor.types import (
