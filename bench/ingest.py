@@ -87,7 +87,7 @@ FILLER = [
 
 
 def word(rng: random.Random, syllables: int) -> str:
-    # Ends in a vowel other than "e" and avoids j/w/y: stable under dedup's stemming and
+    # Ends in a vowel other than "e" and avoids j/w/y: stable under the story keys' stemming and
     # spelling folds, so the key is the word itself.
     return "".join(rng.choice(SYLLABLES) for _ in range(syllables))
 

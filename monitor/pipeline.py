@@ -14,14 +14,13 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from monitor import figures, lang, topics
+from monitor import figures, lang, stories, topics
 from monitor.config import Config
 from monitor.errors import MonitorError, ParseError
 from monitor.feeds.parse import parse_feed, parse_text_file
 from monitor.figures import divergence
 from monitor.store import Store
-from monitor.stories import keys as dedup
-from monitor.stories.index import RARITY_WINDOW, CandidateIndex
+from monitor.stories import RARITY_WINDOW, CandidateIndex
 from monitor.text import counted
 from monitor.types import (
     Analysis,
@@ -110,10 +109,10 @@ class Pipeline:
             # alone, once; the cost is that of one window, not of the store.
             index = CandidateIndex(retention=until - since + index.retention)
             index.add_rows(self.store.story_keys(since=since - RARITY_WINDOW, until=until))
-        keys = dedup.features(item.title, item.text).keys
+        keys = stories.features(item.title, item.text).keys
         shortlist = index.shortlist(keys, since=since, until=until)
         candidates = self.store.candidates_by_id(shortlist)
-        return dedup.match(item, candidates, window=window, rarity=index.rarity)
+        return stories.match(item, candidates, window=window, rarity=index.rarity)
 
     def _candidate_index(self, since: datetime) -> CandidateIndex:
         """The index, filled on first use and caught up with what was stored since."""

@@ -5,7 +5,7 @@ objects (feedparser dicts, httpx responses, sqlite rows) are converted at the do
 by the adapter that received them and never travel further.
 
 Flow:  FeedSpec -> (fetch) FetchResult -> (parse) Item -> (topics) TopicMatch
-       -> (dedup) StoryMatch -> (figures) Figure -> (divergence) Divergence
+       -> (stories) StoryMatch -> (figures) Figure -> (divergence) Divergence
        -> (store) alert + outbox rows
 """
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.stories.keys import features, match
+from monitor.stories import features, match
 from monitor.types import Candidate, Item
 
 NOON = datetime(2025, 6, 18, 12, 0, tzinfo=UTC)

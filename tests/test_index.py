@@ -8,8 +8,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from monitor.cli import cli
+from monitor.stories import features
 from monitor.stories.index import CandidateIndex
-from monitor.stories.keys import features
 
 T0 = datetime(2025, 6, 17, 12, 0, tzinfo=UTC)
 ARTICLES = Path(__file__).parent / "fixtures" / "articles"

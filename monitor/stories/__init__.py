@@ -1,3 +1,22 @@
 """Stories: which stored item a new one reprints (near-duplicate) and which story it
-belongs to (``match``), the in-memory candidate index of recent items (``index``), and
-one spelling per name across scripts (``aliases``). Pure: no I/O."""
+belongs to. Pure: no I/O.
+
+keys.py      a text reduced to normalised words and weighted keys (``features``)
+matching.py  near-duplicate and same-story decisions over shortlisted candidates (``match``)
+index.py     in-memory inverted index of recent items' keys; key rarity (``CandidateIndex``)
+aliases.py   one spelling per name across scripts (Курск = Kursk = 쿠르스크)
+"""
+
+from monitor.stories.index import RARITY_WINDOW, CandidateIndex
+from monitor.stories.keys import Features, features
+from monitor.stories.matching import DEFAULT_WINDOW, Rarity, match
+
+__all__ = [
+    "DEFAULT_WINDOW",
+    "RARITY_WINDOW",
+    "CandidateIndex",
+    "Features",
+    "Rarity",
+    "features",
+    "match",
+]

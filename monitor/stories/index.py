@@ -2,7 +2,7 @@
 
 Same-story matching must not scan the store: at 100,000 items a scan caps the pipeline
 at a few items a second (PERF-NOTES.md). This is an inverted index of the *keys*
-``dedup.features`` reads from a text (names, figures, rare words), holding only the
+``stories.features`` reads from a text (names, figures, rare words), holding only the
 items published within ``retention`` of the newest one. A new item's shortlist is the
 items that share the most rarity-weighted key weight with it inside the story window;
 only those are scored in full. Memory and time per item depend on how many items

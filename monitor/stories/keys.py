@@ -1,51 +1,25 @@
-"""Where does a new item go: a reprint of a stored item, another write-up of a stored
-story, or a new story?
+"""What a text is reduced to for story matching: its normalised words (for reprint
+alignment) and its weighted *keys* (for same-story scoring), computed once per text.
 
-Two questions, answered with different evidence:
-
-1. **Near-duplicate** (the same text reprinted, re-headlined, trimmed, or with a byline or
-   footer added). The normalised words of both texts are aligned with rapidfuzz's LCS on
-   word sequences; word order must survive, so two write-ups that merely share vocabulary
-   do not pass. Precision matters most here: a reprint is hidden from the reader.
-2. **Same story** (different write-ups of one event). Rewording keeps the facts: numbers
-   (1.000 / 1,000 / 1 000 / tausend / thousand all read as 1000), names and places, rare
-   words. Each text is reduced to weighted *keys*; two texts belong together when the
-   weight they share, relative to what each holds, passes a threshold. Evidence against
-   counts as well: different weekdays, different places in the opening sentence, or
-   different models of one family (Hwasong-19 / Hwasong-11) scale the score down.
-
-Names are compared in one spelling across scripts and languages (``monitor.stories.aliases``:
-Kursk / Курск / 쿠르스크). A key's weight is scaled by its *rarity* among recent items
-when the caller knows it (``rarity``; the pipeline takes it from ``monitor.stories.index``): a
-name in every other item of the week ("Kursk" during the Kursk offensive) says little.
-
-``match`` scores the candidates it is given; the pipeline shortlists them from the
-candidate index (``monitor.stories.index``), so the cost does not grow with the store. Per-text
-features are cached, so a candidate is tokenised once across calls.
+Rewording keeps the facts, so keys are numbers (1.000 / 1,000 / 1 000 / tausend /
+thousand all read as 1000), names and places, weekdays and months, and rare words, each
+with a weight (``WEIGHT_*``). Names are folded to one spelling across scripts and
+languages (``monitor.stories.aliases``: Kursk / Курск / 쿠르스크). ``features`` is cached
+on the text, so a candidate is tokenised once across calls.
 """
 
 from __future__ import annotations
 
-import math
 import re
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
 from functools import lru_cache
 
-from rapidfuzz.distance import LCSseq
-from rapidfuzz.fuzz import ratio
-from rapidfuzz.process import extractOne
-
 from monitor.lang import guess as guess_lang
-from monitor.stories.aliases import ALIASES, canonical, hangul_alias, has_hangul
-from monitor.types import Candidate, Item, StoryMatch
+from monitor.stories.aliases import canonical, hangul_alias, has_hangul
 
-__all__ = ["DEFAULT_WINDOW", "Features", "Rarity", "features", "match"]
-
-# Key -> factor 0..1 by which its weight is scaled (1 = rare, near 0 = in every item).
-Rarity = Callable[[str], float]
+__all__ = ["Features", "features"]
 
 
 def _word_set(words: str) -> frozenset[str]:
@@ -53,28 +27,7 @@ def _word_set(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
-DEFAULT_WINDOW = timedelta(days=3)
-
-# --- near-duplicate thresholds -------------------------------------------------------
-# Aligned share of all words (2*LCS / (len a + len b), i.e. rapidfuzz's normalised Indel
-# similarity on words). A re-headlined or lightly edited copy keeps > 90.
-DUP_MIN_RATIO = 90.0
-# Aligned share of the *shorter* text. A copy with a paragraph dropped or a footer added
-# keeps nearly all of the shorter text in order. Measured on ECB+ (dev part): reports of two
-# different incidents of one kind never pass 69; independent write-ups of one event have a
-# median of 26 and reach 90 only where an outlet ran the wire copy, which is a reprint.
-DUP_MIN_CONTAINMENT = 90.0
-# ...but only when the shorter text is a substantial part of the longer: a teaser of two
-# sentences is not a reprint of a long report that opens with them.
-DUP_MIN_LENGTH_RATIO = 0.5
-# Below this many words (a bare headline) alignment proves nothing: headlines repeat
-# across different events ("North Korea fires ballistic missile").
-DUP_MIN_WORDS = 25
-# Cheap gate before the alignment: share of the smaller key set (names, figures, rare
-# words) found in the other text. A copy has nearly all; a new headline may add a few.
-DUP_MIN_KEY_OVERLAP = 0.7
-
-# --- same-story scoring --------------------------------------------------------------
+# --- key weights ---------------------------------------------------------------------
 # Key weights: a figure other than a year is the best evidence that two texts report the
 # same event; names come next; a long lowercase word is weak; a year barely counts (many
 # stories of one season share it).
@@ -84,54 +37,15 @@ WEIGHT_NAME = 2.0
 WEIGHT_RARE_WORD = 1.0
 WEIGHT_YEAR = 0.5
 WEIGHT_CALENDAR = 1.5  # weekdays and months: separate a Tuesday event from a Friday one
-# Weight shared / geometric mean of both texts' weights, 0..100 (a weighted cosine). Chosen
-# on ECB+ (dev part), greedy clustering, pairwise. Before places counted against a match:
-# 20 -> precision 0.81, recall 0.80; 22 -> 0.85, 0.74; 25 -> 0.86, 0.67. With the place
-# conflict (below): 18 -> 0.73, 0.82; 20 -> 0.84, 0.79; 22 -> 0.85, 0.73. Precision matters
-# more: a merged story compares unrelated figures.
-STORY_MIN_SCORE = 20.0
-# Texts that share at least this many figures (numbers >= 100 other than years, decimals)
-# need only the lower score: long commentaries dilute the cosine, figures survive. On ECB+,
-# pairs sharing two such figures are same-event 275 times, other-incident 17 times.
-STORY_MIN_SHARED_FIGURES = 2
-STORY_MIN_SCORE_WITH_FIGURES = 12.0
-# At least this much shared weight (base weights, before rarity: it measures how much
-# evidence there is), so that two short texts sharing one name do not merge.
-# 6.0 split short translations (a figure, a name and a weekday weigh 6.5); 4.5 with the
-# stronger date-conflict factor below: own set F1 0.80 -> 0.91, ECB+ dev 0.77 -> 0.80.
-STORY_MIN_SHARED_WEIGHT = 4.5
-# And at least this many distinct shared keys: a short report sharing one figure and one
-# place with another ("1,000" killed in Kursk vs "1,000" deminers for Kursk) is not enough.
-STORY_MIN_SHARED_KEYS = 3
-# Both texts name days or months but none in common: likely two incidents of one kind (a
-# Tuesday test and a Friday test). Scaling the score by this raised ECB+ precision from
-# 0.78 to 0.85 at 22, recall 0.79 -> 0.74. A factor, not a veto: a background date differs.
-DATE_CONFLICT_FACTOR = 0.8
-# Both name a weekday, none in common: a weekday in a news text is nearly always the day of
-# the event itself (months are often background: "since July"). Halving, measured with
-# bench/stories.py: ECB+ dev F1 0.77 -> 0.78; 0.3 lost recall on ECB+ and gained nothing.
-WEEKDAY_CONFLICT_FACTOR = 0.5
-# Both texts name where their events happened and neither names the other's place: two
-# incidents of one kind (an earthquake in Ishikawa, another off Miyagi); or both name
-# models of one family and none in common (Hwasong-19 / Hwasong-11). Applied on top of the
-# date factors.
-# Measured with bench/stories.py: own set F1 0.86 -> 0.97 (the Japan earthquakes and the
-# two missile tests apart); ECB+ dev unchanged when places are read from the lead only.
-PLACE_CONFLICT_FACTOR = 0.35
 # Places are read from the opening (title and first sentence) only: that is where a report
 # says where it happened; further down, a long article names places in passing, and on
 # ECB+ reading them all cost recall (0.74 -> 0.70) and gained no precision.
 PLACE_LEAD_CHARS = 200
-# A place is named by the other text when a key is this similar (rapidfuzz ratio):
-# transliterations slip a letter or two ("senda" / "sendai").
-PLACE_MIN_SIMILARITY = 80.0
 # Numbers below this are ignored ("3 Monate", "2 sides"); years are this range.
 MIN_COUNTED_NUMBER = 10
 YEARS = range(1900, 2101)
 # Lowercase words at least this long are kept as rare words (length is a cheap rarity proxy).
 RARE_WORD_MIN_LEN = 9
-# How many shared keys a reason quotes.
-REASON_KEYS_SHOWN = 6
 # Features are cached per text. The cache must hold the caller's whole candidate pool (a
 # few thousand items), or every scan misses; one entry costs ~12 KB for a 3 KB article.
 FEATURE_CACHE_SIZE = 4096
@@ -547,225 +461,3 @@ def features(title: str, text: str) -> Features:
         places=tuple(place for place in places if place in keys),
         lang=guess_lang(body),
     )
-
-
-def _duplicate_scores(new: Features, old: Features) -> tuple[float, float] | None:
-    """(ratio, containment) 0..100 when ``new`` looks like a copy of ``old``, else None."""
-    short, long = sorted((len(new.words), len(old.words)))
-    if short < DUP_MIN_WORDS or short < DUP_MIN_LENGTH_RATIO * long:
-        return None
-    smaller = min(len(new.keys), len(old.keys))
-    if len(new.keys.keys() & old.keys.keys()) < DUP_MIN_KEY_OVERLAP * smaller:
-        return None
-    # One wire template filled in for two events ("fired from the Sunan area on Tuesday and
-    # flew 350 km" / "... Pyongsong ... Saturday ... 600 km") aligns as well as a copy. A
-    # copy keeps the figures, days and models of the text it copies; a trimmed copy may
-    # lose some, so only the shorter text's must all be in the longer.
-    shorter, longer = (new, old) if len(new.words) <= len(old.words) else (old, new)
-    if not shorter.figures <= longer.keys.keys():
-        return None
-    new_days, old_days = _weekdays(new), _weekdays(old)
-    if new_days and old_days and new_days.isdisjoint(old_days):
-        return None
-    if _designation_conflict(new, old):
-        return None
-    cutoff = math.ceil(DUP_MIN_CONTAINMENT / 100 * short)
-    common = LCSseq.similarity(new.words, old.words, score_cutoff=cutoff)
-    ratio = 200 * common / (short + long)
-    containment = 100 * common / short
-    if ratio >= DUP_MIN_RATIO or containment >= DUP_MIN_CONTAINMENT:
-        return ratio, containment
-    return None
-
-
-@dataclass(frozen=True)
-class _Weighted:
-    """A text's key weights scaled by rarity, their sum, and the sum of its local keys."""
-
-    features: Features
-    keys: Mapping[str, float]
-    weight: float
-    local_weight: float
-
-
-def _weighted(features: Features, rarity: Rarity | None) -> _Weighted:
-    keys = (
-        features.keys
-        if rarity is None
-        else {key: weight * rarity(key) for key, weight in features.keys.items()}
-    )
-    local_weight = sum(keys[key] for key in features.local)
-    return _Weighted(features, keys, sum(keys.values()), local_weight)
-
-
-def _story_score(new: _Weighted, old: _Weighted) -> tuple[float, float, set[str]]:
-    """(score 0..100, shared weight, shared keys): how strongly both texts report one event.
-
-    Between two languages only the keys that can meet across languages (figures, names,
-    dates) are compared: a Russian text's lowercase words would otherwise only dilute.
-    The shared weight is counted without rarity: it measures how much evidence there is.
-    """
-    a, b = new.features, old.features
-    across = a.lang is not None and b.lang is not None and a.lang != b.lang
-    new_total = new.weight - new.local_weight if across else new.weight
-    old_total = old.weight - old.local_weight if across else old.weight
-    if new_total <= 0 or old_total <= 0:
-        return 0.0, 0.0, set()
-    shared = a.keys.keys() & b.keys.keys()
-    if across:
-        shared -= a.local | b.local
-    weighted = sum(min(new.keys[k], old.keys[k]) for k in shared)
-    score = 100 * weighted / math.sqrt(new_total * old_total)
-    new_days, old_days = _weekdays(a), _weekdays(b)
-    if new_days and old_days and new_days.isdisjoint(old_days):
-        score *= WEEKDAY_CONFLICT_FACTOR
-    elif a.dates and b.dates and a.dates.isdisjoint(b.dates):
-        score *= DATE_CONFLICT_FACTOR
-    if score >= STORY_MIN_SCORE_WITH_FIGURES and (
-        _place_conflict(a, b) or _designation_conflict(a, b)
-    ):
-        score *= PLACE_CONFLICT_FACTOR
-    return score, sum(min(a.keys[k], b.keys[k]) for k in shared), shared
-
-
-_ALIAS_KEYS = frozenset(ALIASES.values())
-
-
-def _can_write(text: Features, place: str) -> bool:
-    """Whether ``text`` could name ``place`` in a key it holds: a Korean text meets Latin
-    keys only through the alias table, a Latin or Cyrillic one never meets Hangul keys."""
-    if has_hangul(place):
-        return text.lang == "ko"
-    return text.lang != "ko" or place in _ALIAS_KEYS
-
-
-def _names(text: Features, place: str) -> bool:
-    """Whether ``text`` names ``place``, allowing for a transliteration's slips
-    (Сендае -> "senda" / Sendai, Исикава -> "isikava" / Ishikawa)."""
-    if place in text.keys:
-        return True
-    names = [key for key in text.keys if key not in text.local and not key[0].isdigit()]
-    return extractOne(place, names, scorer=ratio, score_cutoff=PLACE_MIN_SIMILARITY) is not None
-
-
-def _designations(text: Features) -> dict[str, set[str]]:
-    """Family -> designations named ("hvasong" -> {"19"} for Hwasong-19)."""
-    found: dict[str, set[str]] = {}
-    for key in text.keys:
-        family, dash, designation = key.partition("-")
-        if dash and designation[:1].isdigit():
-            found.setdefault(family, set()).add(designation)
-    return found
-
-
-def _designation_conflict(a: Features, b: Features) -> bool:
-    """Both name one family's models, none in common: a Hwasong-19 test is not a Hwasong-11
-    drill."""
-    b_models = _designations(b)
-    return any(
-        family in b_models and models.isdisjoint(b_models[family])
-        for family, models in _designations(a).items()
-    )
-
-
-def _place_conflict(a: Features, b: Features) -> bool:
-    """Both texts place their events, and neither names the other's (first) place."""
-    a_places = [p for p in a.places if _can_write(b, p)]
-    b_places = [p for p in b.places if _can_write(a, p)]
-    if not a_places or not b_places:
-        return False
-    return not _names(b, a_places[0]) and not _names(a, b_places[0])
-
-
-def _weekdays(features: Features) -> frozenset[str]:
-    return frozenset(key for key in features.dates if not key[1:].isdigit())  # not "m06"
-
-
-def _story_threshold(new: Features, old: Features) -> float:
-    enough_figures = len(new.figures & old.figures) >= STORY_MIN_SHARED_FIGURES
-    return STORY_MIN_SCORE_WITH_FIGURES if enough_figures else STORY_MIN_SCORE
-
-
-def _quoted_keys(features: Features, keys: set[str]) -> str:
-    """The heaviest shared keys, earliest mentioned first (keys are stored in text order)."""
-    position = {key: index for index, key in enumerate(features.keys)}
-    ranked = sorted(keys, key=lambda k: (-features.keys[k], position[k]))
-    return ", ".join(ranked[:REASON_KEYS_SHOWN])
-
-
-def _in_window(item: Item, candidate: Candidate, window: timedelta) -> bool:
-    return abs(candidate.published - item.published) <= window
-
-
-def match(
-    item: Item,
-    candidates: Sequence[Candidate],
-    *,
-    window: timedelta = DEFAULT_WINDOW,
-    rarity: Rarity | None = None,
-) -> StoryMatch:
-    """Place ``item`` among ``candidates`` published within ``window`` of it.
-
-    A near-duplicate wins over a same-story match; among several, the best score wins.
-    ``rarity`` scales key weights (see ``Rarity``); without it every key keeps its base
-    weight. The result carries the item's keys, for the candidate index.
-    """
-    new_features = features(item.title, item.text)
-    new = _weighted(new_features, rarity)
-    keys = tuple(new_features.keys)
-    best_dup: tuple[float, float, Candidate] | None = None  # ratio, containment, candidate
-    best_story: tuple[float, Candidate, set[str]] | None = None
-    # The best candidate that fell short, so that "new story" can say how close it came.
-    runner_up: tuple[float, float, Candidate] | None = None  # score, shared weight, candidate
-    for candidate in candidates:
-        if not _in_window(item, candidate, window):
-            continue
-        old = features(candidate.title, candidate.text)
-        dup = _duplicate_scores(new_features, old)
-        if dup is not None and (best_dup is None or max(dup) > max(best_dup[:2])):
-            best_dup = (*dup, candidate)
-        if best_dup is not None:
-            continue  # once a copy is found, story scores no longer matter
-        score, shared_weight, shared = _story_score(new, _weighted(old, rarity))
-        threshold = _story_threshold(new_features, old)
-        enough = shared_weight >= STORY_MIN_SHARED_WEIGHT and len(shared) >= STORY_MIN_SHARED_KEYS
-        if score >= threshold and enough:
-            if best_story is None or score > best_story[0]:
-                best_story = (score, candidate, shared)
-        elif score > 0 and (runner_up is None or score > runner_up[0]):
-            runner_up = (score, shared_weight, candidate)
-
-    if best_dup is not None:
-        ratio, containment, candidate = best_dup
-        original = candidate.duplicate_of or candidate.item_id
-        return StoryMatch(
-            story_id=candidate.story_id,
-            duplicate_of=original,
-            score=round(max(ratio, containment), 1),
-            reason=(
-                f"reprint of item {original} (ratio {ratio:.0f}, containment {containment:.0f})"
-            ),
-            keys=keys,
-        )
-    if best_story is not None:
-        score, candidate, shared = best_story
-        return StoryMatch(
-            story_id=candidate.story_id,
-            duplicate_of=None,
-            score=round(min(score, 100.0), 1),
-            reason=(
-                f"same story as item {candidate.item_id}: shared "
-                f"{_quoted_keys(new_features, shared)} (score {score:.0f})"
-            ),
-            keys=keys,
-        )
-    reason = "new story"
-    if runner_up is not None:
-        score, shared_weight, candidate = runner_up
-        reason += (
-            f" (closest: item {candidate.item_id}, score {score:.0f}, shared weight"
-            f" {shared_weight:.1f}; needs score {STORY_MIN_SCORE:.0f}, or"
-            f" {STORY_MIN_SCORE_WITH_FIGURES:.0f} with {STORY_MIN_SHARED_FIGURES} shared figures,"
-            f" and weight {STORY_MIN_SHARED_WEIGHT:.0f})"
-        )
-    return StoryMatch(story_id=None, duplicate_of=None, score=0, reason=reason, keys=keys)
