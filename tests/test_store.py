@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from monitor import store as store_module
 from monitor.errors import StoreError
 from monitor.store import DB_FILENAME, MIGRATIONS, SCHEMA_VERSION, Store, migrate
+from monitor.store import base as store_base
 from monitor.types import (
     Analysis,
     Divergence,
@@ -150,7 +150,7 @@ def test_a_corrupt_file_is_a_store_error(tmp_path: Path) -> None:
 def test_a_locked_database_is_a_store_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_SECONDS", 0.05)
+    monkeypatch.setattr(store_base, "BUSY_TIMEOUT_SECONDS", 0.05)
     opened = Store.open(tmp_path)
     other = sqlite3.connect(tmp_path / DB_FILENAME, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
