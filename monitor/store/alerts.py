@@ -1,0 +1,105 @@
+"""The figures and alerts part of the store: what was reported, and what contradicted it.
+
+:class:`AlertsMixin` provides ``previous_figures`` (the earlier figures of one claim,
+which a new figure is compared with), ``claim_history`` (every claim figure with the
+alert it raised), ``figures`` and ``alerts`` (listings). They are written by ``save``
+(monitor.store.save); the alerts' deliveries are the outbox's (monitor.store.outbox).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from monitor.store.base import FIGURE_SELECT, StoreBase, guarded, iso
+from monitor.types import Figure, Reported
+
+
+class AlertsMixin(StoreBase):
+    """Figures, claim history and alerts."""
+
+    @guarded
+    def previous_figures(self, claim_key: str, since: datetime) -> list[Reported]:
+        """Stored figures with this claim key from items published at or after ``since``.
+
+        Reprints are left out: their originals carry the same figures, and an alert that
+        listed every reprint would bury the sources that matter.
+        """
+        rows = self._db.query(
+            FIGURE_SELECT + " WHERE f.claim_key = ? AND i.published >= ? AND i.duplicate_of IS NULL"
+            " ORDER BY i.published, f.id",
+            [claim_key, iso(since)],
+        )
+        return [
+            Reported(
+                figure_id=row["id"],
+                item_id=row["item_id"],
+                story_id=row["story_id"],
+                source=row["source"],
+                url=row["url"],
+                published=datetime.fromisoformat(row["published"]),
+                figure=Figure(
+                    claim=row["claim"],
+                    low=row["low"],
+                    high=row["high"],
+                    hedge=row["hedge"],
+                    text=row["text"],
+                    start=row["start"],
+                    end=row["end"],
+                    modifier=row["modifier"],
+                    attribution=row["attribution"],
+                    scope=row["scope"],
+                    place=row["place"],
+                ),
+            )
+            for row in rows
+        ]
+
+    # --- issue 5: claim history ------------------------------------------------------------
+
+    @guarded
+    def claim_history(self, claim: str | None = None) -> list[dict[str, Any]]:
+        """Every claim figure of an original article (reprints left out), by claim key and
+        then publication time, each with ``alert_id`` when it raised an alert; ``claim``
+        matches a kind ("troops", with "troops/increment") or one exact claim key."""
+        where = "f.claim IS NOT NULL AND i.duplicate_of IS NULL"
+        params: list[Any] = []
+        if claim is not None:
+            where += " AND (f.claim = ? OR f.claim_key = ?)"
+            params = [claim, claim]
+        rows = list(
+            self._db.query(
+                FIGURE_SELECT + f" WHERE {where} ORDER BY f.claim_key, i.published, f.id", params
+            )
+        )
+        alerted = {
+            row["new_figure_id"]: row["id"]
+            for row in self._db.query("SELECT id, new_figure_id FROM alerts ORDER BY id DESC")
+        }
+        for row in rows:
+            row["alert_id"] = alerted.get(row["id"])
+        return rows
+
+    @guarded
+    def figures(self, claim: str | None = None) -> list[dict[str, Any]]:
+        """Stored figures, oldest first; ``claim`` matches a kind ("troops", which includes
+        "troops/increment") or one exact claim key."""
+        if claim is None:
+            rows = self._db.query(FIGURE_SELECT + " ORDER BY i.published, f.id")
+        else:
+            rows = self._db.query(
+                FIGURE_SELECT + " WHERE f.claim = ? OR f.claim_key = ? ORDER BY i.published, f.id",
+                [claim, claim],
+            )
+        return list(rows)
+
+    @guarded
+    def alerts(self, limit: int | None = None) -> list[dict[str, Any]]:
+        """Alerts, newest first, with the new figure, the ones it contradicts and deliveries."""
+        rows = list(
+            self._db.query(
+                "SELECT * FROM alerts ORDER BY created DESC, id DESC LIMIT ?",
+                [-1 if limit is None else limit],
+            )
+        )
+        return self._alert_dicts(rows)

@@ -1,0 +1,312 @@
+"""The feeds part of the store: the feeds table, each feed's polling state and listing.
+
+:class:`FeedsMixin` provides ``sync_feeds`` (match feeds.yaml), ``add_feed`` and
+``remove_feed`` (feeds added from the command line), ``feed_state``, ``poll_plan``,
+``due_feeds`` and ``feed_specs`` (what the poller needs), ``record_fetch`` (one fetch
+attempt: validators, redirects, Retry-After, gone feeds, backoff) and ``feeds`` (the
+shape of `monitor feeds --json`). :class:`FeedState` is what the fetcher gets back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from monitor.errors import StoreError
+from monitor.store.base import StoreBase, guarded, iso
+from monitor.types import FeedSpec
+
+# A feed is "failing" after this many failed fetches in a row: one or two misses are
+# usually a flaky network or a server restart, three in a row rarely are.
+FAILING_AFTER = 3
+
+
+def _iso_or_none(moment: datetime | None) -> str | None:
+    return None if moment is None else iso(moment)
+
+
+def _parse(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+def _feed_status(
+    enabled: bool,
+    failures: int,
+    last_success: str | None,
+    gone: bool = False,
+    failing_after: int = FAILING_AFTER,
+) -> str:
+    if not enabled:
+        return "disabled"
+    if gone:
+        return "gone"
+    if failures >= failing_after:
+        return "failing"
+    if failures:
+        return "retrying"  # failed lately, not yet often enough in a row to be failing
+    if last_success is None:
+        return "new"
+    return "ok"
+
+
+@dataclass(frozen=True)
+class FeedState:
+    """What the fetcher needs to know about one feed before polling it."""
+
+    url: str
+    name: str
+    etag: str | None
+    last_modified: str | None
+    last_success: datetime | None
+    last_error: str | None
+    failures: int
+    items_seen: int
+    next_poll: datetime | None
+    status: str  # "new" | "ok" | "retrying" | "failing" | "gone" | "disabled"
+    fetch_url: str | None = None  # where it lives now (after a 301/308); None = url
+    retry_until: datetime | None = None  # a server asked us not to ask before this
+    gone: bool = False  # answered 410 Gone; polled again only when forced
+    interval: int | None = None  # the effective interval last computed
+
+
+def _row_status(row: dict[str, Any], failing_after: int = FAILING_AFTER) -> str:
+    return _feed_status(
+        bool(row["enabled"]),
+        row["failures"],
+        row["last_success"],
+        gone=row["gone_since"] is not None,
+        failing_after=failing_after,
+    )
+
+
+def _feed_state(row: dict[str, Any], failing_after: int = FAILING_AFTER) -> FeedState:
+    return FeedState(
+        url=row["url"],
+        name=row["name"],
+        etag=row["etag"],
+        last_modified=row["last_modified"],
+        last_success=_parse(row["last_success"]),
+        last_error=row["last_error"],
+        failures=row["failures"],
+        items_seen=row["items_seen"],
+        next_poll=_parse(row["next_poll"]),
+        status=_row_status(row, failing_after),
+        fetch_url=row["fetch_url"],
+        retry_until=_parse(row["retry_until"]),
+        gone=row["gone_since"] is not None,
+        interval=row["effective_interval"],
+    )
+
+
+def _feed_spec(row: dict[str, Any]) -> FeedSpec:
+    return FeedSpec(
+        url=row["url"],
+        name=row["name"],
+        interval=row["interval"],
+        enabled=bool(row["enabled"]),
+        lang=row["lang"],
+        fulltext=bool(row["fulltext"]),
+    )
+
+
+class FeedsMixin(StoreBase):
+    """Feeds and their polling state."""
+
+    # Issue 3: feed-state methods (schedule, redirects, Retry-After, gone feeds, backoff,
+    # feeds added from the command line).
+
+    @guarded
+    def sync_feeds(self, feeds: Sequence[FeedSpec]) -> None:
+        """Make the feeds table match the configuration; feeds no longer listed are kept
+        (their history stays browsable) but disabled. Feeds added with `monitor feeds add`
+        are not in the file and are left alone."""
+        with self._write():
+            self._db.execute("UPDATE feeds SET enabled = 0, configured = 0 WHERE added IS NULL")
+            self._db.table("feeds").upsert_all(
+                (
+                    {
+                        "url": spec.url,
+                        "name": spec.name,
+                        "interval": spec.interval,
+                        "enabled": int(spec.enabled),
+                        "configured": 1,
+                        "lang": spec.lang,
+                        "fulltext": int(spec.fulltext),
+                    }
+                    for spec in feeds
+                ),
+                pk="url",
+            )
+
+    @guarded
+    def add_feed(self, spec: FeedSpec, at: datetime) -> bool:
+        """Add a feed outside feeds.yaml (`monitor feeds add`/`import`); False when the URL
+        is already known (it is then only re-enabled if it had been removed)."""
+        with self._write():
+            cursor = self._db.execute(
+                "INSERT OR IGNORE INTO feeds (url, name, interval, enabled, configured, lang,"
+                " fulltext, added) VALUES (?, ?, ?, 1, 0, ?, ?, ?)",
+                [spec.url, spec.name, spec.interval, spec.lang, int(spec.fulltext), iso(at)],
+            )
+            if cursor.rowcount:
+                return True
+            self._db.execute(
+                "UPDATE feeds SET enabled = 1, added = COALESCE(added, ?)"
+                " WHERE url = ? AND configured = 0",
+                [iso(at), spec.url],
+            )
+            return False
+
+    @guarded
+    def remove_feed(self, url: str) -> str:
+        """Stop polling a feed added from the command line; its items stay. Returns its
+        name. StoreError when it is unknown or listed in feeds.yaml (edit the file)."""
+        row = self._feed_row_by_url_or_name(url)
+        if row is None:
+            raise StoreError(f"no feed {url!r} (see `monitor feeds`)")
+        if row["configured"]:
+            raise StoreError(
+                f"{row['url']} is listed in feeds.yaml: remove it there (it is then disabled)"
+            )
+        with self._write():
+            self._db.execute(
+                "UPDATE feeds SET enabled = 0, added = NULL WHERE url = ?", [row["url"]]
+            )
+        return str(row["name"])
+
+    def _feed_row_by_url_or_name(self, key: str) -> dict[str, Any] | None:
+        rows = list(
+            self._db.query(
+                "SELECT * FROM feeds WHERE url = ? OR fetch_url = ? OR name = ?"
+                " ORDER BY url = ? DESC LIMIT 2",
+                [key, key, key, key],
+            )
+        )
+        if len(rows) > 1 and rows[0]["url"] != key:
+            raise StoreError(f"{key!r} names several feeds: give the URL")
+        return rows[0] if rows else None
+
+    @guarded
+    def feed_state(self, url: str, failing_after: int = FAILING_AFTER) -> FeedState:
+        """The feed's fetch state; a feed never seen gets a blank "new" state."""
+        row = self._feed_row(url)
+        if row is None:
+            return FeedState(url, url, None, None, None, None, 0, 0, None, "new")
+        return _feed_state(row, failing_after)
+
+    @guarded
+    def poll_plan(self, failing_after: int = FAILING_AFTER) -> list[tuple[FeedSpec, FeedState]]:
+        """Every enabled feed (configured or added) with its state, by URL."""
+        rows = self._db.query("SELECT * FROM feeds WHERE enabled ORDER BY url")
+        return [(_feed_spec(row), _feed_state(row, failing_after)) for row in rows]
+
+    @guarded
+    def due_feeds(
+        self, now: datetime, failing_after: int = FAILING_AFTER
+    ) -> list[tuple[FeedSpec, FeedState]]:
+        """Enabled feeds not gone whose next poll is due at ``now`` (or never set)."""
+        rows = self._db.query(
+            "SELECT * FROM feeds WHERE enabled AND gone_since IS NULL"
+            " AND (next_poll IS NULL OR next_poll <= ?) ORDER BY next_poll, url",
+            [iso(now)],
+        )
+        return [(_feed_spec(row), _feed_state(row, failing_after)) for row in rows]
+
+    @guarded
+    def feed_specs(self) -> list[FeedSpec]:
+        """Every enabled feed, configured or added, as the poller sees it."""
+        rows = self._db.query("SELECT * FROM feeds WHERE enabled ORDER BY url")
+        return [_feed_spec(row) for row in rows]
+
+    def _feed_row(self, url: str) -> dict[str, Any] | None:
+        rows = list(self._db.query("SELECT * FROM feeds WHERE url = ?", [url]))
+        return rows[0] if rows else None
+
+    @guarded
+    def record_fetch(
+        self,
+        url: str,
+        *,
+        at: datetime,
+        ok: bool,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        error: str | None = None,
+        new_items: int = 0,
+        next_poll: datetime | None = None,
+        status: int | None = None,
+        moved_to: str | None = None,
+        retry_until: datetime | None = None,
+        gone: bool = False,
+        interval: int | None = None,
+    ) -> None:
+        """Record one fetch attempt. Validators are only replaced when given, because
+        a 304 answer need not repeat them. ``moved_to`` (a 301/308) becomes the URL
+        fetched from now on; ``gone`` (a 410) stops the feed until a forced poll."""
+        with self._write():
+            self._db.execute(
+                "INSERT OR IGNORE INTO feeds (url, name, configured) VALUES (?, ?, 0)",
+                [url, url],
+            )
+            common = [iso(at), status, _iso_or_none(next_poll), _iso_or_none(retry_until)]
+            if ok:
+                self._db.execute(
+                    """
+                    UPDATE feeds SET last_attempt = ?, last_status = ?, next_poll = ?,
+                        retry_until = ?, last_success = ?, failures = 0,
+                        last_error = NULL, items_seen = items_seen + ?, gone_since = NULL,
+                        etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified),
+                        effective_interval = COALESCE(?, effective_interval)
+                    WHERE url = ?
+                    """,
+                    [*common, iso(at), new_items, etag, last_modified, interval, url],
+                )
+            else:
+                self._db.execute(
+                    """
+                    UPDATE feeds SET last_attempt = ?, last_status = ?, next_poll = ?,
+                        retry_until = ?, failures = failures + 1, last_error = ?,
+                        gone_since = CASE WHEN ? THEN COALESCE(gone_since, ?) ELSE gone_since END
+                    WHERE url = ?
+                    """,
+                    [*common, error or "unknown error", int(gone), iso(at), url],
+                )
+            if moved_to is not None:
+                self._db.execute(
+                    "UPDATE feeds SET fetch_url = ?, moved_at = ?, etag = ?, last_modified = ?"
+                    " WHERE url = ?",
+                    [None if moved_to == url else moved_to, iso(at), etag, last_modified, url],
+                )
+
+    @guarded
+    def feeds(self, failing_after: int = FAILING_AFTER) -> list[dict[str, Any]]:
+        """Every feed, configured ones first, by name (the shape of `feeds --json`)."""
+        rows = self._db.query("SELECT * FROM feeds ORDER BY configured DESC, name, url")
+        return [
+            {
+                "url": row["url"],
+                "name": row["name"],
+                "status": _row_status(row, failing_after),
+                "enabled": bool(row["enabled"]),
+                "configured": bool(row["configured"]),
+                "added": row["added"],
+                "interval": row["interval"],
+                "effective_interval": row["effective_interval"],
+                "lang": row["lang"],
+                "fulltext": bool(row["fulltext"]),
+                "fetch_url": row["fetch_url"] or row["url"],
+                "moved_at": row["moved_at"],
+                "last_attempt": row["last_attempt"],
+                "last_status": row["last_status"],
+                "last_success": row["last_success"],
+                "failures": row["failures"],
+                "last_error": row["last_error"],
+                "next_poll": row["next_poll"],
+                "retry_after": row["retry_until"],
+                "gone_since": row["gone_since"],
+                "items_seen": row["items_seen"],
+            }
+            for row in rows
+        ]

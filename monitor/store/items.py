@@ -1,0 +1,203 @@
+"""The items part of the store: items as stored, and the stories they are grouped into.
+
+:class:`ItemsMixin` provides ``seen``, ``stored_content`` and ``stored_contents`` (is an
+entry new, or changed?), ``save_skipped`` (items outside every topic, in bulk),
+``update_item`` (a changed entry refreshed in place), ``story_keys``,
+``last_indexed_item`` and ``candidates_by_id`` (the candidate index the story matcher
+reads), ``item`` and ``stories`` (listings). Items on a topic are written with all that
+is derived from them by ``save`` (monitor.store.save).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from monitor.store.base import (
+    FIGURE_SELECT,
+    IN_CHUNK,
+    StoreBase,
+    chunks,
+    guarded,
+    iso,
+    placeholders,
+)
+from monitor.types import Candidate, Item, TopicMatch
+
+_CANDIDATE_SELECT = "SELECT id, story_id, source, title, text, published, duplicate_of FROM items"
+
+
+def _candidate(row: Mapping[str, Any]) -> Candidate:
+    """An items row (selected with _CANDIDATE_SELECT) as the story matcher sees it."""
+    return Candidate(
+        item_id=row["id"],
+        story_id=row["story_id"],
+        source=row["source"],
+        title=row["title"],
+        text=row["text"],
+        published=datetime.fromisoformat(row["published"]),
+        duplicate_of=row["duplicate_of"],
+    )
+
+
+class ItemsMixin(StoreBase):
+    """Items, the candidate index and stories."""
+
+    @guarded
+    def seen(self, source: str, guid: str) -> bool:
+        return self._item_id(source, guid) is not None
+
+    @guarded
+    def stored_content(self, source: str, guid: str) -> tuple[str, str, str | None] | None:
+        """The stored title, text and url of an item; None when it was never seen."""
+        row = self._db.execute(
+            "SELECT title, text, url FROM items WHERE source = ? AND guid = ?", [source, guid]
+        ).fetchone()
+        return None if row is None else (row[0], row[1], row[2])
+
+    @guarded
+    def stored_contents(
+        self, keys: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], tuple[str, str, str | None]]:
+        """``stored_content`` for many (source, guid) pairs at once; unseen ones are absent."""
+        found: dict[tuple[str, str], tuple[str, str, str | None]] = {}
+        guids_of: dict[str, list[str]] = {}
+        for source, guid in dict.fromkeys(keys):
+            guids_of.setdefault(source, []).append(guid)
+        # By source, "guid IN (...)": SQLite walks the (source, guid) index; a row-value
+        # IN over a VALUES list was five times slower.
+        for source, guids in guids_of.items():
+            for start in range(0, len(guids), IN_CHUNK):
+                chunk = guids[start : start + IN_CHUNK]
+                rows = self._db.execute(
+                    "SELECT guid, title, text, url FROM items"
+                    f" WHERE source = ? AND guid IN ({placeholders(chunk)})",
+                    [source, *chunk],
+                )
+                for guid, title, text, url in rows:
+                    found[(source, guid)] = (title, text, url)
+        return found
+
+    @guarded
+    def save_skipped(self, items: Sequence[tuple[Item, TopicMatch]]) -> None:
+        """Store items outside every topic (with why), many in one statement.
+
+        The caller has checked that none is stored yet (``stored_contents``); one that
+        is after all (another process stored it meanwhile) is left as it was.
+        """
+        with self._write():
+            self._db.conn.executemany(
+                "INSERT OR IGNORE INTO items (source, guid, title, text, url, lang, feed_url,"
+                " published, status, topic, topic_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
+                " 'skipped', NULL, ?)",
+                [
+                    (
+                        item.source,
+                        item.guid,
+                        item.title,
+                        item.text,
+                        item.url,
+                        item.lang,
+                        item.feed_url,
+                        iso(item.published),
+                        topic.reason,
+                    )
+                    for item, topic in items
+                ],
+            )
+
+    @guarded
+    def update_item(self, source: str, guid: str, title: str, text: str, url: str | None) -> None:
+        """A re-delivered entry whose content changed: refresh the stored item in place
+        (its story, figures and alerts are not derived again, so nothing alerts twice)."""
+        with self._write():
+            self._db.execute(
+                "UPDATE items SET title = ?, text = ?, url = ? WHERE source = ? AND guid = ?",
+                [title, text, url, source, guid],
+            )
+
+    # ------------------------------------------------------------------ candidate index
+    # (issue 4) story_keys feeds monitor.stories.index.CandidateIndex; Candidates by id.
+
+    @guarded
+    def story_keys(
+        self, *, after_item: int = 0, since: datetime, until: datetime | None = None
+    ) -> list[tuple[int, str, datetime]]:
+        """(item id, key, published) of indexed items with an id above ``after_item``
+        published in [since, until]."""
+        # Catching up by id must walk the primary key from ``after_item`` on, not every
+        # row of the time range: "+published" keeps SQLite off the published index.
+        column = "+published" if after_item else "published"
+        sql = f"SELECT item_id, key, published FROM story_keys WHERE item_id > ? AND {column} >= ?"
+        params: list[Any] = [after_item, iso(since)]
+        if until is not None:
+            sql += f" AND {column} <= ?"
+            params.append(iso(until))
+        parsed: dict[str, datetime] = {}  # one parse per item, not per key
+        rows: list[tuple[int, str, datetime]] = []
+        for item_id, key, at in self._db.execute(sql, params).fetchall():
+            moment = parsed.get(at)
+            if moment is None:
+                moment = parsed[at] = datetime.fromisoformat(at)
+            rows.append((item_id, key, moment))
+        return rows
+
+    @guarded
+    def last_indexed_item(self) -> int:
+        """The highest item id in the candidate index (0 when empty)."""
+        row = self._db.execute("SELECT max(item_id) FROM story_keys").fetchone()
+        return int(row[0] or 0)
+
+    @guarded
+    def candidates_by_id(self, item_ids: Sequence[int]) -> list[Candidate]:
+        """The kept items with these ids, in the order given."""
+        found: dict[int, Candidate] = {}
+        for chunk in chunks(list(item_ids)):
+            for row in self._db.query(
+                _CANDIDATE_SELECT
+                + f" WHERE id IN ({placeholders(chunk)}) AND story_id IS NOT NULL",
+                list(chunk),
+            ):
+                found[row["id"]] = _candidate(row)
+        return [found[item_id] for item_id in item_ids if item_id in found]
+
+    # ----------------------------------------------------------------------- listings
+
+    @guarded
+    def item(self, item_id: int) -> dict[str, Any] | None:
+        """One item's row, with its figures under "figures"; None when there is none."""
+        rows = list(self._db.query("SELECT * FROM items WHERE id = ?", [item_id]))
+        if not rows:
+            return None
+        row = rows[0]
+        row["figures"] = list(
+            self._db.query(FIGURE_SELECT + " WHERE f.item_id = ? ORDER BY f.id", [item_id])
+        )
+        return row
+
+    @guarded
+    def stories(self, limit: int | None = None) -> list[dict[str, Any]]:
+        """Stories, most recently updated first, each with its items oldest first."""
+        stories = list(
+            self._db.query(
+                "SELECT id, title, created, updated FROM stories"
+                " ORDER BY updated DESC, id DESC LIMIT ?",
+                [-1 if limit is None else limit],
+            )
+        )
+        items: dict[int, list[dict[str, Any]]] = {story["id"]: [] for story in stories}
+        for chunk in chunks(list(items)):
+            for row in self._db.query(
+                "SELECT id, story_id, source, title, url, lang, published, duplicate_of"
+                f" FROM items WHERE story_id IN ({placeholders(chunk)})"
+                " ORDER BY published, id",
+                list(chunk),
+            ):
+                items[row.pop("story_id")].append(row)
+        for story in stories:
+            members = items[story["id"]]
+            story["sources"] = len({member["source"] for member in members})
+            story["languages"] = sorted({m["lang"] for m in members if m["lang"] is not None})
+            story["items"] = members
+        return stories
