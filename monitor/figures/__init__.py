@@ -17,8 +17,8 @@ __all__ = [
     "CLAIM_LABELS",
     "CLAIM_TERMS",
     "DEPLOYMENT",
-    "LANGS",
     "Figure",
+    "LANGS",
     "extract",
     "parse_number_words",
 ]

@@ -31,10 +31,16 @@ from functools import lru_cache
 
 from text_to_num import text2num
 
+from monitor.figures.clauses import (
+    MONTH_AFTER,
+    MONTHS,
+    clause_span,
+    next_word,
+    sentence_span,
+    tokens_after,
+)
 from monitor.lang import guess as guess_language
 from monitor.types import ClaimTerms, Figure
-
-__all__ = ["CLAIM_LABELS", "CLAIM_TERMS", "extract", "parse_number_words"]
 
 LANGS = ("de", "en", "ru", "ko")
 
@@ -204,8 +210,6 @@ _CASUALTY_BEFORE = re.compile(
     r"\s+(?:[^\W\d_]+\s+)?$",
     re.I,
 )
-
-# --- number forms -------------------------------------------------------------------------
 
 _SCALES: dict[str, int] = {
     "tausend": 1_000,
@@ -383,16 +387,8 @@ _KO_VAGUE = {
 # Words that are number words in form but articles or conjunctions in use.
 _NOT_NUMBERS = frozenset({"ein", "und", "a", "an"})
 
-# --- context words ------------------------------------------------------------------------
+_MONTH_BEFORE = re.compile(rf"\b(?:{MONTHS})\.?,?\s+$", re.I)
 
-_MONTHS = (
-    r"januar|jänner|februar|märz|april|mai|juni|juli|august|september|oktober|november"
-    r"|dezember|january|february|march|may|june|july|october|december"
-    r"|jan|feb|mar|apr|jun|jul|aug|sep|sept|okt|oct|nov|dez|dec"
-    r"|января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря"
-)
-_MONTH_BEFORE = re.compile(rf"\b(?:{_MONTHS})\.?,?\s+$", re.I)
-_MONTH_AFTER = re.compile(rf"^\.?\s+(?:{_MONTHS})\b", re.I)
 _YEAR_BEFORE = re.compile(
     r"(?:\b(?:jahre?s?|jahr|year|seit|since|bis|until|anfang|ende|mitte|frühjahr|frühling"
     r"|sommer|herbst|winter|spring|summer|autumn|fall|early|late|mid|году|год)|\d,)\s+$"
@@ -426,7 +422,7 @@ _DURATION_AFTER = re.compile(
 _TIME_AFTER = re.compile(r"^\s?(?:uhr\b|a\.m\.|p\.m\.|am\b|pm\b|시\b)", re.I)
 _ORDINAL_AFTER = re.compile(r"^(?:st|nd|rd|th|te[nrms]?|번째|-?й|-?я|-?го)\b", re.I)
 # German "4. Juni", "zum 3. Mal": a digit, a dot and a lower-case word or month is ordinal.
-_DE_ORDINAL_AFTER = re.compile(rf"^\.\s+(?:[a-zäöüß]|Mal\b|(?i:{_MONTHS})\b)")
+_DE_ORDINAL_AFTER = re.compile(rf"^\.\s+(?:[a-zäöüß]|Mal\b|(?i:{MONTHS})\b)")
 
 _INCREMENT = frozenset(
     {
@@ -642,48 +638,6 @@ _NP_STOP = frozenset(
     }
 )
 _COORD = frozenset({"und", "and", "oder", "or", "и", "или"})
-_TOKEN = re.compile(r"[^\S\n]*(?:(?P<w>[^\W\d_][\w'’\-]*)|(?P<p>\S))")
-_CLAUSE_BREAK = re.compile(r"[;:!?\n()]|,(?!\d)|\.(?![\d\w])|\s[–—]\s")
-_SENTENCE_BREAK = re.compile(r"\n|[.!?](?=[\"“”»’)]?\s+[\"„“«(]?[A-ZÄÖÜА-ЯЁ\d가-힣])")
-_ABBREVIATIONS = frozenset(
-    {
-        "ca",
-        "mio",
-        "mrd",
-        "nr",
-        "dr",
-        "st",
-        "bzw",
-        "vgl",
-        "mr",
-        "mrs",
-        "ms",
-        "no",
-        "jan",
-        "feb",
-        "aug",
-        "sept",
-        "okt",
-        "oct",
-        "nov",
-        "dez",
-        "dec",
-        "z.b",
-        "u.a",
-        "u.s",
-        "tsd",
-        "prof",
-        "gen",
-        "approx",
-        "sen",
-        "rep",
-        "gov",
-        "тыс",
-        "млн",
-        "млрд",
-        "г",
-    }
-)
 
 # Attribution: who is cited, sentence-local. Each pattern's group "x" starts the source.
 _SOURCE_AFTER = re.compile(
@@ -801,7 +755,7 @@ _SOURCE_STOP = frozenset(
         "freitag",
         "samstag",
         "sonntag",
-        *_MONTHS.split("|"),
+        *MONTHS.split("|"),
     }
 )
 _SOURCE_LEAD = frozenset(
@@ -822,9 +776,6 @@ class _Num:
     vague: bool = False
     scale: int = 1  # multiplier of a scale word written after the number
     value: float = 0.0  # the unrounded value, for "1,5 bis 2 Millionen"
-
-
-# --- public API ---------------------------------------------------------------------------
 
 
 def extract(
@@ -930,9 +881,6 @@ def _ru_fits(group: int, value: int) -> bool:
     if value >= 10:
         return group % 100 == 0
     return group % 10 == 0 and not 10 <= group % 100 <= 19
-
-
-# --- finding numbers ----------------------------------------------------------------------
 
 
 def _find_numbers(text: str, lang: str) -> list[_Num]:
@@ -1097,9 +1045,6 @@ def _range_allowed(text: str, a: _Num, joiner: str) -> bool:
     return bool(re.search(r"(?:zwischen|between|между)\s+$", before))
 
 
-# --- reading one number in context --------------------------------------------------------
-
-
 def _figure(
     text: str,
     num: _Num,
@@ -1189,7 +1134,7 @@ def _refine(
     und 5.000 Soldaten zum Wiederaufbau" gives each number its own context.
     """
     start, end = span
-    clause_start, clause_end = _clause(text, start, end)
+    clause_start, clause_end = clause_span(text, start, end)
     left, right = max(clause_start, neighbours[0]), min(clause_end, neighbours[1])
     if claim is None or claim in _PERSONNEL:
         casualty = _casualty_after(text, end, right)
@@ -1250,7 +1195,7 @@ def _not_a_count(before: str, after: str, num: _Num, lang: str) -> bool:
     if _ORDINAL_AFTER.match(after) or _YEAR_SUFFIX.match(after):
         return True
     if num.scale == 1 and not num.vague and num.low is not None:
-        if num.low <= 31 and (_MONTH_BEFORE.search(before) or _MONTH_AFTER.match(after)):
+        if num.low <= 31 and (_MONTH_BEFORE.search(before) or MONTH_AFTER.match(after)):
             return True
         if lang == "de" and _DE_ORDINAL_AFTER.match(after):
             return True
@@ -1265,7 +1210,7 @@ def _counted(text: str, pos: int, lang: str, vocab: _Vocabulary) -> tuple[list[s
     German ends the phrase at its first capitalised word (the noun); other languages at a
     word naming a kind, a stop word, or after four words. "und/and" + another kind joins in.
     """
-    tokens = _tokens(text, pos, 10)
+    tokens = tokens_after(text, pos, 10)
     kinds: list[str] = []
     end = pos
     increment = False
@@ -1279,7 +1224,7 @@ def _counted(text: str, pos: int, lang: str, vocab: _Vocabulary) -> tuple[list[s
                 break
             i += 1
             continue
-        if lw in _INCREMENT and not (lw == "more" and _next_word(tokens, i) == "than"):
+        if lw in _INCREMENT and not (lw == "more" and next_word(tokens, i) == "than"):
             increment = True
             end = t_end
             i += 1
@@ -1311,25 +1256,6 @@ def _counted(text: str, pos: int, lang: str, vocab: _Vocabulary) -> tuple[list[s
     return kinds, end, increment
 
 
-def _tokens(text: str, pos: int, limit: int) -> list[tuple[str, int, int]]:
-    """Up to ``limit`` tokens from pos: (word or "" for punctuation/digit, start, end)."""
-    out: list[tuple[str, int, int]] = []
-    while len(out) < limit:
-        m = _TOKEN.match(text, pos)
-        if m is None or m.end() == pos:
-            break
-        word = m.group("w") or ""
-        out.append((word, m.start("w") if word else m.start("p"), m.end()))
-        if not word:
-            break
-        pos = m.end()
-    return out
-
-
-def _next_word(tokens: list[tuple[str, int, int]], i: int) -> str:
-    return tokens[i + 1][0].lower() if i + 1 < len(tokens) else ""
-
-
 # (stem, kind) pairs of one language, the shipped lexicon plus feeds.yaml's ``claims:``
 _Vocabulary = tuple[tuple[str, str], ...]
 
@@ -1350,7 +1276,7 @@ def _kind_at(
 ) -> tuple[str | None, int]:
     """The kind named at token i, and how many tokens name it (2 for "combat engineers")."""
     word = tokens[i][0].lower()
-    pair = f"{word} {_next_word(tokens, i)}"
+    pair = f"{word} {next_word(tokens, i)}"
     best: tuple[int, str | None, int] = (0, None, 1)
     for stem, kind in vocab:
         if " " in stem:
@@ -1416,14 +1342,6 @@ def _combine(kinds: list[str]) -> str | None:
     return kinds[0]
 
 
-def _clause(text: str, start: int, end: int) -> tuple[int, int]:
-    left = max(0, start - 300)
-    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text, left, start)]
-    clause_start = breaks[-1] if breaks else left
-    m = _CLAUSE_BREAK.search(text, end, min(len(text), end + 300))
-    return clause_start, (m.start() if m else min(len(text), end + 300))
-
-
 def _casualty_after(text: str, pos: int, limit: int) -> tuple[str, int] | None:
     """A casualty verb between pos and limit (the clause end or the next number)."""
     window = text[pos:limit]
@@ -1434,8 +1352,6 @@ def _casualty_after(text: str, pos: int, limit: int) -> tuple[str, int] | None:
             best = (m.start(), kind, pos + m.end())
     return (best[1], best[2]) if best else None
 
-
-# --- Korean word order ---------------------------------------------------------------------
 
 # After a Korean count: an optional "여" ("10,000-odd"), a counter, then a hedge word.
 _KO_HEDGE_AFTER = re.compile(
@@ -1466,7 +1382,7 @@ _KO_HEDGE_BEFORE = frozenset({"약", "최대", "최소", "총", "모두", "무�
 
 def _number_of(text: str, start: int, left_limit: int, lang: str, vocab: _Vocabulary) -> list[str]:
     """The kind of "die Zahl der Soldaten ... auf 11.000", "the number of troops ... at"."""
-    clause_start, _ = _clause(text, start, start)
+    clause_start, _ = clause_span(text, start, start)
     window = text[max(clause_start, left_limit, start - 120) : start]
     for m in _NUMBER_OF.finditer(window):
         found = _kinds_in(m.group("np"), lang, vocab)
@@ -1480,7 +1396,7 @@ def _counted_ko(
 ) -> tuple[list[str], int, bool]:
     """Korean names the counted thing before the number ("북한군 1만 명") or after a
     genitive ("5천 명의 노동자"); "추가" (additional) anywhere in the clause is an increment."""
-    clause_start, clause_end = _clause(text, start, end)
+    clause_start, clause_end = clause_span(text, start, end)
     after = text[end : end + 30]
     # a connective ending ("명이며", "명이고") closes the clause of this count
     link = _KO_CONNECTIVE.search(after)
@@ -1488,7 +1404,7 @@ def _counted_ko(
     increment = "추가" in text[max(clause_start, left_limit) : start] or "추가" in own_after
     genitive = _KO_GENITIVE.match(after)
     if genitive is not None:
-        tokens = _tokens(text, end + genitive.end(), 3)
+        tokens = tokens_after(text, end + genitive.end(), 3)
         for i in range(len(tokens)):
             kind, used = _kind_at(tokens, i, "ko", vocab)
             if kind is not None:
@@ -1504,7 +1420,7 @@ def _counted_ko(
         if kind is not None:
             return [kind], span_end, increment
     # a bare count: what follows the counter ("300명이 포로로")
-    tokens = _tokens(text, span_end, 3)
+    tokens = tokens_after(text, span_end, 3)
     for i in range(len(tokens)):
         if not tokens[i][0]:
             break
@@ -1513,8 +1429,6 @@ def _counted_ko(
             return [kind], tokens[i + used - 1][2], increment
     return [], span_end, increment
 
-
-# --- scope: whose and where ---------------------------------------------------------------
 
 # Whose soldiers: a nationality word in the counted phrase or right around it.
 _SCOPE_WHOSE: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -1556,7 +1470,7 @@ _SCOPE_AFTER = 25  # ... and after the counted phrase ("Soldaten aus Nordkorea")
 def _scope(
     text: str, start: int, end: int, neighbours: tuple[int, int]
 ) -> tuple[str | None, str | None]:
-    clause_start, clause_end = _clause(text, start, end)
+    clause_start, clause_end = clause_span(text, start, end)
     left = max(clause_start, neighbours[0], start - _SCOPE_REACH)
     right = min(clause_end, neighbours[1])
     near = text[left:end] + " " + text[end : min(right, end + _SCOPE_AFTER)]
@@ -1565,8 +1479,6 @@ def _scope(
     where = next((name for name, pattern in _SCOPE_WHERE if pattern.search(clause)), None)
     return whose, where
 
-
-# --- deployment: a dispatch announced, not the count already in place ---------------------
 
 DEPLOYMENT = "deployment"
 
@@ -1670,8 +1582,8 @@ def _deployment(
     sentence before or after it in its paragraph.
     """
     start, end = span
-    s_start, s_end = _sentence(text, start)
-    c_start, c_end = _clause(text, start, end)
+    s_start, s_end = sentence_span(text, start)
+    c_start, c_end = clause_span(text, start, end)
     reach = (
         s_start if _coordinated_numbers(text[neighbours[0] : number[0]], lang) else neighbours[0],
         s_end if _coordinated_numbers(text[number[1] : neighbours[1]], lang) else neighbours[1],
@@ -1689,10 +1601,10 @@ def _deployment(
     line_end = len(text) if line_end < 0 else line_end
     adjacent = []
     if s_start - 2 > line_start:
-        adjacent.append(_sentence(text, s_start - 2))
+        adjacent.append(sentence_span(text, s_start - 2))
     if s_end + 2 < line_end:
-        # (_sentence cannot find a break right before its pos: the break looks ahead)
-        adjacent.append((s_end + 1, _sentence(text, s_end + 2)[1]))
+        # (sentence_span cannot find a break right before its pos: the break looks ahead)
+        adjacent.append((s_end + 1, sentence_span(text, s_end + 2)[1]))
     for n_start, n_end in adjacent:
         verdicts = _cues(text, n_start, n_end, lang)
         if verdicts and all(verdicts):
@@ -1770,11 +1682,8 @@ def _nearest_cue(
     return None if best is None else best[1]
 
 
-# --- attribution --------------------------------------------------------------------------
-
-
 def _attribution(text: str, pos: int, lang: str) -> str | None:
-    start, end = _sentence(text, pos)
+    start, end = sentence_span(text, pos)
     return _sentence_source(text[start:end], lang)
 
 
@@ -1802,32 +1711,6 @@ def _sentence_source(sentence: str, lang: str) -> str | None:
         if source:
             return source
     return None
-
-
-def _sentence(text: str, pos: int) -> tuple[int, int]:
-    left = max(0, pos - 600)
-    start = left
-    for m in _SENTENCE_BREAK.finditer(text, left, pos):
-        if not _is_abbreviation(text, m.start()):
-            start = m.end()
-    end = min(len(text), pos + 600)
-    for m in _SENTENCE_BREAK.finditer(text, pos, end):
-        if not _is_abbreviation(text, m.start()):
-            end = m.start()
-            break
-    return start, end
-
-
-def _is_abbreviation(text: str, dot: int) -> bool:
-    if text[dot] != ".":
-        return False
-    word = re.search(r"([\w.]+)$", text[max(0, dot - 12) : dot])
-    if word is None:
-        return False
-    token = word.group(1).lower()
-    if token.isdigit():  # "4. Juni" is a date, "sent 6.000." ends a sentence
-        return bool(_MONTH_AFTER.match(text[dot : dot + 15]))
-    return token in _ABBREVIATIONS
 
 
 def _trim_source(raw: str, backwards: bool, lang: str) -> str | None:
