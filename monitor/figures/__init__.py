@@ -3,14 +3,8 @@
 Being split into one module per idea; this package re-exports the public names.
 """
 
-from monitor.figures.context import (
-    CLAIM_LABELS,
-    CLAIM_TERMS,
-    DEPLOYMENT,
-    LANGS,
-    extract,
-    parse_number_words,
-)
+from monitor.figures.context import DEPLOYMENT, extract, parse_number_words
+from monitor.figures.lexicon import CLAIM_LABELS, CLAIM_TERMS, LANGS
 from monitor.types import Figure
 
 __all__ = [

@@ -39,177 +39,21 @@ from monitor.figures.clauses import (
     sentence_span,
     tokens_after,
 )
+from monitor.figures.lexicon import (
+    CASUALTIES,
+    CASUALTY_BEFORE,
+    CASUALTY_VERBS,
+    DEMINING,
+    LANGS,
+    PERSONNEL,
+    RECONSTRUCTION,
+    Vocabulary,
+    kind_at,
+    kinds_in,
+    vocabulary,
+)
 from monitor.lang import guess as guess_language
 from monitor.types import ClaimTerms, Figure
-
-LANGS = ("de", "en", "ru", "ko")
-
-# kind -> lang -> word stems. German and Korean stems match inside compounds
-# ("Militärbauarbeitern"); English and Russian stems match at the start of a word.
-# A multi-word stem ("combat engineer") is matched against two consecutive words.
-# When several stems match one word, the longest wins ("bauarbeiter" beats "arbeiter").
-CLAIM_TERMS: dict[str, dict[str, tuple[str, ...]]] = {
-    "troops": {
-        "de": (
-            "soldat",
-            "truppe",
-            "militärangehörig",
-            "mann",  # "12.000 Mann": German counts troops in men
-            "militärpersonal",
-            "kämpfer",
-            "streitkräfte",
-            "armeeangehörig",
-            "infanterist",
-        ),
-        "en": (
-            "troop",
-            "soldier",
-            "servicem",
-            "service members",
-            "military personnel",
-            "personnel",
-            "fighters",
-            "infantry",
-        ),
-        "ru": ("военнослужащ", "солдат", "военн", "бойц", "боец"),
-        "ko": ("병력", "군인", "병사", "장병", "북한군"),
-    },
-    "workers": {
-        "de": ("arbeiter", "arbeitskräft", "arbeitskraft", "gastarbeiter"),
-        "en": ("worker", "labourer", "laborer", "labour", "labor"),
-        "ru": ("рабоч", "трудов", "мигрант"),
-        "ko": ("노동자", "근로자", "인력"),
-    },
-    "deminers": {
-        "de": ("minenräumer", "pionier", "kampfingenieur", "sprengmeister", "entminer"),
-        "en": (
-            "deminer",
-            "de-miner",
-            "sapper",
-            "combat engineer",
-            "military engineer",
-            "mine clearer",
-            "engineers",
-        ),
-        "ru": ("сапер", "сапёр", "инженерн", "инженер"),
-        "ko": ("공병", "지뢰 제거"),
-    },
-    "builders": {
-        "de": ("bauarbeiter", "militärbauarbeiter", "bauhelfer", "baukräft", "bausoldat"),
-        "en": ("builder", "construction worker", "military builder", "construction troop"),
-        "ru": ("строител",),
-        "ko": ("건설", "건설인력", "건설 인력", "건설노동자", "복구 인력"),
-    },
-    "killed": {
-        "de": ("getötet", "tote", "todesopfer", "gefallene", "gestorben", "umgekommen"),
-        "en": ("killed", "dead", "deaths", "died", "fatalities"),
-        "ru": ("погиб", "убит"),
-        "ko": ("사망", "전사"),
-    },
-    "wounded": {
-        "de": ("verletzt", "verwundet"),
-        "en": ("wounded", "injured"),
-        "ru": ("ранен",),
-        "ko": ("부상",),
-    },
-    "killed_or_wounded": {
-        "de": ("verluste", "verlusten", "opfer"),
-        "en": (
-            "casualties",
-            "losses",
-            "killed or wounded",
-            "killed or injured",
-            "killed and wounded",
-            "dead or wounded",
-            "dead and wounded",
-        ),
-        "ru": ("потер",),
-        "ko": ("사상자", "사상"),
-    },
-    "captured": {
-        "de": ("gefangen", "kriegsgefangen"),
-        "en": ("captured", "prisoner", "pows", "taken prisoner"),
-        "ru": ("плен",),
-        "ko": ("포로", "생포"),
-    },
-    "missiles": {
-        "de": ("rakete", "marschflugkörper"),
-        "en": ("missile", "rocket"),
-        "ru": ("ракет",),
-        "ko": ("미사일",),
-    },
-    "shells": {
-        "de": ("granate", "geschoss", "munition"),
-        "en": ("shell", "rounds of ammunition", "artillery rounds"),
-        "ru": ("снаряд",),
-        "ko": ("포탄",),
-    },
-}
-
-CLAIM_LABELS: dict[str, str] = {
-    "troops": "troops",
-    "workers": "workers",
-    "deminers": "deminers / combat engineers",
-    "builders": "military builders",
-    "killed": "killed",
-    "wounded": "wounded",
-    "killed_or_wounded": "killed or wounded",
-    "captured": "captured",
-    "missiles": "missiles",
-    "shells": "artillery shells",
-}
-
-_CASUALTIES = ("killed", "wounded", "killed_or_wounded", "captured")
-_PERSONNEL = ("troops", "workers", "builders", "deminers")
-
-# Context that turns generic soldiers into builders or deminers (clause-local stems).
-_RECONSTRUCTION = re.compile(
-    r"wiederaufbau|wiederherstell|reconstruct|rebuild|восстановлен|재건|복구", re.I
-)
-_DEMINING = re.compile(
-    r"entminung|minenräum|minen zu räumen|demining|de-mining|mine[- ]clear|clear(?:ing)?"
-    r" (?:land)?mines|разминир|지뢰",
-    re.I,
-)
-
-# A casualty verb later in the same clause decides what a bare or personnel number counts.
-_CASUALTY_VERBS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (
-        re.compile(
-            r"(?:getötet|tot|gefallen)\s+(?:oder|und)\s+(?:verletzt|verwundet)"
-            r"|(?:killed|dead)\s+(?:or|and)\s+(?:wounded|injured)"
-            r"|убиты?\s+(?:или|и)\s+ранен|사상",
-            re.I,
-        ),
-        "killed_or_wounded",
-    ),
-    # \b at both ends: "Gefallene" (the fallen, a noun) is no verb
-    (
-        re.compile(
-            r"\b(?:getötet|ums leben|gefallen|gestorben|umgekommen|starben|fielen"
-            r"|killed|died|lost their lives|погибл\w*|убит\w*)\b|사망|전사",
-            re.I,
-        ),
-        "killed",
-    ),
-    (re.compile(r"\b(?:verletzt|verwundet|wounded|injured|ранен)|부상", re.I), "wounded"),
-    (
-        re.compile(
-            r"\b(?:gefangen genommen|in gefangenschaft|captured|taken prisoner|в плен)"
-            r"|포로|생포",
-            re.I,
-        ),
-        "captured",
-    ),
-)
-
-# A casualty verb right before the count, as German word order puts it ("starben 600").
-_CASUALTY_BEFORE = re.compile(
-    r"\b(?:starben|fielen|getötet|verletzt|verwundet|killed|wounded|injured|captured"
-    r"|погибли|ранены|(?:в\s+плен\s+)?(?:попали|взяты|взяли)(?:\s+в\s+плен)?)"
-    r"\s+(?:[^\W\d_]+\s+)?$",
-    re.I,
-)
 
 _SCALES: dict[str, int] = {
     "tausend": 1_000,
@@ -790,7 +634,7 @@ def extract(
     ``claims`` adds words to the shipped lexicon (feeds.yaml ``claims:``).
     """
     lang = lang if lang in LANGS else (guess_language(text) or "en")
-    vocab = _vocabulary(lang, tuple(claims))
+    vocab = vocabulary(lang, tuple(claims))
     figures: list[Figure] = []
     numbers = _merge_ranges(text, _find_numbers(text, lang))
     for index, (num, ranged) in enumerate(numbers):
@@ -1050,7 +894,7 @@ def _figure(
     num: _Num,
     ranged: bool,
     lang: str,
-    vocab: _Vocabulary,
+    vocab: Vocabulary,
     neighbours: tuple[int, int],
     counts: tuple[int, int],
 ) -> Figure:
@@ -1108,7 +952,7 @@ def _figure(
     # stays one (two batches announced months apart are not one claim).
     modifier = "increment" if increment else None
     span, number = (start, span_end), (num.start, num.end)
-    if modifier is None and claim in _PERSONNEL and _deployment(text, span, number, counts, lang):
+    if modifier is None and claim in PERSONNEL and _deployment(text, span, number, counts, lang):
         modifier = DEPLOYMENT
     return Figure(
         claim=claim,
@@ -1136,25 +980,25 @@ def _refine(
     start, end = span
     clause_start, clause_end = clause_span(text, start, end)
     left, right = max(clause_start, neighbours[0]), min(clause_end, neighbours[1])
-    if claim is None or claim in _PERSONNEL:
+    if claim is None or claim in PERSONNEL:
         casualty = _casualty_after(text, end, right)
         if casualty is not None:
             return casualty
-        m = _CASUALTY_BEFORE.search(text, max(left, start - 30), start)
+        m = CASUALTY_BEFORE.search(text, max(left, start - 30), start)
         if m is not None:  # "In Kursk starben rund 600 Soldaten"
             return _casualty_kind(m.group(0)), end
     if claim == "troops":
         # what follows the number speaks first; the clause before it only if that is silent
         for context in (text[start:right], text[left:start]):
-            if _DEMINING.search(context):
+            if DEMINING.search(context):
                 return "deminers", end
-            if _RECONSTRUCTION.search(context):
+            if RECONSTRUCTION.search(context):
                 return "builders", end
     return claim, end
 
 
 def _casualty_kind(phrase: str) -> str | None:
-    for pattern, kind in _CASUALTY_VERBS:
+    for pattern, kind in CASUALTY_VERBS:
         if pattern.search(phrase):
             return kind
     return None
@@ -1204,7 +1048,7 @@ def _not_a_count(before: str, after: str, num: _Num, lang: str) -> bool:
     return bool(_DURATION_AFTER.match(after))
 
 
-def _counted(text: str, pos: int, lang: str, vocab: _Vocabulary) -> tuple[list[str], int, bool]:
+def _counted(text: str, pos: int, lang: str, vocab: Vocabulary) -> tuple[list[str], int, bool]:
     """Read the noun phrase after a number: (claim kinds found, end of the phrase, increment).
 
     German ends the phrase at its first capitalised word (the noun); other languages at a
@@ -1229,10 +1073,10 @@ def _counted(text: str, pos: int, lang: str, vocab: _Vocabulary) -> tuple[list[s
             end = t_end
             i += 1
             continue
-        kind, used = _kind_at(tokens, i, lang, vocab)
+        kind, used = kind_at(tokens, i, lang, vocab)
         if kind is not None and lang == "ru" and i + used < len(tokens) and tokens[i + used][0]:
             # Russian puts the head noun last: "военных строителей" are builders
-            head, head_used = _kind_at(tokens, i + used, lang, vocab)
+            head, head_used = kind_at(tokens, i + used, lang, vocab)
             if head is not None:
                 kind, i, used = head, i + used, head_used
         if kind is not None:
@@ -1256,58 +1100,8 @@ def _counted(text: str, pos: int, lang: str, vocab: _Vocabulary) -> tuple[list[s
     return kinds, end, increment
 
 
-# (stem, kind) pairs of one language, the shipped lexicon plus feeds.yaml's ``claims:``
-_Vocabulary = tuple[tuple[str, str], ...]
-
-
-@lru_cache(maxsize=64)
-def _vocabulary(lang: str, extra: tuple[ClaimTerms, ...] = ()) -> _Vocabulary:
-    pairs = [
-        (stem, kind) for kind, by_lang in CLAIM_TERMS.items() for stem in by_lang.get(lang, ())
-    ]
-    pairs += [
-        (stem.lower(), terms.kind) for terms in extra if terms.lang == lang for stem in terms.stems
-    ]
-    return tuple(pairs)
-
-
-def _kind_at(
-    tokens: list[tuple[str, int, int]], i: int, lang: str, vocab: _Vocabulary
-) -> tuple[str | None, int]:
-    """The kind named at token i, and how many tokens name it (2 for "combat engineers")."""
-    word = tokens[i][0].lower()
-    pair = f"{word} {next_word(tokens, i)}"
-    best: tuple[int, str | None, int] = (0, None, 1)
-    for stem, kind in vocab:
-        if " " in stem:
-            if i + 1 < len(tokens) and pair.startswith(stem) and len(stem) > best[0]:
-                best = (len(stem), kind, 2 + stem.count(" ") - 1)
-            continue
-        if _stem_matches(word, stem, lang) and len(stem) > best[0]:
-            best = (len(stem), kind, 1)
-    # "killed or wounded" spans three tokens
-    if best[1] == "killed_or_wounded" and best[2] == 2:
-        return best[1], min(3, len(tokens) - i)
-    return best[1], best[2]
-
-
-def _stem_matches(word: str, stem: str, lang: str) -> bool:
-    if word.startswith(stem):
-        return True
-    # German and Korean compounds put the counted thing last ("Militärbauarbeiter");
-    # short stems ("tote") only match whole-word starts to avoid "Totale" and friends.
-    # Korean nouns carry particles and compounds ("사망자는", "건설인력") at any length.
-    return (lang == "de" and len(stem) >= 6 and stem in word) or (lang == "ko" and stem in word)
-
-
-def _kinds_in(window: str, lang: str, vocab: _Vocabulary) -> list[str]:
-    tokens = [(w, 0, 0) for w in window.split()]
-    found = [_kind_at(tokens, i, lang, vocab)[0] for i in range(len(tokens))]
-    return [k for k in found if k is not None][-1:]
-
-
 def _coordinated(
-    tokens: list[tuple[str, int, int]], i: int, lang: str, vocab: _Vocabulary
+    tokens: list[tuple[str, int, int]], i: int, lang: str, vocab: Vocabulary
 ) -> tuple[str | None, int]:
     """After a kind, "und Arbeitern" / "or wounded" adds a second kind."""
     if i >= len(tokens) or tokens[i][0].lower() not in _COORD:
@@ -1316,7 +1110,7 @@ def _coordinated(
         word = tokens[j][0]
         if not word:
             break
-        kind, used = _kind_at(tokens, j, lang, vocab)
+        kind, used = kind_at(tokens, j, lang, vocab)
         if kind is not None:
             return kind, tokens[j + used - 1][2]
         if word.lower() in _NP_STOP or (lang == "de" and word[0].isupper()):
@@ -1334,7 +1128,7 @@ def _combine(kinds: list[str]) -> str | None:
     unique = set(kinds)
     if {"killed", "wounded"} <= unique or "killed_or_wounded" in unique:
         return "killed_or_wounded"
-    for kind in _CASUALTIES:
+    for kind in CASUALTIES:
         if kind in unique:
             return kind
     if unique == {"troops", "workers"}:
@@ -1346,7 +1140,7 @@ def _casualty_after(text: str, pos: int, limit: int) -> tuple[str, int] | None:
     """A casualty verb between pos and limit (the clause end or the next number)."""
     window = text[pos:limit]
     best: tuple[int, str, int] | None = None
-    for pattern, kind in _CASUALTY_VERBS:
+    for pattern, kind in CASUALTY_VERBS:
         m = pattern.search(window)
         if m and (best is None or m.start() < best[0]):
             best = (m.start(), kind, pos + m.end())
@@ -1380,19 +1174,19 @@ _KO_CONNECTIVE = re.compile(r"(?:며|고|지만|는데|으나|면서)(?=\s)")
 _KO_HEDGE_BEFORE = frozenset({"약", "최대", "최소", "총", "모두", "무려", "대략", "추가", "추가로"})
 
 
-def _number_of(text: str, start: int, left_limit: int, lang: str, vocab: _Vocabulary) -> list[str]:
+def _number_of(text: str, start: int, left_limit: int, lang: str, vocab: Vocabulary) -> list[str]:
     """The kind of "die Zahl der Soldaten ... auf 11.000", "the number of troops ... at"."""
     clause_start, _ = clause_span(text, start, start)
     window = text[max(clause_start, left_limit, start - 120) : start]
     for m in _NUMBER_OF.finditer(window):
-        found = _kinds_in(m.group("np"), lang, vocab)
+        found = kinds_in(m.group("np"), lang, vocab)
         if found:
             return found
     return []
 
 
 def _counted_ko(
-    text: str, start: int, end: int, vocab: _Vocabulary, left_limit: int
+    text: str, start: int, end: int, vocab: Vocabulary, left_limit: int
 ) -> tuple[list[str], int, bool]:
     """Korean names the counted thing before the number ("북한군 1만 명") or after a
     genitive ("5천 명의 노동자"); "추가" (additional) anywhere in the clause is an increment."""
@@ -1406,7 +1200,7 @@ def _counted_ko(
     if genitive is not None:
         tokens = tokens_after(text, end + genitive.end(), 3)
         for i in range(len(tokens)):
-            kind, used = _kind_at(tokens, i, "ko", vocab)
+            kind, used = kind_at(tokens, i, "ko", vocab)
             if kind is not None:
                 return [kind], tokens[i + used - 1][2], increment
     counter = _KO_COUNTER.match(after)
@@ -1416,7 +1210,7 @@ def _counted_ko(
     while words and words[-1] in _KO_HEDGE_BEFORE:
         words.pop()
     if words:
-        kind, _ = _kind_at([(words[-1], 0, 0)], 0, "ko", vocab)
+        kind, _ = kind_at([(words[-1], 0, 0)], 0, "ko", vocab)
         if kind is not None:
             return [kind], span_end, increment
     # a bare count: what follows the counter ("300명이 포로로")
@@ -1424,7 +1218,7 @@ def _counted_ko(
     for i in range(len(tokens)):
         if not tokens[i][0]:
             break
-        kind, used = _kind_at(tokens, i, "ko", vocab)
+        kind, used = kind_at(tokens, i, "ko", vocab)
         if kind is not None:
             return [kind], tokens[i + used - 1][2], increment
     return [], span_end, increment

@@ -1,0 +1,234 @@
+"""The claim lexicon: which words name which kind of claim, in each language.
+
+``CLAIM_TERMS`` gives each kind ("troops", "killed", ...) its word stems per language and
+``CLAIM_LABELS`` its name for people. The patterns here refine a kind from its clause
+(soldiers sent for reconstruction are builders, a casualty verb makes a casualty count);
+``vocabulary`` adds the words of feeds.yaml's ``claims:`` and ``kind_at`` says which kind
+a word names.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from monitor.figures.clauses import next_word
+from monitor.types import ClaimTerms
+
+LANGS = ("de", "en", "ru", "ko")
+
+# kind -> lang -> word stems. German and Korean stems match inside compounds
+# ("Militärbauarbeitern"); English and Russian stems match at the start of a word.
+# A multi-word stem ("combat engineer") is matched against two consecutive words.
+# When several stems match one word, the longest wins ("bauarbeiter" beats "arbeiter").
+CLAIM_TERMS: dict[str, dict[str, tuple[str, ...]]] = {
+    "troops": {
+        "de": (
+            "soldat",
+            "truppe",
+            "militärangehörig",
+            "mann",  # "12.000 Mann": German counts troops in men
+            "militärpersonal",
+            "kämpfer",
+            "streitkräfte",
+            "armeeangehörig",
+            "infanterist",
+        ),
+        "en": (
+            "troop",
+            "soldier",
+            "servicem",
+            "service members",
+            "military personnel",
+            "personnel",
+            "fighters",
+            "infantry",
+        ),
+        "ru": ("военнослужащ", "солдат", "военн", "бойц", "боец"),
+        "ko": ("병력", "군인", "병사", "장병", "북한군"),
+    },
+    "workers": {
+        "de": ("arbeiter", "arbeitskräft", "arbeitskraft", "gastarbeiter"),
+        "en": ("worker", "labourer", "laborer", "labour", "labor"),
+        "ru": ("рабоч", "трудов", "мигрант"),
+        "ko": ("노동자", "근로자", "인력"),
+    },
+    "deminers": {
+        "de": ("minenräumer", "pionier", "kampfingenieur", "sprengmeister", "entminer"),
+        "en": (
+            "deminer",
+            "de-miner",
+            "sapper",
+            "combat engineer",
+            "military engineer",
+            "mine clearer",
+            "engineers",
+        ),
+        "ru": ("сапер", "сапёр", "инженерн", "инженер"),
+        "ko": ("공병", "지뢰 제거"),
+    },
+    "builders": {
+        "de": ("bauarbeiter", "militärbauarbeiter", "bauhelfer", "baukräft", "bausoldat"),
+        "en": ("builder", "construction worker", "military builder", "construction troop"),
+        "ru": ("строител",),
+        "ko": ("건설", "건설인력", "건설 인력", "건설노동자", "복구 인력"),
+    },
+    "killed": {
+        "de": ("getötet", "tote", "todesopfer", "gefallene", "gestorben", "umgekommen"),
+        "en": ("killed", "dead", "deaths", "died", "fatalities"),
+        "ru": ("погиб", "убит"),
+        "ko": ("사망", "전사"),
+    },
+    "wounded": {
+        "de": ("verletzt", "verwundet"),
+        "en": ("wounded", "injured"),
+        "ru": ("ранен",),
+        "ko": ("부상",),
+    },
+    "killed_or_wounded": {
+        "de": ("verluste", "verlusten", "opfer"),
+        "en": (
+            "casualties",
+            "losses",
+            "killed or wounded",
+            "killed or injured",
+            "killed and wounded",
+            "dead or wounded",
+            "dead and wounded",
+        ),
+        "ru": ("потер",),
+        "ko": ("사상자", "사상"),
+    },
+    "captured": {
+        "de": ("gefangen", "kriegsgefangen"),
+        "en": ("captured", "prisoner", "pows", "taken prisoner"),
+        "ru": ("плен",),
+        "ko": ("포로", "생포"),
+    },
+    "missiles": {
+        "de": ("rakete", "marschflugkörper"),
+        "en": ("missile", "rocket"),
+        "ru": ("ракет",),
+        "ko": ("미사일",),
+    },
+    "shells": {
+        "de": ("granate", "geschoss", "munition"),
+        "en": ("shell", "rounds of ammunition", "artillery rounds"),
+        "ru": ("снаряд",),
+        "ko": ("포탄",),
+    },
+}
+
+CLAIM_LABELS: dict[str, str] = {
+    "troops": "troops",
+    "workers": "workers",
+    "deminers": "deminers / combat engineers",
+    "builders": "military builders",
+    "killed": "killed",
+    "wounded": "wounded",
+    "killed_or_wounded": "killed or wounded",
+    "captured": "captured",
+    "missiles": "missiles",
+    "shells": "artillery shells",
+}
+
+CASUALTIES = ("killed", "wounded", "killed_or_wounded", "captured")
+PERSONNEL = ("troops", "workers", "builders", "deminers")
+
+# Context that turns generic soldiers into builders or deminers (clause-local stems).
+RECONSTRUCTION = re.compile(
+    r"wiederaufbau|wiederherstell|reconstruct|rebuild|восстановлен|재건|복구", re.I
+)
+DEMINING = re.compile(
+    r"entminung|minenräum|minen zu räumen|demining|de-mining|mine[- ]clear|clear(?:ing)?"
+    r" (?:land)?mines|разминир|지뢰",
+    re.I,
+)
+
+# A casualty verb later in the same clause decides what a bare or personnel number counts.
+CASUALTY_VERBS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(
+            r"(?:getötet|tot|gefallen)\s+(?:oder|und)\s+(?:verletzt|verwundet)"
+            r"|(?:killed|dead)\s+(?:or|and)\s+(?:wounded|injured)"
+            r"|убиты?\s+(?:или|и)\s+ранен|사상",
+            re.I,
+        ),
+        "killed_or_wounded",
+    ),
+    # \b at both ends: "Gefallene" (the fallen, a noun) is no verb
+    (
+        re.compile(
+            r"\b(?:getötet|ums leben|gefallen|gestorben|umgekommen|starben|fielen"
+            r"|killed|died|lost their lives|погибл\w*|убит\w*)\b|사망|전사",
+            re.I,
+        ),
+        "killed",
+    ),
+    (re.compile(r"\b(?:verletzt|verwundet|wounded|injured|ранен)|부상", re.I), "wounded"),
+    (
+        re.compile(
+            r"\b(?:gefangen genommen|in gefangenschaft|captured|taken prisoner|в плен)"
+            r"|포로|생포",
+            re.I,
+        ),
+        "captured",
+    ),
+)
+
+# A casualty verb right before the count, as German word order puts it ("starben 600").
+CASUALTY_BEFORE = re.compile(
+    r"\b(?:starben|fielen|getötet|verletzt|verwundet|killed|wounded|injured|captured"
+    r"|погибли|ранены|(?:в\s+плен\s+)?(?:попали|взяты|взяли)(?:\s+в\s+плен)?)"
+    r"\s+(?:[^\W\d_]+\s+)?$",
+    re.I,
+)
+
+# (stem, kind) pairs of one language, the shipped lexicon plus feeds.yaml's ``claims:``
+Vocabulary = tuple[tuple[str, str], ...]
+
+
+@lru_cache(maxsize=64)
+def vocabulary(lang: str, extra: tuple[ClaimTerms, ...] = ()) -> Vocabulary:
+    pairs = [
+        (stem, kind) for kind, by_lang in CLAIM_TERMS.items() for stem in by_lang.get(lang, ())
+    ]
+    pairs += [
+        (stem.lower(), terms.kind) for terms in extra if terms.lang == lang for stem in terms.stems
+    ]
+    return tuple(pairs)
+
+
+def kind_at(
+    tokens: list[tuple[str, int, int]], i: int, lang: str, vocab: Vocabulary
+) -> tuple[str | None, int]:
+    """The kind named at token i, and how many tokens name it (2 for "combat engineers")."""
+    word = tokens[i][0].lower()
+    pair = f"{word} {next_word(tokens, i)}"
+    best: tuple[int, str | None, int] = (0, None, 1)
+    for stem, kind in vocab:
+        if " " in stem:
+            if i + 1 < len(tokens) and pair.startswith(stem) and len(stem) > best[0]:
+                best = (len(stem), kind, 2 + stem.count(" ") - 1)
+            continue
+        if _stem_matches(word, stem, lang) and len(stem) > best[0]:
+            best = (len(stem), kind, 1)
+    # "killed or wounded" spans three tokens
+    if best[1] == "killed_or_wounded" and best[2] == 2:
+        return best[1], min(3, len(tokens) - i)
+    return best[1], best[2]
+
+
+def _stem_matches(word: str, stem: str, lang: str) -> bool:
+    if word.startswith(stem):
+        return True
+    # German and Korean compounds put the counted thing last ("Militärbauarbeiter");
+    # short stems ("tote") only match whole-word starts to avoid "Totale" and friends.
+    # Korean nouns carry particles and compounds ("사망자는", "건설인력") at any length.
+    return (lang == "de" and len(stem) >= 6 and stem in word) or (lang == "ko" and stem in word)
+
+
+def kinds_in(window: str, lang: str, vocab: Vocabulary) -> list[str]:
+    tokens = [(w, 0, 0) for w in window.split()]
+    found = [kind_at(tokens, i, lang, vocab)[0] for i in range(len(tokens))]
+    return [k for k in found if k is not None][-1:]
