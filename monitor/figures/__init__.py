@@ -3,8 +3,9 @@
 Being split into one module per idea; this package re-exports the public names.
 """
 
-from monitor.figures.context import DEPLOYMENT, extract, parse_number_words
+from monitor.figures.context import DEPLOYMENT, extract
 from monitor.figures.lexicon import CLAIM_LABELS, CLAIM_TERMS, LANGS
+from monitor.figures.numbers import parse_number_words
 from monitor.types import Figure
 
 __all__ = [

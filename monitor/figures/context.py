@@ -23,13 +23,9 @@ Pure: stdlib, monitor.types and text2num only.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
-
-from text_to_num import text2num
 
 from monitor.figures.clauses import (
     MONTH_AFTER,
@@ -52,184 +48,9 @@ from monitor.figures.lexicon import (
     kinds_in,
     vocabulary,
 )
+from monitor.figures.numbers import Num, find_numbers, merge_ranges, parse_number_words
 from monitor.lang import guess as guess_language
 from monitor.types import ClaimTerms, Figure
-
-_SCALES: dict[str, int] = {
-    "tausend": 1_000,
-    "thousand": 1_000,
-    "тыс": 1_000,
-    "тысяч": 1_000,
-    "тысячи": 1_000,
-    "тысяча": 1_000,
-    "천": 1_000,
-    "만": 10_000,
-    "억": 100_000_000,
-    "mio": 1_000_000,
-    "million": 1_000_000,
-    "millionen": 1_000_000,
-    "millions": 1_000_000,
-    "млн": 1_000_000,
-    "миллион": 1_000_000,
-    "миллиона": 1_000_000,
-    "миллионов": 1_000_000,
-    "mrd": 1_000_000_000,
-    "milliarde": 1_000_000_000,
-    "milliarden": 1_000_000_000,
-    "billion": 1_000_000_000,
-    "trillion": 10**12,
-    "bn": 1_000_000_000,
-    "млрд": 1_000_000_000,
-}
-_SCALE_RE = (
-    r"Millionen|Millions?|Milliarden?|Mio\.?|Mrd\.?|Tausend|thousand|trillion|billion|bn"
-    r"|тыс\.?|тысяч[аи]?|млн\.?|млрд\.?|миллион(?:а|ов)?|만|천|억"
-)
-
-# One compiled pass over the text. The leading lookahead lets the engine skip every
-# position that is not a digit cheaply (4x faster, PERF-NOTES.md); the lookbehinds keep
-# us from starting inside a number or inside a model name such as "KN-23" or "A320".
-_DIGIT_PATTERN = (
-    r"(?=\d)(?<![\w.,])(?<![^\W\d_]-)"
-    r"(?:(?P<date>\d{{1,2}}\.\d{{1,2}}\.(?:\d{{4}}|\d{{2}})(?!\d)|\d{{4}}-\d{{1,2}}-\d{{1,2}}(?!\d)"
-    r"|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}(?!\d))"
-    r"|(?P<time>\d{{1,2}}:\d{{2}}(?!\d))"
-    r"|(?P<num>\d{{1,3}}(?P<sep>[.,\u00a0\u202f'{space}])\d{{3}}(?!\d)(?:(?P=sep)\d{{3}}(?!\d))*"
-    r"(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
-    # a scale word; Korean ones may be followed by more digits: "1만2천", "4천700"
-    r"(?:[ \u00a0]?(?P<scale>{scale})(?:(?<=[만천억])|(?![^\W\d_]))"
-    r"(?P<ko>\s?\d+천)?(?P<ko2>\d+(?![\d만천]))?)?)"
-)
-# A plain space groups thousands ("10 000", Russian and Korean style, also in German and
-# English copy), unless the text has a month, a day and a count in a row ("June 30 500").
-_DIGITS = re.compile(_DIGIT_PATTERN.format(space="", scale=_SCALE_RE), re.I)
-_DIGITS_SPACED = re.compile(_DIGIT_PATTERN.format(space=" ", scale=_SCALE_RE), re.I)
-_MONTH_NUMBER_SPACE = re.compile(
-    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mai|okt|dez|mär)[a-zä]*\.?\s+\d{1,2}"
-    r" \d{3}(?!\d)",
-    re.I,
-)
-
-_DE_MORPH = (
-    r"null|eins|ein|zwei|zwo|drei|vier|fünf|sechs|sech|sieben|sieb|acht|neun|zehn"
-    r"|elf|zwölf|zwanzig|dreißig|dreissig|vierzig|fünfzig|sechzig|siebzig|achtzig"
-    r"|neunzig|hundert|tausend|und"
-)
-_DE_WORD = rf"(?:{_DE_MORPH})+"
-_DE_SCALE = r"millionen|million|milliarden|milliarde"
-_EN_MORPH = (
-    r"zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen"
-    r"|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty"
-    r"|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|trillion"
-)
-_EN_WORD = rf"(?:{_EN_MORPH})(?:-(?:{_EN_MORPH}))?"
-
-# Vague amounts: "mehrere Tausend", "Tausende", "several thousand", "thousands of".
-_VAGUE_UNITS: tuple[tuple[re.Pattern[str], tuple[int, int]], ...] = (
-    (re.compile(r"zehntausend|tens of thousands|десятки тысяч", re.I), (20_000, 99_999)),
-    (re.compile(r"hunderttausend|hundreds of thousands|сотни тысяч", re.I), (200_000, 999_999)),
-    (re.compile(r"tausend|thousand|тысяч", re.I), (2_000, 9_999)),
-    (re.compile(r"hundert|hundred|сот|сотни", re.I), (200, 999)),
-    (re.compile(r"dutzend|dozen|десятк", re.I), (20, 99)),
-)
-# Matched against the lower-cased text (case-insensitive matching is 3x slower); the
-# lookahead lists the letters a number word can start with, so other words cost one test.
-_WORDS = re.compile(
-    r"(?<![^\W\d_])(?=[abdefhmnostvzнсдт])(?:(?P<vague>(?:mehrere|einige|etliche|ein\s+paar|several|a\s+few|a\s+couple\s+of)"
-    r"\s+(?:tausend|hundert|dutzend|thousand|hundred|dozen)"
-    r"|(?:zehn|hundert)?tausende[n]?|hunderte[n]?|dutzende[n]?"
-    r"|(?:tens|hundreds)\s+of\s+thousands|thousands|hundreds|dozens"
-    r"|несколько\s+(?:тысяч|сотен|десятков)|десятки\s+тысяч|сотни\s+тысяч|тысячи|сотни)"
-    rf"|(?P<de>(?:eine\s+(?:{_DE_SCALE})|(?!(?:und|ein)\b){_DE_WORD}(?:\s+(?:{_DE_SCALE}))?)"
-    rf"(?:\s+{_DE_WORD}(?:\s+(?:{_DE_SCALE}))?)*)"
-    rf"|(?P<en>(?:an?\s+(?=(?:hundred|thousand|million|billion|trillion)\b))?{_EN_WORD}"
-    rf"(?:\s+(?:and\s+)?{_EN_WORD})*))\b"
-)
-# Russian number words. text2num 3.x reads German and English but no longer Russian, so
-# Russian is read here: every case form news uses ("пять тысяч", "тысячу", "двенадцати").
-_RU_VALUES: dict[str, int] = {
-    **dict.fromkeys(("ноль", "нуль"), 0),
-    **dict.fromkeys(("один", "одна", "одно", "одну", "одного", "одной", "одним"), 1),
-    **dict.fromkeys(("два", "две", "двух", "двум", "двумя"), 2),
-    **dict.fromkeys(("три", "трёх", "трех", "трём", "трем", "тремя"), 3),
-    **dict.fromkeys(("четыре", "четырёх", "четырех", "четырьмя"), 4),
-    **dict.fromkeys(("пять", "пяти", "пятью"), 5),
-    **dict.fromkeys(("шесть", "шести", "шестью"), 6),
-    **dict.fromkeys(("семь", "семи", "семью"), 7),
-    **dict.fromkeys(("восемь", "восьми", "восемью"), 8),
-    **dict.fromkeys(("девять", "девяти", "девятью"), 9),
-    **dict.fromkeys(("десять", "десяти"), 10),
-    **{
-        form: value
-        for value, stem in enumerate(
-            (
-                "одиннадцат",
-                "двенадцат",
-                "тринадцат",
-                "четырнадцат",
-                "пятнадцат",
-                "шестнадцат",
-                "семнадцат",
-                "восемнадцат",
-                "девятнадцат",
-            ),
-            start=11,
-        )
-        for form in (stem + "ь", stem + "и")
-    },
-    "пятьнадцать": 15,  # a common misspelling text2num's tests accept
-    **dict.fromkeys(("двадцать", "двадцати"), 20),
-    **dict.fromkeys(("тридцать", "тридцати"), 30),
-    **dict.fromkeys(("сорок", "сорока"), 40),
-    **dict.fromkeys(("пятьдесят", "пятидесяти"), 50),
-    **dict.fromkeys(("шестьдесят", "шестидесяти"), 60),
-    **dict.fromkeys(("семьдесят", "семидесяти"), 70),
-    **dict.fromkeys(("восемьдесят", "восьмидесяти"), 80),
-    **dict.fromkeys(("девяносто", "девяноста"), 90),
-    **dict.fromkeys(("сто", "ста"), 100),
-    **dict.fromkeys(("двести", "двухсот"), 200),
-    **dict.fromkeys(("триста", "трёхсот", "трехсот"), 300),
-    **dict.fromkeys(("четыреста", "четырёхсот", "четырехсот"), 400),
-    **dict.fromkeys(("пятьсот", "пятисот"), 500),
-    **dict.fromkeys(("шестьсот", "шестисот"), 600),
-    **dict.fromkeys(("семьсот", "семисот"), 700),
-    **dict.fromkeys(("восемьсот", "восьмисот"), 800),
-    **dict.fromkeys(("девятьсот", "девятисот"), 900),
-}
-_RU_SCALES: dict[str, int] = {
-    **dict.fromkeys(
-        ("тысяча", "тысячи", "тысяч", "тысячу", "тысячей", "тысячам", "тысячами"), 1_000
-    ),
-    **dict.fromkeys(("миллион", "миллиона", "миллионов", "миллионам", "миллионами"), 10**6),
-    **dict.fromkeys(("миллиард", "миллиарда", "миллиардов"), 10**9),
-    **dict.fromkeys(("триллион", "триллиона", "триллионов"), 10**12),
-}
-_RU_HALF = frozenset({"полторы", "полтора", "полутора"})  # one and a half (thousand)
-# A scale word alone is a number only in the singular: "тысячу солдат" is 1,000, but
-# "тысячи солдат" is "thousands of soldiers" (a vague amount).
-_RU_SINGLE_SCALES = frozenset({"тысяча", "тысячу", "тысячей", "миллион", "миллиард"})
-# Words that put "тысячи" in the genitive singular: "более тысячи" is more than 1,000.
-_RU_GENITIVE_BEFORE = re.compile(
-    r"(?<![^\W\d_])(?:более|менее|свыше|около|порядка|до|из|без|для|отправк[уи]|направлени[еяю]"
-    r"|переброск[уи])\s+$"
-)
-_RU_WORD = "|".join(sorted((*_RU_VALUES, *_RU_SCALES, *_RU_HALF), key=len, reverse=True))
-_RU_WORDS = re.compile(rf"(?<![^\W\d_])(?:{_RU_WORD})(?:\s+(?:{_RU_WORD}))*(?![^\W\d_])")
-
-# Korean number words in news: "천 명" (a thousand), "수천 명" (thousands, vague).
-_KO_WORDS = re.compile(
-    r"(?<![\d가-힣])(?:(?P<vague>수(?:십만|십|백|천|만))|(?P<bare>천|만))(?=\s?(?:명|발|기|개))"
-)
-_KO_VAGUE = {
-    "수십": (20, 99),
-    "수백": (200, 999),
-    "수천": (2_000, 9_999),
-    "수만": (20_000, 99_999),
-    "수십만": (200_000, 999_999),
-}
-
-# Words that are number words in form but articles or conjunctions in use.
-_NOT_NUMBERS = frozenset({"ein", "und", "a", "an"})
 
 _MONTH_BEFORE = re.compile(rf"\b(?:{MONTHS})\.?,?\s+$", re.I)
 
@@ -372,8 +193,6 @@ _HEDGE_BEFORE = re.compile(
 # Russian word order may put a verb between "дополнительно" and the count.
 _RU_INCREMENT = re.compile(r"(?:ещё|еще|дополнительно)\s+[^\W\d_]+\s+$", re.I)
 _HEDGE_AFTER = re.compile(r"^\s+(?:oder mehr|und mehr|or more|and more|или более)\b|^\+", re.I)
-_RANGE_JOIN = re.compile(r"^\s*(?:-|–|—|bis|to|or|oder|und|and|или|до|и|~|～)\s*$", re.I)
-_AND_JOIN = frozenset({"und", "and", "и"})
 
 # Words that end a counted noun phrase ("5,000 troops *were* sent", "1.000 *bei* Kämpfen").
 _NP_STOP = frozenset(
@@ -608,20 +427,6 @@ _SOURCE_LEAD = frozenset(
 _SOURCE_MAX_WORDS = 6
 
 
-@dataclass(frozen=True)
-class _Num:
-    """One number found in the text, before its context is read."""
-
-    start: int
-    end: int
-    low: int | None  # None only for dates and times, which carry no count
-    high: int | None
-    form: str | None = None  # "date", "time", "year?" (a plain 1800..2100), "decimal"
-    vague: bool = False
-    scale: int = 1  # multiplier of a scale word written after the number
-    value: float = 0.0  # the unrounded value, for "1,5 bis 2 Millionen"
-
-
 def extract(
     text: str,
     lang: str | None = None,
@@ -636,7 +441,7 @@ def extract(
     lang = lang if lang in LANGS else (guess_language(text) or "en")
     vocab = vocabulary(lang, tuple(claims))
     figures: list[Figure] = []
-    numbers = _merge_ranges(text, _find_numbers(text, lang))
+    numbers = merge_ranges(text, find_numbers(text, lang))
     for index, (num, ranged) in enumerate(numbers):
         # context rules look no further than the neighbouring numbers
         preceding = numbers[index - 1][0].end if index else 0
@@ -649,7 +454,7 @@ def extract(
 
 
 def _neighbouring_counts(
-    numbers: Sequence[tuple[_Num, bool]], index: int, length: int
+    numbers: Sequence[tuple[Num, bool]], index: int, length: int
 ) -> tuple[int, int]:
     """Where the previous number ends and the next begins, dates and years left out."""
     counts = [i for i, (num, _) in enumerate(numbers) if num.form not in ("date", "time", "year?")]
@@ -658,240 +463,9 @@ def _neighbouring_counts(
     return (before[-1] if before else 0), (after[0] if after else length)
 
 
-def parse_number_words(words: str, lang: str) -> int | None:
-    """The value of a spelled-out number ("fünftausend", "a thousand"), None if it is none."""
-    cleaned = " ".join(words.split())
-    lowered = cleaned.lower()
-    if lowered in _NOT_NUMBERS:
-        return None
-    if lang == "ru":
-        return _russian_number(lowered.split())
-    if lang == "en" and "trillion" in lowered:  # text2num stops at billions
-        high, _, rest = lowered.partition("trillion")
-        rest = rest.strip().removeprefix("and ").strip()
-        head = parse_number_words(high, lang) if high.strip() else 1
-        tail = parse_number_words(rest, lang) if rest else 0
-        if head is None or tail is None or tail >= 10**12:
-            return None
-        return head * 10**12 + tail
-    # text2num reads "ein"/"one" but not the articles "eine", "a", "an" before a scale word.
-    if lang == "de" and lowered.startswith("eine "):
-        cleaned = "ein " + cleaned[5:]
-    elif lang == "en" and (lowered.startswith("a ") or lowered.startswith("an ")):
-        cleaned = "one " + cleaned.split(" ", 1)[1]
-    try:
-        return int(text2num(cleaned, lang))
-    except (ValueError, TypeError):
-        return None
-
-
-def _russian_number(words: Sequence[str]) -> int | None:
-    """ "пятьдесят три тысячи двести" -> 53,200; None when the words make no number
-    ("шестьдесят пятьдесят", "тысяча тысяча")."""
-    total = 0
-    group = 0.0  # the part below the next scale word
-    last_scale = math.inf
-    for word in words:
-        if word in _RU_SCALES:
-            scale = _RU_SCALES[word]
-            if scale >= last_scale:
-                return None
-            total += round((group or 1) * scale)
-            group, last_scale = 0, scale
-        elif word in _RU_HALF:
-            if group:
-                return None
-            group = 1.5
-        elif word in _RU_VALUES:
-            value = _RU_VALUES[word]
-            if value == 0:
-                if group or total:
-                    return None  # only leading zeros are read ("ноль восемь")
-                continue
-            if not _ru_fits(int(group), value) or group % 1:
-                return None
-            group += value
-        else:
-            return None
-    if group % 1:
-        return None  # "полторы" without a scale word
-    return total + int(group)
-
-
-def _ru_fits(group: int, value: int) -> bool:
-    """Hundreds, then tens or teens, then units: "сто двадцать пять", not "пять сто"."""
-    if value >= 100:
-        return group == 0
-    if value >= 10:
-        return group % 100 == 0
-    return group % 10 == 0 and not 10 <= group % 100 <= 19
-
-
-def _find_numbers(text: str, lang: str) -> list[_Num]:
-    # "40 000" groups thousands in every language, except after a month ("June 30 500")
-    digits = _DIGITS if _MONTH_NUMBER_SPACE.search(text) else _DIGITS_SPACED
-    found = [n for m in digits.finditer(text) if (n := _digit_number(m)) is not None]
-    taken = [(n.start, n.end) for n in found]
-    lowered = text.lower()
-    if len(lowered) != len(text):  # a few letters ("İ") lower-case to two characters
-        lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-    if lang == "ru":
-        for m in _RU_WORDS.finditer(lowered):
-            if not any(s < m.end() and m.start() < e for s, e in taken):
-                found.extend(_russian_numbers(m))
-        taken = [(n.start, n.end) for n in found]
-    elif lang == "ko":
-        for m in _KO_WORDS.finditer(text):
-            if m.group("vague"):
-                low, high = _KO_VAGUE[m.group("vague")]
-                found.append(_Num(m.start(), m.end(), low, high, vague=True))
-            else:
-                value = _SCALES[m.group("bare")]
-                found.append(_Num(m.start(), m.end(), value, value, scale=value))
-        taken = [(n.start, n.end) for n in found]
-    for m in _WORDS.finditer(lowered):
-        if any(s < m.end() and m.start() < e for s, e in taken):
-            continue
-        found.extend(_word_numbers(m, lang))
-    return sorted(found, key=lambda n: n.start)
-
-
-def _digit_number(m: re.Match[str]) -> _Num | None:
-    if m.group("date"):
-        return _Num(m.start(), m.end(), None, None, form="date")
-    if m.group("time"):
-        return _Num(m.start(), m.end(), None, None, form="time")
-    raw = m.group("num")
-    value, decimal = _parse_digits(raw, m.group("sep"))
-    scale = 1
-    if m.group("scale"):
-        scale = _SCALES.get(m.group("scale").lower().rstrip("."), 1)
-        value *= scale
-        if m.group("ko"):  # Korean "1만2천": ten-thousands plus thousands
-            value += int(re.sub(r"\D", "", m.group("ko"))) * 1_000
-        if m.group("ko2"):  # Korean "4천700": thousands plus units
-            value += int(m.group("ko2"))
-    form = "decimal" if decimal and scale == 1 else None
-    if form is None and scale == 1 and len(raw) == 4 and raw.isdigit() and 1800 <= value <= 2100:
-        form = "year?"
-    return _Num(m.start(), m.end(), round(value), round(value), form=form, scale=scale, value=value)
-
-
-def _parse_digits(raw: str, sep: str | None) -> tuple[float, bool]:
-    """Return (value, has_decimal_part). A separator before exactly three digits groups
-    thousands ("6.000", "6,000"); any other "." or "," is a decimal point ("1,5", "1.5")."""
-    if sep:
-        groups_end = raw.rfind(sep) + 4
-        whole = int(re.sub(r"\D", "", raw[:groups_end]))
-        rest = raw[groups_end:]
-        if rest:
-            return whole + float("0." + rest[1:]), True
-        return float(whole), False
-    if "." in raw or "," in raw:
-        return float(raw.replace(",", ".")), True
-    return float(raw), False
-
-
-def _russian_numbers(m: re.Match[str]) -> list[_Num]:
-    """A run of Russian number words; a plural scale word alone is left to the vague reader."""
-    words = m.group(0).split()
-    if len(words) == 1 and words[0] in _RU_SCALES and words[0] not in _RU_SINGLE_SCALES:
-        if not _RU_GENITIVE_BEFORE.search(m.string, max(0, m.start() - 20), m.start()):
-            return []
-        words = ["одна", words[0]]  # "более тысячи": the genitive of one thousand
-    value = _russian_number(words)
-    if value is None or value == 1:  # "один из солдат" is "one of the soldiers"
-        return []
-    scale = next((_RU_SCALES[w] for w in reversed(words) if w in _RU_SCALES), 1)
-    return [_Num(m.start(), m.end(), value, value, scale=scale if words[-1] in _RU_SCALES else 1)]
-
-
-def _word_numbers(m: re.Match[str], lang: str) -> list[_Num]:
-    if m.group("vague"):
-        phrase = m.group("vague")
-        for unit, (low, high) in _VAGUE_UNITS:
-            if unit.search(phrase):
-                return [_Num(m.start(), m.end(), low, high, vague=True)]
-        return []
-    group = "de" if m.group("de") else "en"
-    if group != lang:  # "elf", "acht", "one" are other words in the other language
-        return []
-    return _longest_parses(m.group(group), m.start(group), lang)
-
-
-def _longest_parses(run: str, offset: int, lang: str) -> list[_Num]:
-    """Split a run of number words into the longest parts text2num accepts
-    ("drei und vier" -> 3, 4), skipping words that are no number on their own."""
-    tokens = [(t.start(), t.end()) for t in re.finditer(r"\S+", run)]
-    out: list[_Num] = []
-    i = 0
-    while i < len(tokens):
-        for j in range(len(tokens), i, -1):
-            value = parse_number_words(run[tokens[i][0] : tokens[j - 1][1]], lang)
-            if value is not None:
-                start, end = offset + tokens[i][0], offset + tokens[j - 1][1]
-                out.append(_Num(start, end, value, value, scale=_word_scale(run, lang)))
-                i = j
-                break
-        else:
-            i += 1
-    return out
-
-
-def _word_scale(run: str, lang: str) -> int:
-    lowered = run.lower()
-    for word, scale in (
-        ("milliard", 10**9),
-        ("trillion", 10**12),
-        ("billion", 10**9),
-        ("million", 10**6),
-        ("tausend", 1_000),
-        ("thousand", 1_000),
-    ):
-        if lowered.endswith(word) or lowered.endswith(word + "en"):
-            return scale
-    return 1
-
-
-def _merge_ranges(text: str, numbers: list[_Num]) -> list[tuple[_Num, bool]]:
-    """Join "10.000 bis 12.000", "between 10 and 12 thousand" into one number."""
-    out: list[tuple[_Num, bool]] = []
-    i = 0
-    while i < len(numbers):
-        a = numbers[i]
-        b = numbers[i + 1] if i + 1 < len(numbers) else None
-        scaled_later = b is not None and a.scale == 1 and b.scale > 1
-        if (
-            b is not None
-            and b.form in (None, "year?")
-            and not a.vague
-            and (a.form is None or (a.form == "decimal" and scaled_later))
-            and a.low is not None
-            and b.high is not None
-        ):
-            joiner = text[a.end : b.start]
-            if _RANGE_JOIN.match(joiner) and _range_allowed(text, a, joiner):
-                low = round((a.value or a.low) * b.scale) if scaled_later else a.low
-                if low <= b.high:
-                    out.append((_Num(a.start, b.end, low, b.high, scale=b.scale), True))
-                    i += 2
-                    continue
-        out.append((a, False))
-        i += 1
-    return out
-
-
-def _range_allowed(text: str, a: _Num, joiner: str) -> bool:
-    """ "und"/"and" joins a range only after "zwischen"/"between"."""
-    if joiner.strip().lower() not in _AND_JOIN:
-        return True
-    before = text[max(0, a.start - 12) : a.start].lower()
-    return bool(re.search(r"(?:zwischen|between|между)\s+$", before))
-
-
 def _figure(
     text: str,
-    num: _Num,
+    num: Num,
     ranged: bool,
     lang: str,
     vocab: Vocabulary,
@@ -1004,7 +578,7 @@ def _casualty_kind(phrase: str) -> str | None:
     return None
 
 
-def _hedge(text: str, num: _Num, ranged: bool, before: str) -> tuple[str | None, int, bool]:
+def _hedge(text: str, num: Num, ranged: bool, before: str) -> tuple[str | None, int, bool]:
     """Return (hedge, span start, increment word seen) from the words before the number."""
     m = _HEDGE_BEFORE.search(before)
     if m is None or m.start() == m.end():
@@ -1030,7 +604,7 @@ def _preposition_use(before: str) -> bool:
     return bool(words) and words[-1][:1].isupper() and not words[-1].endswith((".", ":"))
 
 
-def _not_a_count(before: str, after: str, num: _Num, lang: str) -> bool:
+def _not_a_count(before: str, after: str, num: Num, lang: str) -> bool:
     """True for percentages, money, ages, durations, dates, times and ordinals."""
     if _PERCENT_AFTER.match(after) or _MONEY_AFTER.match(after) or _MONEY_BEFORE.search(before):
         return True

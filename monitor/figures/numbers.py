@@ -1,0 +1,325 @@
+"""Finding the numbers of a text: digits, number words, vague amounts, ranges.
+
+Two regex passes find them: one compiled pass for digits ("6.000", "1,5 Mio.",
+"17.06.2025", "1만2천"), one for number words ("tausend", "two thousand", "mehrere
+Tausend"). text2num reads German and English number words; Russian ones are read in
+``numbers_ru`` and the Korean ones are listed in ``numbers_ko``. Neighbouring numbers
+joined by "bis", "to", "-" (or "zwischen X und Y") become one range. A ``Num`` is a number
+found, before its context is read.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from text_to_num import text2num
+
+from monitor.figures.numbers_ko import KO_VAGUE, KO_WORDS
+from monitor.figures.numbers_ru import (
+    RU_GENITIVE_BEFORE,
+    RU_SCALES,
+    RU_SINGLE_SCALES,
+    RU_WORDS,
+    russian_number,
+)
+
+_SCALES: dict[str, int] = {
+    "tausend": 1_000,
+    "thousand": 1_000,
+    "тыс": 1_000,
+    "тысяч": 1_000,
+    "тысячи": 1_000,
+    "тысяча": 1_000,
+    "천": 1_000,
+    "만": 10_000,
+    "억": 100_000_000,
+    "mio": 1_000_000,
+    "million": 1_000_000,
+    "millionen": 1_000_000,
+    "millions": 1_000_000,
+    "млн": 1_000_000,
+    "миллион": 1_000_000,
+    "миллиона": 1_000_000,
+    "миллионов": 1_000_000,
+    "mrd": 1_000_000_000,
+    "milliarde": 1_000_000_000,
+    "milliarden": 1_000_000_000,
+    "billion": 1_000_000_000,
+    "trillion": 10**12,
+    "bn": 1_000_000_000,
+    "млрд": 1_000_000_000,
+}
+_SCALE_RE = (
+    r"Millionen|Millions?|Milliarden?|Mio\.?|Mrd\.?|Tausend|thousand|trillion|billion|bn"
+    r"|тыс\.?|тысяч[аи]?|млн\.?|млрд\.?|миллион(?:а|ов)?|만|천|억"
+)
+
+# One compiled pass over the text. The leading lookahead lets the engine skip every
+# position that is not a digit cheaply (4x faster, PERF-NOTES.md); the lookbehinds keep
+# us from starting inside a number or inside a model name such as "KN-23" or "A320".
+_DIGIT_PATTERN = (
+    r"(?=\d)(?<![\w.,])(?<![^\W\d_]-)"
+    r"(?:(?P<date>\d{{1,2}}\.\d{{1,2}}\.(?:\d{{4}}|\d{{2}})(?!\d)|\d{{4}}-\d{{1,2}}-\d{{1,2}}(?!\d)"
+    r"|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}(?!\d))"
+    r"|(?P<time>\d{{1,2}}:\d{{2}}(?!\d))"
+    r"|(?P<num>\d{{1,3}}(?P<sep>[.,\u00a0\u202f'{space}])\d{{3}}(?!\d)(?:(?P=sep)\d{{3}}(?!\d))*"
+    r"(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
+    # a scale word; Korean ones may be followed by more digits: "1만2천", "4천700"
+    r"(?:[ \u00a0]?(?P<scale>{scale})(?:(?<=[만천억])|(?![^\W\d_]))"
+    r"(?P<ko>\s?\d+천)?(?P<ko2>\d+(?![\d만천]))?)?)"
+)
+# A plain space groups thousands ("10 000", Russian and Korean style, also in German and
+# English copy), unless the text has a month, a day and a count in a row ("June 30 500").
+_DIGITS = re.compile(_DIGIT_PATTERN.format(space="", scale=_SCALE_RE), re.I)
+_DIGITS_SPACED = re.compile(_DIGIT_PATTERN.format(space=" ", scale=_SCALE_RE), re.I)
+_MONTH_NUMBER_SPACE = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mai|okt|dez|mär)[a-zä]*\.?\s+\d{1,2}"
+    r" \d{3}(?!\d)",
+    re.I,
+)
+
+_DE_MORPH = (
+    r"null|eins|ein|zwei|zwo|drei|vier|fünf|sechs|sech|sieben|sieb|acht|neun|zehn"
+    r"|elf|zwölf|zwanzig|dreißig|dreissig|vierzig|fünfzig|sechzig|siebzig|achtzig"
+    r"|neunzig|hundert|tausend|und"
+)
+_DE_WORD = rf"(?:{_DE_MORPH})+"
+_DE_SCALE = r"millionen|million|milliarden|milliarde"
+_EN_MORPH = (
+    r"zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen"
+    r"|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty"
+    r"|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|trillion"
+)
+_EN_WORD = rf"(?:{_EN_MORPH})(?:-(?:{_EN_MORPH}))?"
+
+# Vague amounts: "mehrere Tausend", "Tausende", "several thousand", "thousands of".
+_VAGUE_UNITS: tuple[tuple[re.Pattern[str], tuple[int, int]], ...] = (
+    (re.compile(r"zehntausend|tens of thousands|десятки тысяч", re.I), (20_000, 99_999)),
+    (re.compile(r"hunderttausend|hundreds of thousands|сотни тысяч", re.I), (200_000, 999_999)),
+    (re.compile(r"tausend|thousand|тысяч", re.I), (2_000, 9_999)),
+    (re.compile(r"hundert|hundred|сот|сотни", re.I), (200, 999)),
+    (re.compile(r"dutzend|dozen|десятк", re.I), (20, 99)),
+)
+# Matched against the lower-cased text (case-insensitive matching is 3x slower); the
+# lookahead lists the letters a number word can start with, so other words cost one test.
+_WORDS = re.compile(
+    r"(?<![^\W\d_])(?=[abdefhmnostvzнсдт])(?:(?P<vague>(?:mehrere|einige|etliche|ein\s+paar|several|a\s+few|a\s+couple\s+of)"
+    r"\s+(?:tausend|hundert|dutzend|thousand|hundred|dozen)"
+    r"|(?:zehn|hundert)?tausende[n]?|hunderte[n]?|dutzende[n]?"
+    r"|(?:tens|hundreds)\s+of\s+thousands|thousands|hundreds|dozens"
+    r"|несколько\s+(?:тысяч|сотен|десятков)|десятки\s+тысяч|сотни\s+тысяч|тысячи|сотни)"
+    rf"|(?P<de>(?:eine\s+(?:{_DE_SCALE})|(?!(?:und|ein)\b){_DE_WORD}(?:\s+(?:{_DE_SCALE}))?)"
+    rf"(?:\s+{_DE_WORD}(?:\s+(?:{_DE_SCALE}))?)*)"
+    rf"|(?P<en>(?:an?\s+(?=(?:hundred|thousand|million|billion|trillion)\b))?{_EN_WORD}"
+    rf"(?:\s+(?:and\s+)?{_EN_WORD})*))\b"
+)
+
+# Words that are number words in form but articles or conjunctions in use.
+_NOT_NUMBERS = frozenset({"ein", "und", "a", "an"})
+
+_RANGE_JOIN = re.compile(r"^\s*(?:-|–|—|bis|to|or|oder|und|and|или|до|и|~|～)\s*$", re.I)
+_AND_JOIN = frozenset({"und", "and", "и"})
+
+
+@dataclass(frozen=True)
+class Num:
+    """One number found in the text, before its context is read."""
+
+    start: int
+    end: int
+    low: int | None  # None only for dates and times, which carry no count
+    high: int | None
+    form: str | None = None  # "date", "time", "year?" (a plain 1800..2100), "decimal"
+    vague: bool = False
+    scale: int = 1  # multiplier of a scale word written after the number
+    value: float = 0.0  # the unrounded value, for "1,5 bis 2 Millionen"
+
+
+def parse_number_words(words: str, lang: str) -> int | None:
+    """The value of a spelled-out number ("fünftausend", "a thousand"), None if it is none."""
+    cleaned = " ".join(words.split())
+    lowered = cleaned.lower()
+    if lowered in _NOT_NUMBERS:
+        return None
+    if lang == "ru":
+        return russian_number(lowered.split())
+    if lang == "en" and "trillion" in lowered:  # text2num stops at billions
+        high, _, rest = lowered.partition("trillion")
+        rest = rest.strip().removeprefix("and ").strip()
+        head = parse_number_words(high, lang) if high.strip() else 1
+        tail = parse_number_words(rest, lang) if rest else 0
+        if head is None or tail is None or tail >= 10**12:
+            return None
+        return head * 10**12 + tail
+    # text2num reads "ein"/"one" but not the articles "eine", "a", "an" before a scale word.
+    if lang == "de" and lowered.startswith("eine "):
+        cleaned = "ein " + cleaned[5:]
+    elif lang == "en" and (lowered.startswith("a ") or lowered.startswith("an ")):
+        cleaned = "one " + cleaned.split(" ", 1)[1]
+    try:
+        return int(text2num(cleaned, lang))
+    except (ValueError, TypeError):
+        return None
+
+
+def find_numbers(text: str, lang: str) -> list[Num]:
+    # "40 000" groups thousands in every language, except after a month ("June 30 500")
+    digits = _DIGITS if _MONTH_NUMBER_SPACE.search(text) else _DIGITS_SPACED
+    found = [n for m in digits.finditer(text) if (n := _digit_number(m)) is not None]
+    taken = [(n.start, n.end) for n in found]
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a few letters ("İ") lower-case to two characters
+        lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    if lang == "ru":
+        for m in RU_WORDS.finditer(lowered):
+            if not any(s < m.end() and m.start() < e for s, e in taken):
+                found.extend(_russian_numbers(m))
+        taken = [(n.start, n.end) for n in found]
+    elif lang == "ko":
+        for m in KO_WORDS.finditer(text):
+            if m.group("vague"):
+                low, high = KO_VAGUE[m.group("vague")]
+                found.append(Num(m.start(), m.end(), low, high, vague=True))
+            else:
+                value = _SCALES[m.group("bare")]
+                found.append(Num(m.start(), m.end(), value, value, scale=value))
+        taken = [(n.start, n.end) for n in found]
+    for m in _WORDS.finditer(lowered):
+        if any(s < m.end() and m.start() < e for s, e in taken):
+            continue
+        found.extend(_word_numbers(m, lang))
+    return sorted(found, key=lambda n: n.start)
+
+
+def _digit_number(m: re.Match[str]) -> Num | None:
+    if m.group("date"):
+        return Num(m.start(), m.end(), None, None, form="date")
+    if m.group("time"):
+        return Num(m.start(), m.end(), None, None, form="time")
+    raw = m.group("num")
+    value, decimal = _parse_digits(raw, m.group("sep"))
+    scale = 1
+    if m.group("scale"):
+        scale = _SCALES.get(m.group("scale").lower().rstrip("."), 1)
+        value *= scale
+        if m.group("ko"):  # Korean "1만2천": ten-thousands plus thousands
+            value += int(re.sub(r"\D", "", m.group("ko"))) * 1_000
+        if m.group("ko2"):  # Korean "4천700": thousands plus units
+            value += int(m.group("ko2"))
+    form = "decimal" if decimal and scale == 1 else None
+    if form is None and scale == 1 and len(raw) == 4 and raw.isdigit() and 1800 <= value <= 2100:
+        form = "year?"
+    return Num(m.start(), m.end(), round(value), round(value), form=form, scale=scale, value=value)
+
+
+def _parse_digits(raw: str, sep: str | None) -> tuple[float, bool]:
+    """Return (value, has_decimal_part). A separator before exactly three digits groups
+    thousands ("6.000", "6,000"); any other "." or "," is a decimal point ("1,5", "1.5")."""
+    if sep:
+        groups_end = raw.rfind(sep) + 4
+        whole = int(re.sub(r"\D", "", raw[:groups_end]))
+        rest = raw[groups_end:]
+        if rest:
+            return whole + float("0." + rest[1:]), True
+        return float(whole), False
+    if "." in raw or "," in raw:
+        return float(raw.replace(",", ".")), True
+    return float(raw), False
+
+
+def _russian_numbers(m: re.Match[str]) -> list[Num]:
+    """A run of Russian number words; a plural scale word alone is left to the vague reader."""
+    words = m.group(0).split()
+    if len(words) == 1 and words[0] in RU_SCALES and words[0] not in RU_SINGLE_SCALES:
+        if not RU_GENITIVE_BEFORE.search(m.string, max(0, m.start() - 20), m.start()):
+            return []
+        words = ["одна", words[0]]  # "более тысячи": the genitive of one thousand
+    value = russian_number(words)
+    if value is None or value == 1:  # "один из солдат" is "one of the soldiers"
+        return []
+    scale = next((RU_SCALES[w] for w in reversed(words) if w in RU_SCALES), 1)
+    return [Num(m.start(), m.end(), value, value, scale=scale if words[-1] in RU_SCALES else 1)]
+
+
+def _word_numbers(m: re.Match[str], lang: str) -> list[Num]:
+    if m.group("vague"):
+        phrase = m.group("vague")
+        for unit, (low, high) in _VAGUE_UNITS:
+            if unit.search(phrase):
+                return [Num(m.start(), m.end(), low, high, vague=True)]
+        return []
+    group = "de" if m.group("de") else "en"
+    if group != lang:  # "elf", "acht", "one" are other words in the other language
+        return []
+    return _longest_parses(m.group(group), m.start(group), lang)
+
+
+def _longest_parses(run: str, offset: int, lang: str) -> list[Num]:
+    """Split a run of number words into the longest parts text2num accepts
+    ("drei und vier" -> 3, 4), skipping words that are no number on their own."""
+    tokens = [(t.start(), t.end()) for t in re.finditer(r"\S+", run)]
+    out: list[Num] = []
+    i = 0
+    while i < len(tokens):
+        for j in range(len(tokens), i, -1):
+            value = parse_number_words(run[tokens[i][0] : tokens[j - 1][1]], lang)
+            if value is not None:
+                start, end = offset + tokens[i][0], offset + tokens[j - 1][1]
+                out.append(Num(start, end, value, value, scale=_word_scale(run, lang)))
+                i = j
+                break
+        else:
+            i += 1
+    return out
+
+
+def _word_scale(run: str, lang: str) -> int:
+    lowered = run.lower()
+    for word, scale in (
+        ("milliard", 10**9),
+        ("trillion", 10**12),
+        ("billion", 10**9),
+        ("million", 10**6),
+        ("tausend", 1_000),
+        ("thousand", 1_000),
+    ):
+        if lowered.endswith(word) or lowered.endswith(word + "en"):
+            return scale
+    return 1
+
+
+def merge_ranges(text: str, numbers: list[Num]) -> list[tuple[Num, bool]]:
+    """Join "10.000 bis 12.000", "between 10 and 12 thousand" into one number."""
+    out: list[tuple[Num, bool]] = []
+    i = 0
+    while i < len(numbers):
+        a = numbers[i]
+        b = numbers[i + 1] if i + 1 < len(numbers) else None
+        scaled_later = b is not None and a.scale == 1 and b.scale > 1
+        if (
+            b is not None
+            and b.form in (None, "year?")
+            and not a.vague
+            and (a.form is None or (a.form == "decimal" and scaled_later))
+            and a.low is not None
+            and b.high is not None
+        ):
+            joiner = text[a.end : b.start]
+            if _RANGE_JOIN.match(joiner) and _range_allowed(text, a, joiner):
+                low = round((a.value or a.low) * b.scale) if scaled_later else a.low
+                if low <= b.high:
+                    out.append((Num(a.start, b.end, low, b.high, scale=b.scale), True))
+                    i += 2
+                    continue
+        out.append((a, False))
+        i += 1
+    return out
+
+
+def _range_allowed(text: str, a: Num, joiner: str) -> bool:
+    """ "und"/"and" joins a range only after "zwischen"/"between"."""
+    if joiner.strip().lower() not in _AND_JOIN:
+        return True
+    before = text[max(0, a.start - 12) : a.start].lower()
+    return bool(re.search(r"(?:zwischen|between|между)\s+$", before))
