@@ -35,6 +35,7 @@ from monitor.figures.clauses import (
     sentence_span,
     tokens_after,
 )
+from monitor.figures.hedges import HEDGE_AFTER, INCREMENT, RU_INCREMENT, read_hedge
 from monitor.figures.lexicon import (
     CASUALTIES,
     CASUALTY_BEFORE,
@@ -88,111 +89,6 @@ _TIME_AFTER = re.compile(r"^\s?(?:uhr\b|a\.m\.|p\.m\.|am\b|pm\b|시\b)", re.I)
 _ORDINAL_AFTER = re.compile(r"^(?:st|nd|rd|th|te[nrms]?|번째|-?й|-?я|-?го)\b", re.I)
 # German "4. Juni", "zum 3. Mal": a digit, a dot and a lower-case word or month is ordinal.
 _DE_ORDINAL_AFTER = re.compile(rf"^\.\s+(?:[a-zäöüß]|Mal\b|(?i:{MONTHS})\b)")
-
-_INCREMENT = frozenset(
-    {
-        "weitere",
-        "weiteren",
-        "weiterer",
-        "weiteres",
-        "zusätzliche",
-        "zusätzlichen",
-        "zusätzlicher",
-        "additional",
-        "another",
-        "further",
-        "more",
-        "extra",
-        "ещё",
-        "еще",
-        "дополнительно",
-        "дополнительных",
-        "추가",
-    }
-)
-_INCREMENT_RE = (
-    r"weitere[nrs]?|zusätzliche[nr]?|another|an\s+additional|additional"
-    r"|a\s+further|further|ещё|еще|дополнительно|추가로?"
-)
-
-_HEDGE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (
-        "about",
-        (
-            "etwa",
-            "rund",
-            "ungefähr",
-            "circa",
-            "ca.",
-            "zirka",
-            "annähernd",
-            "schätzungsweise",
-            "fast",
-            "knapp",
-            "gut",  # "gut 14.000": a good 14,000
-            "about",
-            "around",
-            "roughly",
-            "approximately",
-            "approx.",
-            "some",
-            "an estimated",
-            "estimated",
-            "nearly",
-            "almost",
-            "около",
-            "примерно",
-            "почти",
-            "порядка",
-            "약",
-        ),
-    ),
-    (
-        "more than",
-        (
-            "mehr als",
-            "weit mehr als",
-            "über",
-            "more than",
-            "well over",
-            "over",
-            "upwards of",
-            "in excess of",
-            "более",
-            "свыше",
-            "больше",
-        ),
-    ),
-    (
-        "at least",
-        (
-            "mindestens",
-            "wenigstens",
-            "at least",
-            "no fewer than",
-            "not less than",
-            "no less than",
-            "не менее",
-            "как минимум",
-            "최소",
-        ),
-    ),
-    (
-        "up to",
-        ("bis zu", "up to", "as many as", "weniger als", "less than", "fewer than", "до", "최대"),
-    ),
-    ("between", ("zwischen", "between", "von", "from", "от", "между")),
-)
-_HEDGES: dict[str, str] = {word: hedge for hedge, words in _HEDGE_WORDS for word in words}
-_HEDGE_BEFORE = re.compile(
-    rf"(?:^|(?<=[\s(„\"“«]))(?:(?P<inc1>{_INCREMENT_RE})\s+)?"
-    rf"(?:(?P<h>{'|'.join(re.escape(w) for w in sorted(_HEDGES, key=len, reverse=True))})\s+)?"
-    rf"(?:(?P<inc2>{_INCREMENT_RE})\s+)?$",
-    re.I,
-)
-# Russian word order may put a verb between "дополнительно" and the count.
-_RU_INCREMENT = re.compile(r"(?:ещё|еще|дополнительно)\s+[^\W\d_]+\s+$", re.I)
-_HEDGE_AFTER = re.compile(r"^\s+(?:oder mehr|und mehr|or more|and more|или более)\b|^\+", re.I)
 
 # Words that end a counted noun phrase ("5,000 troops *were* sent", "1.000 *bei* Kämpfen").
 _NP_STOP = frozenset(
@@ -474,7 +370,7 @@ def _figure(
 ) -> Figure:
     before = text[max(0, num.start - 60) : num.start]
     after = text[num.end : num.end + 40]
-    hedge, start, increment = _hedge(text, num, ranged, before)
+    hedge, start, increment = read_hedge(text, num, ranged, before)
     num_end = num.end
     if lang == "ko" and not num.vague:
         # Korean puts hedges after the count: "600명 이상", "1만여 명", "5천 명 가량"
@@ -492,7 +388,7 @@ def _figure(
         low = None
     elif hedge == "between" and not ranged:
         hedge, start = None, num.start
-    if not num.vague and hedge is None and _HEDGE_AFTER.match(after):
+    if not num.vague and hedge is None and HEDGE_AFTER.match(after):
         hedge, high = "at least", None
 
     def plain() -> Figure:  # a number that counts nothing we track
@@ -516,7 +412,7 @@ def _figure(
         kinds, np_end, np_increment = _counted(text, num.end, lang, vocab)
         if not kinds:
             kinds = _number_of(text, num.start, neighbours[0], lang, vocab)
-    increment = increment or np_increment or bool(lang == "ru" and _RU_INCREMENT.search(before))
+    increment = increment or np_increment or bool(lang == "ru" and RU_INCREMENT.search(before))
     if num.form == "year?" and (not kinds or _YEAR_BEFORE.search(before)):
         return plain()
 
@@ -578,32 +474,6 @@ def _casualty_kind(phrase: str) -> str | None:
     return None
 
 
-def _hedge(text: str, num: Num, ranged: bool, before: str) -> tuple[str | None, int, bool]:
-    """Return (hedge, span start, increment word seen) from the words before the number."""
-    m = _HEDGE_BEFORE.search(before)
-    if m is None or m.start() == m.end():
-        return ("between" if ranged else None), num.start, False
-    offset = num.start - len(before)
-    increment = bool(m.group("inc1") or m.group("inc2"))
-    word = (m.group("h") or "").lower()
-    hedge = _HEDGES.get(word)
-    start = offset + m.start()
-    if word in ("über", "over", "до") and _preposition_use(before[: m.start("h")]):
-        # "Berichte über 3.000 Soldaten": über after a noun means "about", not "more than".
-        hedge = None
-        start = offset + (m.start("inc2") if m.group("inc2") else m.end())
-    if hedge == "between" and not ranged:
-        return None, (offset + m.start("inc2") if m.group("inc2") else num.start), increment
-    if ranged and hedge not in ("between",):
-        hedge = "between"
-    return hedge, start, increment
-
-
-def _preposition_use(before: str) -> bool:
-    words = before.split()
-    return bool(words) and words[-1][:1].isupper() and not words[-1].endswith((".", ":"))
-
-
 def _not_a_count(before: str, after: str, num: Num, lang: str) -> bool:
     """True for percentages, money, ages, durations, dates, times and ordinals."""
     if _PERCENT_AFTER.match(after) or _MONEY_AFTER.match(after) or _MONEY_BEFORE.search(before):
@@ -642,7 +512,7 @@ def _counted(text: str, pos: int, lang: str, vocab: Vocabulary) -> tuple[list[st
                 break
             i += 1
             continue
-        if lw in _INCREMENT and not (lw == "more" and next_word(tokens, i) == "than"):
+        if lw in INCREMENT and not (lw == "more" and next_word(tokens, i) == "than"):
             increment = True
             end = t_end
             i += 1
