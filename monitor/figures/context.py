@@ -36,6 +36,7 @@ from monitor.figures.clauses import (
     tokens_after,
 )
 from monitor.figures.hedges import HEDGE_AFTER, INCREMENT, RU_INCREMENT, read_hedge
+from monitor.figures.korean import KO_HEDGE_AFTER, KO_HEDGES, counted_ko
 from monitor.figures.lexicon import (
     CASUALTIES,
     CASUALTY_BEFORE,
@@ -374,9 +375,9 @@ def _figure(
     num_end = num.end
     if lang == "ko" and not num.vague:
         # Korean puts hedges after the count: "600명 이상", "1만여 명", "5천 명 가량"
-        ko = _KO_HEDGE_AFTER.match(after)
+        ko = KO_HEDGE_AFTER.match(after)
         if ko is not None and (ko.group("yeo") or ko.group("h")):
-            hedge = _KO_HEDGES[ko.group("h") or "여"]
+            hedge = KO_HEDGES[ko.group("h") or "여"]
             num_end = num.end + ko.end()
     low: int | None = num.low
     high: int | None = num.high
@@ -407,7 +408,7 @@ def _figure(
         return plain()
 
     if lang == "ko":
-        kinds, np_end, np_increment = _counted_ko(text, num.start, num_end, vocab, neighbours[0])
+        kinds, np_end, np_increment = counted_ko(text, num.start, num_end, vocab, neighbours[0])
     else:
         kinds, np_end, np_increment = _counted(text, num.end, lang, vocab)
         if not kinds:
@@ -591,33 +592,6 @@ def _casualty_after(text: str, pos: int, limit: int) -> tuple[str, int] | None:
     return (best[1], best[2]) if best else None
 
 
-# After a Korean count: an optional "여" ("10,000-odd"), a counter, then a hedge word.
-_KO_HEDGE_AFTER = re.compile(
-    r"^(?P<yeo>여)?\s?(?:명|발|기|개|대|척)?\s?"
-    r"(?P<h>이상|이하|미만|가량|정도|쯤|안팎|내외|넘게|넘는|남짓)?"
-    r"|^(?P<yeo2>여)"
-)
-_KO_HEDGES = {
-    "이상": "at least",
-    "이하": "up to",
-    "미만": "up to",
-    "가량": "about",
-    "정도": "about",
-    "쯤": "about",
-    "안팎": "about",
-    "내외": "about",
-    "남짓": "about",
-    "넘게": "more than",
-    "넘는": "more than",
-    "여": "more than",
-}
-# "명의 노동자", "명 규모의 병력": the counted noun follows the genitive 의.
-_KO_GENITIVE = re.compile(r"^(?:여)?\s?(?:명|발|기|개|대|척)?\s?(?:[가-힣]{1,3}\s)?의\s+")
-_KO_COUNTER = re.compile(r"^(?:여)?\s?(?:명|발|기|개|대|척)[가-힣]*")
-_KO_CONNECTIVE = re.compile(r"(?:며|고|지만|는데|으나|면서)(?=\s)")
-_KO_HEDGE_BEFORE = frozenset({"약", "최대", "최소", "총", "모두", "무려", "대략", "추가", "추가로"})
-
-
 def _number_of(text: str, start: int, left_limit: int, lang: str, vocab: Vocabulary) -> list[str]:
     """The kind of "die Zahl der Soldaten ... auf 11.000", "the number of troops ... at"."""
     clause_start, _ = clause_span(text, start, start)
@@ -627,45 +601,6 @@ def _number_of(text: str, start: int, left_limit: int, lang: str, vocab: Vocabul
         if found:
             return found
     return []
-
-
-def _counted_ko(
-    text: str, start: int, end: int, vocab: Vocabulary, left_limit: int
-) -> tuple[list[str], int, bool]:
-    """Korean names the counted thing before the number ("북한군 1만 명") or after a
-    genitive ("5천 명의 노동자"); "추가" (additional) anywhere in the clause is an increment."""
-    clause_start, clause_end = clause_span(text, start, end)
-    after = text[end : end + 30]
-    # a connective ending ("명이며", "명이고") closes the clause of this count
-    link = _KO_CONNECTIVE.search(after)
-    own_after = after[: link.start()] if link else after
-    increment = "추가" in text[max(clause_start, left_limit) : start] or "추가" in own_after
-    genitive = _KO_GENITIVE.match(after)
-    if genitive is not None:
-        tokens = tokens_after(text, end + genitive.end(), 3)
-        for i in range(len(tokens)):
-            kind, used = kind_at(tokens, i, "ko", vocab)
-            if kind is not None:
-                return [kind], tokens[i + used - 1][2], increment
-    counter = _KO_COUNTER.match(after)
-    span_end = end + counter.end() if counter else end
-    # the noun right before the number, skipping hedge words: "북한군 약 1만"
-    words = text[max(clause_start, left_limit, start - 30) : start].split()
-    while words and words[-1] in _KO_HEDGE_BEFORE:
-        words.pop()
-    if words:
-        kind, _ = kind_at([(words[-1], 0, 0)], 0, "ko", vocab)
-        if kind is not None:
-            return [kind], span_end, increment
-    # a bare count: what follows the counter ("300명이 포로로")
-    tokens = tokens_after(text, span_end, 3)
-    for i in range(len(tokens)):
-        if not tokens[i][0]:
-            break
-        kind, used = kind_at(tokens, i, "ko", vocab)
-        if kind is not None:
-            return [kind], tokens[i + used - 1][2], increment
-    return [], span_end, increment
 
 
 # Whose soldiers: a nationality word in the counted phrase or right around it.
