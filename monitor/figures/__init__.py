@@ -3,7 +3,8 @@
 Being split into one module per idea; this package re-exports the public names.
 """
 
-from monitor.figures.context import DEPLOYMENT, extract
+from monitor.figures.context import extract
+from monitor.figures.deployment import DEPLOYMENT
 from monitor.figures.lexicon import CLAIM_LABELS, CLAIM_TERMS, LANGS
 from monitor.figures.numbers import parse_number_words
 from monitor.types import Figure
