@@ -1,10 +1,38 @@
 """Read the figures a news text reports: numbers, ranges, hedges, what they count, who says so.
 
-Being split into one module per idea; this package re-exports the public names.
+    extract(text, lang)  ->  [Figure(claim="troops", low=10000, high=12000, hedge="between", ...)]
+
+How a number becomes a Figure (``extraction.extract`` runs the steps, module by module):
+
+1. Two regex passes find numbers (``numbers``): one compiled pass for digits ("6.000",
+   "1,5 Mio.", "17.06.2025"), one for number words ("tausend", "two thousand", "mehrere
+   Tausend"). Russian number words are read in ``numbers_ru``, Korean ones in ``numbers_ko``.
+2. Neighbouring numbers joined by "bis", "to", "-" (or "zwischen X und Y") become a range
+   (``numbers``).
+3. The words just before give the hedge ("mehr als", "about") and an increment
+   ("weitere", "another") (``hedges``); the words just after say whether it is a year, date,
+   duration, percentage, price or age (never a claim) or name what is counted
+   (``context``). Korean puts the counted noun before the number and the hedge after it
+   (``korean``).
+4. The counted noun maps to a claim kind through ``CLAIM_TERMS`` (``lexicon``); clause
+   context can refine it (soldiers sent "for reconstruction" are builders, "were killed"
+   later in the clause makes it a casualty count) (``context``). A nationality and a place
+   near the count give its scope: whose soldiers, and where (``scope``).
+5. A personnel count that a dispatch pledged, announced or planned is about ("will send",
+   "zu entsenden", "направит", "파견하기로") gets the modifier "deployment"; a count in
+   place ("are fighting", "im Einsatz") or a past dispatch ("has sent") stays a total
+   (``deployment``).
+6. "nach Angaben X", "according to X", "X said" in the same sentence give the attribution
+   (``attribution``).
+
+How far each rule looks, a clause or a sentence, is cut in ``clauses``. Whether a new
+figure contradicts earlier ones is ``divergence``'s question.
+
+Pure: stdlib, text2num, monitor.types and monitor.lang only.
 """
 
-from monitor.figures.context import extract
 from monitor.figures.deployment import DEPLOYMENT
+from monitor.figures.extraction import extract
 from monitor.figures.lexicon import CLAIM_LABELS, CLAIM_TERMS, LANGS
 from monitor.figures.numbers import parse_number_words
 from monitor.types import Figure

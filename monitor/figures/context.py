@@ -1,57 +1,34 @@
-"""Read the figures a news text reports: numbers, ranges, hedges, what they count, who says so.
+"""Reading one number in context: whether it counts anything, and what.
 
-    extract(text, lang)  ->  [Figure(claim="troops", low=10000, high=12000, hedge="between", ...)]
-
-How a number becomes a Figure:
-
-1. Two regex passes find numbers: one compiled pass for digits ("6.000", "1,5 Mio.",
-   "17.06.2025"), one for number words ("tausend", "two thousand", "mehrere Tausend").
-2. Neighbouring numbers joined by "bis", "to", "-" (or "zwischen X und Y") become a range.
-3. The words just before give the hedge ("mehr als", "about") and an increment
-   ("weitere", "another"); the words just after say whether it is a year, date,
-   duration, percentage, price or age (never a claim) or name what is counted.
-4. The counted noun maps to a claim kind through ``CLAIM_TERMS``; clause context can
-   refine it (soldiers sent "for reconstruction" are builders, "were killed" later in the
-   clause makes it a casualty count).
-5. A personnel count that a dispatch pledged, announced or planned is about ("will send",
-   "zu entsenden", "направит", "파견하기로") gets the modifier "deployment"; a count in
-   place ("are fighting", "im Einsatz") or a past dispatch ("has sent") stays a total.
-6. "nach Angaben X", "according to X", "X said" in the same sentence give the attribution.
-
-Pure: stdlib, monitor.types and text2num only.
+The words just after it say whether it is a year, date, duration, percentage, price, age
+or ordinal (never a claim, ``not_a_count``) or name what is counted (``counted``; "the
+number of troops ... at 11,000" names it before, ``number_of``). Clause context then
+refines the kind (``refine``): soldiers sent "for reconstruction" are builders, "were
+killed" later in the clause makes it a casualty count.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
-from monitor.figures.attribution import attribution
 from monitor.figures.clauses import MONTH_AFTER, MONTHS, clause_span, next_word, tokens_after
-from monitor.figures.deployment import DEPLOYMENT, is_deployment
-from monitor.figures.hedges import HEDGE_AFTER, INCREMENT, RU_INCREMENT, read_hedge
-from monitor.figures.korean import KO_HEDGE_AFTER, KO_HEDGES, counted_ko
+from monitor.figures.hedges import INCREMENT
 from monitor.figures.lexicon import (
     CASUALTIES,
     CASUALTY_BEFORE,
     CASUALTY_VERBS,
     DEMINING,
-    LANGS,
     PERSONNEL,
     RECONSTRUCTION,
     Vocabulary,
     kind_at,
     kinds_in,
-    vocabulary,
 )
-from monitor.figures.numbers import Num, find_numbers, merge_ranges, parse_number_words
-from monitor.figures.scope import whose_and_where
-from monitor.lang import guess as guess_language
-from monitor.types import ClaimTerms, Figure
+from monitor.figures.numbers import Num, parse_number_words
 
 _MONTH_BEFORE = re.compile(rf"\b(?:{MONTHS})\.?,?\s+$", re.I)
 
-_YEAR_BEFORE = re.compile(
+YEAR_BEFORE = re.compile(
     r"(?:\b(?:jahre?s?|jahr|year|seit|since|bis|until|anfang|ende|mitte|frühjahr|frühling"
     r"|sommer|herbst|winter|spring|summer|autumn|fall|early|late|mid|году|год)|\d,)\s+$"
     r"|\bin\s+$|\bim\s+$|\bof\s+$|-$",
@@ -195,123 +172,7 @@ _NP_STOP = frozenset(
 _COORD = frozenset({"und", "and", "oder", "or", "и", "или"})
 
 
-def extract(
-    text: str,
-    lang: str | None = None,
-    *,
-    all_numbers: bool = False,
-    claims: Sequence[ClaimTerms] = (),
-) -> list[Figure]:
-    """Return the figures in ``text`` in text order; only claims unless ``all_numbers``.
-
-    ``claims`` adds words to the shipped lexicon (feeds.yaml ``claims:``).
-    """
-    lang = lang if lang in LANGS else (guess_language(text) or "en")
-    vocab = vocabulary(lang, tuple(claims))
-    figures: list[Figure] = []
-    numbers = merge_ranges(text, find_numbers(text, lang))
-    for index, (num, ranged) in enumerate(numbers):
-        # context rules look no further than the neighbouring numbers
-        preceding = numbers[index - 1][0].end if index else 0
-        following = numbers[index + 1][0].start if index + 1 < len(numbers) else len(text)
-        counts = _neighbouring_counts(numbers, index, len(text))
-        figure = _figure(text, num, ranged, lang, vocab, (preceding, following), counts)
-        if figure.claim is not None or all_numbers:
-            figures.append(figure)
-    return figures
-
-
-def _neighbouring_counts(
-    numbers: Sequence[tuple[Num, bool]], index: int, length: int
-) -> tuple[int, int]:
-    """Where the previous number ends and the next begins, dates and years left out."""
-    counts = [i for i, (num, _) in enumerate(numbers) if num.form not in ("date", "time", "year?")]
-    before = [numbers[i][0].end for i in counts if i < index]
-    after = [numbers[i][0].start for i in counts if i > index]
-    return (before[-1] if before else 0), (after[0] if after else length)
-
-
-def _figure(
-    text: str,
-    num: Num,
-    ranged: bool,
-    lang: str,
-    vocab: Vocabulary,
-    neighbours: tuple[int, int],
-    counts: tuple[int, int],
-) -> Figure:
-    before = text[max(0, num.start - 60) : num.start]
-    after = text[num.end : num.end + 40]
-    hedge, start, increment = read_hedge(text, num, ranged, before)
-    num_end = num.end
-    if lang == "ko" and not num.vague:
-        # Korean puts hedges after the count: "600명 이상", "1만여 명", "5천 명 가량"
-        ko = KO_HEDGE_AFTER.match(after)
-        if ko is not None and (ko.group("yeo") or ko.group("h")):
-            hedge = KO_HEDGES[ko.group("h") or "여"]
-            num_end = num.end + ko.end()
-    low: int | None = num.low
-    high: int | None = num.high
-    if num.vague:
-        hedge = "several"
-    elif hedge in ("more than", "at least"):
-        high = None
-    elif hedge == "up to":
-        low = None
-    elif hedge == "between" and not ranged:
-        hedge, start = None, num.start
-    if not num.vague and hedge is None and HEDGE_AFTER.match(after):
-        hedge, high = "at least", None
-
-    def plain() -> Figure:  # a number that counts nothing we track
-        return Figure(
-            None,
-            low,
-            high,
-            hedge,
-            text[start:num_end],
-            start,
-            num_end,
-            "increment" if increment else None,
-        )
-
-    if num.form in ("date", "time", "decimal") or _not_a_count(before, after, num, lang):
-        return plain()
-
-    if lang == "ko":
-        kinds, np_end, np_increment = counted_ko(text, num.start, num_end, vocab, neighbours[0])
-    else:
-        kinds, np_end, np_increment = _counted(text, num.end, lang, vocab)
-        if not kinds:
-            kinds = _number_of(text, num.start, neighbours[0], lang, vocab)
-    increment = increment or np_increment or bool(lang == "ru" and RU_INCREMENT.search(before))
-    if num.form == "year?" and (not kinds or _YEAR_BEFORE.search(before)):
-        return plain()
-
-    claim, span_end = _refine(text, _combine(kinds), (start, max(np_end, num_end)), neighbours)
-    scope, place = whose_and_where(text, start, span_end, neighbours) if claim else (None, None)
-    # An increment is never compared, so it needs no more; "another 3,000 will be sent"
-    # stays one (two batches announced months apart are not one claim).
-    modifier = "increment" if increment else None
-    span, number = (start, span_end), (num.start, num.end)
-    if modifier is None and claim in PERSONNEL and is_deployment(text, span, number, counts, lang):
-        modifier = DEPLOYMENT
-    return Figure(
-        claim=claim,
-        low=low,
-        high=high,
-        hedge=hedge,
-        text=text[start:span_end],
-        start=start,
-        end=span_end,
-        modifier=modifier,
-        attribution=attribution(text, num.start, lang) if claim else None,
-        scope=scope,
-        place=place,
-    )
-
-
-def _refine(
+def refine(
     text: str, claim: str | None, span: tuple[int, int], neighbours: tuple[int, int]
 ) -> tuple[str | None, int]:
     """Apply the clause rules to a personnel (or unnamed) count; return (claim, span end).
@@ -346,7 +207,7 @@ def _casualty_kind(phrase: str) -> str | None:
     return None
 
 
-def _not_a_count(before: str, after: str, num: Num, lang: str) -> bool:
+def not_a_count(before: str, after: str, num: Num, lang: str) -> bool:
     """True for percentages, money, ages, durations, dates, times and ordinals."""
     if _PERCENT_AFTER.match(after) or _MONEY_AFTER.match(after) or _MONEY_BEFORE.search(before):
         return True
@@ -364,7 +225,7 @@ def _not_a_count(before: str, after: str, num: Num, lang: str) -> bool:
     return bool(_DURATION_AFTER.match(after))
 
 
-def _counted(text: str, pos: int, lang: str, vocab: Vocabulary) -> tuple[list[str], int, bool]:
+def counted(text: str, pos: int, lang: str, vocab: Vocabulary) -> tuple[list[str], int, bool]:
     """Read the noun phrase after a number: (claim kinds found, end of the phrase, increment).
 
     German ends the phrase at its first capitalised word (the noun); other languages at a
@@ -436,7 +297,7 @@ def _coordinated(
     return None, 0
 
 
-def _combine(kinds: list[str]) -> str | None:
+def combine(kinds: list[str]) -> str | None:
     """One kind for a phrase: casualties win over personnel, "soldiers and workers" are
     workers, "killed or wounded" is its own kind."""
     if not kinds:
@@ -463,7 +324,7 @@ def _casualty_after(text: str, pos: int, limit: int) -> tuple[str, int] | None:
     return (best[1], best[2]) if best else None
 
 
-def _number_of(text: str, start: int, left_limit: int, lang: str, vocab: Vocabulary) -> list[str]:
+def number_of(text: str, start: int, left_limit: int, lang: str, vocab: Vocabulary) -> list[str]:
     """The kind of "die Zahl der Soldaten ... auf 11.000", "the number of troops ... at"."""
     clause_start, _ = clause_span(text, start, start)
     window = text[max(clause_start, left_limit, start - 120) : start]
