@@ -135,6 +135,7 @@ _SOURCE_MAX_WORDS = 6
 
 
 def attribution(text: str, pos: int, lang: str) -> str | None:
+    """Who the sentence around text[pos] cites for its figures; None if no one."""
     start, end = sentence_span(text, pos)
     return _sentence_source(text[start:end], lang)
 

@@ -79,10 +79,12 @@ def tokens_after(text: str, pos: int, limit: int) -> list[tuple[str, int, int]]:
 
 
 def next_word(tokens: list[tuple[str, int, int]], i: int) -> str:
+    """The word after token i, lower-cased; "" at the end."""
     return tokens[i + 1][0].lower() if i + 1 < len(tokens) else ""
 
 
 def clause_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """(start, end) of the clause around text[start:end], at most 300 characters each way."""
     left = max(0, start - 300)
     breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text, left, start)]
     clause_start = breaks[-1] if breaks else left
@@ -91,6 +93,8 @@ def clause_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def sentence_span(text: str, pos: int) -> tuple[int, int]:
+    """(start, end) of the sentence around pos, at most 600 characters each way; a dot
+    that ends an abbreviation or a German ordinal date ends no sentence."""
     left = max(0, pos - 600)
     start = left
     for m in _SENTENCE_BREAK.finditer(text, left, pos):

@@ -190,6 +190,7 @@ Vocabulary = tuple[tuple[str, str], ...]
 
 @lru_cache(maxsize=64)
 def vocabulary(lang: str, extra: tuple[ClaimTerms, ...] = ()) -> Vocabulary:
+    """The (stem, kind) pairs of ``lang``: the shipped lexicon, then ``extra``'s stems."""
     pairs = [
         (stem, kind) for kind, by_lang in CLAIM_TERMS.items() for stem in by_lang.get(lang, ())
     ]
@@ -229,6 +230,7 @@ def _stem_matches(word: str, stem: str, lang: str) -> bool:
 
 
 def kinds_in(window: str, lang: str, vocab: Vocabulary) -> list[str]:
+    """The last kind a word of ``window`` names, as a list of at most one."""
     tokens = [(w, 0, 0) for w in window.split()]
     found = [kind_at(tokens, i, lang, vocab)[0] for i in range(len(tokens))]
     return [k for k in found if k is not None][-1:]

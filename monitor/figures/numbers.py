@@ -164,6 +164,8 @@ def parse_number_words(words: str, lang: str) -> int | None:
 
 
 def find_numbers(text: str, lang: str) -> list[Num]:
+    """Every number of ``text`` by position: digits, then vague amounts and the number
+    words of ``lang`` where no digits are. Ranges are joined later (``merge_ranges``)."""
     # "40 000" groups thousands in every language, except after a month ("June 30 500")
     digits = _DIGITS if _MONTH_NUMBER_SPACE.search(text) else _DIGITS_SPACED
     found = [n for m in digits.finditer(text) if (n := _digit_number(m)) is not None]

@@ -49,6 +49,8 @@ _SCOPE_AFTER = 25  # ... and after the counted phrase ("Soldaten aus Nordkorea")
 def whose_and_where(
     text: str, start: int, end: int, neighbours: tuple[int, int]
 ) -> tuple[str | None, str | None]:
+    """(whose, where) for the count at text[start:end]: a nationality named near it and a
+    place named in its clause, neither beyond the neighbouring numbers; None if unnamed."""
     clause_start, clause_end = clause_span(text, start, end)
     left = max(clause_start, neighbours[0], start - _SCOPE_REACH)
     right = min(clause_end, neighbours[1])
