@@ -1,0 +1,950 @@
+"""Read and validate ``feeds.yaml``.
+
+The smallest accepted file is::
+
+    feeds:
+      - url: https://www.example.org/rss.xml
+        name: Example
+
+Everything else has defaults. The full format (every key optional except ``feeds``)::
+
+    feeds:                        # at least one
+      - url: https://...          # http(s) URL, file:///absolute/path.xml, or a plain
+                                  # path ending in .xml/.rss/.atom (relative paths are
+                                  # resolved against this file's folder)
+        name: Example             # default: the URL's host (a file's name for paths)
+        interval: 900             # seconds between polls; default: poll.interval
+        enabled: true
+        lang: de                  # de | en | ru | ko; default: guessed per item
+        fulltext: false           # true: fetch each new entry's page, extract its text
+    topics:                       # default: the shipped topic rules
+      - name: troops
+        all: [[nordkorea, north korea], [russland, russia]]   # each group needs a term
+        any: [soldat, troops]     # shorthand for one more group
+        none: [olympia]           # no term may occur
+      - {name: everything, match: all}
+    divergence:
+      window_days: 180
+      tolerance: {about: 0.1, exact: 0.0}   # hedge -> fraction; "exact" = plain number
+      vague: ignore               # "several thousand": ignore | lower_bound | range
+      match_scope: true           # compare only figures whose whose/where agree
+    claims:                       # words added to the claim lexicon, kind -> lang -> words
+      drones: {en: [drone], de: [drohne]}
+    story_window_hours: 72
+    poll: {interval: 900, timeout: 30, max_bytes: 15728640, concurrency: 10,
+           per_host: 2, min_interval: 60, max_interval: 86400, jitter: 0.1, failing_after: 3}
+    alerts:
+      email: {host: smtp.example.org, port: 587, tls: starttls, username: me,
+              password_env: SMTP_PASSWORD, from: monitor@example.org, to: [me@example.org]}
+      slack: {webhook_url_env: SLACK_WEBHOOK_URL}
+      # every channel also takes: topics, claims, digest_minutes, rate_limit,
+      # quiet_hours ("22:00-07:00"), timezone, timeout; email also ca_file
+
+Secrets are never written into the file: ``password_env``/``webhook_url_env`` name an
+environment variable, ``password_file``/``webhook_url_file`` a file (relative to this
+file's folder). They are read only when a channel sends, via ``EmailConfig.password()``
+and ``SlackConfig.webhook_url()``.
+
+Every problem is raised as one ``ConfigError`` line naming the field path and the
+1-based line, e.g. ``feeds[3].url: not an http(s) or file URL (line 14)``. To know the
+lines we validate the node tree from ``yaml.compose`` rather than the loaded dicts.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import time as dt_time
+from pathlib import Path
+from typing import Any, NoReturn
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+from monitor.errors import ConfigError
+from monitor.figures import CLAIM_LABELS
+from monitor.figures.divergence import VAGUE_MODES
+from monitor.topics import DEFAULT_TOPICS
+from monitor.types import ClaimTerms, DivergenceRules, FeedSpec, TopicRule
+
+LANGUAGES = ("de", "en", "ru", "ko")
+LOCAL_FEED_SUFFIXES = (".xml", ".rss", ".atom")
+TLS_MODES = ("starttls", "ssl", "none")
+DEFAULT_INTERVAL = 900  # seconds: four polls an hour is polite for news feeds
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_MAX_BYTES = 15 * 1024 * 1024  # the largest real news feeds are ~2-5 MiB
+DEFAULT_CONCURRENCY = 10
+# Issue 3 (polling): schedule bounds and politeness.
+DEFAULT_MIN_INTERVAL = 60  # seconds: no feed is polled more often, whatever it says
+DEFAULT_MAX_INTERVAL = 86400  # seconds: every feed polled at least daily; longest backoff
+DEFAULT_JITTER = 0.1  # up to 10% of the interval added at random, so feeds do not fire together
+DEFAULT_PER_HOST = 2  # fetches in flight at once to one host: what a polite crawler does
+DEFAULT_FAILING_AFTER = 3  # failures in a row before a feed is shown as failing
+DEFAULT_STORY_WINDOW_HOURS = 72
+EXACT_HEDGE = "exact"  # how the config spells the "" (plain number) tolerance key
+
+_TOP_KEYS = ("feeds", "topics", "divergence", "story_window_hours", "alerts", "poll", "claims")
+_FEED_KEYS = ("url", "name", "interval", "enabled", "lang", "fulltext")
+_TOPIC_KEYS = ("name", "all", "any", "none", "match")
+_DIVERGENCE_KEYS = ("window_days", "tolerance", "vague", "match_scope")
+_POLL_KEYS = (
+    "interval",
+    "timeout",
+    "max_bytes",
+    "concurrency",
+    "per_host",
+    "min_interval",
+    "max_interval",
+    "jitter",
+    "failing_after",
+)
+_ALERT_KEYS = ("email", "slack")
+_CHANNEL_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
+# Noise control and timeouts, accepted by every alert channel (issue 6).
+_CHANNEL_KEYS = (
+    "name",
+    "topics",
+    "claims",
+    "digest_minutes",
+    "rate_limit",
+    "quiet_hours",
+    "timezone",
+    "timeout",
+    "story_notices",
+)
+_STORY_NOTICE_KEYS = ("min_sources",)
+_EMAIL_KEYS = (
+    "host",
+    "port",
+    "tls",
+    "username",
+    "password_env",
+    "password_file",
+    "from",
+    "to",
+    "ca_file",
+    *_CHANNEL_KEYS,
+)
+_SLACK_KEYS = ("webhook_url_env", "webhook_url_file", *_CHANNEL_KEYS)
+# Without a configured limit a channel sends at most this many messages an hour; what
+# does not fit goes out as one digest (a first poll of a six-month backlog is one mail).
+DEFAULT_RATE_LIMIT = 12
+DEFAULT_CHANNEL_TIMEOUT = 20.0  # seconds for one SMTP session or webhook call
+# Inline secrets get their own message instead of "unknown key".
+_INLINE_SECRETS = {
+    "password": "password_env or password_file",
+    "webhook_url": "webhook_url_env or webhook_url_file",
+}
+
+
+# --- the configuration ------------------------------------------------------------
+
+
+def _read_secret(field_path: str, env: str | None, file: Path | None) -> str | None:
+    """The secret from the named environment variable or file; None when neither is named."""
+    if env is not None:
+        value = os.environ.get(env)
+        if not value:
+            raise ConfigError(f"{field_path}_env: environment variable {env} is not set")
+        return value
+    if file is not None:
+        try:
+            value = file.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+            raise ConfigError(f"{field_path}_file: cannot read {file}: {reason}") from exc
+        if not value:
+            raise ConfigError(f"{field_path}_file: {file} is empty")
+        return value
+    return None
+
+
+@dataclass(frozen=True)
+class ChannelRules:
+    """Which alerts a channel gets and how often (issue 6: noise control).
+
+    ``topics``/``claims`` None = all. ``digest_minutes`` > 0 collects alerts for that
+    long and sends one message. ``rate_limit`` caps messages per rolling hour; alerts
+    that do not fit go out together as one digest. Nothing is sent during
+    ``quiet_hours`` (local times in ``timezone``; the end is exclusive); what
+    accumulated goes out when they end. ``story_notices``: when a story first reaches
+    this many distinct sources (reprints count), one notice; None = no story notices.
+    """
+
+    topics: tuple[str, ...] | None = None
+    claims: tuple[str, ...] | None = None
+    digest_minutes: int = 0
+    rate_limit: int = DEFAULT_RATE_LIMIT
+    quiet_hours: tuple[dt_time, dt_time] | None = None
+    timezone: str = "UTC"
+    story_notices: int | None = None  # min_sources
+
+
+@dataclass(frozen=True)
+class EmailConfig:
+    """Where email alerts go. The password is read from the environment or a file."""
+
+    host: str
+    sender: str  # the `from:` key
+    to: tuple[str, ...]
+    port: int = 587
+    tls: str = "starttls"  # "starttls" | "ssl" | "none"
+    username: str | None = None
+    password_env: str | None = None
+    password_file: Path | None = None
+    ca_file: Path | None = None  # trust this CA (a private SMTP server's certificate)
+    timeout: float = DEFAULT_CHANNEL_TIMEOUT
+    rules: ChannelRules = field(default_factory=ChannelRules)
+    name: str = "email"  # the channel's name in the outbox, `alerts test`, `doctor`
+
+    @property
+    def path(self) -> str:
+        """Where it stands in feeds.yaml, for messages: alerts.email or alerts.email[desk]."""
+        return _channel_path("email", self.name)
+
+    def password(self) -> str | None:
+        """The SMTP password, or None when none is configured (no login)."""
+        return _read_secret(f"{self.path}.password", self.password_env, self.password_file)
+
+
+@dataclass(frozen=True)
+class SlackConfig:
+    """A Slack incoming webhook; its URL is a secret read from the environment or a file."""
+
+    webhook_url_env: str | None = None
+    webhook_url_file: Path | None = None
+    timeout: float = DEFAULT_CHANNEL_TIMEOUT
+    rules: ChannelRules = field(default_factory=ChannelRules)
+    name: str = "slack"  # the channel's name in the outbox, `alerts test`, `doctor`
+
+    @property
+    def path(self) -> str:
+        """Where it stands in feeds.yaml, for messages: alerts.slack or alerts.slack[osint]."""
+        return _channel_path("slack", self.name)
+
+    def webhook_url(self) -> str:
+        url = _read_secret(f"{self.path}.webhook_url", self.webhook_url_env, self.webhook_url_file)
+        if url is None:
+            raise ConfigError(f"{self.path}: needs webhook_url_env or webhook_url_file")
+        return url
+
+
+def _channel_path(kind: str, name: str) -> str:
+    return f"alerts.{kind}" if name == kind else f"alerts.{kind}[{name}]"
+
+
+@dataclass(frozen=True)
+class AlertsConfig:
+    """The alert channels: any number of each kind, every one with its own name."""
+
+    email: tuple[EmailConfig, ...] = ()
+    slack: tuple[SlackConfig, ...] = ()
+
+    def configured(self) -> tuple[EmailConfig | SlackConfig, ...]:
+        return (*self.email, *self.slack)
+
+    def channels(self) -> tuple[str, ...]:
+        """The configured channels' names: each alert gets one outbox row per channel."""
+        return tuple(channel.name for channel in self.configured())
+
+    def story_notices(self) -> dict[str, int]:
+        """Channel -> the number of sources at which a story gets a notice (issue 6)."""
+        return {
+            channel.name: channel.rules.story_notices
+            for channel in self.configured()
+            if channel.rules.story_notices is not None
+        }
+
+
+@dataclass(frozen=True)
+class PollConfig:
+    interval: int = DEFAULT_INTERVAL  # default seconds between polls of one feed
+    timeout: float = DEFAULT_TIMEOUT  # total seconds allowed for one fetch
+    max_bytes: int = DEFAULT_MAX_BYTES  # larger responses are aborted
+    concurrency: int = DEFAULT_CONCURRENCY  # fetches in flight at once
+    per_host: int = DEFAULT_PER_HOST  # fetches in flight at once to one host
+    min_interval: int = DEFAULT_MIN_INTERVAL  # bounds of every feed's effective interval
+    max_interval: int = DEFAULT_MAX_INTERVAL
+    jitter: float = DEFAULT_JITTER  # fraction of the interval added at random
+    failing_after: int = DEFAULT_FAILING_AFTER  # failures in a row that make a feed failing
+
+
+@dataclass(frozen=True)
+class Config:
+    feeds: tuple[FeedSpec, ...]
+    topics: tuple[TopicRule, ...] | None = None  # None = the shipped default topics
+    divergence: DivergenceRules = field(default_factory=DivergenceRules)
+    story_window_hours: int = DEFAULT_STORY_WINDOW_HOURS
+    alerts: AlertsConfig = field(default_factory=AlertsConfig)
+    poll: PollConfig = field(default_factory=PollConfig)
+    source: Path | None = None  # the file this was read from
+    claims: tuple[ClaimTerms, ...] = ()  # words added to the shipped claim lexicon
+
+
+def from_feeds(feeds: Sequence[FeedSpec]) -> Config:
+    """A configuration built in code: these feeds, everything else at its default."""
+    return Config(feeds=tuple(feeds))
+
+
+def load(path: Path) -> Config:
+    """Read and validate a feeds.yaml; raise ConfigError with one line on any problem."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f" (line {mark.line + 1})" if mark is not None else ""
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise ConfigError(f"{path}: invalid YAML: {problem}{where}") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: invalid YAML: {exc}") from exc
+    if root is None:
+        raise ConfigError(f"{path}: the file is empty; it needs at least a `feeds:` list")
+    return _config(root, path.resolve().parent, path)
+
+
+# --- node helpers: each checks one shape and names the field and line on failure ------
+
+_constructor = yaml.constructor.SafeConstructor()
+
+
+def _line(node: yaml.Node) -> int:
+    return node.start_mark.line + 1
+
+
+def _fail(path: str, node: yaml.Node, message: str, hint: str | None = None) -> NoReturn:
+    suffix = f"; {hint}" if hint else ""
+    raise ConfigError(f"{path}: {message} (line {_line(node)}){suffix}")
+
+
+def _describe(node: yaml.Node) -> str:
+    """How a wrong value is shown back to the user."""
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if node.tag.endswith(":null"):
+        return "nothing"
+    return repr(node.value)
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _mapping(node: yaml.Node, path: str, allowed: Sequence[str]) -> dict[str, yaml.Node]:
+    """The mapping's values by key; unknown and repeated keys are errors."""
+    if not isinstance(node, yaml.MappingNode):
+        _fail(path or "(top level)", node, f"expected a mapping, got {_describe(node)}")
+    values: dict[str, yaml.Node] = {}
+    for key_node, value_node in node.value:
+        key = str(key_node.value)
+        key_path = _join(path, key)
+        if key in _INLINE_SECRETS and key not in allowed:
+            _fail(
+                key_path,
+                key_node,
+                "secrets are not accepted in the file",
+                f"use {_INLINE_SECRETS[key]}",
+            )
+        if key not in allowed:
+            close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+            hint = (
+                f"did you mean {close[0]!r}?" if close else f"expected one of {', '.join(allowed)}"
+            )
+            _fail(key_path, key_node, "unknown key", hint)
+        if key in values:
+            _fail(key_path, key_node, "repeated key")
+        values[key] = value_node
+    return values
+
+
+def _require(values: dict[str, yaml.Node], key: str, path: str, parent: yaml.Node) -> yaml.Node:
+    if key not in values:
+        _fail(_join(path, key), parent, "missing")
+    return values[key]
+
+
+def _sequence(node: yaml.Node, path: str) -> list[yaml.Node]:
+    if not isinstance(node, yaml.SequenceNode):
+        _fail(path, node, f"expected a list, got {_describe(node)}")
+    return list(node.value)
+
+
+def _scalar(node: yaml.Node) -> Any:
+    """A scalar node's value as YAML types it (int, float, bool, str, None)."""
+    if not isinstance(node, yaml.ScalarNode):
+        return node  # not a scalar: callers compare types and report it
+    return _constructor.construct_object(node)
+
+
+def _str(node: yaml.Node, path: str, what: str = "a non-empty string") -> str:
+    value = _scalar(node)
+    if isinstance(value, bool) or value is None or not isinstance(value, (str, int, float)):
+        _fail(path, node, f"expected {what}, got {_describe(node)}")
+    text = str(node.value).strip()  # the text as written: `name: 2024` is the name "2024"
+    if not text:
+        _fail(path, node, f"expected {what}, got an empty string")
+    return text
+
+
+def _positive_int(node: yaml.Node, path: str, unit: str) -> int:
+    value = _scalar(node)
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        _fail(path, node, f"expected a positive integer ({unit}), got {_describe(node)}")
+    return value
+
+
+def _number(node: yaml.Node, path: str, what: str, low: float, high: float) -> float:
+    value = _scalar(node)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+        _fail(path, node, f"expected {what}, got {_describe(node)}")
+    return float(value)
+
+
+def _bool(node: yaml.Node, path: str) -> bool:
+    value = _scalar(node)
+    if not isinstance(value, bool):
+        _fail(path, node, f"expected true or false, got {_describe(node)}")
+    return value
+
+
+def _local_path(node: yaml.Node, path: str, base: Path) -> Path:
+    return base / Path(_str(node, path, "a file path")).expanduser()
+
+
+# --- sections ---------------------------------------------------------------------
+
+
+def _config(root: yaml.Node, base: Path, source: Path) -> Config:
+    values = _mapping(root, "", _TOP_KEYS)
+    poll = _poll(values["poll"]) if "poll" in values else PollConfig()
+    feeds_node = _require(values, "feeds", "", root)
+    topics = _topics(values["topics"]) if "topics" in values else None
+    topic_names = tuple(rule.name for rule in (topics or DEFAULT_TOPICS))
+    claims = _claims(values["claims"]) if "claims" in values else ()
+    # an alert filter may name a kind defined under `claims:` as well as a shipped one
+    claim_kinds = (*CLAIM_LABELS, *dict.fromkeys(terms.kind for terms in claims))
+    return Config(
+        feeds=_feeds(feeds_node, base, poll.interval),
+        topics=topics,
+        divergence=(
+            _divergence(values["divergence"]) if "divergence" in values else DivergenceRules()
+        ),
+        story_window_hours=(
+            _positive_int(values["story_window_hours"], "story_window_hours", "hours")
+            if "story_window_hours" in values
+            else DEFAULT_STORY_WINDOW_HOURS
+        ),
+        alerts=(
+            _alerts(values["alerts"], base, topic_names, claim_kinds)
+            if "alerts" in values
+            else AlertsConfig()
+        ),
+        poll=poll,
+        source=source,
+        claims=claims,
+    )
+
+
+def _poll(node: yaml.Node) -> PollConfig:
+    values = _mapping(node, "poll", _POLL_KEYS)
+    defaults = PollConfig()
+    return PollConfig(
+        interval=(
+            _positive_int(values["interval"], "poll.interval", "seconds")
+            if "interval" in values
+            else defaults.interval
+        ),
+        timeout=(
+            _number(
+                values["timeout"],
+                "poll.timeout",
+                "a positive number of seconds",
+                0.001,
+                float("inf"),
+            )
+            if "timeout" in values
+            else defaults.timeout
+        ),
+        max_bytes=(
+            _positive_int(values["max_bytes"], "poll.max_bytes", "bytes")
+            if "max_bytes" in values
+            else defaults.max_bytes
+        ),
+        concurrency=(
+            _positive_int(values["concurrency"], "poll.concurrency", "fetches")
+            if "concurrency" in values
+            else defaults.concurrency
+        ),
+        **_poll_politeness(values, defaults),
+    )
+
+
+def _poll_politeness(values: dict[str, yaml.Node], defaults: PollConfig) -> dict[str, Any]:
+    """Issue 3's poll keys: per-host limit, interval bounds, jitter, failing threshold."""
+    found: dict[str, Any] = {}
+    for key, unit in (
+        ("per_host", "fetches"),
+        ("min_interval", "seconds"),
+        ("max_interval", "seconds"),
+        ("failing_after", "failures"),
+    ):
+        if key in values:
+            found[key] = _positive_int(values[key], f"poll.{key}", unit)
+    if "jitter" in values:
+        found["jitter"] = _number(values["jitter"], "poll.jitter", "a fraction from 0 to 1", 0, 1)
+    low = found.get("min_interval", defaults.min_interval)
+    high = found.get("max_interval", defaults.max_interval)
+    if low > high:
+        node = values.get("max_interval") or values["min_interval"]
+        _fail("poll.max_interval", node, f"smaller than poll.min_interval ({low})")
+    return found
+
+
+def _feeds(node: yaml.Node, base: Path, default_interval: int) -> tuple[FeedSpec, ...]:
+    items = _sequence(node, "feeds")
+    if not items:
+        _fail("feeds", node, "expected at least one feed")
+    feeds: list[FeedSpec] = []
+    first_seen: dict[str, int] = {}
+    for index, item in enumerate(items):
+        path = f"feeds[{index}]"
+        feed = _feed(item, path, base, default_interval)
+        if feed.url in first_seen:
+            url_node = _mapping(item, path, _FEED_KEYS)["url"]
+            _fail(f"{path}.url", url_node, f"same URL as feeds[{first_seen[feed.url]}]")
+        first_seen[feed.url] = index
+        feeds.append(feed)
+    return tuple(feeds)
+
+
+def _feed(node: yaml.Node, path: str, base: Path, default_interval: int) -> FeedSpec:
+    values = _mapping(node, path, _FEED_KEYS)
+    url_node = _require(values, "url", path, node)
+    url = _feed_url(_str(url_node, f"{path}.url"), f"{path}.url", url_node, base)
+    name = _str(values["name"], f"{path}.name") if "name" in values else _default_name(url)
+    return FeedSpec(
+        url=url,
+        name=name,
+        interval=(
+            _positive_int(values["interval"], f"{path}.interval", "seconds")
+            if "interval" in values
+            else default_interval
+        ),
+        enabled=_bool(values["enabled"], f"{path}.enabled") if "enabled" in values else True,
+        lang=_lang(values["lang"], f"{path}.lang") if "lang" in values else None,
+        fulltext=_bool(values["fulltext"], f"{path}.fulltext") if "fulltext" in values else False,
+    )
+
+
+def _feed_url(text: str, path: str, node: yaml.Node, base: Path) -> str:
+    """An http(s) URL as written, or a local feed file as an absolute file:// URL."""
+    parts = urlsplit(text)
+    scheme = parts.scheme.lower()
+    if scheme in ("http", "https"):
+        if not parts.hostname:
+            _fail(path, node, "the URL has no host")
+        return text
+    if scheme == "file":
+        if parts.netloc not in ("", "localhost") or not parts.path.startswith("/"):
+            _fail(path, node, "a file URL must be absolute: file:///path/to/feed.xml")
+        return text
+    if not scheme or len(scheme) == 1:  # "C:\feeds\x.xml" parses as scheme "c"
+        if Path(text).suffix.lower() in LOCAL_FEED_SUFFIXES:
+            return (base / Path(text).expanduser()).resolve().as_uri()
+        _fail(
+            path,
+            node,
+            "not an http(s) or file URL",
+            f"local feed files must end in {', '.join(LOCAL_FEED_SUFFIXES)}",
+        )
+    _fail(path, node, "not an http(s) or file URL")
+
+
+def _default_name(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme == "file":
+        return Path(parts.path).stem
+    host = parts.hostname or url
+    return host.removeprefix("www.")
+
+
+def _lang(node: yaml.Node, path: str) -> str:
+    text = _str(node, path, f"one of {', '.join(LANGUAGES)}")
+    primary = text.lower().replace("_", "-").split("-")[0]  # "de-DE" -> "de"
+    if primary not in LANGUAGES:
+        _fail(path, node, f"expected one of {', '.join(LANGUAGES)}, got {text!r}")
+    return primary
+
+
+def _topics(node: yaml.Node) -> tuple[TopicRule, ...]:
+    items = _sequence(node, "topics")
+    if not items:
+        _fail(
+            "topics",
+            node,
+            "expected at least one topic",
+            "remove the key to use the shipped topics",
+        )
+    rules: list[TopicRule] = []
+    names: set[str] = set()
+    for index, item in enumerate(items):
+        rule = _topic(item, f"topics[{index}]")
+        if rule.name in names:
+            _fail(
+                f"topics[{index}].name",
+                _mapping(item, "", _TOPIC_KEYS)["name"],
+                f"topic {rule.name!r} is defined twice",
+            )
+        names.add(rule.name)
+        rules.append(rule)
+    return tuple(rules)
+
+
+def _topic(node: yaml.Node, path: str) -> TopicRule:
+    values = _mapping(node, path, _TOPIC_KEYS)
+    name = _str(_require(values, "name", path, node), f"{path}.name")
+    if "match" in values:
+        if _scalar(values["match"]) != "all":
+            _fail(
+                f"{path}.match",
+                values["match"],
+                f"the only accepted value is 'all', got {_describe(values['match'])}",
+            )
+        for key in ("all", "any", "none"):
+            if key in values:
+                _fail(f"{path}.{key}", values[key], "cannot be combined with `match: all`")
+        return TopicRule(name=name, match_all=True)
+    groups: list[tuple[str, ...]] = []
+    if "all" in values:
+        for index, group in enumerate(_sequence(values["all"], f"{path}.all")):
+            group_path = f"{path}.all[{index}]"
+            # `all: [a, b]` reads naturally as "a and b": each plain term is its own group.
+            if isinstance(group, yaml.SequenceNode):
+                groups.append(_terms(group, group_path))
+            else:
+                groups.append((_str(group, group_path, "a term or a list of terms"),))
+    if "any" in values:
+        groups.append(_terms(values["any"], f"{path}.any"))
+    if not groups:
+        _fail(path, node, "needs `all`, `any` or `match: all`")
+    none_of = _terms(values["none"], f"{path}.none") if "none" in values else ()
+    return TopicRule(name=name, all_of=tuple(groups), none_of=none_of)
+
+
+def _terms(node: yaml.Node, path: str) -> tuple[str, ...]:
+    items = _sequence(node, path)
+    if not items:
+        _fail(path, node, "expected at least one term")
+    return tuple(_str(item, f"{path}[{index}]", "a term") for index, item in enumerate(items))
+
+
+def _divergence(node: yaml.Node) -> DivergenceRules:
+    values = _mapping(node, "divergence", _DIVERGENCE_KEYS)
+    defaults = DivergenceRules()
+    tolerance = dict(defaults.tolerance)
+    if "tolerance" in values:
+        hedges = [EXACT_HEDGE if hedge == "" else hedge for hedge in tolerance]
+        entries = _mapping(values["tolerance"], "divergence.tolerance", hedges)
+        for hedge, value_node in entries.items():
+            key = "" if hedge == EXACT_HEDGE else hedge
+            tolerance[key] = _number(
+                value_node, f"divergence.tolerance.{hedge}", "a fraction between 0 and 1", 0.0, 1.0
+            )
+    window = (
+        _positive_int(values["window_days"], "divergence.window_days", "days")
+        if "window_days" in values
+        else defaults.window_days
+    )
+    vague = defaults.vague
+    if "vague" in values:
+        vague = _scalar(values["vague"])
+        if vague not in VAGUE_MODES:
+            _fail(
+                "divergence.vague",
+                values["vague"],
+                f"expected one of {', '.join(VAGUE_MODES)}, got {_describe(values['vague'])}",
+            )
+    return DivergenceRules(
+        tolerance=tuple(tolerance.items()),
+        window_days=window,
+        vague=vague,
+        match_scope=(
+            _bool(values["match_scope"], "divergence.match_scope")
+            if "match_scope" in values
+            else defaults.match_scope
+        ),
+    )
+
+
+def _claims(node: yaml.Node) -> tuple[ClaimTerms, ...]:
+    """``claims: {troops: {en: [conscript]}, drones: {de: [drohne], en: [drone]}}``."""
+    if not isinstance(node, yaml.MappingNode):
+        _fail("claims", node, f"expected a mapping of claim kind to words, got {_describe(node)}")
+    found: list[ClaimTerms] = []
+    for key_node, by_lang in node.value:
+        kind = _str(key_node, "claims", "a claim kind")
+        if not kind.replace("_", "").isalnum() or not kind.islower():
+            _fail(f"claims.{kind}", key_node, "a claim kind is lower-case letters, digits and _")
+        for lang, words in _mapping(by_lang, f"claims.{kind}", LANGUAGES).items():
+            found.append(ClaimTerms(kind, lang, _terms(words, f"claims.{kind}.{lang}")))
+    return tuple(found)
+
+
+def _alerts(
+    node: yaml.Node,
+    base: Path,
+    topic_names: Sequence[str],
+    claim_kinds: Sequence[str] = tuple(CLAIM_LABELS),
+) -> AlertsConfig:
+    values = _mapping(node, "alerts", _ALERT_KEYS)
+    known = (topic_names, claim_kinds)
+    email = tuple(
+        _email(item, path, name, base, *known)
+        for item, path, name in _channel_nodes(values.get("email"), "email")
+    )
+    slack = tuple(
+        _slack(item, path, name, base, *known)
+        for item, path, name in _channel_nodes(values.get("slack"), "slack")
+    )
+    alerts = AlertsConfig(email=email, slack=slack)
+    seen: dict[str, str] = {}
+    for channel in alerts.configured():
+        if channel.name in seen:
+            raise ConfigError(
+                f"{channel.path}.name: {channel.name!r} is already the name of {seen[channel.name]}"
+            )
+        seen[channel.name] = channel.path
+    return alerts
+
+
+def _channel_nodes(node: yaml.Node | None, kind: str) -> list[tuple[yaml.Node, str, str]]:
+    """(node, path, name) of each channel of one kind: a mapping is one channel (named
+    after its kind unless it says otherwise), a list is several, each with a name."""
+    if node is None:
+        return []
+    if not isinstance(node, yaml.SequenceNode):
+        return [(node, f"alerts.{kind}", _channel_name(node, f"alerts.{kind}", kind))]
+    items = _sequence(node, f"alerts.{kind}")
+    if not items:
+        _fail(f"alerts.{kind}", node, "expected at least one channel")
+    found: list[tuple[yaml.Node, str, str]] = []
+    for index, item in enumerate(items):
+        path = f"alerts.{kind}[{index}]"
+        if not isinstance(item, yaml.MappingNode) or not any(
+            key.value == "name" for key, _ in item.value
+        ):
+            _fail(f"{path}.name", item, "each channel in a list needs a name")
+        found.append((item, path, _channel_name(item, path, kind)))
+    return found
+
+
+def _channel_name(node: yaml.Node, path: str, default: str) -> str:
+    if not isinstance(node, yaml.MappingNode):
+        return default  # _mapping reports what is wrong with it
+    for key, value in node.value:
+        if key.value == "name":
+            name = _str(value, f"{path}.name", "a channel name")
+            if not _CHANNEL_NAME.fullmatch(name):
+                _fail(f"{path}.name", value, "use lower-case letters, digits, - and _")
+            return name
+    return default
+
+
+def _channel_rules(
+    values: dict[str, yaml.Node],
+    path: str,
+    topic_names: Sequence[str],
+    claim_kinds: Sequence[str] = tuple(CLAIM_LABELS),
+) -> ChannelRules:
+    """The noise-control keys shared by every channel (issue 6)."""
+    defaults = ChannelRules()
+    timezone = defaults.timezone
+    if "timezone" in values:
+        timezone = _str(values["timezone"], f"{path}.timezone", "a time zone name")
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            _fail(f"{path}.timezone", values["timezone"], f"unknown time zone {timezone!r}")
+    return ChannelRules(
+        topics=(
+            _names(values["topics"], f"{path}.topics", topic_names, "topic")
+            if "topics" in values
+            else None
+        ),
+        claims=(
+            _names(values["claims"], f"{path}.claims", claim_kinds, "claim kind")
+            if "claims" in values
+            else None
+        ),
+        digest_minutes=(
+            _positive_int(values["digest_minutes"], f"{path}.digest_minutes", "minutes")
+            if "digest_minutes" in values
+            else defaults.digest_minutes
+        ),
+        rate_limit=(
+            _positive_int(values["rate_limit"], f"{path}.rate_limit", "messages per hour")
+            if "rate_limit" in values
+            else defaults.rate_limit
+        ),
+        quiet_hours=(
+            _quiet_hours(values["quiet_hours"], f"{path}.quiet_hours")
+            if "quiet_hours" in values
+            else None
+        ),
+        timezone=timezone,
+        story_notices=(
+            _story_notices(values["story_notices"], f"{path}.story_notices")
+            if "story_notices" in values
+            else None
+        ),
+    )
+
+
+def _story_notices(node: yaml.Node, path: str) -> int:
+    """``{min_sources: 3}``: one notice when a story first has 3 distinct sources."""
+    values = _mapping(node, path, _STORY_NOTICE_KEYS)
+    if "min_sources" not in values:
+        _fail(path, node, "needs min_sources (distinct sources that make a story worth a notice)")
+    count = _positive_int(values["min_sources"], f"{path}.min_sources", "sources")
+    if count < 2:
+        _fail(f"{path}.min_sources", values["min_sources"], "expected 2 or more: every story has 1")
+    return count
+
+
+def _names(node: yaml.Node, path: str, known: Sequence[str], what: str) -> tuple[str, ...]:
+    """A list of names, each one of ``known`` (a typo would silently drop alerts)."""
+    names = _terms(node, path)
+    for index, name in enumerate(names):
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(known)}"
+            _fail(f"{path}[{index}]", node.value[index], f"unknown {what} {name!r}", hint)
+    return names
+
+
+def _quiet_hours(node: yaml.Node, path: str) -> tuple[dt_time, dt_time]:
+    """ "22:00-07:00" -> (22:00, 07:00); the interval may cross midnight."""
+    text = _str(node, path, "a time range like 22:00-07:00")
+    try:
+        start_text, end_text = (part.strip() for part in text.split("-"))
+        start, end = dt_time.fromisoformat(start_text), dt_time.fromisoformat(end_text)
+    except ValueError:
+        _fail(path, node, f"expected a time range like 22:00-07:00, got {text!r}")
+    if start == end:
+        _fail(path, node, "start and end are the same time")
+    return start, end
+
+
+def _timeout(values: dict[str, yaml.Node], path: str) -> float:
+    if "timeout" not in values:
+        return DEFAULT_CHANNEL_TIMEOUT
+    return _number(
+        values["timeout"], f"{path}.timeout", "a positive number of seconds", 0.001, float("inf")
+    )
+
+
+def _email(
+    node: yaml.Node,
+    path: str,
+    name: str,
+    base: Path,
+    topic_names: Sequence[str],
+    claim_kinds: Sequence[str] = tuple(CLAIM_LABELS),
+) -> EmailConfig:
+    values = _mapping(node, path, _EMAIL_KEYS)
+    host = _str(_require(values, "host", path, node), f"{path}.host")
+    sender = _address(_require(values, "from", path, node), f"{path}.from")
+    to_node = _require(values, "to", path, node)
+    if isinstance(to_node, yaml.SequenceNode):
+        to = tuple(
+            _address(item, f"{path}.to[{index}]")
+            for index, item in enumerate(_sequence(to_node, f"{path}.to"))
+        )
+        if not to:
+            _fail(f"{path}.to", to_node, "expected at least one address")
+    else:
+        to = (_address(to_node, f"{path}.to"),)
+    tls = _str(values["tls"], f"{path}.tls") if "tls" in values else "starttls"
+    if tls not in TLS_MODES:
+        _fail(f"{path}.tls", values["tls"], f"expected one of {', '.join(TLS_MODES)}, got {tls!r}")
+    if "password_env" in values and "password_file" in values:
+        _fail(
+            f"{path}.password_file",
+            values["password_file"],
+            "give password_env or password_file, not both",
+        )
+    return EmailConfig(
+        host=host,
+        sender=sender,
+        to=to,
+        port=(
+            _positive_int(values["port"], f"{path}.port", "a TCP port") if "port" in values else 587
+        ),
+        tls=tls,
+        username=_str(values["username"], f"{path}.username") if "username" in values else None,
+        password_env=(
+            _str(values["password_env"], f"{path}.password_env", "an environment variable name")
+            if "password_env" in values
+            else None
+        ),
+        password_file=(
+            _local_path(values["password_file"], f"{path}.password_file", base)
+            if "password_file" in values
+            else None
+        ),
+        ca_file=(
+            _local_path(values["ca_file"], f"{path}.ca_file", base) if "ca_file" in values else None
+        ),
+        timeout=_timeout(values, path),
+        rules=_channel_rules(values, path, topic_names, claim_kinds),
+        name=name,
+    )
+
+
+def _address(node: yaml.Node, path: str) -> str:
+    address = _str(node, path, "an email address")
+    if "@" not in address:
+        _fail(path, node, f"not an email address: {address!r}")
+    return address
+
+
+def _slack(
+    node: yaml.Node,
+    path: str,
+    name: str,
+    base: Path,
+    topic_names: Sequence[str],
+    claim_kinds: Sequence[str] = tuple(CLAIM_LABELS),
+) -> SlackConfig:
+    values = _mapping(node, path, _SLACK_KEYS)
+    has_env, has_file = "webhook_url_env" in values, "webhook_url_file" in values
+    if has_env == has_file:
+        _fail(path, node, "give exactly one of webhook_url_env or webhook_url_file")
+    timeout = _timeout(values, path)
+    rules = _channel_rules(values, path, topic_names, claim_kinds)
+    if has_env:
+        return SlackConfig(
+            webhook_url_env=_str(
+                values["webhook_url_env"], f"{path}.webhook_url_env", "an environment variable name"
+            ),
+            timeout=timeout,
+            rules=rules,
+            name=name,
+        )
+    return SlackConfig(
+        webhook_url_file=_local_path(values["webhook_url_file"], f"{path}.webhook_url_file", base),
+        timeout=timeout,
+        rules=rules,
+        name=name,
+    )
