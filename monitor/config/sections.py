@@ -57,7 +57,7 @@ import re
 from collections.abc import Sequence
 from datetime import time as dt_time
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -76,6 +76,20 @@ from monitor.config.model import (
     EmailConfig,
     PollConfig,
     SlackConfig,
+)
+from monitor.config.nodes import (
+    boolean,
+    describe,
+    fail,
+    local_path,
+    mapping,
+    number,
+    positive_int,
+    require,
+    scalar,
+    sequence,
+    string,
+    terms,
 )
 from monitor.errors import ConfigError
 from monitor.figures import CLAIM_LABELS
@@ -126,11 +140,6 @@ _EMAIL_KEYS = (
     *_CHANNEL_KEYS,
 )
 _SLACK_KEYS = ("webhook_url_env", "webhook_url_file", *_CHANNEL_KEYS)
-# Inline secrets get their own message instead of "unknown key".
-_INLINE_SECRETS = {
-    "password": "password_env or password_file",
-    "webhook_url": "webhook_url_env or webhook_url_file",
-}
 
 
 def from_feeds(feeds: Sequence[FeedSpec]) -> Config:
@@ -160,123 +169,13 @@ def load(path: Path) -> Config:
     return _config(root, path.resolve().parent, path)
 
 
-# --- node helpers: each checks one shape and names the field and line on failure ------
-
-_constructor = yaml.constructor.SafeConstructor()
-
-
-def _line(node: yaml.Node) -> int:
-    return node.start_mark.line + 1
-
-
-def _fail(path: str, node: yaml.Node, message: str, hint: str | None = None) -> NoReturn:
-    suffix = f"; {hint}" if hint else ""
-    raise ConfigError(f"{path}: {message} (line {_line(node)}){suffix}")
-
-
-def _describe(node: yaml.Node) -> str:
-    """How a wrong value is shown back to the user."""
-    if isinstance(node, yaml.MappingNode):
-        return "a mapping"
-    if isinstance(node, yaml.SequenceNode):
-        return "a list"
-    if node.tag.endswith(":null"):
-        return "nothing"
-    return repr(node.value)
-
-
-def _join(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
-
-
-def _mapping(node: yaml.Node, path: str, allowed: Sequence[str]) -> dict[str, yaml.Node]:
-    """The mapping's values by key; unknown and repeated keys are errors."""
-    if not isinstance(node, yaml.MappingNode):
-        _fail(path or "(top level)", node, f"expected a mapping, got {_describe(node)}")
-    values: dict[str, yaml.Node] = {}
-    for key_node, value_node in node.value:
-        key = str(key_node.value)
-        key_path = _join(path, key)
-        if key in _INLINE_SECRETS and key not in allowed:
-            _fail(
-                key_path,
-                key_node,
-                "secrets are not accepted in the file",
-                f"use {_INLINE_SECRETS[key]}",
-            )
-        if key not in allowed:
-            close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-            hint = (
-                f"did you mean {close[0]!r}?" if close else f"expected one of {', '.join(allowed)}"
-            )
-            _fail(key_path, key_node, "unknown key", hint)
-        if key in values:
-            _fail(key_path, key_node, "repeated key")
-        values[key] = value_node
-    return values
-
-
-def _require(values: dict[str, yaml.Node], key: str, path: str, parent: yaml.Node) -> yaml.Node:
-    if key not in values:
-        _fail(_join(path, key), parent, "missing")
-    return values[key]
-
-
-def _sequence(node: yaml.Node, path: str) -> list[yaml.Node]:
-    if not isinstance(node, yaml.SequenceNode):
-        _fail(path, node, f"expected a list, got {_describe(node)}")
-    return list(node.value)
-
-
-def _scalar(node: yaml.Node) -> Any:
-    """A scalar node's value as YAML types it (int, float, bool, str, None)."""
-    if not isinstance(node, yaml.ScalarNode):
-        return node  # not a scalar: callers compare types and report it
-    return _constructor.construct_object(node)
-
-
-def _str(node: yaml.Node, path: str, what: str = "a non-empty string") -> str:
-    value = _scalar(node)
-    if isinstance(value, bool) or value is None or not isinstance(value, (str, int, float)):
-        _fail(path, node, f"expected {what}, got {_describe(node)}")
-    text = str(node.value).strip()  # the text as written: `name: 2024` is the name "2024"
-    if not text:
-        _fail(path, node, f"expected {what}, got an empty string")
-    return text
-
-
-def _positive_int(node: yaml.Node, path: str, unit: str) -> int:
-    value = _scalar(node)
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        _fail(path, node, f"expected a positive integer ({unit}), got {_describe(node)}")
-    return value
-
-
-def _number(node: yaml.Node, path: str, what: str, low: float, high: float) -> float:
-    value = _scalar(node)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
-        _fail(path, node, f"expected {what}, got {_describe(node)}")
-    return float(value)
-
-
-def _bool(node: yaml.Node, path: str) -> bool:
-    value = _scalar(node)
-    if not isinstance(value, bool):
-        _fail(path, node, f"expected true or false, got {_describe(node)}")
-    return value
-
-
-def _local_path(node: yaml.Node, path: str, base: Path) -> Path:
-    return base / Path(_str(node, path, "a file path")).expanduser()
-
-
 # --- sections ---------------------------------------------------------------------
 
 
 def _config(root: yaml.Node, base: Path, source: Path) -> Config:
-    values = _mapping(root, "", _TOP_KEYS)
+    values = mapping(root, "", _TOP_KEYS)
     poll = _poll(values["poll"]) if "poll" in values else PollConfig()
-    feeds_node = _require(values, "feeds", "", root)
+    feeds_node = require(values, "feeds", "", root)
     topics = _topics(values["topics"]) if "topics" in values else None
     topic_names = tuple(rule.name for rule in (topics or DEFAULT_TOPICS))
     claims = _claims(values["claims"]) if "claims" in values else ()
@@ -289,7 +188,7 @@ def _config(root: yaml.Node, base: Path, source: Path) -> Config:
             _divergence(values["divergence"]) if "divergence" in values else DivergenceRules()
         ),
         story_window_hours=(
-            _positive_int(values["story_window_hours"], "story_window_hours", "hours")
+            positive_int(values["story_window_hours"], "story_window_hours", "hours")
             if "story_window_hours" in values
             else DEFAULT_STORY_WINDOW_HOURS
         ),
@@ -305,16 +204,16 @@ def _config(root: yaml.Node, base: Path, source: Path) -> Config:
 
 
 def _poll(node: yaml.Node) -> PollConfig:
-    values = _mapping(node, "poll", _POLL_KEYS)
+    values = mapping(node, "poll", _POLL_KEYS)
     defaults = PollConfig()
     return PollConfig(
         interval=(
-            _positive_int(values["interval"], "poll.interval", "seconds")
+            positive_int(values["interval"], "poll.interval", "seconds")
             if "interval" in values
             else defaults.interval
         ),
         timeout=(
-            _number(
+            number(
                 values["timeout"],
                 "poll.timeout",
                 "a positive number of seconds",
@@ -325,12 +224,12 @@ def _poll(node: yaml.Node) -> PollConfig:
             else defaults.timeout
         ),
         max_bytes=(
-            _positive_int(values["max_bytes"], "poll.max_bytes", "bytes")
+            positive_int(values["max_bytes"], "poll.max_bytes", "bytes")
             if "max_bytes" in values
             else defaults.max_bytes
         ),
         concurrency=(
-            _positive_int(values["concurrency"], "poll.concurrency", "fetches")
+            positive_int(values["concurrency"], "poll.concurrency", "fetches")
             if "concurrency" in values
             else defaults.concurrency
         ),
@@ -348,50 +247,50 @@ def _poll_politeness(values: dict[str, yaml.Node], defaults: PollConfig) -> dict
         ("failing_after", "failures"),
     ):
         if key in values:
-            found[key] = _positive_int(values[key], f"poll.{key}", unit)
+            found[key] = positive_int(values[key], f"poll.{key}", unit)
     if "jitter" in values:
-        found["jitter"] = _number(values["jitter"], "poll.jitter", "a fraction from 0 to 1", 0, 1)
+        found["jitter"] = number(values["jitter"], "poll.jitter", "a fraction from 0 to 1", 0, 1)
     low = found.get("min_interval", defaults.min_interval)
     high = found.get("max_interval", defaults.max_interval)
     if low > high:
         node = values.get("max_interval") or values["min_interval"]
-        _fail("poll.max_interval", node, f"smaller than poll.min_interval ({low})")
+        fail("poll.max_interval", node, f"smaller than poll.min_interval ({low})")
     return found
 
 
 def _feeds(node: yaml.Node, base: Path, default_interval: int) -> tuple[FeedSpec, ...]:
-    items = _sequence(node, "feeds")
+    items = sequence(node, "feeds")
     if not items:
-        _fail("feeds", node, "expected at least one feed")
+        fail("feeds", node, "expected at least one feed")
     feeds: list[FeedSpec] = []
     first_seen: dict[str, int] = {}
     for index, item in enumerate(items):
         path = f"feeds[{index}]"
         feed = _feed(item, path, base, default_interval)
         if feed.url in first_seen:
-            url_node = _mapping(item, path, _FEED_KEYS)["url"]
-            _fail(f"{path}.url", url_node, f"same URL as feeds[{first_seen[feed.url]}]")
+            url_node = mapping(item, path, _FEED_KEYS)["url"]
+            fail(f"{path}.url", url_node, f"same URL as feeds[{first_seen[feed.url]}]")
         first_seen[feed.url] = index
         feeds.append(feed)
     return tuple(feeds)
 
 
 def _feed(node: yaml.Node, path: str, base: Path, default_interval: int) -> FeedSpec:
-    values = _mapping(node, path, _FEED_KEYS)
-    url_node = _require(values, "url", path, node)
-    url = _feed_url(_str(url_node, f"{path}.url"), f"{path}.url", url_node, base)
-    name = _str(values["name"], f"{path}.name") if "name" in values else _default_name(url)
+    values = mapping(node, path, _FEED_KEYS)
+    url_node = require(values, "url", path, node)
+    url = _feed_url(string(url_node, f"{path}.url"), f"{path}.url", url_node, base)
+    name = string(values["name"], f"{path}.name") if "name" in values else _default_name(url)
     return FeedSpec(
         url=url,
         name=name,
         interval=(
-            _positive_int(values["interval"], f"{path}.interval", "seconds")
+            positive_int(values["interval"], f"{path}.interval", "seconds")
             if "interval" in values
             else default_interval
         ),
-        enabled=_bool(values["enabled"], f"{path}.enabled") if "enabled" in values else True,
+        enabled=boolean(values["enabled"], f"{path}.enabled") if "enabled" in values else True,
         lang=_lang(values["lang"], f"{path}.lang") if "lang" in values else None,
-        fulltext=_bool(values["fulltext"], f"{path}.fulltext") if "fulltext" in values else False,
+        fulltext=boolean(values["fulltext"], f"{path}.fulltext") if "fulltext" in values else False,
     )
 
 
@@ -401,22 +300,22 @@ def _feed_url(text: str, path: str, node: yaml.Node, base: Path) -> str:
     scheme = parts.scheme.lower()
     if scheme in ("http", "https"):
         if not parts.hostname:
-            _fail(path, node, "the URL has no host")
+            fail(path, node, "the URL has no host")
         return text
     if scheme == "file":
         if parts.netloc not in ("", "localhost") or not parts.path.startswith("/"):
-            _fail(path, node, "a file URL must be absolute: file:///path/to/feed.xml")
+            fail(path, node, "a file URL must be absolute: file:///path/to/feed.xml")
         return text
     if not scheme or len(scheme) == 1:  # "C:\feeds\x.xml" parses as scheme "c"
         if Path(text).suffix.lower() in LOCAL_FEED_SUFFIXES:
             return (base / Path(text).expanduser()).resolve().as_uri()
-        _fail(
+        fail(
             path,
             node,
             "not an http(s) or file URL",
             f"local feed files must end in {', '.join(LOCAL_FEED_SUFFIXES)}",
         )
-    _fail(path, node, "not an http(s) or file URL")
+    fail(path, node, "not an http(s) or file URL")
 
 
 def _default_name(url: str) -> str:
@@ -428,17 +327,17 @@ def _default_name(url: str) -> str:
 
 
 def _lang(node: yaml.Node, path: str) -> str:
-    text = _str(node, path, f"one of {', '.join(LANGUAGES)}")
+    text = string(node, path, f"one of {', '.join(LANGUAGES)}")
     primary = text.lower().replace("_", "-").split("-")[0]  # "de-DE" -> "de"
     if primary not in LANGUAGES:
-        _fail(path, node, f"expected one of {', '.join(LANGUAGES)}, got {text!r}")
+        fail(path, node, f"expected one of {', '.join(LANGUAGES)}, got {text!r}")
     return primary
 
 
 def _topics(node: yaml.Node) -> tuple[TopicRule, ...]:
-    items = _sequence(node, "topics")
+    items = sequence(node, "topics")
     if not items:
-        _fail(
+        fail(
             "topics",
             node,
             "expected at least one topic",
@@ -449,9 +348,9 @@ def _topics(node: yaml.Node) -> tuple[TopicRule, ...]:
     for index, item in enumerate(items):
         rule = _topic(item, f"topics[{index}]")
         if rule.name in names:
-            _fail(
+            fail(
                 f"topics[{index}].name",
-                _mapping(item, "", _TOPIC_KEYS)["name"],
+                mapping(item, "", _TOPIC_KEYS)["name"],
                 f"topic {rule.name!r} is defined twice",
             )
         names.add(rule.name)
@@ -460,75 +359,68 @@ def _topics(node: yaml.Node) -> tuple[TopicRule, ...]:
 
 
 def _topic(node: yaml.Node, path: str) -> TopicRule:
-    values = _mapping(node, path, _TOPIC_KEYS)
-    name = _str(_require(values, "name", path, node), f"{path}.name")
+    values = mapping(node, path, _TOPIC_KEYS)
+    name = string(require(values, "name", path, node), f"{path}.name")
     if "match" in values:
-        if _scalar(values["match"]) != "all":
-            _fail(
+        if scalar(values["match"]) != "all":
+            fail(
                 f"{path}.match",
                 values["match"],
-                f"the only accepted value is 'all', got {_describe(values['match'])}",
+                f"the only accepted value is 'all', got {describe(values['match'])}",
             )
         for key in ("all", "any", "none"):
             if key in values:
-                _fail(f"{path}.{key}", values[key], "cannot be combined with `match: all`")
+                fail(f"{path}.{key}", values[key], "cannot be combined with `match: all`")
         return TopicRule(name=name, match_all=True)
     groups: list[tuple[str, ...]] = []
     if "all" in values:
-        for index, group in enumerate(_sequence(values["all"], f"{path}.all")):
+        for index, group in enumerate(sequence(values["all"], f"{path}.all")):
             group_path = f"{path}.all[{index}]"
             # `all: [a, b]` reads naturally as "a and b": each plain term is its own group.
             if isinstance(group, yaml.SequenceNode):
-                groups.append(_terms(group, group_path))
+                groups.append(terms(group, group_path))
             else:
-                groups.append((_str(group, group_path, "a term or a list of terms"),))
+                groups.append((string(group, group_path, "a term or a list of terms"),))
     if "any" in values:
-        groups.append(_terms(values["any"], f"{path}.any"))
+        groups.append(terms(values["any"], f"{path}.any"))
     if not groups:
-        _fail(path, node, "needs `all`, `any` or `match: all`")
-    none_of = _terms(values["none"], f"{path}.none") if "none" in values else ()
+        fail(path, node, "needs `all`, `any` or `match: all`")
+    none_of = terms(values["none"], f"{path}.none") if "none" in values else ()
     return TopicRule(name=name, all_of=tuple(groups), none_of=none_of)
 
 
-def _terms(node: yaml.Node, path: str) -> tuple[str, ...]:
-    items = _sequence(node, path)
-    if not items:
-        _fail(path, node, "expected at least one term")
-    return tuple(_str(item, f"{path}[{index}]", "a term") for index, item in enumerate(items))
-
-
 def _divergence(node: yaml.Node) -> DivergenceRules:
-    values = _mapping(node, "divergence", _DIVERGENCE_KEYS)
+    values = mapping(node, "divergence", _DIVERGENCE_KEYS)
     defaults = DivergenceRules()
     tolerance = dict(defaults.tolerance)
     if "tolerance" in values:
         hedges = [EXACT_HEDGE if hedge == "" else hedge for hedge in tolerance]
-        entries = _mapping(values["tolerance"], "divergence.tolerance", hedges)
+        entries = mapping(values["tolerance"], "divergence.tolerance", hedges)
         for hedge, value_node in entries.items():
             key = "" if hedge == EXACT_HEDGE else hedge
-            tolerance[key] = _number(
+            tolerance[key] = number(
                 value_node, f"divergence.tolerance.{hedge}", "a fraction between 0 and 1", 0.0, 1.0
             )
     window = (
-        _positive_int(values["window_days"], "divergence.window_days", "days")
+        positive_int(values["window_days"], "divergence.window_days", "days")
         if "window_days" in values
         else defaults.window_days
     )
     vague = defaults.vague
     if "vague" in values:
-        vague = _scalar(values["vague"])
+        vague = scalar(values["vague"])
         if vague not in VAGUE_MODES:
-            _fail(
+            fail(
                 "divergence.vague",
                 values["vague"],
-                f"expected one of {', '.join(VAGUE_MODES)}, got {_describe(values['vague'])}",
+                f"expected one of {', '.join(VAGUE_MODES)}, got {describe(values['vague'])}",
             )
     return DivergenceRules(
         tolerance=tuple(tolerance.items()),
         window_days=window,
         vague=vague,
         match_scope=(
-            _bool(values["match_scope"], "divergence.match_scope")
+            boolean(values["match_scope"], "divergence.match_scope")
             if "match_scope" in values
             else defaults.match_scope
         ),
@@ -538,14 +430,14 @@ def _divergence(node: yaml.Node) -> DivergenceRules:
 def _claims(node: yaml.Node) -> tuple[ClaimTerms, ...]:
     """``claims: {troops: {en: [conscript]}, drones: {de: [drohne], en: [drone]}}``."""
     if not isinstance(node, yaml.MappingNode):
-        _fail("claims", node, f"expected a mapping of claim kind to words, got {_describe(node)}")
+        fail("claims", node, f"expected a mapping of claim kind to words, got {describe(node)}")
     found: list[ClaimTerms] = []
     for key_node, by_lang in node.value:
-        kind = _str(key_node, "claims", "a claim kind")
+        kind = string(key_node, "claims", "a claim kind")
         if not kind.replace("_", "").isalnum() or not kind.islower():
-            _fail(f"claims.{kind}", key_node, "a claim kind is lower-case letters, digits and _")
-        for lang, words in _mapping(by_lang, f"claims.{kind}", LANGUAGES).items():
-            found.append(ClaimTerms(kind, lang, _terms(words, f"claims.{kind}.{lang}")))
+            fail(f"claims.{kind}", key_node, "a claim kind is lower-case letters, digits and _")
+        for lang, words in mapping(by_lang, f"claims.{kind}", LANGUAGES).items():
+            found.append(ClaimTerms(kind, lang, terms(words, f"claims.{kind}.{lang}")))
     return tuple(found)
 
 
@@ -555,7 +447,7 @@ def _alerts(
     topic_names: Sequence[str],
     claim_kinds: Sequence[str] = tuple(CLAIM_LABELS),
 ) -> AlertsConfig:
-    values = _mapping(node, "alerts", _ALERT_KEYS)
+    values = mapping(node, "alerts", _ALERT_KEYS)
     known = (topic_names, claim_kinds)
     email = tuple(
         _email(item, path, name, base, *known)
@@ -583,28 +475,28 @@ def _channel_nodes(node: yaml.Node | None, kind: str) -> list[tuple[yaml.Node, s
         return []
     if not isinstance(node, yaml.SequenceNode):
         return [(node, f"alerts.{kind}", _channel_name(node, f"alerts.{kind}", kind))]
-    items = _sequence(node, f"alerts.{kind}")
+    items = sequence(node, f"alerts.{kind}")
     if not items:
-        _fail(f"alerts.{kind}", node, "expected at least one channel")
+        fail(f"alerts.{kind}", node, "expected at least one channel")
     found: list[tuple[yaml.Node, str, str]] = []
     for index, item in enumerate(items):
         path = f"alerts.{kind}[{index}]"
         if not isinstance(item, yaml.MappingNode) or not any(
             key.value == "name" for key, _ in item.value
         ):
-            _fail(f"{path}.name", item, "each channel in a list needs a name")
+            fail(f"{path}.name", item, "each channel in a list needs a name")
         found.append((item, path, _channel_name(item, path, kind)))
     return found
 
 
 def _channel_name(node: yaml.Node, path: str, default: str) -> str:
     if not isinstance(node, yaml.MappingNode):
-        return default  # _mapping reports what is wrong with it
+        return default  # mapping reports what is wrong with it
     for key, value in node.value:
         if key.value == "name":
-            name = _str(value, f"{path}.name", "a channel name")
+            name = string(value, f"{path}.name", "a channel name")
             if not _CHANNEL_NAME.fullmatch(name):
-                _fail(f"{path}.name", value, "use lower-case letters, digits, - and _")
+                fail(f"{path}.name", value, "use lower-case letters, digits, - and _")
             return name
     return default
 
@@ -619,11 +511,11 @@ def _channel_rules(
     defaults = ChannelRules()
     timezone = defaults.timezone
     if "timezone" in values:
-        timezone = _str(values["timezone"], f"{path}.timezone", "a time zone name")
+        timezone = string(values["timezone"], f"{path}.timezone", "a time zone name")
         try:
             ZoneInfo(timezone)
         except (ZoneInfoNotFoundError, ValueError):
-            _fail(f"{path}.timezone", values["timezone"], f"unknown time zone {timezone!r}")
+            fail(f"{path}.timezone", values["timezone"], f"unknown time zone {timezone!r}")
     return ChannelRules(
         topics=(
             _names(values["topics"], f"{path}.topics", topic_names, "topic")
@@ -636,12 +528,12 @@ def _channel_rules(
             else None
         ),
         digest_minutes=(
-            _positive_int(values["digest_minutes"], f"{path}.digest_minutes", "minutes")
+            positive_int(values["digest_minutes"], f"{path}.digest_minutes", "minutes")
             if "digest_minutes" in values
             else defaults.digest_minutes
         ),
         rate_limit=(
-            _positive_int(values["rate_limit"], f"{path}.rate_limit", "messages per hour")
+            positive_int(values["rate_limit"], f"{path}.rate_limit", "messages per hour")
             if "rate_limit" in values
             else defaults.rate_limit
         ),
@@ -661,43 +553,43 @@ def _channel_rules(
 
 def _story_notices(node: yaml.Node, path: str) -> int:
     """``{min_sources: 3}``: one notice when a story first has 3 distinct sources."""
-    values = _mapping(node, path, _STORY_NOTICE_KEYS)
+    values = mapping(node, path, _STORY_NOTICE_KEYS)
     if "min_sources" not in values:
-        _fail(path, node, "needs min_sources (distinct sources that make a story worth a notice)")
-    count = _positive_int(values["min_sources"], f"{path}.min_sources", "sources")
+        fail(path, node, "needs min_sources (distinct sources that make a story worth a notice)")
+    count = positive_int(values["min_sources"], f"{path}.min_sources", "sources")
     if count < 2:
-        _fail(f"{path}.min_sources", values["min_sources"], "expected 2 or more: every story has 1")
+        fail(f"{path}.min_sources", values["min_sources"], "expected 2 or more: every story has 1")
     return count
 
 
 def _names(node: yaml.Node, path: str, known: Sequence[str], what: str) -> tuple[str, ...]:
     """A list of names, each one of ``known`` (a typo would silently drop alerts)."""
-    names = _terms(node, path)
+    names = terms(node, path)
     for index, name in enumerate(names):
         if name not in known:
             close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
             hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(known)}"
-            _fail(f"{path}[{index}]", node.value[index], f"unknown {what} {name!r}", hint)
+            fail(f"{path}[{index}]", node.value[index], f"unknown {what} {name!r}", hint)
     return names
 
 
 def _quiet_hours(node: yaml.Node, path: str) -> tuple[dt_time, dt_time]:
     """ "22:00-07:00" -> (22:00, 07:00); the interval may cross midnight."""
-    text = _str(node, path, "a time range like 22:00-07:00")
+    text = string(node, path, "a time range like 22:00-07:00")
     try:
         start_text, end_text = (part.strip() for part in text.split("-"))
         start, end = dt_time.fromisoformat(start_text), dt_time.fromisoformat(end_text)
     except ValueError:
-        _fail(path, node, f"expected a time range like 22:00-07:00, got {text!r}")
+        fail(path, node, f"expected a time range like 22:00-07:00, got {text!r}")
     if start == end:
-        _fail(path, node, "start and end are the same time")
+        fail(path, node, "start and end are the same time")
     return start, end
 
 
 def _timeout(values: dict[str, yaml.Node], path: str) -> float:
     if "timeout" not in values:
         return DEFAULT_CHANNEL_TIMEOUT
-    return _number(
+    return number(
         values["timeout"], f"{path}.timeout", "a positive number of seconds", 0.001, float("inf")
     )
 
@@ -710,24 +602,24 @@ def _email(
     topic_names: Sequence[str],
     claim_kinds: Sequence[str] = tuple(CLAIM_LABELS),
 ) -> EmailConfig:
-    values = _mapping(node, path, _EMAIL_KEYS)
-    host = _str(_require(values, "host", path, node), f"{path}.host")
-    sender = _address(_require(values, "from", path, node), f"{path}.from")
-    to_node = _require(values, "to", path, node)
+    values = mapping(node, path, _EMAIL_KEYS)
+    host = string(require(values, "host", path, node), f"{path}.host")
+    sender = _address(require(values, "from", path, node), f"{path}.from")
+    to_node = require(values, "to", path, node)
     if isinstance(to_node, yaml.SequenceNode):
         to = tuple(
             _address(item, f"{path}.to[{index}]")
-            for index, item in enumerate(_sequence(to_node, f"{path}.to"))
+            for index, item in enumerate(sequence(to_node, f"{path}.to"))
         )
         if not to:
-            _fail(f"{path}.to", to_node, "expected at least one address")
+            fail(f"{path}.to", to_node, "expected at least one address")
     else:
         to = (_address(to_node, f"{path}.to"),)
-    tls = _str(values["tls"], f"{path}.tls") if "tls" in values else "starttls"
+    tls = string(values["tls"], f"{path}.tls") if "tls" in values else "starttls"
     if tls not in TLS_MODES:
-        _fail(f"{path}.tls", values["tls"], f"expected one of {', '.join(TLS_MODES)}, got {tls!r}")
+        fail(f"{path}.tls", values["tls"], f"expected one of {', '.join(TLS_MODES)}, got {tls!r}")
     if "password_env" in values and "password_file" in values:
-        _fail(
+        fail(
             f"{path}.password_file",
             values["password_file"],
             "give password_env or password_file, not both",
@@ -737,22 +629,22 @@ def _email(
         sender=sender,
         to=to,
         port=(
-            _positive_int(values["port"], f"{path}.port", "a TCP port") if "port" in values else 587
+            positive_int(values["port"], f"{path}.port", "a TCP port") if "port" in values else 587
         ),
         tls=tls,
-        username=_str(values["username"], f"{path}.username") if "username" in values else None,
+        username=string(values["username"], f"{path}.username") if "username" in values else None,
         password_env=(
-            _str(values["password_env"], f"{path}.password_env", "an environment variable name")
+            string(values["password_env"], f"{path}.password_env", "an environment variable name")
             if "password_env" in values
             else None
         ),
         password_file=(
-            _local_path(values["password_file"], f"{path}.password_file", base)
+            local_path(values["password_file"], f"{path}.password_file", base)
             if "password_file" in values
             else None
         ),
         ca_file=(
-            _local_path(values["ca_file"], f"{path}.ca_file", base) if "ca_file" in values else None
+            local_path(values["ca_file"], f"{path}.ca_file", base) if "ca_file" in values else None
         ),
         timeout=_timeout(values, path),
         rules=_channel_rules(values, path, topic_names, claim_kinds),
@@ -761,9 +653,9 @@ def _email(
 
 
 def _address(node: yaml.Node, path: str) -> str:
-    address = _str(node, path, "an email address")
+    address = string(node, path, "an email address")
     if "@" not in address:
-        _fail(path, node, f"not an email address: {address!r}")
+        fail(path, node, f"not an email address: {address!r}")
     return address
 
 
@@ -775,15 +667,15 @@ def _slack(
     topic_names: Sequence[str],
     claim_kinds: Sequence[str] = tuple(CLAIM_LABELS),
 ) -> SlackConfig:
-    values = _mapping(node, path, _SLACK_KEYS)
+    values = mapping(node, path, _SLACK_KEYS)
     has_env, has_file = "webhook_url_env" in values, "webhook_url_file" in values
     if has_env == has_file:
-        _fail(path, node, "give exactly one of webhook_url_env or webhook_url_file")
+        fail(path, node, "give exactly one of webhook_url_env or webhook_url_file")
     timeout = _timeout(values, path)
     rules = _channel_rules(values, path, topic_names, claim_kinds)
     if has_env:
         return SlackConfig(
-            webhook_url_env=_str(
+            webhook_url_env=string(
                 values["webhook_url_env"], f"{path}.webhook_url_env", "an environment variable name"
             ),
             timeout=timeout,
@@ -791,7 +683,7 @@ def _slack(
             name=name,
         )
     return SlackConfig(
-        webhook_url_file=_local_path(values["webhook_url_file"], f"{path}.webhook_url_file", base),
+        webhook_url_file=local_path(values["webhook_url_file"], f"{path}.webhook_url_file", base),
         timeout=timeout,
         rules=rules,
         name=name,

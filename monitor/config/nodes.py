@@ -1,0 +1,145 @@
+"""Validating the yaml node tree of ``feeds.yaml``: typed readers of one node each.
+
+Each reader checks one shape (a mapping with known keys, a list, a string, a positive
+integer, ...) and on failure raises one ``ConfigError`` line naming the field path and
+the 1-based line, with a hint where one helps (a close key, where secrets go).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+import yaml
+
+from monitor.errors import ConfigError
+
+# Inline secrets get their own message instead of "unknown key".
+_INLINE_SECRETS = {
+    "password": "password_env or password_file",
+    "webhook_url": "webhook_url_env or webhook_url_file",
+}
+_constructor = yaml.constructor.SafeConstructor()
+
+
+def _line(node: yaml.Node) -> int:
+    return node.start_mark.line + 1
+
+
+def fail(path: str, node: yaml.Node, message: str, hint: str | None = None) -> NoReturn:
+    """Raise the one-line error: ``path: message (line N); hint``."""
+    suffix = f"; {hint}" if hint else ""
+    raise ConfigError(f"{path}: {message} (line {_line(node)}){suffix}")
+
+
+def describe(node: yaml.Node) -> str:
+    """How a wrong value is shown back to the user."""
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if node.tag.endswith(":null"):
+        return "nothing"
+    return repr(node.value)
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def mapping(node: yaml.Node, path: str, allowed: Sequence[str]) -> dict[str, yaml.Node]:
+    """The mapping's values by key; unknown and repeated keys are errors."""
+    if not isinstance(node, yaml.MappingNode):
+        fail(path or "(top level)", node, f"expected a mapping, got {describe(node)}")
+    values: dict[str, yaml.Node] = {}
+    for key_node, value_node in node.value:
+        key = str(key_node.value)
+        key_path = _join(path, key)
+        if key in _INLINE_SECRETS and key not in allowed:
+            fail(
+                key_path,
+                key_node,
+                "secrets are not accepted in the file",
+                f"use {_INLINE_SECRETS[key]}",
+            )
+        if key not in allowed:
+            close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+            hint = (
+                f"did you mean {close[0]!r}?" if close else f"expected one of {', '.join(allowed)}"
+            )
+            fail(key_path, key_node, "unknown key", hint)
+        if key in values:
+            fail(key_path, key_node, "repeated key")
+        values[key] = value_node
+    return values
+
+
+def require(values: dict[str, yaml.Node], key: str, path: str, parent: yaml.Node) -> yaml.Node:
+    """The value of a key that must be there; missing, it is reported at its parent."""
+    if key not in values:
+        fail(_join(path, key), parent, "missing")
+    return values[key]
+
+
+def sequence(node: yaml.Node, path: str) -> list[yaml.Node]:
+    """The items of a list (possibly none)."""
+    if not isinstance(node, yaml.SequenceNode):
+        fail(path, node, f"expected a list, got {describe(node)}")
+    return list(node.value)
+
+
+def scalar(node: yaml.Node) -> Any:
+    """A scalar node's value as YAML types it (int, float, bool, str, None)."""
+    if not isinstance(node, yaml.ScalarNode):
+        return node  # not a scalar: callers compare types and report it
+    return _constructor.construct_object(node)
+
+
+def string(node: yaml.Node, path: str, what: str = "a non-empty string") -> str:
+    """A non-empty scalar as written and stripped; numbers count, true/false/null do not."""
+    value = scalar(node)
+    if isinstance(value, bool) or value is None or not isinstance(value, (str, int, float)):
+        fail(path, node, f"expected {what}, got {describe(node)}")
+    text = str(node.value).strip()  # the text as written: `name: 2024` is the name "2024"
+    if not text:
+        fail(path, node, f"expected {what}, got an empty string")
+    return text
+
+
+def positive_int(node: yaml.Node, path: str, unit: str) -> int:
+    """An integer above 0 (not a bool); ``unit`` is named in the message."""
+    value = scalar(node)
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        fail(path, node, f"expected a positive integer ({unit}), got {describe(node)}")
+    return value
+
+
+def number(node: yaml.Node, path: str, what: str, low: float, high: float) -> float:
+    """An int or float from ``low`` to ``high`` (inclusive), as a float."""
+    value = scalar(node)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+        fail(path, node, f"expected {what}, got {describe(node)}")
+    return float(value)
+
+
+def boolean(node: yaml.Node, path: str) -> bool:
+    """A YAML boolean (true or false); anything else is an error."""
+    value = scalar(node)
+    if not isinstance(value, bool):
+        fail(path, node, f"expected true or false, got {describe(node)}")
+    return value
+
+
+def local_path(node: yaml.Node, path: str, base: Path) -> Path:
+    """A file path; a relative one is taken from ``base`` (the folder of feeds.yaml)."""
+    return base / Path(string(node, path, "a file path")).expanduser()
+
+
+def terms(node: yaml.Node, path: str) -> tuple[str, ...]:
+    """A non-empty list of non-empty strings (search terms, words, names)."""
+    items = sequence(node, path)
+    if not items:
+        fail(path, node, "expected at least one term")
+    return tuple(string(item, f"{path}[{index}]", "a term") for index, item in enumerate(items))
