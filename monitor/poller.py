@@ -36,6 +36,7 @@ from monitor.feeds.fetcher import Fetcher, FetchRequest, FetchSettings, FetchWor
 from monitor.feeds.parse import ParsedFeed, article_text, parse_feed_document
 from monitor.pipeline import Pipeline, Totals, oldest_first
 from monitor.store import FeedState
+from monitor.text import counted
 from monitor.types import FeedSpec, FetchResult, Item
 
 log = logging.getLogger(__name__)
@@ -176,7 +177,7 @@ class Poller:
     async def _logged_cycle(self, plan: Sequence[tuple[FeedSpec, FeedState]]) -> Totals:
         totals = await self.cycle(plan)
         if totals.items or totals.updated:
-            log.warning("polled %d feeds: %s", len(plan), totals.summary())
+            log.warning("polled %s: %s", counted(len(plan), "feed"), totals.summary())
         return totals
 
     async def cycle(self, plan: Sequence[tuple[FeedSpec, FeedState]]) -> Totals:

@@ -45,6 +45,7 @@ from monitor.notify.outbox import add_delivery_job
 from monitor.pipeline import Pipeline
 from monitor.poller import Poller
 from monitor.store import Store
+from monitor.text import counted
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +113,7 @@ async def serve(config: Config, store: Store, stop: asyncio.Event) -> None:
 
     scheduler.start()
     sd_notify("READY=1")
-    log.warning("monitor running: %d feeds", len(store.feed_specs()))
+    log.warning("monitor running: %s", counted(len(store.feed_specs()), "feed"))
     await stop.wait()
     if watchdog is not None:
         watchdog.cancel()
@@ -160,7 +161,7 @@ def reloaded(load_config: Callable[[], Config], running: Config) -> Config:
     except MonitorError as exc:
         log.error("reload failed, keeping the running configuration: %s", exc)
         return running
-    log.warning("configuration reloaded: %d feeds", len(config.feeds))
+    log.warning("configuration reloaded: %s", counted(len(config.feeds), "feed"))
     return config
 
 
