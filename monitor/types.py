@@ -89,6 +89,36 @@ class StoryMatch:
     keys: tuple[str, ...] = ()
 
 
+# Issue 12: what kind of statement a figure is (``Figure.modality``). Only asserted
+# figures are compared; the others are stored, shown and explained.
+ASSERTED = "asserted"  # put forward as so: "11,000 soldiers are in Kursk"
+PROJECTED = "projected"  # possible or expected: "could send up to 100,000"
+DENIED = "denied"  # a figure someone denies: "Moscow dismissed reports that 10,000 ..."
+HYPOTHETICAL = "hypothetical"  # conditional: "if 50,000 were sent, ..."
+RETRACTED = "retracted"  # withdrawn by its own outlet: "an earlier version said 15,000"
+MODALITIES = (ASSERTED, PROJECTED, DENIED, HYPOTHETICAL, RETRACTED)
+
+# Issue 12: over what time a count counts (``Figure.basis``); None = the text does not say.
+CUMULATIVE = "cumulative"  # a running total: "so far", "insgesamt", "всего", "지금까지"
+PER_PERIOD = "per_period"  # a toll of one period: "last week", "за сутки" (see ``period``)
+DISPATCH = "dispatch"  # a one-off dispatch pledged or announced: "will send 1,000"
+IN_PLACE = "in_place"  # a count in place now: "11,000 soldiers are in Kursk"
+BASES = (CUMULATIVE, PER_PERIOD, DISPATCH, IN_PLACE)
+PERIODS = ("day", "week", "month", "year")
+
+# Issue 12: a partitive gives two figures with two roles: "300 of the 11,000 ... killed"
+# is killed 300 (the part) and troops 11,000 (the whole).
+PART, WHOLE = "part", "whole"
+
+# Issue 12: the kinds of alert, and whether one still stands.
+CONTRADICTION = "contradiction"  # two sources disagree about one quantity at about one time
+UPDATE = "update"  # a running total moved with time ("rose from 11,000 to 14,000")
+CORRECTION = "correction"  # an outlet corrected its own figure
+ALERT_KINDS = (CONTRADICTION, UPDATE, CORRECTION)
+ACTIVE, WITHDRAWN = "active", "withdrawn"
+ALERT_STATUSES = (ACTIVE, WITHDRAWN)
+
+
 @dataclass(frozen=True)
 class Figure:
     """One number read from a text.
@@ -112,13 +142,23 @@ class Figure:
     # are never compared ("Russian soldiers killed" vs "North Korean soldiers killed").
     scope: str | None = None  # whose: "north_korean", "russian", "ukrainian"
     place: str | None = None  # where: "kursk", "russia", "ukraine"
+    # Issue 12: see MODALITIES, BASES, PERIODS, PART/WHOLE above.
+    modality: str = ASSERTED
+    basis: str | None = None
+    period: str | None = None  # for basis PER_PERIOD: "day", "week", "month", "year"
+    role: str | None = None  # PART or WHOLE of a partitive; None otherwise
 
     @property
     def claim_key(self) -> str | None:
-        """What two figures must share to be compared (kind + meaning-changing modifier)."""
+        """What two figures must share to be compared: the kind, a meaning-changing
+        modifier ("troops/deployment"), and the period of a per-period count
+        ("killed/per_week"), which is its own claim, never compared with a total."""
         if self.claim is None:
             return None
-        return self.claim if self.modifier is None else f"{self.claim}/{self.modifier}"
+        key = self.claim if self.modifier is None else f"{self.claim}/{self.modifier}"
+        if self.basis == PER_PERIOD:
+            key += f"/per_{self.period or 'period'}"
+        return key
 
 
 @dataclass(frozen=True)
@@ -136,11 +176,13 @@ class Reported:
 
 @dataclass(frozen=True)
 class Divergence:
-    """A new figure that contradicts every earlier figure of the same claim."""
+    """A new figure that disagrees with every earlier figure of the same claim: a
+    contradiction, or (``kind`` UPDATE) a running total that moved with time."""
 
     new: Figure
     contradicts: tuple[Reported, ...]
     reason: str
+    kind: str = CONTRADICTION  # or UPDATE: a running total that moved with time
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from monitor.types import Divergence, DivergenceRules, Figure, Reported
+from monitor.types import ASSERTED, Divergence, DivergenceRules, Figure, Reported
 
 __all__ = ["check", "format_value", "interval", "same_scope"]
 
@@ -167,6 +167,12 @@ def figure_of(row: Mapping[str, Any]) -> Figure:
         text=row.get("text") or "",
         modifier=row.get("modifier"),
         attribution=row.get("attribution"),
+        scope=row.get("scope"),
+        place=row.get("place"),
+        modality=row.get("modality") or ASSERTED,
+        basis=row.get("basis"),
+        period=row.get("period"),
+        role=row.get("role"),
     )
 
 

@@ -27,6 +27,7 @@ class AlertsMixin(StoreBase):
         """
         rows = self._db.query(
             FIGURE_SELECT + " WHERE f.claim_key = ? AND i.published >= ? AND i.duplicate_of IS NULL"
+            " AND f.superseded IS NULL"
             " ORDER BY i.published, f.id",
             [claim_key, iso(since)],
         )
@@ -50,6 +51,10 @@ class AlertsMixin(StoreBase):
                     attribution=row["attribution"],
                     scope=row["scope"],
                     place=row["place"],
+                    modality=row["modality"],
+                    basis=row["basis"],
+                    period=row["period"],
+                    role=row["role"],
                 ),
             )
             for row in rows

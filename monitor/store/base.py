@@ -63,7 +63,7 @@ def placeholders(values: Sequence[Any]) -> str:
 FIGURE_SELECT = """
     SELECT f.id, f.item_id, f.story_id, i.source, f.claim, f.claim_key, f.low, f.high,
            f.hedge, f.modifier, f.attribution, f.text, f.start, f."end", i.url, i.published,
-           i.title, f.scope, f.place
+           i.title, f.scope, f.place, f.modality, f.basis, f.period, f.role, f.superseded
     FROM figures f JOIN items i ON i.id = f.item_id
 """
 
@@ -221,6 +221,10 @@ class StoreBase:
                 "claim_key": row["claim_key"],
                 "created": row["created"],
                 "reason": row["reason"],
+                "kind": row["kind"],
+                "status": row["status"],
+                "withdrawn": row["withdrawn"],
+                "withdrawn_reason": row["withdrawn_reason"],
                 "new": figures[row["new_figure_id"]],
                 "previous": [figures[figure_id] for figure_id in previous[row["id"]]],
                 "deliveries": deliveries[row["id"]],

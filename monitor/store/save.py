@@ -118,6 +118,10 @@ class SaveMixin(StoreBase):
                 "attribution": figure.attribution,
                 "scope": figure.scope,
                 "place": figure.place,
+                "modality": figure.modality,
+                "basis": figure.basis,
+                "period": figure.period,
+                "role": figure.role,
                 "text": figure.text,
                 "start": figure.start,
                 "end": figure.end,
@@ -133,6 +137,7 @@ class SaveMixin(StoreBase):
                 "claim_key": divergence.new.claim_key or "",
                 "created": created,
                 "reason": divergence.reason,
+                "kind": divergence.kind,
                 "new_figure_id": new_id,
             },
         )

@@ -277,6 +277,30 @@ def _story_notices(db: Database) -> None:
 # A released migration is never edited; a schema change is a new function here.
 # Versions 3-6 were reserved together while four areas were built in parallel, so that
 # each fills its own; none has been released, so they may still be filled.
+def _claim_model(db: Database) -> None:
+    """Version 8 (issue 12): what kind of statement a figure is, and alert kinds.
+
+    Figures get their modality (asserted, projected, denied, hypothetical, retracted),
+    time basis and period, partitive role, and ``superseded`` (when a correction of the
+    same item replaced them; NULL while they stand). Alerts get their kind
+    (contradiction, update, correction) and status (active, withdrawn). Rows written
+    before are asserted figures and active contradictions, which is what they were
+    treated as.
+    """
+    for statement in (
+        "ALTER TABLE figures ADD COLUMN modality TEXT NOT NULL DEFAULT 'asserted'",
+        "ALTER TABLE figures ADD COLUMN basis TEXT",
+        "ALTER TABLE figures ADD COLUMN period TEXT",
+        "ALTER TABLE figures ADD COLUMN role TEXT",
+        "ALTER TABLE figures ADD COLUMN superseded TEXT",
+        "ALTER TABLE alerts ADD COLUMN kind TEXT NOT NULL DEFAULT 'contradiction'",
+        "ALTER TABLE alerts ADD COLUMN status TEXT NOT NULL DEFAULT 'active'",
+        "ALTER TABLE alerts ADD COLUMN withdrawn TEXT",
+        "ALTER TABLE alerts ADD COLUMN withdrawn_reason TEXT",
+    ):
+        db.execute(statement)
+
+
 MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _create_core_tables,
     _create_alert_tables,
@@ -285,6 +309,7 @@ MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _story_index,
     _claim_history,
     _story_notices,
+    _claim_model,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
