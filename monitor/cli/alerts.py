@@ -1,4 +1,4 @@
-"""Commands about alerts and their delivery: alerts, alerts test, outbox, outbox retry."""
+"""Commands about alerts and their delivery: alerts, alert N, alerts test, outbox, outbox retry."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from monitor.cli.app import Context, cli, json_option, show
+from monitor.cli.app import Context, cli, console, emit_json, json_option, show
 from monitor.config import Config
-from monitor.errors import ConfigError, DeliveryError
+from monitor.errors import ConfigError, DeliveryError, MonitorError
 from monitor.notify.message import test_view
 from monitor.notify.outbox import ChannelReport, channels_from, message_id, outbox_for
 from monitor.store import Store
@@ -55,6 +55,27 @@ def alerts(ctx: click.Context, as_json: bool, limit: int | None) -> None:
     with obj.store() as store:
         rows = store.alerts(limit=limit)
     show(rows, as_json, render.alerts_table)
+
+
+@cli.command("alert")
+@click.argument("alert_id", metavar="N", type=int)
+@json_option
+@click.pass_obj
+def alert_command(obj: Context, alert_id: int, as_json: bool) -> None:
+    """Show alert N whole: its kind and status, the new figure and the earlier ones it
+    contradicts (quote, source, time, link, who is cited), and its deliveries.
+
+    `monitor explain --alert N` says why each earlier figure agreed or not. The JSON is
+    one element of `monitor alerts --json`.
+    """
+    with obj.store() as store:
+        found = store.alert(alert_id)
+    if found is None:
+        raise MonitorError(f"no alert {alert_id}")
+    if as_json:
+        emit_json(found)
+    else:
+        console().print(render.alert_detail(found))
 
 
 @alerts.command("test")

@@ -8,7 +8,10 @@ import click
 
 from monitor.cli.app import Context, cli, console, emit_json, json_option, show
 from monitor.errors import MonitorError
+from monitor.figures import why
+from monitor.store import Store
 from monitor.text import clean
+from monitor.types import DivergenceRules
 from monitor.ui import render
 
 
@@ -52,18 +55,106 @@ def _decision(row: dict[str, Any]) -> str:
 
 
 @cli.command()
-@click.argument("item_id", metavar="ITEM", type=int)
+@click.argument("item_id", metavar="[ITEM]", type=int, required=False)
+@click.option("--figure", "figure_id", type=int, metavar="N", help="Explain figure N instead.")
+@click.option("--alert", "alert_id", type=int, metavar="N", help="Explain alert N instead.")
 @json_option
 @click.pass_obj
-def explain(obj: Context, item_id: int, as_json: bool) -> None:
-    """Say why item ITEM matched a topic or not, and which story or reprint decision was made."""
+def explain(
+    obj: Context, item_id: int | None, figure_id: int | None, alert_id: int | None, as_json: bool
+) -> None:
+    """Say why, for an item, a figure or an alert.
+
+    \b
+    monitor explain ITEM          why the item matched a topic or not, its story or
+                                  reprint decision, its figures, and why it raised no
+                                  alert when it raised none
+    monitor explain --figure N    how each part of figure N was read (value, hedge,
+                                  claim, modality, time basis, whose, where, who is
+                                  cited), the earlier figures it was compared with, and
+                                  why it raised an alert or not
+    monitor explain --alert N     the earlier figures the alert's new figure was
+                                  compared with, and why each agreed or not
+
+    "Earlier" is what was stored before the figure; the window is `divergence:
+    window_days` of the configuration used now. Figure ids are in `monitor explain
+    ITEM`, `monitor figures --json` and `monitor alert N`.
+    """
+    given = [
+        name
+        for name, v in (("ITEM", item_id), ("--figure", figure_id), ("--alert", alert_id))
+        if v is not None
+    ]
+    if len(given) != 1:
+        raise click.UsageError("give one of ITEM, --figure N or --alert N")
+    rules = obj.config().divergence
     with obj.store() as store:
-        row = store.item(item_id)
-        if row is None:
-            raise MonitorError(f"no item {item_id}")
-        story = None
-        if row["story_id"] is not None:
-            story = next((s for s in store.stories() if s["id"] == row["story_id"]), None)
+        if figure_id is not None:
+            _explain_figure(store, figure_id, rules, as_json)
+        elif alert_id is not None:
+            _explain_alert(store, alert_id, rules, as_json)
+        else:
+            assert item_id is not None
+            _explain_item(store, item_id, rules, as_json)
+
+
+def explained_figure(
+    store: Store, row: dict[str, Any], rules: DivergenceRules, alerts: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """why.explain_figure for a stored figure row (with its item's ``duplicate_of``)."""
+    return why.explain_figure(
+        row,
+        store.earlier_figures(row["id"]),
+        rules,
+        reprint_of=row.get("duplicate_of"),
+        alerts=alerts,
+    )
+
+
+def _explain_figure(store: Store, figure_id: int, rules: DivergenceRules, as_json: bool) -> None:
+    row = store.figure(figure_id)
+    if row is None:
+        raise MonitorError(f"no figure {figure_id}")
+    result = explained_figure(store, row, rules, store.item_alerts(row["item_id"]))
+    if as_json:
+        emit_json(result)
+    else:
+        console().print(render.figure_explanation(result))
+
+
+def _explain_alert(store: Store, alert_id: int, rules: DivergenceRules, as_json: bool) -> None:
+    alert = store.alert(alert_id)
+    if alert is None:
+        raise MonitorError(f"no alert {alert_id}")
+    row = store.figure(alert["new"]["id"])
+    assert row is not None  # the schema's foreign key
+    result = explained_figure(store, row, rules, [alert])
+    named = {figure["id"] for figure in alert["previous"]}
+    for comparison in result["comparisons"]:
+        comparison["in_alert"] = comparison["figure_id"] in named
+        if comparison["outcome"] == why.DIFFERS and not comparison["in_alert"]:
+            # The alert names one figure per article and value (divergence.distinct_reports).
+            comparison["why"] += "; the alert names the same article's same value once"
+    if as_json:
+        emit_json({**alert, "explained": result})
+    else:
+        console().print(render.alert_explanation(alert, result))
+
+
+def _explain_item(store: Store, item_id: int, rules: DivergenceRules, as_json: bool) -> None:
+    row = store.item(item_id)
+    if row is None:
+        raise MonitorError(f"no item {item_id}")
+    story = None
+    if row["story_id"] is not None:
+        story = next((s for s in store.stories() if s["id"] == row["story_id"]), None)
+    alerts = store.item_alerts(item_id)
+    explained = []
+    for figure in row["figures"]:
+        explained.append(
+            explained_figure(store, {**figure, "duplicate_of": row["duplicate_of"]}, rules, alerts)
+        )
+    kept = row["status"] != "skipped"
     result = {
         "id": row["id"],
         "title": row["title"],
@@ -78,6 +169,9 @@ def explain(obj: Context, item_id: int, as_json: bool) -> None:
         "duplicate_of": row["duplicate_of"],
         "match_score": row["match_score"],
         "match_reason": row["match_reason"],
+        "alerts": [alert["id"] for alert in alerts],
+        "alert_summary": why.summary(explained, row["duplicate_of"]) if kept else None,
+        "figures": explained,
     }
     if as_json:
         emit_json(result)
@@ -89,11 +183,14 @@ def explain(obj: Context, item_id: int, as_json: bool) -> None:
         f"topic: {'kept as ' + str(result['topic']) if result['topic'] else 'skipped'}",
         f"  {clean(result['topic_reason'])}",
     ]
-    if result["decision"] != "skipped":
+    if kept:
         story_line = f"story {result['story_id']}: {clean(result['story_title'])}"
         lines += [
             f"decision: {result['decision']}",
             f"  {clean(result['match_reason'])}",
             story_line,
+            f"alerts: {clean(result['alert_summary'])}",
         ]
     click.echo("\n".join(lines))
+    if explained:
+        console().print(render.item_figures_table(explained))

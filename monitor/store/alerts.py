@@ -4,6 +4,8 @@
 which a new figure is compared with), ``claim_history`` (every claim figure with the
 alert it raised), ``figures`` and ``alerts`` (listings). They are written by ``save``
 (monitor.store.save); the alerts' deliveries are the outbox's (monitor.store.outbox).
+For ``monitor explain`` and ``monitor alert`` (issue 12): ``alert``, ``figure``,
+``earlier_figures`` (what a figure was checked against) and ``item_alerts``.
 """
 
 from __future__ import annotations
@@ -108,3 +110,58 @@ class AlertsMixin(StoreBase):
             )
         )
         return self._alert_dicts(rows)
+
+    # --- issue 12: reads for `monitor explain` and `monitor alert` ------------------------
+
+    @guarded
+    def alert(self, alert_id: int) -> dict[str, Any] | None:
+        """One alert in the shape ``alerts`` lists; None when there is none."""
+        rows = list(self._db.query("SELECT * FROM alerts WHERE id = ?", [alert_id]))
+        return self._alert_dicts(rows)[0] if rows else None
+
+    @guarded
+    def figure(self, figure_id: int) -> dict[str, Any] | None:
+        """One figure in the shape ``figures`` lists, with its item's ``duplicate_of``."""
+        rows = list(
+            self._db.query(
+                _FIGURE_WITH_ITEM.replace("{where}", "x.id = ?"),
+                [figure_id],
+            )
+        )
+        return rows[0] if rows else None
+
+    @guarded
+    def earlier_figures(self, figure_id: int) -> list[dict[str, Any]]:
+        """The figures of the same claim kind stored before this one (smaller id) from
+        other items, reprints and superseded ones included, oldest first; each with its
+        item's ``duplicate_of``. What the store held when the figure was checked."""
+        where = (
+            "x.claim = (SELECT claim FROM figures WHERE id = ?) AND x.id < ?"
+            " AND x.item_id != (SELECT item_id FROM figures WHERE id = ?)"
+        )
+        return list(
+            self._db.query(
+                _FIGURE_WITH_ITEM.replace("{where}", where) + " ORDER BY x.published, x.id",
+                [figure_id, figure_id, figure_id],
+            )
+        )
+
+    @guarded
+    def item_alerts(self, item_id: int) -> list[dict[str, Any]]:
+        """The alerts raised by figures of one item, in the shape ``alerts`` lists."""
+        rows = list(
+            self._db.query(
+                "SELECT a.* FROM alerts a JOIN figures f ON f.id = a.new_figure_id"
+                " WHERE f.item_id = ? ORDER BY a.id",
+                [item_id],
+            )
+        )
+        return self._alert_dicts(rows)
+
+
+# A figure with its item's reprint mark; "{where}" (over x, a FIGURE_SELECT row) is the
+# caller's.
+_FIGURE_WITH_ITEM = (
+    "SELECT x.*, r.duplicate_of FROM (" + FIGURE_SELECT + ") x"
+    " JOIN items r ON r.id = x.item_id WHERE {where}"
+)

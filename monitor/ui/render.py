@@ -157,3 +157,178 @@ def _feed_note(feed: Mapping[str, Any]) -> str:
     if fetch_url and fetch_url != feed.get("url"):
         notes.append(f"moved to {fetch_url}")
     return "; ".join(note for note in notes if note)
+
+
+# --- issue 12: `monitor explain` and `monitor alert` ------------------------------------
+
+
+def _heading(text: str) -> Text:
+    return Text(text, style="bold")
+
+
+def _quote(row: Mapping[str, Any], width: int = 160) -> Text:
+    return Text(f"“{clean(row['text'], width)}”")
+
+
+def figure_line(row: Mapping[str, Any]) -> Text:
+    """'figure 11 in item 6, Rheinblick, 2025-06-18 05:45 UTC' — feed strings cleaned."""
+    item = row["item_id"]
+    return Text(
+        f"figure {row.get('figure_id', row.get('id'))} in item {item},"
+        f" {clean(row['source'], 40)}, {day(row['published'])} UTC"
+    )
+
+
+def reading_table(reading: Sequence[Mapping[str, str]]) -> Table:
+    """How each part of a figure was read: aspect, what was read, what it means."""
+    table = Table.grid(padding=(0, 2))
+    table.add_column(no_wrap=True)
+    table.add_column(max_width=28, overflow="fold")
+    table.add_column(ratio=1, overflow="fold")
+    for row in reading:
+        table.add_row(
+            Text(f"  {row['aspect']}"), Text(clean(row["read"], 80)), Text(row["meaning"])
+        )
+    return table
+
+
+def comparisons_table(explained: Mapping[str, Any]) -> Table:
+    """The earlier figures one figure was (or was not) compared with, and why."""
+    window = explained["window"]
+    table = Table(
+        title=f"Compared with: {window['days']}-day window, items published since"
+        f" {day(window['since'])} UTC, stored before it",
+        title_justify="left",
+    )
+    table.add_column("fig", justify="right")
+    table.add_column("source, published", max_width=20, overflow="fold")
+    table.add_column("value, widened", max_width=22, overflow="fold")
+    table.add_column("outcome", ratio=1, overflow="fold")
+    styles = {"agrees": "green", "differs": "bold red"}
+    for row in explained["comparisons"]:
+        widened = row["interval"]
+        top = "∞" if widened[1] is None else f"{widened[1]:,.0f}"
+        outcome = Text(row["outcome"], style=styles.get(row["outcome"], "dim"))
+        outcome.append(f": {row['why']}")
+        if row.get("in_alert"):
+            outcome.append("; named in the alert", style="bold")
+        table.add_row(
+            str(row["figure_id"]),
+            Text(f"{clean(row['source'], 30)}\n{day(row['published'])}"),
+            Text(f"{row['value']}\n[{widened[0]:,.0f}, {top}]"),
+            outcome,
+        )
+    return table
+
+
+def outcome_text(explained: Mapping[str, Any]) -> Text:
+    outcome = explained["outcome"]
+    label = "alert" if outcome["alert"] else "no alert"
+    text = Text(f"{label}: ", style="bold red" if outcome["alert"] else "bold")
+    text.append(f"{clean(outcome['why'], 400)} [{outcome['reason']}]")
+    return text
+
+
+def figure_explanation(explained: Mapping[str, Any]) -> Group:
+    """`monitor explain --figure N`: the figure, how it was read, what it was compared
+    with, and its outcome."""
+    parts: list[Any] = [
+        _heading(str(figure_line(explained))),
+        Text("  ").append(_quote(explained)),
+        _heading("How it was read"),
+        reading_table(explained["reading"]),
+        Text(f"Widened by its hedge: {explained['interval_words']}"),
+    ]
+    if explained["comparisons"]:
+        parts.append(comparisons_table(explained))
+    else:
+        parts.append(Text("Compared with: no earlier figure of this claim kind"))
+    parts.append(outcome_text(explained))
+    return Group(*parts)
+
+
+def item_figures_table(explained: Sequence[Mapping[str, Any]]) -> Table:
+    """`monitor explain ITEM`: each figure of the item, how it was read, its outcome."""
+    table = Table(title="Figures (monitor explain --figure N for each)", title_justify="left")
+    table.add_column("fig", justify="right")
+    table.add_column("claim, value", max_width=24, overflow="fold")
+    table.add_column("read as", max_width=14, overflow="fold")
+    table.add_column("outcome", ratio=1, overflow="fold")
+    for row in explained:
+        read = {entry["aspect"]: entry["read"] for entry in row["reading"]}
+        outcome = row["outcome"]
+        text = Text(
+            outcome["reason"].replace("_", " "), style="bold red" if outcome["alert"] else ""
+        )
+        text.append(f"\n{clean(outcome['why'], 300)}", style="dim")
+        table.add_row(
+            str(row["figure_id"]),
+            Text(f"{row['claim_key'] or '-'}\n{row['value']}"),
+            Text("\n".join(r for r in (read["modality"], read["time basis"]) if r != "-")),
+            text,
+        )
+    return table
+
+
+def _figure_block(label: str, row: Mapping[str, Any]) -> Text:
+    text = Text(f"{label} ", style="bold")
+    text.append(f"{value_of(row)} — ")
+    text.append(figure_line(row))
+    text.append("\n  ").append(_quote(row))
+    if row.get("attribution"):
+        text.append(f"\n  according to {clean(row['attribution'], 100)}", style="dim")
+    if row.get("url"):
+        text.append(f"\n  {clean(row['url'], 200)}", style="dim")
+    return text
+
+
+def alert_detail(alert: Mapping[str, Any]) -> Group:
+    """`monitor alert N`: the alert whole: what, the new figure, the earlier ones, and
+    its deliveries."""
+    kind = alert.get("kind") or "contradiction"
+    head = Text(
+        f"alert {alert['id']}: {kind}, {alert.get('status') or 'active'},"
+        f" claim {alert['claim_key']}, {day(alert.get('created'))} UTC",
+        style="bold",
+    )
+    parts: list[Any] = [head, Text(f"  {clean(alert['reason'], 400)}")]
+    if alert.get("withdrawn"):
+        why = clean(alert.get("withdrawn_reason") or "no reason given", 200)
+        parts.append(Text(f"  withdrawn {day(alert['withdrawn'])} UTC: {why}", style="yellow"))
+    parts.append(_figure_block("new", alert["new"]))
+    parts += [_figure_block("was", row) for row in alert["previous"]]
+    deliveries = Table(title="Deliveries", title_justify="left")
+    deliveries.add_column("id", justify="right")
+    deliveries.add_column("channel")
+    deliveries.add_column("status")
+    deliveries.add_column("tries", justify="right")
+    deliveries.add_column("last error", ratio=1, overflow="fold")
+    for row in alert["deliveries"]:
+        deliveries.add_row(
+            str(row["id"]),
+            Text(clean(row["channel"], 30)),
+            Text(row["status"]),
+            str(row["attempts"]),
+            Text(clean(row.get("last_error") or "", 200)),
+        )
+    parts.append(deliveries if alert["deliveries"] else Text("Deliveries: none (no channel)"))
+    return Group(*parts)
+
+
+def alert_explanation(alert: Mapping[str, Any], explained: Mapping[str, Any]) -> Group:
+    """`monitor explain --alert N`: the alert, and each earlier figure its new figure was
+    compared with, agreeing or not."""
+    kind = alert.get("kind") or "contradiction"
+    in_alert = ", ".join(str(row["id"]) for row in alert["previous"]) or "none"
+    return Group(
+        Text(
+            f"alert {alert['id']}: {kind}, {alert.get('status') or 'active'},"
+            f" claim {alert['claim_key']}, {day(alert.get('created'))} UTC",
+            style="bold",
+        ),
+        Text(f"  {clean(alert['reason'], 400)}"),
+        _figure_block("new", alert["new"]),
+        Text(f"Widened by its hedge: {explained['interval_words']}"),
+        comparisons_table(explained),
+        Text(f"The alert names as contradicted: figure {in_alert}"),
+    )
