@@ -86,8 +86,9 @@ _MODIFIER_WORDS = {
 
 
 def span(low: float, high: float) -> list[float | None]:
-    """A widened interval for JSON: infinity is null."""
-    return [low, None if math.isinf(high) else high]
+    """A widened interval for JSON (rounded: 12,000 widened by 10% is 13,200, not
+    13,200.000000000002); infinity is null."""
+    return [round(low, 3), None if math.isinf(high) else round(high, 3)]
 
 
 def _interval_words(bounds: tuple[float, float]) -> str:
@@ -259,11 +260,9 @@ def explain_figure(
             ),
         )
     comparisons = []
-    for other in earlier:
-        if own is not None:
-            outcome, code, why = NOT_COMPARED, own[0], "this figure is not compared"
-        else:
-            outcome, code, why = _compare_one(fig, other, since, rules)
+    # A figure that is never compared (a reprint's, a projection, ...) lists nothing.
+    for other in earlier if own is None else ():
+        outcome, code, why = _compare_one(fig, other, since, rules)
         comparisons.append(
             {
                 "figure_id": other["id"],

@@ -242,7 +242,8 @@ def figure_explanation(explained: Mapping[str, Any]) -> Group:
     if explained["comparisons"]:
         parts.append(comparisons_table(explained))
     else:
-        parts.append(Text("Compared with: no earlier figure of this claim kind"))
+        first = explained["outcome"]["reason"] == "first_report"
+        parts.append(Text(f"Compared with: {'no earlier figure' if first else 'nothing'}"))
     parts.append(outcome_text(explained))
     return Group(*parts)
 
