@@ -26,7 +26,8 @@ How a number becomes a Figure (``extraction.extract`` runs the steps, module by 
    (``attribution``).
 
 How far each rule looks, a clause or a sentence, is cut in ``clauses``. Whether a new
-figure contradicts earlier ones is ``divergence``'s question.
+figure contradicts earlier ones is ``divergence``'s question; ``why`` puts both into
+words for ``monitor explain``.
 
 Pure: stdlib, text2num, monitor.types and monitor.lang only.
 """
