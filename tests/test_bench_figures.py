@@ -84,3 +84,47 @@ def test_validate_finds_what_is_wrong() -> None:
     }
     for row in (bad_kind, bad_roles, bad_period, bad_modality, bad_alert):
         assert bench.validate([row]), row
+
+
+def test_groups_pass_the_article_date_when_check_accepts_it(monkeypatch: Any) -> None:
+    """divergence.check may or may not take ``published=``; the bench works either way and
+    reads the kind of what it returns. A re-delivered guid replaces its earlier version."""
+    from datetime import datetime
+
+    from monitor.types import Divergence
+
+    bench = _bench()
+    rows = [
+        {
+            "lang": "en",
+            "text": "So far 1,000 North Korean soldiers were killed.",
+            "family": "time_basis",
+            "claims": [["killed", 1000, 1000, None, None]],
+            "roles": [["asserted", "cumulative", None, None]],
+            "group": "g",
+            "date": date,
+            "source": "A",
+            "guid": "a-1",
+            "alert": None,
+            "alert_kind": None,
+        }
+        for date in ("2025-01-02", "2025-01-01")
+    ]
+    seen: list[tuple[int, datetime]] = []
+
+    def check(new: Any, previous: Any, rules: Any, published: datetime) -> Divergence:
+        seen.append((len(previous), published))
+        return Divergence(new, tuple(previous), "test", kind="update")
+
+    monkeypatch.setattr(bench.divergence, "check", check)
+    outcomes = bench.run_groups(rows)
+    assert [o.row["date"] for o in outcomes] == ["2025-01-01", "2025-01-02"]
+    assert [published.date().isoformat() for _, published in seen] == ["2025-01-01", "2025-01-02"]
+    assert [count for count, _ in seen] == [0, 0]  # the second delivery replaced the first
+    assert outcomes[0].raised == {"killed": "update"}
+
+    def old_check(new: Any, previous: Any, rules: Any) -> None:
+        return None
+
+    monkeypatch.setattr(bench.divergence, "check", old_check)
+    assert [o.raised for o in bench.run_groups(rows)] == [{}, {}]
