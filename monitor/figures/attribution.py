@@ -1,5 +1,10 @@
 """Who is cited for a figure, in its sentence: "nach Angaben X", "according to X", "X said",
-"по данным X", "как сообщил X", "X에 따르면".
+"X warned", "teilte X mit", "по данным X", "как сообщил X", "X에 따르면", "X는 ... 밝혔다".
+
+A sentence that cites someone by a pronoun ("It said", "he said", "sagte er", "по его
+словам", "... 고 밝혔다" with no subject) or by a bare noun ("the agency said") takes the
+source of the sentence before it that names one ("The NIS briefed lawmakers. It said ...").
+A dateline ("KYIV - ") is no part of a source.
 """
 
 from __future__ import annotations
@@ -18,7 +23,11 @@ _SOURCE_AFTER = re.compile(
 # "X zufolge", "X said": find the verb first, then read the words before it (a pattern that
 # starts with "any text" would be tried at every position of the sentence).
 _SOURCE_VERB = re.compile(
-    r"\s(?:zufolge|said|says|estimated|estimates|reported|claimed|told)\b", re.I
+    r"\s(?:zufolge|said|says|estimated|estimates|reported|claimed|claims|told|warned|warns"
+    r"|briefed|announced|stated|assessed|believes|confirmed|teilte|erklärte|warnte|schätzte"
+    r"|schätzt|berichtete|meldete|заявил[аи]?|сообщил[аи]?|оценил[аи]?|предупредил[аи]?"
+    r"|считает|считают)\b",
+    re.I,
 )
 _PARENTHESIS = re.compile(r"\s*\([^()]*\)")
 _SOURCE_LEFT_EDGE = re.compile(r"[,;:.()\d\"“„]")
@@ -27,7 +36,7 @@ _SOURCE_SAID_AFTER = re.compile(
 )
 # "teilte der NIS mit", "sagte Gerassimow", "국정원에 따르면"
 _SOURCE_VERB_FIRST = re.compile(
-    r"\b(?:teilte|sagte|erklärte|berichtete|meldete|schätzte)\s+(?P<x>[^,;:.()\d]{2,60}?)"
+    r"\b(?:teilte|sagte|erklärte|berichtete|meldete|schätzte|warnte|bestätigte|betonte)\s+(?P<x>[^,;:.()\d]{2,60}?)"
     r"(?:\s+mit\b|\s*[,.;:]|$)"
     r"|(?P<ko>(?:[^\s,]+\s(?=(?:발표|보고서|분석|자료|집계|추산)에))?[^\s,]+)에\s*따르면",
     re.I,
@@ -35,14 +44,16 @@ _SOURCE_VERB_FIRST = re.compile(
 # Russian: "..., заявил представитель Минобороны", "как сообщил Генштаб".
 _SOURCE_RU_VERB = re.compile(
     r"(?:[,—–]\s*|\bкак\s+)(?:заявил[аи]?|сообщил[аи]?|сказал[аи]?|уточнил[аи]?|отметил[аи]?"
-    r"|сообщает|сообщают|передает|передаёт|пишет|считают|утверждает)\s+(?P<x>[^,;:.()\d]{2,80})",
+    r"|сообщает|сообщают|передает|передаёт|пишет|считают|утверждает|предупредил[аи]?|оценил[аи]?"
+    r"|добавил[аи]?)\s+(?P<x>[^,;:.()\d]{2,80})",
     re.I,
 )
 # Korean: the topic-marked subject of a reporting verb at the sentence end,
 # "우크라이나 정보당국은 ... 밝혔다".
 _SOURCE_KO_TOPIC = re.compile(
     r"^\s*(?P<ko>[가-힣A-Za-z·]+(?:\s[가-힣A-Za-z·]+){0,2}?)(?:은|는)\s"
-    r".*(?:밝혔다|전했다|추정했다|말했다|발표했다|주장했다|보고했다|분석했다)",
+    r".*(?:밝혔다|전했다|추정했다|말했다|발표했다|주장했다|보고했다|분석했다|경고했다|추산했다"
+    r"|설명했다)",
 )
 # "nach russischen Angaben", "nach südkoreanischen Schätzungen": the adjective is the source.
 _SOURCE_ADJECTIVE = re.compile(
@@ -125,6 +136,18 @@ _SOURCE_STOP = frozenset(
         "freitag",
         "samstag",
         "sonntag",
+        "-",
+        "–",
+        "—",
+        "it",
+        "he",
+        "she",
+        "they",
+        "we",
+        "он",
+        "она",
+        "они",
+        "оно",
         *MONTHS.split("|"),
     }
 )
@@ -134,10 +157,64 @@ _SOURCE_LEAD = frozenset(
 _SOURCE_MAX_WORDS = 6
 
 
+# A source named by a pronoun, or a sentence that reports with no subject (Korean).
+_ANAPHOR: dict[str, re.Pattern[str]] = {
+    "en": re.compile(
+        r"\b(?:it|he|she|they)\s+(?:also\s+|further\s+)?(?:said|says|added|estimated|estimates"
+        r"|told|warned|claimed|reported|noted|believes|assessed)\b|\b(?:said|added|told)\s+(?:it"
+        r"|he|she|they)\b|\baccording\s+to\s+(?:it|him|her|them)\b",
+        re.I,
+    ),
+    "de": re.compile(
+        r"\b(?:er|sie|es)\s+(?:sagte|erklärte|teilte|schätzte|warnte|berichtete|fügte|betonte)\b"
+        r"|\b(?:sagte|sagten|erklärte|teilte|schätzte|warnte|berichtete|fügte|betonte)\s+(?:er|sie)\b"
+        r"|\b(?:ihm|ihr|ihnen)\s+zufolge\b|\b(?:seinen|ihren)\s+(?:angaben|worten|schätzungen)\b"
+        r"|\bnach\s+eigenen\s+angaben\b",
+        re.I,
+    ),
+    "ru": re.compile(
+        r"\b(?:он|она|они|оно)\s+(?:также\s+)?(?:заявил|сообщил|сказал|отметил|добавил|уточнил"
+        r"|оценил|предупредил)\w*|\b(?:заявил|сообщил|сказал|отметил|добавил|уточнил)\w*\s+(?:он"
+        r"|она|они)\b|\bпо\s+(?:его|её|ее|их)\s+(?:словам|данным|оценкам|информации)",
+        re.I,
+    ),
+    "ko": re.compile(
+        r"(?:그는|그녀는|이들은|그들은|이\s?기관은)|(?:라고|다고|고)\s?(?:밝혔|전했|말했|덧붙였|설명했"
+        r"|추산했|보고했|경고했)"
+    ),
+}
+_LOOK_BACK = 3  # sentences
+
+
 def attribution(text: str, pos: int, lang: str) -> str | None:
-    """Who the sentence around text[pos] cites for its figures; None if no one."""
+    """Who the sentence around text[pos] cites for its figures; None if no one. A pronoun
+    or a bare noun ("the agency") takes the source of a sentence before it."""
     start, end = sentence_span(text, pos)
-    return _sentence_source(text[start:end], lang)
+    sentence = text[start:end]
+    source = _sentence_source(sentence, lang)
+    bare = source is not None and " " not in source and (lang == "de" or source.islower())
+    if source is not None and not bare:
+        return source
+    if source is None and not _ANAPHOR[lang].search(sentence):
+        return None
+    for _ in range(_LOOK_BACK):
+        previous = _previous_sentence(text, start)
+        if previous is None:
+            break
+        start, end = previous
+        earlier = _sentence_source(text[start:end], lang)
+        if earlier is not None and (source is None or source.lower() in earlier.lower()):
+            return earlier
+    return source
+
+
+def _previous_sentence(text: str, start: int) -> tuple[int, int] | None:
+    pos = start
+    while pos > 0 and text[pos - 1].isspace():
+        pos -= 1
+    if pos <= 0:
+        return None
+    return sentence_span(text, pos - 1)
 
 
 @lru_cache(maxsize=256)  # every figure of a sentence shares its source

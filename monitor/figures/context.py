@@ -173,17 +173,24 @@ _COORD = frozenset({"und", "and", "oder", "or", "и", "или"})
 
 
 def refine(
-    text: str, claim: str | None, span: tuple[int, int], neighbours: tuple[int, int]
+    text: str,
+    claim: str | None,
+    span: tuple[int, int],
+    neighbours: tuple[int, int],
+    *,
+    casualties: bool = True,
 ) -> tuple[str | None, int]:
     """Apply the clause rules to a personnel (or unnamed) count; return (claim, span end).
 
     The clause is cut at the neighbouring numbers so that "1.000 Soldaten zur Minenräumung
-    und 5.000 Soldaten zum Wiederaufbau" gives each number its own context.
+    und 5.000 Soldaten zum Wiederaufbau" gives each number its own context. The whole of a
+    partitive (``casualties=False``) is not what its casualty verb counts: in "300 of the
+    11,000 soldiers were killed" the verb speaks of the 300.
     """
     start, end = span
     clause_start, clause_end = clause_span(text, start, end)
     left, right = max(clause_start, neighbours[0]), min(clause_end, neighbours[1])
-    if claim is None or claim in PERSONNEL:
+    if casualties and (claim is None or claim in PERSONNEL):
         casualty = _casualty_after(text, end, right)
         if casualty is not None:
             return casualty

@@ -1,22 +1,32 @@
 """``extract``: the figures of a text. Each number found (``numbers``) is read in its context
-(``hedges``, ``context``, ``korean``) and, when it counts a claim, given its scope,
-deployment and attribution (``scope``, ``deployment``, ``attribution``).
+(``hedges``, ``context``, ``korean``) and, when it counts a claim, given its scope and
+deployment (``scope``, ``deployment``). Part and whole are paired (``partitive``); then each
+figure is read as a statement: its modality, time basis and attribution (``modality``,
+``basis``, ``attribution``), a corrected figure takes the kind of the one it replaces, and
+a headline figure takes the source and basis the body gives the same figure.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from monitor.figures.attribution import attribution
+from monitor.figures.basis import basis
+from monitor.figures.clauses import sentence_span
 from monitor.figures.context import YEAR_BEFORE, combine, counted, not_a_count, number_of, refine
 from monitor.figures.deployment import DEPLOYMENT, is_deployment
 from monitor.figures.hedges import HEDGE_AFTER, RU_INCREMENT, read_hedge
 from monitor.figures.korean import KO_HEDGE_AFTER, KO_HEDGES, counted_ko
 from monitor.figures.lexicon import LANGS, PERSONNEL, Vocabulary, vocabulary
+from monitor.figures.modality import CORRECTED, modality
 from monitor.figures.numbers import Num, find_numbers, merge_ranges
+from monitor.figures.partitive import apply as apply_partitives
+from monitor.figures.partitive import partitives, whole_indices
 from monitor.figures.scope import whose_and_where
 from monitor.lang import guess as guess_language
-from monitor.types import ClaimTerms, Figure
+from monitor.types import RETRACTED, ClaimTerms, Figure
 
 
 def extract(
@@ -32,17 +42,102 @@ def extract(
     """
     lang = lang if lang in LANGS else (guess_language(text) or "en")
     vocab = vocabulary(lang, tuple(claims))
-    figures: list[Figure] = []
     numbers = merge_ranges(text, find_numbers(text, lang))
+    pairs = partitives(text, numbers, lang)
+    wholes = whole_indices(pairs)
+    read: list[Figure] = []
     for index, (num, ranged) in enumerate(numbers):
         # context rules look no further than the neighbouring numbers
         preceding = numbers[index - 1][0].end if index else 0
         following = numbers[index + 1][0].start if index + 1 < len(numbers) else len(text)
         counts = _neighbouring_counts(numbers, index, len(text))
-        figure = _figure(text, num, ranged, lang, vocab, (preceding, following), counts)
-        if figure.claim is not None or all_numbers:
-            figures.append(figure)
-    return figures
+        neighbours = (preceding, following)
+        whole = index in wholes
+        read.append(_figure(text, num, ranged, lang, vocab, neighbours, counts, whole))
+    apply_partitives(text, read, pairs)
+    read = _statements(text, read, numbers, lang)
+    figures = [figure for figure in read if figure.claim is not None or all_numbers]
+    return _headline(text, figures)
+
+
+# "bringing the total ... to 14,000", "die Gesamtzahl ... auf 14.000", "общее число ... до":
+# the total of what the sentence counted before.
+_TOTAL_BEFORE = re.compile(
+    r"\b(?:total|gesamtzahl|gesamtstärke|общ\w+\s+(?:числ|количеств|численност)\w*)\b"
+    r"[^.;:!?\d]{0,50}?\b(?:to|at|of|auf|bei|von|до|составил\w*|составля\w*)\s+\S*\s*$",
+    re.I,
+)
+
+
+def _statements(
+    text: str, read: list[Figure], numbers: Sequence[tuple[Num, bool]], lang: str
+) -> list[Figure]:
+    """Each figure as a statement: modality, time basis, attribution. A number with no kind
+    of its own takes the kind of the figure it stands for: the corrected figure ("The
+    correct figure is 11,000") or the count whose total it gives ("bringing the total to")."""
+    out: list[Figure] = []
+    for index, figure in enumerate(read):
+        if figure.claim is None and numbers[index][0].form not in ("date", "time", "year?"):
+            figure = _stands_for(text, figure, numbers[index][0].start, out, lang)
+        if figure.claim is None:
+            out.append(figure)
+            continue
+        span = (figure.start, figure.end)
+        figure_basis, period = basis(text, span, figure.claim, figure.modifier, lang)
+        out.append(
+            replace(
+                figure,
+                modality=modality(text, figure.start, figure.end, lang),
+                basis=figure_basis,
+                period=period,
+                attribution=attribution(text, figure.start, lang),
+            )
+        )
+    return out
+
+
+def _stands_for(text: str, figure: Figure, number: int, before: list[Figure], lang: str) -> Figure:
+    earlier = [f for f in before if f.claim is not None and f.end <= figure.start]
+    if not earlier:
+        return figure
+    last = earlier[-1]
+    s_start, _ = sentence_span(text, figure.start)
+    corrected = CORRECTED[lang].search(text, s_start, figure.start)
+    if corrected is not None and last.modality == RETRACTED and figure.start - last.end < 400:
+        return replace(figure, claim=last.claim, scope=last.scope, place=last.place)
+    if last.start >= s_start and _TOTAL_BEFORE.search(text[s_start:number]):
+        return replace(figure, claim=last.claim, scope=last.scope, place=last.place)
+    return figure
+
+
+def _headline(text: str, figures: list[Figure]) -> list[Figure]:
+    """A headline figure repeated in the body takes the body's source (when the headline
+    names none, or a shorter form of it: "Channel claims ...") and its time basis."""
+    first_line = text.find("\n")
+    if first_line < 0:
+        return figures
+    body = [f for f in figures if f.start > first_line and f.claim is not None]
+    out = []
+    for figure in figures:
+        same = next(
+            (
+                f
+                for f in body
+                if figure.start < first_line
+                and (f.claim, f.modifier, f.low, f.high)
+                == (figure.claim, figure.modifier, figure.low, figure.high)
+            ),
+            None,
+        )
+        if same is not None:
+            source = figure.attribution
+            if source is None or (same.attribution and source.lower() in same.attribution.lower()):
+                source = same.attribution
+            if figure.basis is None:
+                figure = replace(figure, basis=same.basis, period=same.period)
+            figure = replace(figure, attribution=source)
+        out.append(figure)
+    return out
 
 
 def _neighbouring_counts(
@@ -63,6 +158,7 @@ def _figure(
     vocab: Vocabulary,
     neighbours: tuple[int, int],
     counts: tuple[int, int],
+    whole: bool = False,
 ) -> Figure:
     before = text[max(0, num.start - 60) : num.start]
     after = text[num.end : num.end + 40]
@@ -112,7 +208,9 @@ def _figure(
     if num.form == "year?" and (not kinds or YEAR_BEFORE.search(before)):
         return plain()
 
-    claim, span_end = refine(text, combine(kinds), (start, max(np_end, num_end)), neighbours)
+    claim, span_end = refine(
+        text, combine(kinds), (start, max(np_end, num_end)), neighbours, casualties=not whole
+    )
     scope, place = whose_and_where(text, start, span_end, neighbours) if claim else (None, None)
     # An increment is never compared, so it needs no more; "another 3,000 will be sent"
     # stays one (two batches announced months apart are not one claim).
@@ -129,7 +227,6 @@ def _figure(
         start=start,
         end=span_end,
         modifier=modifier,
-        attribution=attribution(text, num.start, lang) if claim else None,
         scope=scope,
         place=place,
     )

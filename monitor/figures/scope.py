@@ -1,6 +1,7 @@
 """Whose soldiers and where: the nationality named around a count ("North Korean",
 "russische") and the place named in its clause ("Kursk", "in Russland"), so that figures
-about different forces or places are not compared.
+about different forces or places are not compared. A nationality that names the source
+("nach ukrainischen Angaben", "по украинским данным") says nothing about whose.
 """
 
 from __future__ import annotations
@@ -42,6 +43,23 @@ _SCOPE_WHERE: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
 )
+# A source named by its nationality is not whose soldiers are counted: "nach ukrainischen
+# Angaben ... 300 gefallen" are not Ukrainian dead. These phrases are blanked first.
+_SOURCE_PHRASE = re.compile(
+    r"\b(?:nach|laut)\s+(?:den\s+|dem\s+|der\s+|des\s+)?[^\W\d_]+(?:en|er|em|es)\s+(?:angaben"
+    r"|schätzung\w*|erkenntniss\w*|informationen|quellen|geheimdienst\w*|militär\w*|regierung\w*"
+    r"|behörde\w*|armee\w*|generalstab\w*|streitkräfte\w*|nachrichtendienst\w*|medien"
+    r"|berichte\w*|militärs)\b"
+    r"|\b[^\W\d_]+(?:en|er)\s+(?:angaben|quellen|medien|berichten|schätzungen)\s+zufolge\b"
+    r"|\baccording\s+to\s+(?:the\s+)?[^\W\d_]+(?:\s+[^\W\d_]+)?\s+(?:intelligence|officials"
+    r"|sources|estimates?|media|military|general\s+staff|government|ministry|army|authorities)\b"
+    r"|\b(?:ukrainian|russian|south\s+korean)\s+(?:officials|intelligence|sources|estimates"
+    r"|media|military|general\s+staff)\s+(?:said|say|says|estimated?|claimed?|reported)\b"
+    r"|\bпо\s+[а-яё]+(?:им|ым)\s+(?:данным|оценкам|сведениям|информации)"
+    r"|\bпо\s+(?:данным|оценкам|словам|информации|сведениям)\s+[а-яё]+(?:ой|ого|их|ых)\s+[а-яё]+"
+    r"|[가-힣]+(?:\s[가-힣]+){0,2}에\s?따르면|[가-힣]+(?:\s[가-힣]+){0,2}\s?(?:측은|당국은)",
+    re.I,
+)
 _SCOPE_REACH = 25  # characters of the clause before the number searched for "whose"
 _SCOPE_AFTER = 25  # ... and after the counted phrase ("Soldaten aus Nordkorea")
 
@@ -52,6 +70,7 @@ def whose_and_where(
     """(whose, where) for the count at text[start:end]: a nationality named near it and a
     place named in its clause, neither beyond the neighbouring numbers; None if unnamed."""
     clause_start, clause_end = clause_span(text, start, end)
+    text = _without_sources(text, clause_start, clause_end)
     left = max(clause_start, neighbours[0], start - _SCOPE_REACH)
     right = min(clause_end, neighbours[1])
     near = text[left:end] + " " + text[end : min(right, end + _SCOPE_AFTER)]
@@ -59,3 +78,14 @@ def whose_and_where(
     clause = text[max(clause_start, neighbours[0]) : right]
     where = next((name for name, pattern in _SCOPE_WHERE if pattern.search(clause)), None)
     return whose, where
+
+
+def _without_sources(text: str, start: int, end: int) -> str:
+    """``text`` with the source phrases of text[start:end] blanked (offsets kept)."""
+    spans = [m.span() for m in _SOURCE_PHRASE.finditer(text, start, end)]
+    if not spans:
+        return text
+    chars = list(text)
+    for s_start, s_end in spans:
+        chars[s_start:s_end] = " " * (s_end - s_start)
+    return "".join(chars)

@@ -1,0 +1,216 @@
+"""Over what time a count counts (``Figure.basis``): a running total ("so far", "insgesamt",
+"всего", "지금까지"), the toll of one period ("over the past week", "in den vergangenen 24
+Stunden", "за сутки", "하루") with its ``period``, a dispatch pledged or announced (the
+``deployment`` modifier), or a count in place now ("are in Kursk", "befinden sich",
+"находятся", "주둔"); None when the text does not say.
+
+Only events (casualties, missiles, shells) have a per-period toll: "11,000 soldiers were
+in Kursk last week" is a count in place, not a weekly one. A period named for the saying
+("said last week that ...") is not the count's.
+"""
+
+from __future__ import annotations
+
+import re
+
+from monitor.figures.clauses import clause_span, sentence_span
+from monitor.figures.deployment import DEPLOYMENT
+from monitor.figures.lexicon import CASUALTIES, PERSONNEL
+from monitor.types import CUMULATIVE, DISPATCH, IN_PLACE, PER_PERIOD
+
+EVENTS = (*CASUALTIES, "missiles", "shells")
+
+_PAST = {
+    "en": r"(?:(?:in|over|during|within)\s+the\s+)?(?:past|last|previous|preceding)",
+    "de": r"(?:(?:in|innerhalb|binnen|während)\s+(?:der|des|den|dem)\s+)?(?:vergangenen|letzten"
+    r"|zurückliegenden|vorigen|vergangene|letzte|vorige)",
+    "ru": r"за\s+(?:последн\w+|прошедш\w+|минувш\w+|прошл\w+)|на\s+прошлой|в\s+прошлом",
+}
+# period -> lang -> what names it; "the past" forms are built from _PAST.
+_PERIOD_WORDS: dict[str, dict[str, str]] = {
+    "day": {
+        "en": r"(?:24|twenty-four)\s+hours|day",
+        "de": r"24\s+stunden|tag(?:e?s)?",
+        "ru": r"сутк\w*|24\s+час\w*|день",
+    },
+    "week": {
+        "en": r"(?:7|seven)\s+days|week",
+        "de": r"(?:7|sieben)\s+tage[n]?|woche",
+        "ru": r"недел\w*|7\s+дней|семь\s+дней",
+    },
+    "month": {
+        "en": r"(?:30|thirty)\s+days|month",
+        "de": r"(?:30|dreißig)\s+tage[n]?|monat(?:s|e[n]?)?",
+        "ru": r"месяц\w*|30\s+дней",
+    },
+    "year": {"en": r"year|12\s+months", "de": r"jahr(?:e?s)?|12\s+monate[n]?", "ru": r"год\w*"},
+}
+_PERIOD_OTHER: dict[str, dict[str, str]] = {
+    "day": {
+        "en": r"\b(?:per|a|each|every|in\s+(?:a|one)\s+(?:single\s+)?)\s*day\b|\bdaily\b"
+        r"|\bin\s+24\s+hours\b|\bovernight\b|\bon\s+\w+day\s+alone\b",
+        "de": r"\b(?:pro|je|an\s+einem(?:\s+einzigen)?|binnen\s+eines|innerhalb\s+eines"
+        r"|in\s+einem)\s+tag(?:es)?\b|\btäglich\b|\b(?:innerhalb\s+von|binnen)\s+24\s+stunden\b",
+        "ru": r"\b(?:в|за)\s+(?:одни\s+)?сутки\b|\bв\s+день\b|\bза\s+(?:один\s+)?день\b"
+        r"|\bежедневно\b",
+        "ko": r"하루|24\s?시간|매일|일일|일간",
+    },
+    "week": {
+        "en": r"\b(?:per|a|each|every|in\s+(?:a|one)\s+(?:single\s+)?)\s*week\b|\bweekly\b"
+        r"|\bthis\s+week\b",
+        "de": r"\b(?:pro|je|in\s+einer|binnen\s+einer|innerhalb\s+einer)\s+woche\b|\bwöchentlich\b"
+        r"|\bdiese\s+woche\b",
+        "ru": r"\b(?:в|за)\s+(?:одну\s+)?неделю\b|\bеженедельно\b|\bна\s+этой\s+неделе\b",
+        "ko": r"일주일|한\s?주|지난주|이번\s?주|매주|주간",
+    },
+    "month": {
+        "en": r"\b(?:per|a|each|every|in\s+(?:a|one)\s+(?:single\s+)?)\s*month\b|\bmonthly\b",
+        "de": r"\b(?:pro|je|in\s+einem|binnen\s+eines|innerhalb\s+eines)\s+monat(?:s)?\b"
+        r"|\bmonatlich\b",
+        "ru": r"\b(?:в|за)\s+(?:один\s+)?месяц\b|\bежемесячно\b",
+        "ko": r"한\s?달|지난달|매달|매월|월간",
+    },
+    "year": {
+        "en": r"\b(?:per|a|each|every)\s+year\b|\bannually\b|\byearly\b",
+        "de": r"\b(?:pro|je)\s+jahr\b|\bjährlich\b",
+        "ru": r"\b(?:в|за)\s+год\b|\bежегодно\b",
+        "ko": r"연간|매년|1년\s?(?:동안|사이|새)",
+    },
+}
+
+
+def _period_pattern(lang: str) -> re.Pattern[str]:
+    parts = []
+    for period, by_lang in _PERIOD_OTHER.items():
+        alternatives = [by_lang[lang]]
+        if lang in _PAST:
+            alternatives.append(rf"\b{_PAST[lang]}\s+(?:{_PERIOD_WORDS[period][lang]})\b")
+        parts.append(rf"(?P<{period}>{'|'.join(alternatives)})")
+    return re.compile("|".join(parts), re.I)
+
+
+_PERIOD = {lang: _period_pattern(lang) for lang in ("en", "de", "ru", "ko")}
+
+# A running total. Russian "всего" right before a count means "only" ("всего 250"), so it
+# counts only away from the number; "since ..." only for events ("killed since October").
+_CUMULATIVE: dict[str, re.Pattern[str]] = {
+    "en": re.compile(
+        r"\b(?:so\s+far|thus\s+far|in\s+total|to\s+date|in\s+all|all\s+told|altogether|overall"
+        r"|a\s+total\s+of|the\s+total|(?:now\s+)?total(?:s|led|ling|ing)?|cumulative\w*"
+        r"|up\s+to\s+now|until\s+now|by\s+now|since\s+the\s+(?:start|beginning|outbreak)"
+        r"|(?P<since>since))\b",
+        re.I,
+    ),
+    "de": re.compile(
+        r"\b(?:insgesamt|bislang|bisher|in\s+summe|alles\s+in\s+allem|zusammengenommen"
+        r"|summier\w*|kumul\w*|gesamtzahl|seit\s+(?:beginn|anfang|start)|(?P<since>seit))\b",
+        re.I,
+    ),
+    "ru": re.compile(
+        r"(?:\bв\s+общей\s+сложности|\bк\s+настоящему\s+(?:времени|моменту)|\bна\s+сегодняшний"
+        r"\s+день|\bс\s+начала|\bза\s+вс[её]\s+время|\bобщ(?:ее|ая|ую|им)\s+(?:числ|количеств"
+        r"|численност)\w*|\bитого|\bдо\s+сих\s+пор|\bуже\s+всего|(?P<only>\bвсего\b))",
+        re.I,
+    ),
+    "ko": re.compile(
+        r"지금까지|현재까지|그동안|이제까지|누적|통틀어|총\s?(?=[\d일이삼사오육칠팔구십백천만])"
+    ),
+}
+_RU_ONLY = re.compile(r"^\s*(?:(?:около|примерно|порядка|более|свыше|до)\s+)?$", re.I)
+# A reporting verb next to a period names when it was said: "said last week that ...".
+_SPEECH = re.compile(
+    r"\b(?:said|says|told|reported|announced|stated|estimated|briefed|sagte|teilte|erklärte"
+    r"|berichtete|meldete|schätzte|заявил\w*|сообщил\w*|сказал\w*|отметил\w*|оценил\w*)\b"
+    r"|밝혔|말했|전했|발표했|보고했",
+    re.I,
+)
+# A count in place now (personnel only): "are in Kursk", "befinden sich", "находятся", "주둔".
+_IN_PLACE: dict[str, re.Pattern[str]] = {
+    "en": re.compile(
+        r"\b(?:(?:are|is)\s+(?:now\s+|currently\s+|still\s+|already\s+|reportedly\s+)?(?:in|at|on"
+        r"|inside|fighting|deployed|stationed|serving|based|present|operating|positioned)"
+        r"|remain(?:s|ing)?|currently|there\s+are|(?:are|is)\s+now)\b",
+        re.I,
+    ),
+    "de": re.compile(
+        r"\b(?:sind|ist|befinden|befindet|stehen|steht|kämpfen|kämpft|dienen|dient|bleiben"
+        r"|verbleiben|im\s+einsatz|stationiert|derzeit|momentan|aktuell|gegenwärtig)\b",
+        re.I,
+    ),
+    "ru": re.compile(
+        r"(?:\bнаход\w*|\bвоюют|\bсражаются|\bдислоцирован\w*|\bразмещен\w*|\bприсутству\w*"
+        r"|\bсейчас|\bв\s+настоящее\s+время|\bнесут\s+службу|\bостаются)",
+        re.I,
+    ),
+    "ko": re.compile(r"주둔|배치(?:돼|되어)\s?있|머물|싸우고|전투\s?중|현재|참전\s?중|에\s?있"),
+}
+# "North Korea has 11,000 soldiers in Russia": having a count is holding it now.
+_HAS_BEFORE = re.compile(
+    r"\b(?:has|have|hat|haben)\s+(?:(?:about|around|some|roughly|nearly|almost|over|etwa|rund"
+    r"|ungefähr|fast|knapp|more\s+than|mehr\s+als|at\s+least|mindestens)\s+)?$",
+    re.I,
+)
+
+
+def basis(
+    text: str, span: tuple[int, int], claim: str | None, modifier: str | None, lang: str
+) -> tuple[str | None, str | None]:
+    """(basis, period) of the count at text[span]; (None, None) when the text does not say."""
+    if claim is None or modifier == "increment":  # a number added to a total is neither
+        return None, None
+    if modifier == DEPLOYMENT:
+        return DISPATCH, None
+    start, end = span
+    s_start, s_end = sentence_span(text, start)
+    cues = _cues(text, span, s_start, s_end, claim, lang)
+    if cues:
+        return min(cues)[1:]
+    if claim in PERSONNEL and modifier is None:
+        c_start, c_end = clause_span(text, start, end)
+        c_start, c_end = max(c_start, s_start), min(c_end, s_end)
+        if _IN_PLACE[lang].search(text, c_start, c_end) or _HAS_BEFORE.search(
+            text, max(c_start, start - 40), start
+        ):
+            return IN_PLACE, None
+    return None, None
+
+
+def _cues(
+    text: str, span: tuple[int, int], s_start: int, s_end: int, claim: str, lang: str
+) -> list[tuple[int, str, str | None]]:
+    """(distance, basis, period) of every time-basis cue in the sentence that speaks for
+    the count: no reporting verb between it and the count, none right before it."""
+    start, end = span
+    event = claim in EVENTS
+    found: list[tuple[int, str, str | None]] = []
+    for m in _CUMULATIVE[lang].finditer(text, s_start, s_end):
+        groups = m.groupdict()
+        if groups.get("since") and not event:
+            continue
+        if groups.get("only") and m.end() <= start and _RU_ONLY.match(text[m.end() : start]):
+            continue  # "всего 250": only 250
+        if _speaks_for(text, m.start(), m.end(), span):
+            found.append((_distance(m.start(), m.end(), span), CUMULATIVE, None))
+    if event:
+        for m in _PERIOD[lang].finditer(text, s_start, s_end):
+            if m.start() < end and m.end() > start:
+                continue
+            if _speaks_for(text, m.start(), m.end(), span) and not _said_then(text, m.start()):
+                period = m.lastgroup
+                found.append((_distance(m.start(), m.end(), span), PER_PERIOD, period))
+    return found
+
+
+def _distance(c_start: int, c_end: int, span: tuple[int, int]) -> int:
+    return max(span[0] - c_end, c_start - span[1], 0)
+
+
+def _speaks_for(text: str, c_start: int, c_end: int, span: tuple[int, int]) -> bool:
+    between = text[c_end : span[0]] if c_end <= span[0] else text[span[1] : c_start]
+    return not _SPEECH.search(between)
+
+
+def _said_then(text: str, c_start: int) -> bool:
+    """ "said last week", "told lawmakers on Friday last week": the period dates the saying."""
+    before = text[max(0, c_start - 30) : c_start].split()[-3:]
+    return bool(_SPEECH.search(" ".join(before)))

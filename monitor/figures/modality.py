@@ -1,0 +1,177 @@
+"""What kind of statement a figure is (``Figure.modality``): asserted, projected (could,
+könnten, может, 수도 있다), denied (denied, dismissed, bestritt, опроверг, 부인),
+hypothetical (if, wenn, если, 다면) or retracted by its own outlet's correction note ("an
+earlier version of this article said 15,000").
+
+Each rule reads the words around the count, in its clause (a modal verb, a condition) or
+its sentence (a denial of reports, a correction note), and says nothing beyond them:
+"the correct figure is 11,000" after a correction note is asserted again.
+"""
+
+from __future__ import annotations
+
+import re
+
+from monitor.figures.clauses import clause_span, sentence_span
+from monitor.types import ASSERTED, DENIED, HYPOTHETICAL, PROJECTED, RETRACTED
+
+# An outlet withdrawing its own earlier figure: the whole sentence speaks of the old text.
+_RETRACTION: dict[str, re.Pattern[str]] = {
+    "en": re.compile(
+        r"\b(?:an?\s+(?:earlier|previous|prior)\s+version|incorrectly|wrongly|erroneously"
+        r"|mistakenly|misstated|misreported|in\s+error|(?:was|were)\s+(?:misquoted|wrong))\b",
+        re.I,
+    ),
+    "de": re.compile(
+        r"\b(?:(?:einer?|der)\s+(?:früheren|vorherigen|ersten|älteren)\s+(?:version|fassung)"
+        r"|fälschlich\w*|irrtümlich\w*|versehentlich|falsch\s+(?:angegeben|wiedergegeben"
+        r"|berichtet|genannt|gemeldet))\b",
+        re.I,
+    ),
+    "ru": re.compile(
+        r"(?:(?:предыдущ|прежн|первоначальн|ранн)\w+\s+(?:верси|редакци)\w*|ошибочно|по\s+ошибке"
+        r"|неверно\s+(?:указ|сообщ|привед)\w*)",
+        re.I,
+    ),
+    "ko": re.compile(
+        r"이전\s?(?:기사|보도)|앞선\s?(?:기사|보도)|잘못\s?(?:보도|표기|기재|전)|오보"
+    ),
+}
+# ... after which a figure is the outlet's own again: "The correct figure is 11,000".
+CORRECTED: dict[str, re.Pattern[str]] = {
+    "en": re.compile(
+        r"\b(?:the\s+correct(?:ed)?\s+(?:figure|number|total|count)|should\s+have\s+(?:said|read"
+        r"|been|stated)|correctly\s+(?:stated|reported)|in\s+fact)\b",
+        re.I,
+    ),
+    "de": re.compile(
+        r"\b(?:(?:die\s+)?(?:richtige|korrekte|zutreffende)\s+(?:zahl|angabe)|richtig\s+(?:ist|sind"
+        r"|wäre|lautet)|korrekt\s+(?:ist|sind|lautet)|tatsächlich\s+(?:sind|waren|ist))\b",
+        re.I,
+    ),
+    "ru": re.compile(
+        r"(?:правильн\w*|верн(?:ая|ое|ые)\s+(?:цифр|числ)\w*|на\s+самом\s+деле)", re.I
+    ),
+    "ko": re.compile(r"정확한\s?(?:수치|숫자|규모|인원)|바로잡|실제로는|맞습니다"),
+}
+# Someone denies a figure reported by others: "dismissed as fakes reports that 10,000".
+_DENIAL: dict[str, re.Pattern[str]] = {
+    "en": re.compile(
+        r"\b(?:den(?:y|ies|ied|ying|ial)|dismiss(?:es|ed|ing)?|reject(?:s|ed|ing)?|refut(?:e|es|ed"
+        r"|ing)|rebut\w*|debunk\w*|(?:called|branded|labell?ed|described)\s+(?:\w+\s+){0,4}?(?:as\s+)?"
+        r"(?:fakes?|false|fabricat\w*|lies|untrue|disinformation|propaganda|nonsense))\b",
+        re.I,
+    ),
+    "de": re.compile(
+        r"\b(?:bestr(?:eitet|eiten|itt|itten)|(?:stritt|streitet|stritten)\b(?=[^.]*\bab\b)"
+        r"|abgestritten|dementi\w*|(?:wies|weist|wiesen|weisen)\b(?=[^.]*\bzurück\b)"
+        r"|zurückgewiesen|(?:als|eine?)\s+(?:fake|fälschung|falschmeldung|lüge|erfindung"
+        r"|desinformation|propaganda)\b)",
+        re.I,
+    ),
+    "ru": re.compile(
+        r"(?:опроверг\w*|опровержени\w*|отрица\w*|отверг\w*|назвал\w*\s+(?:\w+\s+){0,3}?(?:фейк\w*"
+        r"|ложь\w*|ложн\w*|вымысл\w*|дезинформаци\w*|выдумк\w*)|не\s+соответству\w*\s+действительности)",
+        re.I,
+    ),
+    "ko": re.compile(r"부인|일축|반박|사실이\s?아니|사실무근|가짜\s?뉴스|허위"),
+}
+# A denial after the count only reaches it when the count is someone's report: "Reports
+# that 10,000 soldiers were in Kursk were denied", "Berichte über 10.000 ... wies ... zurück".
+_REPORTED: dict[str, re.Pattern[str]] = {
+    "en": re.compile(
+        r"\b(?:reports?|claims?|allegations?|assertions?|rumou?rs?|suggestions?)\b", re.I
+    ),
+    "de": re.compile(r"\b(?:bericht\w*|meldung\w*|behauptung\w*|angaben|gerücht\w*)\b", re.I),
+    "ru": re.compile(r"(?:сообщени\w*|утверждени\w*|данны\w*|информаци\w*|слух\w*)", re.I),
+    "ko": re.compile(r"[가-힣]"),  # verb-final: the denying verb always follows its object
+}
+_CONTRAST = re.compile(
+    r"\b(?:but|however|while|whereas|although|aber|doch|jedoch|während|allerdings|но|однако"
+    r"|хотя|зато)\b|;|하지만|그러나|반면|지만|으나",
+    re.I,
+)
+# A condition around the count: "if 50,000 were sent", "Sollten 50.000 ...", "если", "다면".
+_CONDITION: dict[str, re.Pattern[str]] = {
+    "en": re.compile(
+        r"\b(?:if|unless|were\s+to|in\s+case|in\s+the\s+event|suppose|supposing|assuming"
+        r"|hypothetical\w*|what\s+if)\b",
+        re.I,
+    ),
+    "de": re.compile(r"\b(?:wenn|falls|sofern|angenommen|im\s+falle?|hypothetisch\w*)\b", re.I),
+    "ru": re.compile(r"\b(?:если|в\s+случае|предположим|допустим|гипотетическ\w*)\b", re.I),
+    "ko": re.compile(r"(?:만약|만일|(?<!의)하면|되면|다면|라면|할\s?경우|될\s?경우|는\s?경우)"),
+}
+# German opens a condition with its verb: "Sollten 50.000 Soldaten entsandt werden, ..."
+_VERB_FIRST_CONDITION = re.compile(r"\W*sollten?\b", re.I)
+# Possible, expected: "could send as many as 100,000", "könnten geschickt werden".
+_POSSIBLE: dict[str, re.Pattern[str]] = {
+    # "may" only in lower case: "May" is also the month
+    "en": re.compile(
+        r"\b(?:(?i:could|might|possibly|potentially|perhaps|(?:is|are)\s+likely\s+to)|may)\b"
+    ),
+    "de": re.compile(
+        r"\b(?:könnten?|könntet?|möglicherweise|womöglich|eventuell|vielleicht|voraussichtlich)\b",
+        re.I,
+    ),
+    "ru": re.compile(
+        r"(?:\bмо(?:жет|гут)\b|\bмог(?:ли|ла|ло)?\s+бы\b|\bвозможно\b|\bвероятно\b)", re.I
+    ),
+    "ko": re.compile(r"(?:[을를할될낼갈올날질]\s?수(?:도)?\s?있|가능성|전망|예상)"),
+}
+# Words that start a new clause of their own within one comma-less clause.
+_NEW_CLAUSE = re.compile(r"\b(?:and|und|и|or|oder|или)\s", re.I)
+
+
+def modality(text: str, start: int, end: int, lang: str) -> str:
+    """The modality of the figure at text[start:end] (ASSERTED unless its words say so)."""
+    s_start, s_end = sentence_span(text, start)
+    if _retracted(text, start, s_start, s_end, lang):
+        return RETRACTED
+    if _denied(text, start, end, s_start, s_end, lang):
+        return DENIED
+    c_start, c_end = clause_span(text, start, end)
+    c_start, c_end = max(c_start, s_start), min(c_end, s_end)
+    if _in_clause(_CONDITION[lang], text, start, end, c_start, c_end) or (
+        lang == "de" and _VERB_FIRST_CONDITION.match(text, s_start)
+    ):
+        return HYPOTHETICAL
+    if _in_clause(_POSSIBLE[lang], text, start, end, c_start, c_end):
+        return PROJECTED
+    return ASSERTED
+
+
+def _retracted(text: str, start: int, s_start: int, s_end: int, lang: str) -> bool:
+    cue = _RETRACTION[lang].search(text, s_start, s_end)
+    if cue is None:
+        return False
+    corrected = CORRECTED[lang].search(text, s_start, start)
+    return corrected is None or corrected.start() < cue.start()
+
+
+def _denied(text: str, start: int, end: int, s_start: int, s_end: int, lang: str) -> bool:
+    for m in _DENIAL[lang].finditer(text, s_start, s_end):
+        if m.end() <= start:
+            between = text[m.end() : start]
+        elif m.start() >= end and _REPORTED[lang].search(text, s_start, start):
+            between = text[end : m.start()]
+        else:
+            continue
+        if not _CONTRAST.search(between):
+            return True
+    return False
+
+
+def _in_clause(
+    pattern: re.Pattern[str],
+    text: str,
+    start: int,
+    end: int,
+    c_start: int,
+    c_end: int,
+) -> bool:
+    """A cue in the count's clause: before it, or after it with no new clause between."""
+    for m in pattern.finditer(text, c_start, c_end):
+        if m.end() <= start or (m.start() >= end and not _NEW_CLAUSE.search(text, end, m.start())):
+            return True
+    return False

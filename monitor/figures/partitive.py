@@ -1,0 +1,144 @@
+"""Part and whole: "300 of the 11,000 soldiers were killed", "Von den rund 11.000 Soldaten
+sind etwa 300 gefallen", "300 из 11 тысяч", "1만1천 명 가운데 300명" give two figures, the
+whole (troops 11,000, role WHOLE) and the part (killed 300, role PART), never "11,000
+killed". A percentage of a whole ("40 Prozent der 11.000 ... verwundet") gives the part
+it stands for (about 4,400 wounded).
+
+``partitives`` finds the pairs among the numbers of a text; ``apply`` rewrites the two
+figures of each pair once both are read (the whole is read without the casualty verb,
+which speaks of the part).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from monitor.figures.clauses import clause_span, sentence_span
+from monitor.figures.lexicon import CASUALTIES, CASUALTY_VERBS
+from monitor.figures.numbers import Num
+from monitor.types import PART, WHOLE, Figure
+
+_HEDGE = (
+    r"(?:about|around|some|roughly|approximately|an\s+estimated|estimated|nearly|almost"
+    r"|more\s+than|over|at\s+least|etwa|rund|ungefähr|circa|ca\.|knapp|gut|mehr\s+als|über"
+    r"|mindestens|около|примерно|почти|более|свыше|порядка)"
+)
+_OF = (
+    r"(?:(?:out\s+)?of\s+(?:the\s+|those\s+|these\s+|its\s+|their\s+|an?\s+)?|der\s+|von\s+den\s+"
+    r"|von\s+|aus\s+den\s+|unter\s+den\s+|из\s+(?:числа\s+)?)"
+)
+_PERCENT = r"(?:\s?%|\s+(?:prozent|percent|per\s?cent|процент\w*|퍼센트|프로))"
+# The part first: "300 of the 11,000", "40 Prozent der 11.000", "300 из 11 тысяч".
+_PART_FIRST = re.compile(rf"^(?P<pct>{_PERCENT})?\s+{_OF}(?:{_HEDGE}\s+)*$", re.I)
+# The whole first: "Of the 11,000 ...", "Von den rund 11.000 ...", "Из 11 тысяч ...".
+_WHOLE_FIRST = re.compile(
+    rf"(?:^|\b(?:that|dass|что|wonach)\s+)\W*(?:(?:out\s+)?of\s+(?:the|those|these|its|their)"
+    rf"|von\s+den|unter\s+den|aus\s+den|из(?:\s+числа)?|среди)\s+(?:{_HEDGE}\s+)*$",
+    re.I,
+)
+# Korean: "1만1천 명 가운데 (약) 300명", "1만1천 명의 북한군 중 300명".
+_KO_WHOLE_FIRST = re.compile(
+    r"^(?:여)?\s?(?:명|발)?(?:의)?\s?(?:[가-힣]+\s){0,2}?(?:중|가운데)(?:에서)?\s+"
+    r"(?:(?:약|최소|최대|모두)\s+)?$"
+)
+_PERCENT_AFTER = re.compile(rf"^{_PERCENT}", re.I)
+
+
+@dataclass(frozen=True)
+class Partitive:
+    """Indices (into the numbers of a text) of a part and its whole."""
+
+    part: int
+    whole: int
+    percent: bool  # the part is a percentage of the whole
+
+
+def partitives(text: str, numbers: Sequence[tuple[Num, bool]], lang: str) -> list[Partitive]:
+    """The part-whole pairs among ``numbers`` (each number in at most one pair)."""
+    counts = [i for i, (num, _) in enumerate(numbers) if num.form not in ("date", "time")]
+    found: list[Partitive] = []
+    taken: set[int] = set()
+    for first, second in zip(counts, counts[1:], strict=False):
+        if first in taken:
+            continue
+        a, b = numbers[first][0], numbers[second][0]
+        gap = text[a.end : b.start]
+        if sentence_span(text, a.start) != sentence_span(text, b.start):
+            continue
+        pair = None
+        m = _PART_FIRST.match(gap)
+        if m is not None and not a.vague:
+            pair = Partitive(first, second, bool(m.group("pct")))
+        elif _KO_WHOLE_FIRST.match(gap) if lang == "ko" else _whole_first(text, a):
+            pair = Partitive(second, first, bool(_PERCENT_AFTER.match(text[b.end :])))
+        if pair is not None:
+            found.append(pair)
+            taken.update((first, second))
+    return found
+
+
+def _whole_first(text: str, num: Num) -> bool:
+    """Does the clause open with "Of the", "Von den", "Из" before this number?"""
+    clause_start, _ = clause_span(text, num.start, num.end)
+    return _WHOLE_FIRST.search(text[clause_start : num.start]) is not None
+
+
+def whole_indices(pairs: Sequence[Partitive]) -> set[int]:
+    return {pair.whole for pair in pairs}
+
+
+def apply(text: str, figures: list[Figure], pairs: Sequence[Partitive]) -> None:
+    """Give each pair's figures (``figures`` is index-aligned with the numbers) their roles,
+    the part the kind its verb names (or the whole's), and the whole's scope and place."""
+    for pair in pairs:
+        part, whole = figures[pair.part], figures[pair.whole]
+        if whole.claim is None:
+            continue
+        figures[pair.whole] = replace(whole, role=WHOLE)
+        claim, end = part.claim, part.end
+        if part.claim not in CASUALTIES:
+            # "300 of the 11,000 soldiers sent to Russia have been killed"; "Von den 11.000
+            # Soldaten sind 40 Prozent verwundet": the verb follows the later of the two
+            later = max(part.end, whole.end)
+            _, clause_end = clause_span(text, later, later)
+            casualty = _casualty(text[later:clause_end])
+            if casualty is not None:
+                claim, end = casualty[0], later + casualty[1]
+        claim = claim or whole.claim
+        low, high, hedge = part.low, part.high, part.hedge
+        if pair.percent:
+            low, high, hedge = _share(part.low, whole.low), _share(part.low, whole.high), "about"
+            if low is None and high is None:
+                continue
+        if not pair.percent and part.claim is None and end == part.end:
+            end = max(end, whole.end)
+        figures[pair.part] = replace(
+            part,
+            claim=claim,
+            low=low,
+            high=high,
+            hedge=hedge,
+            text=text[part.start : end] if end > part.end else part.text,
+            end=max(end, part.end),
+            scope=part.scope or whole.scope,
+            place=part.place or whole.place,
+            role=PART,
+        )
+
+
+def _casualty(window: str) -> tuple[str, int] | None:
+    """The first casualty verb of ``window``: (kind, end offset)."""
+    best: tuple[int, str, int] | None = None
+    for pattern, kind in CASUALTY_VERBS:
+        m = pattern.search(window)
+        if m and (best is None or m.start() < best[0]):
+            best = (m.start(), kind, m.end())
+    return (best[1], best[2]) if best else None
+
+
+def _share(percent: int | None, of: int | None) -> int | None:
+    if percent is None or of is None or not 0 < percent <= 100:
+        return None
+    return round(of * percent / 100)
