@@ -23,7 +23,7 @@ _SOURCE_AFTER = re.compile(
 # "X zufolge", "X said": find the verb first, then read the words before it (a pattern that
 # starts with "any text" would be tried at every position of the sentence).
 _SOURCE_VERB = re.compile(
-    r"\s(?:zufolge|said|says|estimated|estimates|reported|claimed|claims|told|warned|warns"
+    r"\s(?:zufolge|said|says|estimated|estimates|reported|claimed|told|warned|warns"
     r"|briefed|announced|stated|assessed|believes|confirmed|teilte|erklärte|warnte|schätzte"
     r"|schätzt|berichtete|meldete|заявил[аи]?|сообщил[аи]?|оценил[аи]?|предупредил[аи]?"
     r"|считает|считают)\b",
@@ -53,11 +53,15 @@ _SOURCE_RU_VERB = re.compile(
 _SOURCE_KO_TOPIC = re.compile(
     r"^\s*(?P<ko>[가-힣A-Za-z·]+(?:\s[가-힣A-Za-z·]+){0,2}?)(?:은|는)\s"
     r".*(?:밝혔다|전했다|추정했다|말했다|발표했다|주장했다|보고했다|분석했다|경고했다|추산했다"
-    r"|설명했다)",
+    r"|설명했다)"
+    # "... 있다고 국정원은 밝혔다": the subject right before the verb at the end
+    r"|(?:고|며)\s(?P<ko2>[가-힣A-Za-z·]+)(?:은|는)\s(?:[가-힣]+\s){0,2}?(?:밝혔다|전했다|말했다"
+    r"|발표했다|보고했다|경고했다|추산했다)",
 )
 # "nach russischen Angaben", "nach südkoreanischen Schätzungen": the adjective is the source.
 _SOURCE_ADJECTIVE = re.compile(
-    r"\bnach\s+(?P<x>[^\W\d_]+(?:en|er)\s+(?:angaben|schätzung(?:en)?|erkenntnissen|informationen))\b",
+    r"\bпо\s+(?!(?:его|её|ее|их|своим)\b)(?P<ru>[а-яё]+(?:им|ым)\s+(?:данным|оценкам|сведениям))"
+    r"|\bnach\s+(?!(?:seinen|ihren|eigenen|unseren|deren|dessen)\b)(?P<x>[^\W\d_]+(?:en|er)\s+(?:angaben|schätzung(?:en)?|erkenntnissen|informationen))\b",
     re.I,
 )
 _SOURCE_WIE = re.compile(
@@ -136,6 +140,17 @@ _SOURCE_STOP = frozenset(
         "freitag",
         "samstag",
         "sonntag",
+        "vergangene",
+        "vergangenen",
+        "letzte",
+        "letzten",
+        "woche",
+        "week",
+        "incorrectly",
+        "wrongly",
+        "erroneously",
+        "mistakenly",
+        "previously",
         "-",
         "–",
         "—",
@@ -155,6 +170,8 @@ _SOURCE_LEAD = frozenset(
     {"the", "der", "die", "das", "des", "dem", "den", "von", "a", "an", "в", "во", "на"}
 )
 _SOURCE_MAX_WORDS = 6
+# An outlet's own earlier text is no source: "An earlier version of this article said".
+_NOT_A_SOURCE = re.compile(r"\bversion\b|\bfassung\b|верси|редакци|기사", re.I)
 
 
 # A source named by a pronoun, or a sentence that reports with no subject (Korean).
@@ -230,7 +247,8 @@ def _sentence_source(sentence: str, lang: str) -> str | None:
     ):
         for m in pattern.finditer(sentence):
             groups = m.groupdict()
-            source = _trim_source(groups.get("x") or groups.get("ko") or "", False, lang)
+            raw = groups.get("x") or groups.get("ko") or groups.get("ko2") or groups.get("ru") or ""
+            source = _trim_source(raw, False, lang)
             if source:
                 return source
     for m in _SOURCE_VERB.finditer(sentence):
@@ -266,5 +284,7 @@ def _trim_source(raw: str, backwards: bool, lang: str) -> str | None:
         while words and not words[-1][:1].isupper():
             words = words[:-1]
     if not words or not any(len(w) > 2 for w in words):
+        return None
+    if _NOT_A_SOURCE.search(" ".join(words)):
         return None
     return " ".join(words).strip(" \"“”„'")

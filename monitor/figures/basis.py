@@ -84,7 +84,7 @@ def _period_pattern(lang: str) -> re.Pattern[str]:
     for period, by_lang in _PERIOD_OTHER.items():
         alternatives = [by_lang[lang]]
         if lang in _PAST:
-            alternatives.append(rf"\b{_PAST[lang]}\s+(?:{_PERIOD_WORDS[period][lang]})\b")
+            alternatives.append(rf"\b(?:{_PAST[lang]})\s+(?:{_PERIOD_WORDS[period][lang]})\b")
         parts.append(rf"(?P<{period}>{'|'.join(alternatives)})")
     return re.compile("|".join(parts), re.I)
 

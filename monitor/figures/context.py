@@ -261,7 +261,8 @@ def counted(text: str, pos: int, lang: str, vocab: Vocabulary) -> tuple[list[str
         if kind is not None and lang == "ru" and i + used < len(tokens) and tokens[i + used][0]:
             # Russian puts the head noun last: "военных строителей" are builders
             head, head_used = kind_at(tokens, i + used, lang, vocab)
-            if head is not None:
+            # ... but a verb after it is no head: "300 военных погибли" (see ``refine``)
+            if head is not None and not (head in CASUALTIES and kind in PERSONNEL):
                 kind, i, used = head, i + used, head_used
         if kind is not None:
             kinds.append(kind)

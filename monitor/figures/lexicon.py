@@ -105,6 +105,12 @@ CLAIM_TERMS: dict[str, dict[str, tuple[str, ...]]] = {
         "ru": ("плен",),
         "ko": ("포로", "생포"),
     },
+    "missing": {
+        "de": ("vermisst", "verschollen"),
+        "en": ("missing", "missing in action", "unaccounted for"),
+        "ru": ("пропавш", "пропал", "без вести"),
+        "ko": ("실종",),
+    },
     "missiles": {
         "de": ("rakete", "marschflugkörper"),
         "en": ("missile", "rocket"),
@@ -128,11 +134,12 @@ CLAIM_LABELS: dict[str, str] = {
     "wounded": "wounded",
     "killed_or_wounded": "killed or wounded",
     "captured": "captured",
+    "missing": "missing",
     "missiles": "missiles",
     "shells": "artillery shells",
 }
 
-CASUALTIES = ("killed", "wounded", "killed_or_wounded", "captured")
+CASUALTIES = ("killed", "wounded", "killed_or_wounded", "captured", "missing")
 PERSONNEL = ("troops", "workers", "builders", "deminers")
 
 # Context that turns generic soldiers into builders or deminers (clause-local stems).
@@ -174,11 +181,19 @@ CASUALTY_VERBS: tuple[tuple[re.Pattern[str], str], ...] = (
         ),
         "captured",
     ),
+    (
+        re.compile(
+            r"\b(?:vermisst|verschollen|missing|unaccounted\s+for|пропал\w*\s+без\s+вести"
+            r"|пропавш\w*)|실종",
+            re.I,
+        ),
+        "missing",
+    ),
 )
 
 # A casualty verb right before the count, as German word order puts it ("starben 600").
 CASUALTY_BEFORE = re.compile(
-    r"\b(?:starben|fielen|getötet|verletzt|verwundet|killed|wounded|injured|captured"
+    r"\b(?:starben|fielen|getötet|verletzt|verwundet|vermisst|killed|wounded|injured|captured"
     r"|погибли|ранены|(?:в\s+плен\s+)?(?:попали|взяты|взяли)(?:\s+в\s+плен)?)"
     r"\s+(?:[^\W\d_]+\s+)?$",
     re.I,

@@ -63,8 +63,8 @@ _DENIAL: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "de": re.compile(
-        r"\b(?:bestr(?:eitet|eiten|itt|itten)|(?:stritt|streitet|stritten)\b(?=[^.]*\bab\b)"
-        r"|abgestritten|dementi\w*|(?:wies|weist|wiesen|weisen)\b(?=[^.]*\bzurück\b)"
+        r"\b(?:bestr(?:eitet|eiten|itt|itten)|(?:stritt|streitet|stritten)\b(?=.*?\bab\b)"
+        r"|abgestritten|dementi\w*|(?:wies|weist|wiesen|weisen)\b(?=.*?\bzurück\b)"
         r"|zurückgewiesen|(?:als|eine?)\s+(?:fake|fälschung|falschmeldung|lüge|erfindung"
         r"|desinformation|propaganda)\b)",
         re.I,
@@ -102,8 +102,12 @@ _CONDITION: dict[str, re.Pattern[str]] = {
     "ru": re.compile(r"\b(?:если|в\s+случае|предположим|допустим|гипотетическ\w*)\b", re.I),
     "ko": re.compile(r"(?:만약|만일|(?<!의)하면|되면|다면|라면|할\s?경우|될\s?경우|는\s?경우)"),
 }
-# German opens a condition with its verb: "Sollten 50.000 Soldaten entsandt werden, ..."
-_VERB_FIRST_CONDITION = re.compile(r"\W*sollten?\b", re.I)
+# A condition opened by its verb: "Sollten 50.000 Soldaten entsandt werden, ...", "Should
+# Pyongyang deploy 30,000 troops, ...".
+_VERB_FIRST_CONDITION = {
+    "de": re.compile(r"\W*sollten?\b", re.I),
+    "en": re.compile(r"\W*(?:should|were|had)\b", re.I),
+}
 # Possible, expected: "could send as many as 100,000", "könnten geschickt werden".
 _POSSIBLE: dict[str, re.Pattern[str]] = {
     # "may" only in lower case: "May" is also the month
@@ -133,7 +137,7 @@ def modality(text: str, start: int, end: int, lang: str) -> str:
     c_start, c_end = clause_span(text, start, end)
     c_start, c_end = max(c_start, s_start), min(c_end, s_end)
     if _in_clause(_CONDITION[lang], text, start, end, c_start, c_end) or (
-        lang == "de" and _VERB_FIRST_CONDITION.match(text, s_start)
+        lang in _VERB_FIRST_CONDITION and _VERB_FIRST_CONDITION[lang].match(text, s_start)
     ):
         return HYPOTHETICAL
     if _in_clause(_POSSIBLE[lang], text, start, end, c_start, c_end):
