@@ -14,8 +14,15 @@ from dataclasses import replace
 
 from monitor.figures.attribution import attribution
 from monitor.figures.basis import basis
-from monitor.figures.clauses import sentence_span
-from monitor.figures.context import YEAR_BEFORE, combine, counted, not_a_count, number_of, refine
+from monitor.figures.context import (
+    YEAR_BEFORE,
+    combine,
+    counted,
+    not_a_count,
+    number_of,
+    refine,
+    sentence_at,
+)
 from monitor.figures.deployment import DEPLOYMENT, is_deployment
 from monitor.figures.hedges import HEDGE_AFTER, RU_INCREMENT, read_hedge
 from monitor.figures.korean import KO_HEDGE_AFTER, KO_HEDGES, counted_ko
@@ -101,7 +108,7 @@ def _stands_for(text: str, figure: Figure, number: int, before: list[Figure], la
     if not earlier:
         return figure
     last = earlier[-1]
-    s_start, _ = sentence_span(text, figure.start)
+    s_start, _ = sentence_at(text, figure.start)
     corrected = CORRECTED[lang].search(text, s_start, figure.start)
     if corrected is not None and last.modality == RETRACTED and figure.start - last.end < 400:
         return replace(figure, claim=last.claim, scope=last.scope, place=last.place)

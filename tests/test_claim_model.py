@@ -1,0 +1,976 @@
+"""Issue 12: what kind of statement each figure is. Modality (asserted, projected, denied,
+hypothetical, retracted), time basis (running total, per-period toll, dispatch, in place),
+part and whole, and who said it, in German, English, Russian and Korean.
+
+The first tests are the real-world cases (shared/cases/claims): each article body must
+yield figures whose modality, basis and role make the expected alert behaviour possible.
+The rest are families of other wordings, several per language.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from monitor.figures import extract
+from monitor.types import (
+    ASSERTED,
+    CUMULATIVE,
+    DENIED,
+    DISPATCH,
+    HYPOTHETICAL,
+    IN_PLACE,
+    PART,
+    PER_PERIOD,
+    PROJECTED,
+    RETRACTED,
+    WHOLE,
+    Figure,
+)
+
+
+def one(text: str, lang: str, claim: str, value: int) -> Figure:
+    """The one figure of ``claim`` whose value (low, or high for "up to") is ``value``."""
+    found = [f for f in extract(text, lang) if f.claim == claim and value in (f.low, f.high)]
+    assert len(found) == 1, (claim, value, extract(text, lang))
+    return found[0]
+
+
+def claims_of(text: str, lang: str) -> list[tuple[str | None, int | None]]:
+    return [(f.claim, f.low if f.low is not None else f.high) for f in extract(text, lang)]
+
+
+def article(title: str, body: str) -> str:
+    return f"{title}\n\n{body}"  # as the pipeline reads an item
+
+
+# --- the cases -------------------------------------------------------------------------
+
+
+def test_case_denial_english_dismissed_as_fakes() -> None:
+    body = (
+        "MOSCOW - Kremlin spokesman Dmitry Peskov on Tuesday dismissed as fakes Western "
+        "reports that 10,000 North Korean soldiers were fighting in the Kursk region."
+    )
+    assert one(body, "en", "troops", 10_000).modality == DENIED
+
+
+def test_case_denial_russian_called_fake() -> None:
+    body = (
+        "Песков назвал фейком сообщения о том, что в Курской области воюют 10 тысяч военных КНДР."
+    )
+    assert one(body, "ru", "troops", 10_000).modality == DENIED
+
+
+def test_case_denial_the_claim_denied_stays_asserted() -> None:
+    body = (
+        "KYIV - Ukraine's military intelligence said on Monday that 12,000 North Korean "
+        "soldiers are now in Russia's Kursk region."
+    )
+    figure = one(body, "en", "troops", 12_000)
+    assert (figure.modality, figure.basis) == (ASSERTED, IN_PLACE)
+    assert figure.attribution == "Ukraine's military intelligence"  # no dateline
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "value"),
+    [
+        (
+            "en",
+            "KYIV - Pyongyang could eventually send as many as 100,000 soldiers to fight for "
+            "Russia, the head of Ukraine's military intelligence said on Wednesday.",
+            100_000,
+        ),
+        (
+            "de",
+            "Bis zu 100.000 nordkoreanische Soldaten könnten in den kommenden Monaten nach "
+            "Russland geschickt werden, warnte der ukrainische Geheimdienst.",
+            100_000,
+        ),
+        (
+            "ru",
+            "КНДР может отправить в Россию до 100 тысяч военных, заявил представитель "
+            "украинской разведки.",
+            100_000,
+        ),
+        ("en", "North Korea could send 100,000 soldiers to Russia, Kyiv warns", 100_000),
+    ],
+)
+def test_case_speculative_figures_are_projected(lang: str, text: str, value: int) -> None:
+    assert one(text, lang, "troops", value).modality == PROJECTED
+
+
+def test_case_speculative_the_count_in_place_is_asserted() -> None:
+    body = (
+        "SEOUL - North Korea has 11,000 soldiers in Russia, South Korea's National "
+        "Intelligence Service said on Tuesday."
+    )
+    figure = one(body, "en", "troops", 11_000)
+    assert (figure.modality, figure.basis) == (ASSERTED, IN_PLACE)
+
+
+def test_case_per_period_week_and_day() -> None:
+    week = (
+        "KYIV - Ukrainian forces killed 150 North Korean soldiers in Kursk over the past "
+        "week, the general staff said on Friday."
+    )
+    day = (
+        "Allein in den vergangenen 24 Stunden seien in der russischen Region Kursk 40 "
+        "nordkoreanische Soldaten getötet worden, teilte der ukrainische Generalstab mit."
+    )
+    figure = one(week, "en", "killed", 150)
+    assert (figure.basis, figure.period, figure.claim_key) == (
+        PER_PERIOD,
+        "week",
+        "killed/per_week",
+    )
+    figure = one(day, "de", "killed", 40)
+    assert (figure.basis, figure.period, figure.claim_key) == (PER_PERIOD, "day", "killed/per_day")
+
+
+def test_case_per_period_the_running_total_is_cumulative() -> None:
+    body = (
+        "SEOUL - About 300 North Korean soldiers have been killed in Russia since they "
+        "joined the fighting, South Korea's spy agency said on Friday."
+    )
+    figure = one(body, "en", "killed", 300)
+    assert (figure.basis, figure.claim_key) == (CUMULATIVE, "killed")
+
+
+def test_case_per_period_headline_takes_the_period_of_its_body() -> None:
+    text = article(
+        "Kiew meldet 40 getötete Nordkoreaner",
+        "In den vergangenen 24 Stunden wurden 40 nordkoreanische Soldaten getötet, teilte "
+        "der ukrainische Generalstab mit.",
+    )
+    headline = extract(text, "de")[0]
+    assert (headline.basis, headline.period) == (PER_PERIOD, "day")
+    assert headline.attribution == "ukrainische Generalstab"
+
+
+def test_case_cumulative_growth_german_and_english() -> None:
+    de = (
+        "Insgesamt hat Nordkorea nach Angaben des südkoreanischen Geheimdienstes bislang "
+        "rund 14.000 Soldaten nach Russland entsandt."
+    )
+    assert one(de, "de", "troops", 14_000).basis == CUMULATIVE
+    en = (
+        "SEOUL - North Korea sent about 3,000 more troops to Russia in January and February, "
+        "bringing the total it has deployed to around 14,000, South Korea's spy agency said."
+    )
+    increment = [f for f in extract(en, "en") if f.modifier == "increment"]
+    assert [(f.low, f.basis) for f in increment] == [(3_000, None)]
+    total = one(en, "en", "troops", 14_000)
+    assert (total.modifier, total.basis, total.hedge) == (None, CUMULATIVE, "about")
+
+
+def test_case_partitive_english_never_11000_killed() -> None:
+    body = (
+        "KYIV - Some 300 of the 11,000 North Korean soldiers sent to Russia have been killed, "
+        "Ukraine's military said on Monday."
+    )
+    killed = one(body, "en", "killed", 300)
+    troops = one(body, "en", "troops", 11_000)
+    assert (killed.role, killed.hedge, killed.scope) == (PART, "about", "north_korean")
+    assert troops.role == WHOLE
+    assert ("killed", 11_000) not in claims_of(body, "en")
+
+
+def test_case_partitive_german_source_word_is_not_whose() -> None:
+    body = (
+        "Von den rund 11.000 nordkoreanischen Soldaten in Russland sind nach ukrainischen "
+        "Angaben etwa 300 gefallen."
+    )
+    killed = one(body, "de", "killed", 300)
+    troops = one(body, "de", "troops", 11_000)
+    assert (killed.role, killed.scope) == (PART, "north_korean")
+    assert (troops.role, troops.hedge) == (WHOLE, "about")
+
+
+def test_case_correction_note() -> None:
+    body = (
+        "An earlier version of this article said 15,000 North Korean troops were in Kursk. "
+        "The correct figure is 11,000."
+    )
+    assert one(body, "en", "troops", 15_000).modality == RETRACTED
+    corrected = one(body, "en", "troops", 11_000)
+    assert (corrected.modality, corrected.scope) == (ASSERTED, "north_korean")
+
+
+def test_case_correction_headline_takes_the_body_source() -> None:
+    text = article(
+        "Channel claims 15,000 North Korean soldiers in Kursk",
+        "A Russian military Telegram channel claimed on Friday that 15,000 North Korean "
+        "soldiers are in Kursk.",
+    )
+    assert [f.attribution for f in extract(text, "en")] == [
+        "Russian military Telegram channel",
+        "Russian military Telegram channel",
+    ]
+
+
+# --- modality, by family ---------------------------------------------------------------
+
+MODALITY: list[tuple[str, str, str, int, str]] = [
+    # projected
+    (
+        "en",
+        "Pyongyang might deploy 20,000 soldiers, officials believe.",
+        "troops",
+        20_000,
+        PROJECTED,
+    ),
+    (
+        "en",
+        "As many as 30,000 North Korean troops may be sent by spring.",
+        "troops",
+        30_000,
+        PROJECTED,
+    ),
+    (
+        "de",
+        "Nordkorea könnte bis zu 30.000 Soldaten nach Russland schicken.",
+        "troops",
+        30_000,
+        PROJECTED,
+    ),
+    (
+        "de",
+        "Möglicherweise werden 20.000 nordkoreanische Soldaten entsandt.",
+        "troops",
+        20_000,
+        PROJECTED,
+    ),
+    ("ru", "Пхеньян мог бы отправить 20 тысяч солдат.", "troops", 20_000, PROJECTED),
+    (
+        "ru",
+        "В Курскую область могут перебросить 15 тысяч военных КНДР.",
+        "troops",
+        15_000,
+        PROJECTED,
+    ),
+    ("ko", "북한이 러시아에 최대 3만 명의 병력을 파견할 수도 있다.", "troops", 30_000, PROJECTED),
+    (
+        "ko",
+        "북한이 병력 3만 명을 보낼 가능성이 있다고 국정원은 밝혔다.",
+        "troops",
+        30_000,
+        PROJECTED,
+    ),
+    # a pledged dispatch stays an asserted dispatch; "May" is a month
+    ("en", "North Korea will send 1,000 deminers to Kursk.", "deminers", 1_000, ASSERTED),
+    ("de", "Nordkorea wird 1.000 Pioniere nach Kursk schicken.", "deminers", 1_000, ASSERTED),
+    ("ru", "КНДР направит в Курскую область 1000 саперов.", "deminers", 1_000, ASSERTED),
+    ("ko", "북한은 공병 1천 명을 쿠르스크에 파견하기로 했다.", "deminers", 1_000, ASSERTED),
+    ("en", "In May, 11,000 North Korean soldiers were in Kursk.", "troops", 11_000, ASSERTED),
+    # denied
+    (
+        "en",
+        "The Kremlin denied reports that 12,000 North Korean soldiers were in Kursk.",
+        "troops",
+        12_000,
+        DENIED,
+    ),
+    (
+        "en",
+        "Moscow rejected claims that 5,000 North Korean troops had been killed.",
+        "killed",
+        5_000,
+        DENIED,
+    ),
+    (
+        "en",
+        "Reports of 10,000 North Korean soldiers in Russia were dismissed as propaganda.",
+        "troops",
+        10_000,
+        DENIED,
+    ),
+    (
+        "en",
+        "Seoul said 11,000 North Korean soldiers are in Kursk, but Moscow denied it.",
+        "troops",
+        11_000,
+        ASSERTED,
+    ),
+    (
+        "de",
+        "Der Kreml bestritt, dass 10.000 nordkoreanische Soldaten in Kursk kämpfen.",
+        "troops",
+        10_000,
+        DENIED,
+    ),
+    (
+        "de",
+        "Moskau wies Berichte über 12.000 nordkoreanische Soldaten zurück.",
+        "troops",
+        12_000,
+        DENIED,
+    ),
+    (
+        "de",
+        "Peskow dementierte Meldungen, wonach 10.000 Soldaten aus Nordkorea in Russland seien.",
+        "troops",
+        10_000,
+        DENIED,
+    ),
+    (
+        "ru",
+        "Песков отверг данные о том, что в России находятся 10 тысяч северокорейских солдат.",
+        "troops",
+        10_000,
+        DENIED,
+    ),
+    (
+        "ru",
+        "МИД опроверг информацию, что в Курской области погибли 500 военных КНДР.",
+        "killed",
+        500,
+        DENIED,
+    ),
+    ("ko", "러시아는 북한군 1만 명 파병설을 부인했다.", "troops", 10_000, DENIED),
+    (
+        "ko",
+        "크렘린궁은 북한군 1만2천 명이 쿠르스크에 있다는 보도를 일축했다.",
+        "troops",
+        12_000,
+        DENIED,
+    ),
+    # hypothetical
+    (
+        "en",
+        "If 50,000 North Korean soldiers were sent, the front could shift.",
+        "troops",
+        50_000,
+        HYPOTHETICAL,
+    ),
+    (
+        "en",
+        "Should Pyongyang deploy 30,000 troops, Russia could retake Kursk.",
+        "troops",
+        30_000,
+        HYPOTHETICAL,
+    ),
+    (
+        "de",
+        "Wenn 50.000 nordkoreanische Soldaten kämen, würde sich die Lage ändern.",
+        "troops",
+        50_000,
+        HYPOTHETICAL,
+    ),
+    (
+        "de",
+        "Sollten 20.000 Soldaten entsandt werden, wäre das ein Wendepunkt.",
+        "troops",
+        20_000,
+        HYPOTHETICAL,
+    ),
+    (
+        "ru",
+        "Если КНДР отправит 50 тысяч военных, ситуация изменится.",
+        "troops",
+        50_000,
+        HYPOTHETICAL,
+    ),
+    ("ko", "북한이 병력 5만 명을 파병한다면 전황이 바뀔 것이다.", "troops", 50_000, HYPOTHETICAL),
+    ("ko", "만약 북한군 3만 명이 투입되면 전선이 흔들릴 것이다.", "troops", 30_000, HYPOTHETICAL),
+    # retracted
+    (
+        "en",
+        "An earlier version of this story incorrectly said 20,000 North Korean soldiers had been "
+        "killed.",
+        "killed",
+        20_000,
+        RETRACTED,
+    ),
+    (
+        "de",
+        "In einer früheren Version dieses Artikels hieß es, 15.000 nordkoreanische Soldaten seien "
+        "in Kursk.",
+        "troops",
+        15_000,
+        RETRACTED,
+    ),
+    (
+        "ru",
+        "В предыдущей версии материала ошибочно говорилось, что в Курской области 15 тысяч "
+        "военных КНДР.",
+        "troops",
+        15_000,
+        RETRACTED,
+    ),
+    ("ko", "앞선 기사에서 북한군 1만5천 명으로 잘못 보도했습니다.", "troops", 15_000, RETRACTED),
+]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "claim", "value", "expected"), MODALITY, ids=[m[1][:40] for m in MODALITY]
+)
+def test_modality(lang: str, text: str, claim: str, value: int, expected: str) -> None:
+    assert one(text, lang, claim, value).modality == expected
+
+
+def test_dispatch_pledged_is_asserted_dispatch() -> None:
+    figure = one("North Korea will send 1,000 deminers to Kursk.", "en", "deminers", 1_000)
+    assert (figure.modifier, figure.basis) == ("deployment", DISPATCH)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "claim", "wrong", "right"),
+    [
+        (
+            "en",
+            "This article previously misstated the number of wounded as 3,000; the correct "
+            "figure is 300.",
+            "wounded",
+            3_000,
+            300,
+        ),
+        (
+            "de",
+            "In einer früheren Version hieß es, 15.000 nordkoreanische Soldaten seien in "
+            "Kursk. Richtig ist: 11.000.",
+            "troops",
+            15_000,
+            11_000,
+        ),
+        (
+            "ru",
+            "В предыдущей версии ошибочно говорилось, что в Курской области 15 тысяч военных "
+            "КНДР. Правильная цифра — 11 тысяч.",
+            "troops",
+            15_000,
+            11_000,
+        ),
+        (
+            "ko",
+            "앞선 기사에서 북한군 1만5천 명으로 잘못 보도했습니다. 정확한 수치는 1만1천 명입니다.",
+            "troops",
+            15_000,
+            11_000,
+        ),
+    ],
+)
+def test_correction_retracts_the_old_figure_and_asserts_the_new(
+    lang: str, text: str, claim: str, wrong: int, right: int
+) -> None:
+    assert one(text, lang, claim, wrong).modality == RETRACTED
+    assert one(text, lang, claim, right).modality == ASSERTED
+
+
+# --- time basis, by family -------------------------------------------------------------
+
+BASIS: list[tuple[str, str, str, int, str | None, str | None]] = [
+    # running totals
+    (
+        "en",
+        "So far, about 3,000 North Korean soldiers have been killed or wounded.",
+        "killed_or_wounded",
+        3_000,
+        CUMULATIVE,
+        None,
+    ),
+    (
+        "en",
+        "In total, 14,000 North Korean troops have been sent to Russia.",
+        "troops",
+        14_000,
+        CUMULATIVE,
+        None,
+    ),
+    (
+        "en",
+        "A total of 1,200 North Korean soldiers have been captured since October.",
+        "captured",
+        1_200,
+        CUMULATIVE,
+        None,
+    ),
+    (
+        "de",
+        "Bislang sind rund 4.000 nordkoreanische Soldaten gefallen oder verwundet worden.",
+        "killed_or_wounded",
+        4_000,
+        CUMULATIVE,
+        None,
+    ),
+    (
+        "de",
+        "Insgesamt wurden 1.200 nordkoreanische Soldaten gefangen genommen.",
+        "captured",
+        1_200,
+        CUMULATIVE,
+        None,
+    ),
+    (
+        "de",
+        "Seit Oktober wurden 300 nordkoreanische Soldaten getötet.",
+        "killed",
+        300,
+        CUMULATIVE,
+        None,
+    ),
+    (
+        "ru",
+        "Всего с начала боев погибли около 1000 военных КНДР.",
+        "killed",
+        1_000,
+        CUMULATIVE,
+        None,
+    ),
+    (
+        "ru",
+        "В общей сложности в Россию отправлены 14 тысяч военных КНДР.",
+        "troops",
+        14_000,
+        CUMULATIVE,
+        None,
+    ),
+    (
+        "ru",
+        "По данным Минобороны, погибли всего 250 военных КНДР.",
+        "killed",
+        250,
+        None,
+        None,
+    ),  # only 250
+    (
+        "ko",
+        "지금까지 북한군 약 4천 명이 사상한 것으로 추정된다.",
+        "killed_or_wounded",
+        4_000,
+        CUMULATIVE,
+        None,
+    ),
+    ("ko", "총 1만4천 명의 북한군이 러시아에 파견됐다.", "troops", 14_000, CUMULATIVE, None),
+    # per-period tolls
+    (
+        "en",
+        "Ukrainian forces killed 150 North Korean soldiers in the past 24 hours.",
+        "killed",
+        150,
+        PER_PERIOD,
+        "day",
+    ),
+    (
+        "en",
+        "About 40 North Korean soldiers are killed every day, Kyiv says.",
+        "killed",
+        40,
+        PER_PERIOD,
+        "day",
+    ),
+    (
+        "en",
+        "Last week, 200 North Korean soldiers were wounded.",
+        "wounded",
+        200,
+        PER_PERIOD,
+        "week",
+    ),
+    (
+        "en",
+        "Over the past month, 1,000 North Korean soldiers were killed.",
+        "killed",
+        1_000,
+        PER_PERIOD,
+        "month",
+    ),
+    (
+        "de",
+        "Pro Tag werden rund 50 nordkoreanische Soldaten getötet.",
+        "killed",
+        50,
+        PER_PERIOD,
+        "day",
+    ),
+    (
+        "de",
+        "In der vergangenen Woche wurden 200 nordkoreanische Soldaten verwundet.",
+        "wounded",
+        200,
+        PER_PERIOD,
+        "week",
+    ),
+    (
+        "de",
+        "Innerhalb eines Monats fielen 1.000 nordkoreanische Soldaten.",
+        "killed",
+        1_000,
+        PER_PERIOD,
+        "month",
+    ),
+    ("ru", "За сутки погибли 40 военных КНДР.", "killed", 40, PER_PERIOD, "day"),
+    (
+        "ru",
+        "За последнюю неделю ранены 200 северокорейских военных.",
+        "wounded",
+        200,
+        PER_PERIOD,
+        "week",
+    ),
+    (
+        "ru",
+        "За прошлый месяц погибли около 1000 военных КНДР.",
+        "killed",
+        1_000,
+        PER_PERIOD,
+        "month",
+    ),
+    ("ko", "하루 동안 북한군 40명이 사망했다.", "killed", 40, PER_PERIOD, "day"),
+    ("ko", "지난 일주일 사이 북한군 200명이 부상했다.", "wounded", 200, PER_PERIOD, "week"),
+    ("ko", "지난달 북한군 1천 명이 전사했다.", "killed", 1_000, PER_PERIOD, "month"),
+    # a period that dates the saying, or a count that is no event, is no per-period toll
+    (
+        "en",
+        "Seoul said last week that 300 North Korean soldiers had been killed.",
+        "killed",
+        300,
+        None,
+        None,
+    ),
+    (
+        "de",
+        "Der Geheimdienst teilte vergangene Woche mit, 300 nordkoreanische Soldaten seien "
+        "gefallen.",
+        "killed",
+        300,
+        None,
+        None,
+    ),
+    ("en", "11,000 North Korean soldiers were in Kursk last week.", "troops", 11_000, None, None),
+    # counts in place
+    (
+        "en",
+        "About 11,000 North Korean soldiers are now in Kursk.",
+        "troops",
+        11_000,
+        IN_PLACE,
+        None,
+    ),
+    ("en", "North Korea has 12,000 troops in Russia.", "troops", 12_000, IN_PLACE, None),
+    (
+        "en",
+        "Some 11,000 North Korean soldiers remain in the Kursk region.",
+        "troops",
+        11_000,
+        IN_PLACE,
+        None,
+    ),
+    (
+        "de",
+        "Rund 11.000 nordkoreanische Soldaten befinden sich in der Region Kursk.",
+        "troops",
+        11_000,
+        IN_PLACE,
+        None,
+    ),
+    (
+        "de",
+        "Derzeit sind 12.000 nordkoreanische Soldaten in Russland im Einsatz.",
+        "troops",
+        12_000,
+        IN_PLACE,
+        None,
+    ),
+    (
+        "ru",
+        "В Курской области находятся около 11 тысяч военных КНДР.",
+        "troops",
+        11_000,
+        IN_PLACE,
+        None,
+    ),
+    ("ko", "북한군 1만1천 명이 쿠르스크에 주둔하고 있다.", "troops", 11_000, IN_PLACE, None),
+    # dispatches
+    ("de", "Nordkorea wird 1.000 Pioniere nach Kursk schicken.", "deminers", 1_000, DISPATCH, None),
+    ("ru", "КНДР направит в Курскую область 1000 саперов.", "deminers", 1_000, DISPATCH, None),
+    ("ko", "북한은 공병 1천 명을 쿠르스크에 파견하기로 했다.", "deminers", 1_000, DISPATCH, None),
+]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "claim", "value", "expected", "period"), BASIS, ids=[b[1][:40] for b in BASIS]
+)
+def test_basis(
+    lang: str, text: str, claim: str, value: int, expected: str | None, period: str | None
+) -> None:
+    figure = one(text, lang, claim, value)
+    assert (figure.basis, figure.period) == (expected, period)
+
+
+# --- part and whole --------------------------------------------------------------------
+
+PARTITIVE: list[tuple[str, str, tuple[str, int, str | None], tuple[str, int]]] = [
+    (
+        "en",
+        "Of the 11,000 North Korean soldiers in Kursk, about 300 have been killed.",
+        ("killed", 300, "about"),
+        ("troops", 11_000),
+    ),
+    (
+        "en",
+        "About 1,000 out of 12,000 North Korean troops were wounded.",
+        ("wounded", 1_000, "about"),
+        ("troops", 12_000),
+    ),
+    (
+        "en",
+        "Some 200 of the 11,000 North Korean soldiers were captured.",
+        ("captured", 200, "about"),
+        ("troops", 11_000),
+    ),
+    (
+        "en",
+        "40 percent of the 11,000 North Korean soldiers have been wounded.",
+        ("wounded", 4_400, "about"),
+        ("troops", 11_000),
+    ),
+    (
+        "de",
+        "300 der 11.000 nordkoreanischen Soldaten wurden getötet.",
+        ("killed", 300, None),
+        ("troops", 11_000),
+    ),
+    (
+        "de",
+        "40 Prozent der 11.000 nordkoreanischen Soldaten sind verwundet.",
+        ("wounded", 4_400, "about"),
+        ("troops", 11_000),
+    ),
+    (
+        "de",
+        "Von den 12.000 nordkoreanischen Soldaten wurden nach russischen Angaben 500 gefangen "
+        "genommen.",
+        ("captured", 500, None),
+        ("troops", 12_000),
+    ),
+    (
+        "ru",
+        "Из 11 тысяч военных КНДР в Курской области погибли около 300.",
+        ("killed", 300, "about"),
+        ("troops", 11_000),
+    ),
+    (
+        "ru",
+        "300 из 11 тысяч северокорейских военных погибли.",
+        ("killed", 300, None),
+        ("troops", 11_000),
+    ),
+    (
+        "ko",
+        "북한군 1만1천 명 가운데 약 300명이 사망했다.",
+        ("killed", 300, "about"),
+        ("troops", 11_000),
+    ),
+    (
+        "ko",
+        "파병된 북한군 1만2천 명 중 2천 명이 부상했다.",
+        ("wounded", 2_000, None),
+        ("troops", 12_000),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "part", "whole"), PARTITIVE, ids=[p[1][:40] for p in PARTITIVE]
+)
+def test_partitive(
+    lang: str, text: str, part: tuple[str, int, str | None], whole: tuple[str, int]
+) -> None:
+    kind, value, hedge = part
+    found = one(text, lang, kind, value)
+    assert (found.role, found.hedge, found.scope) == (PART, hedge, "north_korean")
+    assert one(text, lang, *whole).role == WHOLE
+    # the whole is never counted as the part's kind
+    assert (kind, whole[1]) not in claims_of(text, lang)
+
+
+def test_no_partitive_without_of() -> None:
+    figures = extract("11,000 North Korean soldiers are in Kursk and 300 were killed.", "en")
+    assert [(f.claim, f.role) for f in figures] == [("troops", None), ("killed", None)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "About 200 North Korean soldiers are missing, Ukraine's military said."),
+        ("de", "Rund 200 nordkoreanische Soldaten werden vermisst."),
+        ("ru", "Около 200 военных КНДР пропали без вести."),
+        ("ko", "북한군 200명이 실종됐다."),
+    ],
+)
+def test_missing_is_its_own_claim(lang: str, text: str) -> None:
+    assert one(text, lang, "missing", 200).scope == "north_korean"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Some 40 North Korean soldiers were captured near Sudzha."),
+        ("de", "Rund 40 nordkoreanische Soldaten wurden gefangen genommen."),
+        ("ru", "Около 40 военных КНДР попали в плен."),
+        ("ko", "북한군 40명이 포로로 잡혔다."),
+    ],
+)
+def test_captured_is_its_own_claim(lang: str, text: str) -> None:
+    one(text, lang, "captured", 40)
+
+
+# --- who said it -----------------------------------------------------------------------
+
+ATTRIBUTION: list[tuple[str, str, str, int, str | None]] = [
+    (
+        "en",
+        "The NIS briefed lawmakers on Tuesday. It said 300 North Korean soldiers had been killed.",
+        "killed",
+        300,
+        "NIS",
+    ),
+    (
+        "en",
+        "Ukraine's intelligence chief briefed reporters. He estimated that 12,000 North Korean "
+        "troops are in Kursk.",
+        "troops",
+        12_000,
+        "Ukraine's intelligence chief",
+    ),
+    (
+        "en",
+        "South Korea's spy agency briefed lawmakers on Friday. About 300 soldiers have been "
+        "killed, the agency told them.",
+        "killed",
+        300,
+        "South Korea's spy agency",
+    ),
+    (
+        "en",
+        "KYIV - Ukraine's general staff said 150 North Korean soldiers were killed.",
+        "killed",
+        150,
+        "Ukraine's general staff",
+    ),
+    (
+        "en",
+        "12,000 North Korean soldiers are in Kursk, Ukraine's military intelligence warned.",
+        "troops",
+        12_000,
+        "Ukraine's military intelligence",
+    ),
+    (
+        "en",
+        "Moscow rejected claims that 5,000 North Korean troops had been killed.",
+        "killed",
+        5_000,
+        None,
+    ),
+    (
+        "de",
+        "Der südkoreanische Geheimdienst NIS teilte am Dienstag mit, Nordkorea habe neue Truppen "
+        "geschickt. Nach seinen Angaben sind 300 nordkoreanische Soldaten gefallen.",
+        "killed",
+        300,
+        "südkoreanische Geheimdienst NIS",
+    ),
+    (
+        "de",
+        "Der Geheimdienst teilte vergangene Woche mit, 300 nordkoreanische Soldaten seien "
+        "gefallen.",
+        "killed",
+        300,
+        "Geheimdienst",
+    ),
+    (
+        "de",
+        "Bis zu 50.000 Soldaten könnten folgen, warnte der ukrainische Geheimdienst.",
+        "troops",
+        50_000,
+        "ukrainische Geheimdienst",
+    ),
+    (
+        "ru",
+        "Представитель ГУР Андрей Юсов заявил журналистам о новых потерях. По его словам, погибли "
+        "около 300 военных КНДР.",
+        "killed",
+        300,
+        "Представитель ГУР Андрей Юсов",
+    ),
+    (
+        "ru",
+        "Около 200 военных КНДР попали в плен, заявил Генштаб ВСУ.",
+        "captured",
+        200,
+        "Генштаб ВСУ",
+    ),
+    ("ru", "По украинским данным, погибли 300 военных.", "killed", 300, "украинским данным"),
+    (
+        "ko",
+        "국정원은 22일 국회 정보위원회에 보고했다. 북한군 300명이 사망했다고 밝혔다.",
+        "killed",
+        300,
+        "국정원",
+    ),
+    ("ko", "국정원에 따르면 북한군 200명이 포로로 잡혔다.", "captured", 200, "국정원"),
+]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "claim", "value", "expected"),
+    ATTRIBUTION,
+    ids=[a[1][:40] for a in ATTRIBUTION],
+)
+def test_attribution(lang: str, text: str, claim: str, value: int, expected: str | None) -> None:
+    assert one(text, lang, claim, value).attribution == expected
+
+
+def test_no_carry_over_without_a_pronoun() -> None:
+    text = "The NIS briefed lawmakers on Tuesday. 300 North Korean soldiers have been killed."
+    assert one(text, "en", "killed", 300).attribution is None
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "claim", "value"),
+    [
+        ("de", "Nach ukrainischen Angaben wurden etwa 300 Soldaten getötet.", "killed", 300),
+        ("en", "According to Ukrainian intelligence, 300 soldiers were killed.", "killed", 300),
+        ("ru", "По украинским данным, погибли 300 военных.", "killed", 300),
+        ("ko", "우크라이나 정보당국에 따르면 병사 300명이 사망했다.", "killed", 300),
+    ],
+)
+def test_the_source_word_is_not_whose(lang: str, text: str, claim: str, value: int) -> None:
+    assert one(text, lang, claim, value).scope is None
+
+
+def test_headline_takes_the_body_source_and_basis() -> None:
+    text = article(
+        "11,000 North Korean troops in Kursk",
+        "11,000 North Korean soldiers are in Kursk, South Korea's spy agency said.",
+    )
+    headline, body = extract(text, "en")
+    assert headline.start < body.start
+    assert headline.attribution == body.attribution == "South Korea's spy agency"
+    assert headline.basis == IN_PLACE
+
+
+def test_headline_keeps_its_own_figure_when_the_body_differs() -> None:
+    text = article(
+        "12,000 North Korean troops in Kursk",
+        "11,000 North Korean soldiers are in Kursk, South Korea's spy agency said.",
+    )
+    headline = extract(text, "en")[0]
+    assert (headline.low, headline.attribution) == (12_000, None)
+
+
+def test_extract_cli_prints_the_new_fields(tmp_path: Any) -> None:
+    from click.testing import CliRunner
+
+    from monitor.cli import cli
+
+    path = tmp_path / "a.txt"
+    path.write_text("Some 300 of the 11,000 North Korean soldiers have been killed.", "utf-8")
+    result = CliRunner().invoke(
+        cli, ["--state", str(tmp_path), "extract", "--lang", "en", str(path)]
+    )
+    assert result.exit_code == 0, result.output
+    for key in ('"modality"', '"basis"', '"period"', '"role": "part"', '"role": "whole"'):
+        assert key in result.output
