@@ -1,7 +1,15 @@
 """One pass of the pipeline: item -> topic -> story -> figures -> divergence -> store.
 
 `analyse` makes every decision about one item from the item and what the store
-already holds; `Pipeline.process` writes the result in one transaction. Fetching
+already holds; `Pipeline.process` writes the result in one transaction.
+
+Issue 12, corrections: an item re-delivered with changed content (same source and guid)
+has its figures read again; those it no longer has are superseded (kept, shown in the
+history), the alerts they raised (or that stood only on them) are withdrawn, a
+correction alert per corrected claim tells the channels that got a withdrawn alert, and
+its new figures are judged against what stands. A new item whose figure is retracted
+("an earlier version said 15,000") never alerts with it, and supersedes the same outlet's
+latest earlier asserted figure of that claim and value, when there is one. Fetching
 and parsing live in `monitor.poller` and `ingest_paths`, which only turn the outside
 world into Items. The clock is injected so tests and the demo are repeatable.
 """
@@ -9,24 +17,30 @@ world into Items. The clock is injected so tests and the demo are repeatable.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from monitor import figures, lang, stories, topics
 from monitor.config import Config
 from monitor.errors import MonitorError, ParseError
 from monitor.feeds.parse import parse_feed, parse_text_file
 from monitor.figures import divergence
+from monitor.figures.divergence import figure_of, format_value
 from monitor.store import Store
+from monitor.store.save import Correction
 from monitor.stories import RARITY_WINDOW, CandidateIndex
 from monitor.text import counted
 from monitor.types import (
+    ASSERTED,
+    RETRACTED,
     Analysis,
     Divergence,
     Figure,
     Item,
+    Reported,
     StoryMatch,
     TopicMatch,
 )
@@ -54,6 +68,7 @@ class Totals:
     errors: list[str] = field(default_factory=list)
     updated: int = 0  # seen before, content changed: stored item refreshed (issue 3)
     held_back: int = 0  # feeds a manual poll left alone: Retry-After or 410 (issue 3)
+    corrections: int = 0  # correction alerts: an outlet corrected a figure (issue 12)
 
     def summary(self) -> str:
         parts = [
@@ -65,6 +80,8 @@ class Totals:
         ]
         if self.updated:
             parts.append(f"{self.updated} updated")
+        if self.corrections:
+            parts.append(counted(self.corrections, "correction"))
         if self.already_seen:
             parts.append(f"{self.already_seen} already seen")
         if self.held_back:
@@ -130,21 +147,74 @@ class Pipeline:
             )
         return self._index
 
-    def _divergences(self, item: Item, found: Sequence[Figure]) -> tuple[Divergence, ...]:
+    def _divergences(
+        self, item: Item, found: Sequence[Figure], exclude_item: int | None = None
+    ) -> tuple[Divergence, ...]:
+        """The alerts ``found`` raise against what stands (``exclude_item``: the item being
+        corrected, whose own figures are not earlier reports)."""
         rules = self.config.divergence
         since = item.published - timedelta(days=rules.window_days)
-        result: list[Divergence] = []
-        alerted_keys: set[str] = set()
+        earlier: dict[str, list[Reported]] = {}
+        # A value an article gives twice (headline and body) is one statement: it alerts
+        # only when no reading of it fits ("150 killed" does not fit, "150 killed in
+        # Kursk" does: the body's place says what the headline meant).
+        readings: dict[tuple[str, int | None, int | None], list[Divergence | None]] = {}
         for fig in found:
             key = fig.claim_key
-            # One alert per claim per article, however often the article repeats it.
-            if key is None or key in alerted_keys:
+            if key is None:
                 continue
-            found_divergence = divergence.check(fig, self.store.previous_figures(key, since), rules)
-            if found_divergence is not None:
-                result.append(found_divergence)
-                alerted_keys.add(key)
-        return tuple(result)
+            if key not in earlier:
+                earlier[key] = [
+                    reported
+                    for related in divergence.related_keys(key)
+                    for reported in self.store.previous_figures(related, since)
+                    if reported.item_id != exclude_item
+                ]
+            readings.setdefault((key, fig.low, fig.high), []).append(
+                divergence.check(
+                    fig, earlier[key], rules, published=item.published, source=item.source
+                )
+            )
+        result: dict[str, Divergence] = {}  # one alert per claim per article
+        for (key, _, _), found_divergences in readings.items():
+            if key not in result and all(found_divergences):
+                first = found_divergences[0]
+                assert first is not None
+                result[key] = first
+        return tuple(result.values())
+
+    def _retractions(self, analysis: Analysis) -> list[Correction]:
+        """A retracted figure ("an earlier version said 15,000") supersedes the same
+        outlet's asserted figures of that claim and value in its latest earlier item."""
+        item = analysis.item
+        if analysis.match is None:
+            return []
+        since = item.published - timedelta(days=self.config.divergence.window_days)
+        found: dict[tuple[int, ...], Correction] = {}
+        for fig in analysis.figures:
+            if fig.modality != RETRACTED or fig.claim_key is None:
+                continue
+            same = [
+                r
+                for r in self.store.previous_figures(fig.claim_key, since)
+                if r.source == item.source
+                and r.figure.modality == ASSERTED
+                and (r.figure.low, r.figure.high) == (fig.low, fig.high)
+                and r.published <= item.published
+            ]
+            if not same:
+                continue
+            latest = max(same, key=lambda r: (r.published, r.item_id)).item_id
+            ids = tuple(r.figure_id for r in same if r.item_id == latest)
+            now = next(
+                (f for f in analysis.figures if f.claim_key == fig.claim_key and _asserted(f)),
+                None,
+            )
+            reason = f"{item.source} retracted {format_value(fig)}"
+            if now is not None:
+                reason += f"; it now says {format_value(now)}"
+            found.setdefault(ids, Correction(fig.claim_key, ids, now, reason))
+        return list(found.values())
 
     def process(self, item: Item, totals: Totals) -> bool:
         """Analyse one item and store it with everything derived from it; False if seen before.
@@ -154,7 +224,8 @@ class Pipeline:
         """
         if self._seen_before(item, totals):
             return False
-        self._save(self.analyse(item), totals)
+        analysis = self.analyse(item)
+        self._save(analysis, totals, self._retractions(analysis))
         return True
 
     def triage(self, items: Sequence[Item], totals: Totals) -> tuple[list[Item], list[Item]]:
@@ -200,21 +271,61 @@ class Pipeline:
         return True
 
     def _refresh(self, item: Item, stored: tuple[str, str, str | None], totals: Totals) -> None:
-        """An item seen before: its stored copy refreshed if its content changed."""
-        if stored != _content(item):
-            self.store.update_item(item.source, item.guid, item.title, item.text, item.url)
-            totals.updated += 1
-        else:
+        """An item seen before: its stored copy refreshed if its content changed, and an
+        item on topic has its figures read again (a correction, issue 12)."""
+        if stored == _content(item):
             totals.already_seen += 1
+            return
+        totals.updated += 1
+        row = self.store.stored_item(item.source, item.guid)
+        if row is None or row["status"] != "kept":
+            self.store.update_item(item.source, item.guid, item.title, item.text, item.url)
+            return
+        if item.lang is None:
+            item = replace(item, lang=row["lang"] or lang.guess(f"{item.title}\n{item.text}"))
+        found = figures.extract(article_text(item), item.lang, claims=self.config.claims)
+        remaining = list(row["figures"])
+        added: list[Figure] = []
+        for fig in found:
+            same = next((r for r in remaining if _identity(figure_of(r)) == _identity(fig)), None)
+            if same is None:
+                added.append(fig)
+            else:
+                remaining.remove(same)
+        if not added and not remaining:  # the same figures: only the text changed
+            self.store.update_item(item.source, item.guid, item.title, item.text, item.url)
+            return
+        corrections = _corrections(item.source, remaining, added)
+        reprint = row["duplicate_of"] is not None
+        divergences = () if reprint else self._divergences(item, added, exclude_item=row["id"])
+        self.store.save_correction(
+            item,
+            added,
+            [r["id"] for r in remaining],
+            divergences,
+            corrections,
+            channels=self._channels(),
+            at=max(self.clock(), item.published),
+        )
+        totals.alerts += len(divergences)
+        totals.corrections += len(corrections)
 
-    def _save(self, analysis: Analysis, totals: Totals) -> None:
-        channels = self.config.alerts.channels() if self.channels is None else self.channels
+    def _channels(self) -> Sequence[str]:
+        return self.config.alerts.channels() if self.channels is None else self.channels
+
+    def _save(
+        self, analysis: Analysis, totals: Totals, corrections: Sequence[Correction] = ()
+    ) -> None:
+        channels = self._channels()
         notices = {  # issue 6: channels that want a notice when a story reaches N sources
             name: count
             for name, count in self.config.alerts.story_notices().items()
             if name in channels
         }
-        self.store.save(analysis, channels=channels, notices=notices)
+        at = max(self.clock(), analysis.item.published)
+        self.store.save(
+            analysis, channels=channels, notices=notices, corrections=corrections, at=at
+        )
         totals.items += 1
         if analysis.match is None:
             totals.skipped += 1
@@ -222,10 +333,55 @@ class Pipeline:
         totals.kept += 1
         totals.duplicates += analysis.match.duplicate_of is not None
         totals.alerts += len(analysis.divergences)
+        totals.corrections += len(corrections)
 
     def process_all(self, items: Iterable[Item], totals: Totals) -> None:
         for item in items:
             self.process(item, totals)
+
+
+def _asserted(fig: Figure) -> bool:
+    return fig.modality == ASSERTED
+
+
+def _identity(fig: Figure) -> tuple[object, ...]:
+    """What makes a re-read figure the one already stored (offsets and quotes may move)."""
+    return (
+        fig.claim_key,
+        fig.low,
+        fig.high,
+        fig.hedge,
+        fig.modality,
+        fig.scope,
+        fig.place,
+        fig.basis,
+        fig.period,
+        fig.role,
+    )
+
+
+def _corrections(
+    source: str, gone: Sequence[Mapping[str, Any]], added: Sequence[Figure]
+) -> list[Correction]:
+    """One correction per claim whose asserted figures the corrected item no longer has:
+    "daily-post corrected 15,000 to 11,000", "daily-post no longer reports 15,000"."""
+    olds: dict[str, list[tuple[int, Figure]]] = {}
+    for row in gone:
+        fig = figure_of(row)
+        if fig.claim_key is not None and _asserted(fig):
+            olds.setdefault(fig.claim_key, []).append((int(row["id"]), fig))
+    found = []
+    for key, rows in olds.items():
+        was = ", ".join(dict.fromkeys(format_value(fig) for _, fig in rows))
+        now = [fig for fig in added if fig.claim_key == key and _asserted(fig)]
+        if now:
+            said = ", ".join(dict.fromkeys(format_value(fig) for fig in now))
+            reason = f"{source} corrected {was} to {said}"
+        else:
+            reason = f"{source} no longer reports {was}"
+        ids = tuple(figure_id for figure_id, _ in rows)
+        found.append(Correction(key, ids, now[0] if now else None, reason))
+    return found
 
 
 def _content(item: Item) -> tuple[str, str, str | None]:

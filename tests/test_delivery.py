@@ -85,7 +85,7 @@ def test_ingest_delivers_each_alert_exactly_once_to_both_channels(
     [mail] = smtp.messages
     # CPython folds a long subject before an encoded word with a space to spare; unfold it.
     assert " ".join(mail["Subject"].split()) == (
-        "North Korean troops in Russia: about 14,000 (02-abendkurier)"
+        "North Korean troops in Kursk: about 14,000 (02-abendkurier)"
         " vs 10,000–12,000 (01-ostpresse)"
     )
     assert mail["Message-ID"].startswith("<monitor.alert-1.")
@@ -129,7 +129,7 @@ def test_a_story_reaching_three_sources_is_noticed_once_per_channel(tmp_path: Pa
     assert notice_post["blocks"][1]["text"]["text"].startswith(
         "Now carried by 3 outlets (1 reprint) in de:\n• *01-ostpresse*"
     )
-    assert alert_post["text"].startswith("North Korean troops in Russia: about 14,000")
+    assert alert_post["text"].startswith("North Korean troops in Kursk: about 14,000")
     rows = json.loads(monitor(config, state, "outbox", "--json", "--all", env=env).stdout)
     notices = [
         (r["channel"], r["claim"], r["story_id"], r["status"]) for r in rows if r["notice_id"]
@@ -142,7 +142,7 @@ def test_a_channel_in_a_title_pings_nobody(peers: Any, tmp_path: Path) -> None:
     hostile = tmp_path / "hostile.txt"
     hostile.write_text(
         f"{HOSTILE_TITLE}\n\nDie Regierung in Kiew teilte am Montag mit, dass inzwischen etwa"
-        " 20.000 nordkoreanische Soldaten in Russland stationiert sind und die Zusammenarbeit"
+        " 20.000 nordkoreanische Soldaten im Gebiet Kursk stationiert sind und die Zusammenarbeit"
         " der beiden Staaten weiter wächst.\n"
     )
     result = monitor(
@@ -230,7 +230,7 @@ def test_several_slack_channels_each_get_what_their_rules_let_through(tmp_path: 
         assert "delivery: troops-desk: 1 alert sent in 1 message" in result.stderr
 
         [posted] = troops_desk.payloads
-        assert posted["blocks"][0]["text"]["text"].startswith("North Korean troops in Russia")
+        assert posted["blocks"][0]["text"]["text"].startswith("North Korean troops in Kursk")
         assert casualties.payloads == []  # its rules let no troops alert through
         [alert] = json.loads(monitor(config, state, "alerts", "--json", env=env).stdout)
         assert sorted((d["channel"], d["status"]) for d in alert["deliveries"]) == [

@@ -518,4 +518,4 @@ def test_a_digest_carries_alert_and_notice_in_one_message(
         assert (report.sent, report.notices, report.messages) == (2, 1, 1)
         assert report.summary() == "slack: 1 alert and 1 story notice sent in 1 message"
         [posted] = hook.payloads
-        assert posted["text"] == "1 figure disagrees: North Korean troops in Russia · 1 new story"
+        assert posted["text"] == "1 figure disagrees: North Korean troops in Kursk · 1 new story"

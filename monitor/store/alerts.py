@@ -6,15 +6,79 @@ alert it raised), ``figures`` and ``alerts`` (listings). They are written by ``s
 (monitor.store.save); the alerts' deliveries are the outbox's (monitor.store.outbox).
 For ``monitor explain`` and ``monitor alert`` (issue 12): ``alert``, ``figure``,
 ``earlier_figures`` (what a figure was checked against) and ``item_alerts``.
+
+The write side of a correction (issue 12) is here as functions ``save`` calls inside
+its transaction: ``supersede_figures``, ``alerts_to_withdraw`` and ``withdraw_alert``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from monitor.store.base import FIGURE_SELECT, StoreBase, guarded, iso
-from monitor.types import Figure, Reported
+from sqlite_utils import Database
+
+from monitor.store.base import FIGURE_SELECT, StoreBase, chunks, guarded, iso, placeholders
+from monitor.types import ACTIVE, WITHDRAWN, Figure, Reported
+
+# --- issue 12: the write side of a correction (called inside ``save``'s transaction) ---
+
+
+def supersede_figures(db: Database, figure_ids: Sequence[int], at: str) -> None:
+    """Mark figures replaced by a correction; they are kept and stay in the history."""
+    for chunk in chunks(list(figure_ids)):
+        db.execute(
+            f"UPDATE figures SET superseded = ? WHERE id IN ({placeholders(chunk)})"
+            " AND superseded IS NULL",
+            [at, *chunk],
+        )
+
+
+def alerts_to_withdraw(db: Database, claim_key: str, figure_ids: Sequence[int]) -> dict[int, str]:
+    """Active alerts of ``claim_key`` a correction of these (now superseded) figures takes
+    away, with why: those the figures raised, and those every figure they contradicted
+    is superseded now."""
+    found: dict[int, str] = {}
+    for chunk in chunks(list(figure_ids)):
+        marks = placeholders(chunk)
+        for (alert_id,) in db.execute(
+            f"SELECT id FROM alerts WHERE status = '{ACTIVE}' AND claim_key = ?"
+            f" AND new_figure_id IN ({marks}) ORDER BY id",
+            [claim_key, *chunk],
+        ):
+            found[alert_id] = "raised"
+        for (alert_id,) in db.execute(
+            f"SELECT DISTINCT a.id FROM alerts a JOIN alert_previous p ON p.alert_id = a.id"
+            f" WHERE a.status = '{ACTIVE}' AND a.claim_key = ? AND p.figure_id IN ({marks})"
+            " AND NOT EXISTS (SELECT 1 FROM alert_previous q JOIN figures f ON f.id = q.figure_id"
+            " WHERE q.alert_id = a.id AND f.superseded IS NULL) ORDER BY a.id",
+            [claim_key, *chunk],
+        ):
+            found.setdefault(alert_id, "contradicted")
+    return found
+
+
+def withdraw_alert(db: Database, alert_id: int, at: str, reason: str) -> list[str]:
+    """Withdraw one alert: its deliveries not made yet are closed as 'withdrawn'; return
+    the channels it was delivered to (they are to be told)."""
+    db.execute(
+        f"UPDATE alerts SET status = '{WITHDRAWN}', withdrawn = ?, withdrawn_reason = ?"
+        " WHERE id = ?",
+        [at, reason, alert_id],
+    )
+    db.execute(
+        f"UPDATE outbox SET status = '{WITHDRAWN}', last_error = ?, claimed_by = NULL,"
+        " claimed_until = NULL WHERE alert_id = ? AND status IN ('pending', 'failed')",
+        [f"alert withdrawn: {reason}", alert_id],
+    )
+    return [
+        row[0]
+        for row in db.execute(
+            "SELECT channel FROM outbox WHERE alert_id = ? AND status = 'delivered' ORDER BY id",
+            [alert_id],
+        )
+    ]
 
 
 class AlertsMixin(StoreBase):

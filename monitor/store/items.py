@@ -2,7 +2,8 @@
 
 :class:`ItemsMixin` provides ``seen``, ``stored_content`` and ``stored_contents`` (is an
 entry new, or changed?), ``save_skipped`` (items outside every topic, in bulk),
-``update_item`` (a changed entry refreshed in place), ``story_keys``,
+``update_item`` (a changed entry refreshed in place), ``stored_item`` (a re-delivered
+entry's stored row and standing figures, which a correction re-reads), ``story_keys``,
 ``last_indexed_item`` and ``candidates_by_id`` (the candidate index the story matcher
 reads), ``item`` and ``stories`` (listings). Items on a topic are written with all that
 is derived from them by ``save`` (monitor.store.save).
@@ -116,6 +117,16 @@ class ItemsMixin(StoreBase):
                 "UPDATE items SET title = ?, text = ?, url = ? WHERE source = ? AND guid = ?",
                 [title, text, url, source, guid],
             )
+
+    @guarded
+    def stored_item(self, source: str, guid: str) -> dict[str, Any] | None:
+        """An item by source and guid, as ``item`` returns it but with only the figures
+        that stand (not superseded); None when it was never seen (issue 12)."""
+        item_id = self._item_id(source, guid)
+        row = None if item_id is None else self.item(item_id)
+        if row is not None:
+            row["figures"] = [f for f in row["figures"] if f["superseded"] is None]
+        return row
 
     # ------------------------------------------------------------------ candidate index
     # (issue 4) story_keys feeds monitor.stories.index.CandidateIndex; Candidates by id.

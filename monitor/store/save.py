@@ -5,15 +5,34 @@ in a story (a new one, or an existing one made newer), its same-story keys for t
 candidate index, its figures, the alerts its divergences raise with their outbox rows
 (one per channel), and the story notices it triggers; or, for an item already stored,
 only its refreshed title, text and url. Nothing is written when any part fails.
+
+Issue 12: ``save`` also applies the corrections an item makes (a correction note that
+retracts a figure of the same outlet), and ``save_correction`` writes a re-delivered item
+whose content changed: its re-read figures, the old ones marked superseded, the alerts
+that no longer stand withdrawn, one correction alert per corrected claim (delivered to
+the channels that got a withdrawn alert), and the alerts its new figures raise.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
 from monitor.errors import StoreError
+from monitor.store.alerts import alerts_to_withdraw, supersede_figures, withdraw_alert
 from monitor.store.base import StoreBase, guarded, iso
-from monitor.types import Analysis, Divergence, Figure, Item
+from monitor.types import CORRECTION, Analysis, Divergence, Figure, Item
+
+
+@dataclass(frozen=True)
+class Correction:
+    """An outlet corrected itself about one claim (issue 12): what no longer stands."""
+
+    claim_key: str
+    superseded: tuple[int, ...]  # stored asserted figures of the claim that no longer stand
+    replacement: Figure | None  # what stands now: one of the saved item's figures, or None
+    reason: str  # "daily-post corrected 15,000 to 11,000"
 
 
 class SaveMixin(StoreBase):
@@ -25,12 +44,16 @@ class SaveMixin(StoreBase):
         analysis: Analysis,
         channels: Sequence[str] = (),
         notices: Mapping[str, int] | None = None,
+        corrections: Sequence[Correction] = (),
+        at: datetime | None = None,
     ) -> int:
         """Write the item and everything derived from it in one transaction; return its id.
 
         An item already stored (same source and guid) only has its title, text and url
         refreshed: its story, figures and alerts are not derived again. ``notices`` maps
         a channel to the number of sources at which it wants a story notice (issue 6).
+        ``corrections``: figures of earlier items this one retracts (issue 12), applied
+        ``at`` (when the correction was seen; default the item's publication time).
         """
         item = analysis.item
         with self._write():
@@ -76,6 +99,8 @@ class SaveMixin(StoreBase):
                 # bug, and the transaction rolls back everything written so far.
                 new_id = figure_ids[analysis.figures.index(divergence.new)]
                 self._insert_alert(divergence, new_id, iso(item.published), channels)
+            when = iso(at or item.published)
+            self._apply_corrections(corrections, analysis.figures, figure_ids, when, channels)
             if notices and story_id is not None:  # issue 6: story notices
                 self._queue_story_notice(story_id, item_id, item, notices)
             return item_id
@@ -131,18 +156,38 @@ class SaveMixin(StoreBase):
     def _insert_alert(
         self, divergence: Divergence, new_id: int, created: str, channels: Sequence[str]
     ) -> None:
+        self._record_alert(
+            divergence.new.claim_key or "",
+            divergence.kind,
+            divergence.reason,
+            new_id,
+            [reported.figure_id for reported in divergence.contradicts],
+            created,
+            channels,
+        )
+
+    def _record_alert(
+        self,
+        claim_key: str,
+        kind: str,
+        reason: str,
+        new_id: int,
+        previous: Sequence[int],
+        created: str,
+        channels: Sequence[str],
+    ) -> int:
         alert_id = self._insert(
             "alerts",
             {
-                "claim_key": divergence.new.claim_key or "",
+                "claim_key": claim_key,
                 "created": created,
-                "reason": divergence.reason,
-                "kind": divergence.kind,
+                "reason": reason,
+                "kind": kind,
                 "new_figure_id": new_id,
             },
         )
         # dict.fromkeys: drop repeats, keep order (the tables have composite keys).
-        for figure_id in dict.fromkeys(reported.figure_id for reported in divergence.contradicts):
+        for figure_id in dict.fromkeys(previous):
             self._insert("alert_previous", {"alert_id": alert_id, "figure_id": figure_id})
         for channel in dict.fromkeys(channels):
             self._insert(
@@ -155,6 +200,87 @@ class SaveMixin(StoreBase):
                     "last_error": None,
                     "next_attempt": created,
                 },
+            )
+        return alert_id
+
+    # --- issue 12: corrections
+
+    @guarded
+    def save_correction(
+        self,
+        item: Item,
+        added: Sequence[Figure],
+        superseded: Sequence[int],
+        divergences: Sequence[Divergence] = (),
+        corrections: Sequence[Correction] = (),
+        channels: Sequence[str] = (),
+        at: datetime | None = None,
+    ) -> int:
+        """A stored item re-delivered with new content, in one transaction: its text
+        refreshed, the figures it no longer has (``superseded``, ids) marked superseded,
+        those it now has (``added``) stored, the ``corrections`` applied (withdrawn alerts,
+        correction alerts) and the alerts of ``divergences`` (of ``added``) raised.
+        ``at``: when the correction was seen (default: the item's publication time)."""
+        with self._write():
+            found = self._db.execute(
+                "SELECT id, story_id FROM items WHERE source = ? AND guid = ?",
+                [item.source, item.guid],
+            ).fetchone()
+            if found is None:
+                raise StoreError(f"database {self.path}: no item {item.guid!r} to correct")
+            item_id, story_id = found
+            self._db.execute(
+                "UPDATE items SET title = ?, text = ?, url = ? WHERE id = ?",
+                [item.title, item.text, item.url, item_id],
+            )
+            figure_ids = [self._insert_figure(figure, item_id, story_id) for figure in added]
+            when = iso(at or item.published)
+            supersede_figures(self._db, superseded, when)
+            for divergence in divergences:
+                new_id = figure_ids[list(added).index(divergence.new)]
+                self._insert_alert(divergence, new_id, iso(item.published), channels)
+            self._apply_corrections(corrections, added, figure_ids, when, channels)
+            return int(item_id)
+
+    def _apply_corrections(
+        self,
+        corrections: Sequence[Correction],
+        figures: Sequence[Figure],
+        figure_ids: Sequence[int],
+        at: str,
+        channels: Sequence[str],
+    ) -> None:
+        """Supersede each correction's figures, withdraw the alerts that no longer stand
+        and record one correction alert per claim, queued for the channels that were
+        delivered a withdrawn alert (the others never saw it)."""
+        for correction in corrections:
+            if not correction.superseded:
+                continue
+            supersede_figures(self._db, correction.superseded, at)
+            withdrawn = alerts_to_withdraw(self._db, correction.claim_key, correction.superseded)
+            told: list[str] = []
+            for alert_id, why in withdrawn.items():
+                reason = correction.reason
+                if why == "contradicted":
+                    reason = f"every figure it contradicted was corrected: {reason}"
+                told += withdraw_alert(self._db, alert_id, at, reason)
+            reason = correction.reason
+            if withdrawn:
+                listed = ", ".join(str(alert_id) for alert_id in withdrawn)
+                reason += f"; alert{'s' if len(withdrawn) > 1 else ''} {listed} withdrawn"
+            new_id = (
+                figure_ids[list(figures).index(correction.replacement)]
+                if correction.replacement is not None
+                else correction.superseded[0]
+            )
+            self._record_alert(
+                correction.claim_key,
+                CORRECTION,
+                reason,
+                new_id,
+                correction.superseded,
+                at,
+                [channel for channel in dict.fromkeys(told) if channel in channels],
             )
 
     # --- issue 6: story notices (a story reached N sources), queued with the item
