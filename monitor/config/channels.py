@@ -1,6 +1,6 @@
 """The ``alerts:`` section of ``feeds.yaml``: email and Slack channels, one or a named
 list of each, with their rules (topics, claims, digests, rate limit, quiet hours, story
-notices), timeouts and where their secrets are."""
+notices, updates), timeouts and where their secrets are."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from monitor.config.model import (
     SlackConfig,
 )
 from monitor.config.nodes import (
+    boolean,
     fail,
     local_path,
     mapping,
@@ -48,6 +49,7 @@ _CHANNEL_KEYS = (
     "timezone",
     "timeout",
     "story_notices",
+    "updates",
 )
 _STORY_NOTICE_KEYS = ("min_sources",)
 _EMAIL_KEYS = (
@@ -174,6 +176,7 @@ def _channel_rules(
             if "story_notices" in values
             else None
         ),
+        updates=(boolean(values["updates"], f"{path}.updates") if "updates" in values else True),
     )
 
 

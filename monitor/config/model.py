@@ -61,6 +61,8 @@ class ChannelRules:
     ``quiet_hours`` (local times in ``timezone``; the end is exclusive); what
     accumulated goes out when they end. ``story_notices``: when a story first reaches
     this many distinct sources (reprints count), one notice; None = no story notices.
+    ``updates`` False: the channel is not sent updates, only contradictions and
+    corrections (issue 12).
     """
 
     topics: tuple[str, ...] | None = None
@@ -70,6 +72,7 @@ class ChannelRules:
     quiet_hours: tuple[dt_time, dt_time] | None = None
     timezone: str = "UTC"
     story_notices: int | None = None  # min_sources
+    updates: bool = True  # issue 12: deliver updates (a running total that rose)
 
 
 @dataclass(frozen=True)

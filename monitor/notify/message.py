@@ -4,8 +4,11 @@ An alert dict (the store's public shape) becomes an ``AlertView``: the claim in 
 the new figure and the earlier ones it contradicts, each with outlet, quote, who is
 cited and link. Every string from a feed is cleaned of control characters and cut to
 a bounded length here; HTML escaping happens in ``html_body``, Slack's in
-``monitor.notify.slack``. Links are kept only for http(s) URLs, so a feed cannot slip a
-``javascript:`` link into an email.
+``monitor.notify.slack``. An update ("rose from 11,000 (5 Nov, seoul-wire) to 14,000
+(20 Feb, rheinkurier), +27%"), a correction ("daily-post corrected 15,000 to 11,000;
+alert 2 withdrawn") and a withdrawn alert say so in their headline and labels (issue 12).
+Links are kept only for http(s) URLs, so a feed cannot slip a ``javascript:`` link into
+an email.
 
 Pure: no I/O.
 """
@@ -21,6 +24,7 @@ from urllib.parse import urlsplit
 from monitor.figures import CLAIM_LABELS
 from monitor.figures.divergence import figure_of, format_value
 from monitor.text import clean, without_tracking
+from monitor.types import CONTRADICTION, CORRECTION, UPDATE, WITHDRAWN
 
 __all__ = [
     "AlertView",
@@ -74,6 +78,10 @@ class AlertView:
     topic: str | None
     created: str | None
     claim: str = ""  # "North Korean troops in Kursk"
+    kind: str = CONTRADICTION  # or UPDATE, CORRECTION (issue 12)
+    new_label: str = "New"  # "Now" for an update, "Corrected to" for a correction
+    earlier_label: str = "Earlier"  # "Before", "Was"
+    withdrawn: str | None = None  # why this alert was withdrawn, when it was
 
 
 @dataclass(frozen=True)
@@ -176,23 +184,43 @@ def report(row: Mapping[str, Any]) -> Report:
 
 def view(alert: Mapping[str, Any]) -> AlertView:
     """The alert dict (store shape, optionally with "topic") as an AlertView."""
+    kind = alert.get("kind") or CONTRADICTION
     new = report(alert["new"])
-    everything = [report(row) for row in alert["previous"]]
+    rows = list(alert["previous"])
+    if kind == CORRECTION and any(row.get("id") == alert["new"].get("id") for row in rows):
+        rows = []  # nothing replaced the corrected figure: "new" is the one withdrawn
+    everything = [report(row) for row in rows]
     earlier = "; ".join(f"{r.value} ({r.source})" for r in everything[:PREVIOUS_SHOWN])
     if len(everything) > PREVIOUS_SHOWN:
         earlier += f"; {len(everything) - PREVIOUS_SHOWN} more"
     claim = claim_phrase(alert["claim"], [alert["new"], *alert["previous"]])
-    headline = f"{claim}: {new.value} ({new.source}) vs {earlier}"
+    reason = clean(alert.get("reason"), 400)
+    labels = ("New", "Earlier")
+    if kind == UPDATE:
+        headline, labels = f"{claim}: {reason}", ("Now", "Before")
+    elif kind == CORRECTION:
+        headline = f"Correction — {claim}: {reason}"
+        labels = ("Corrected to", "Was") if everything else ("Withdrawn figure", "Was")
+    else:
+        headline = f"{claim}: {new.value} ({new.source}) vs {earlier}"
+    withdrawn = None
+    if alert.get("status") == WITHDRAWN:
+        withdrawn = clean(alert.get("withdrawn_reason"), 400) or "withdrawn"
+        headline = f"Withdrawn: {headline}"
     return AlertView(
         alert_id=int(alert["id"]),
         headline=clean(headline, SUBJECT_CHARS),
         new=new,
         previous=tuple(everything[:PREVIOUS_SHOWN]),
         more_previous=max(0, len(everything) - PREVIOUS_SHOWN),
-        reason=clean(alert.get("reason"), 400),
+        reason=reason,
         topic=clean(alert.get("topic")) or None,
         created=alert.get("created"),
         claim=claim,
+        kind=kind,
+        new_label=labels[0],
+        earlier_label=labels[1],
+        withdrawn=withdrawn,
     )
 
 
@@ -294,10 +322,17 @@ def subject(views: Sequence[Message]) -> str:
     alerts = [v for v in views if isinstance(v, AlertView)]
     notices = [v for v in views if isinstance(v, NoticeView)]
     parts = []
-    if alerts:
-        claims = ", ".join(dict.fromkeys(v.claim or v.headline.split(":", 1)[0] for v in alerts))
-        verb = "figure disagrees" if len(alerts) == 1 else "figures disagree"
-        parts.append(f"{len(alerts)} {verb}: {claims}")
+    for kind, one, many in (
+        (CONTRADICTION, "figure disagrees", "figures disagree"),
+        (UPDATE, "update", "updates"),
+        (CORRECTION, "correction", "corrections"),
+    ):
+        of_kind = [v for v in alerts if v.kind == kind]
+        if of_kind:
+            claims = ", ".join(
+                dict.fromkeys(v.claim or v.headline.split(":", 1)[0] for v in of_kind)
+            )
+            parts.append(f"{len(of_kind)} {one if len(of_kind) == 1 else many}: {claims}")
     if notices:
         unit = "new story" if len(notices) == 1 else "new stories"
         titles = "; ".join(v.title for v in notices)
@@ -323,12 +358,15 @@ def _report_lines(label: str, r: Report) -> list[str]:
 
 
 def _alert_text(v: AlertView) -> list[str]:
-    lines = [v.headline, "", *_report_lines("New", v.new)]
+    lines = [v.headline, "", *_report_lines(v.new_label, v.new)]
     for earlier in v.previous:
-        lines += ["", *_report_lines("Earlier", earlier)]
+        lines += ["", *_report_lines(v.earlier_label, earlier)]
     if v.more_previous:
         lines += ["", f"…and {v.more_previous} more earlier reports (monitor alerts)"]
-    return [*lines, "", f"Why: {v.reason}", _footer(v)]
+    lines += ["", f"Why: {v.reason}"]
+    if v.withdrawn:
+        lines.append(f"Withdrawn: {v.withdrawn}")
+    return [*lines, _footer(v)]
 
 
 def notice_summary(v: NoticeView) -> str:
@@ -407,11 +445,13 @@ def _report_html(label: str, r: Report) -> str:
 
 
 def _alert_html(v: AlertView) -> list[str]:
-    parts = [f"<h2>{html.escape(v.headline)}</h2>", _report_html("New", v.new)]
-    parts += [_report_html("Earlier", earlier) for earlier in v.previous]
+    parts = [f"<h2>{html.escape(v.headline)}</h2>", _report_html(v.new_label, v.new)]
+    parts += [_report_html(v.earlier_label, earlier) for earlier in v.previous]
     if v.more_previous:
         parts.append(f"<p>…and {v.more_previous} more earlier reports (monitor alerts)</p>")
     parts.append(f"<p>Why: {html.escape(v.reason)}</p>")
+    if v.withdrawn:
+        parts.append(f"<p>Withdrawn: {html.escape(v.withdrawn)}</p>")
     return parts
 
 

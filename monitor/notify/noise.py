@@ -3,7 +3,8 @@
 Pure decisions over a channel's ``ChannelRules``; the outbox applies them.
 
 * ``refusal``: an alert outside the channel's topics or claim kinds is filtered (a
-  story notice: outside its topics).
+  story notice: outside its topics), and so is an update (a running total that rose)
+  for a channel with ``updates: false`` (issue 12).
 * ``quiet_until``: inside quiet hours nothing is sent; the backlog waits.
 * ``digest_closes``: with ``digest_minutes`` the first waiting alert opens a window;
   when it closes everything waiting goes out as one message.
@@ -20,6 +21,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from monitor.config import ChannelRules
+from monitor.types import UPDATE
 
 __all__ = ["RATE_WINDOW", "allowance", "batches", "digest_closes", "quiet_until", "refusal"]
 
@@ -39,6 +41,8 @@ def refusal(alert: Mapping[str, Any], rules: ChannelRules) -> str | None:
     kind = str(alert.get("claim") or "").split("/", 1)[0]
     if rules.claims is not None and kind not in rules.claims:
         return f"claim {kind!r} is not in this channel's claims"
+    if alert.get("kind") == UPDATE and not rules.updates:
+        return "this channel takes no updates (updates: false)"
     return None
 
 

@@ -39,6 +39,7 @@ from monitor.notify.message import Message, notice_view, view
 from monitor.notify.slack import SlackChannel
 from monitor.store import Store
 from monitor.text import counted
+from monitor.types import WITHDRAWN
 
 __all__ = [
     "ChannelReport",
@@ -242,6 +243,11 @@ class Outbox:
     ) -> list[dict[str, Any]]:
         keep: list[dict[str, Any]] = []
         for row in rows:
+            alert = row.get("alert") or {}
+            if alert.get("status") == WITHDRAWN:  # withdrawn while it waited (issue 12)
+                why = f"alert withdrawn: {alert.get('withdrawn_reason')}"
+                self.store.mark_closed([row["id"]], WITHDRAWN, now, why)
+                continue
             reason = noise.refusal(row.get("alert") or row["notice"], rules)
             if reason is None:
                 keep.append(row)

@@ -89,9 +89,11 @@ def _section(mrkdwn: str) -> dict[str, Any]:
 
 def _alert_blocks(v: AlertView, digest: bool) -> list[dict[str, Any]]:
     blocks = [_section(f"*{escape(v.headline)}*")] if digest else []
-    blocks.append(_section(_report("New", v.new)))
-    blocks.extend(_section(_report("Earlier", earlier)) for earlier in v.previous)
+    blocks.append(_section(_report(v.new_label, v.new)))
+    blocks.extend(_section(_report(v.earlier_label, earlier)) for earlier in v.previous)
     notes = [f"Why: {escape(v.reason)}"]
+    if v.withdrawn:
+        notes.append(f"Withdrawn: {escape(v.withdrawn)}")
     if v.more_previous:
         notes.append(f"{v.more_previous} more earlier reports")
     notes += [escape(part) for part in footer_parts(v)]

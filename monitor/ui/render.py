@@ -85,12 +85,20 @@ def figures_table(figures: Sequence[Mapping[str, Any]]) -> Table:
 
 
 def alert_headline(alert: Mapping[str, Any]) -> str:
-    """'troops: about 14,000 (Rheinblick) vs 10,000–12,000 (North Wire)'."""
+    """'troops: about 14,000 (Rheinblick) vs 10,000–12,000 (North Wire)'; an update or a
+    correction says what it is in its reason ('troops: rose from 11,000 (5 Nov, ...) to
+    ...'); a withdrawn alert is marked so."""
     new = alert["new"]
     earlier = "; ".join(
         f"{value_of(prev)} ({clean(prev['source'], 40)})" for prev in alert["previous"]
     )
-    return f"{alert['claim']}: {value_of(new)} ({clean(new['source'], 40)}) vs {earlier}"
+    kind = alert.get("kind") or "contradiction"
+    if kind == "contradiction":
+        text = f"{alert['claim']}: {value_of(new)} ({clean(new['source'], 40)}) vs {earlier}"
+    else:
+        label = "correction: " if kind == "correction" else ""
+        text = f"{alert['claim']}: {label}{clean(alert.get('reason'), 300)}"
+    return f"withdrawn: {text}" if alert.get("status") == "withdrawn" else text
 
 
 def alerts_table(alerts: Sequence[Mapping[str, Any]]) -> Table:
