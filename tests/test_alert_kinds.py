@@ -411,7 +411,7 @@ def item(article: dict[str, str], number: int) -> Item:
         text=article["body"],
         url=None,
         published=datetime.fromisoformat(article["date"]),
-        lang="en",
+        lang=article.get("lang", "en"),
     )
 
 
@@ -613,3 +613,42 @@ def test_a_schema_7_database_upgrades_and_keeps_its_alerts(tmp_path: Path) -> No
             "active",
         )
         assert [f["modality"] for f in upgraded.figures()] == ["asserted", "asserted"]
+
+
+# --- the handed cases that also need the reader, with the reader's part simulated --------
+
+CASES = Path(__file__).resolve().parents[2] / "shared" / "cases" / "claims"
+
+
+def _future_reader(case: str, text: str, found: list[Figure]) -> list[Figure]:
+    """What the reader is to say of these texts (modality, basis, partitive roles)."""
+    if case == "speculative":
+        return [replace(f, modality=PROJECTED) if f.low == 100000 else f for f in found]
+    if case == "denial" and ("fake" in text or "фейк" in text):
+        return [replace(f, modality=DENIED) for f in found]
+    if case == "per-period":
+        period = "week" if "week" in text else "day" if "24 Stunden" in text else None
+        return [replace(f, basis=PER_PERIOD, period=period) if period else f for f in found]
+    if case == "partitive" and "300 of the 11,000" in text:
+        return [
+            replace(f, claim="troops", role="whole") if f.low == 11000 else f for f in found
+        ] + [fig(300, "killed", scope="north_korean", role=PART)]
+    return found
+
+
+@pytest.mark.skipif(not CASES.is_dir(), reason="the handed cases are not beside the project")
+@pytest.mark.parametrize("case", ["speculative", "denial", "per-period", "partitive"])
+def test_handed_cases_raise_no_alert_once_the_reader_says_what_a_figure_is(
+    case: str, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = figures_package.extract
+
+    def extract(text: str, lang: str | None, **kwargs: Any) -> list[Figure]:
+        return _future_reader(case, text, real(text, lang, **kwargs))
+
+    monkeypatch.setattr(figures_package, "extract", extract)
+    spec = json.loads((CASES / f"{case}.json").read_text(encoding="utf-8"))
+    run_articles(store, spec["articles"], config=config_file(tmp_path))
+    assert [(a["kind"], a["new"]["low"]) for a in store.alerts()] == []
+    compared = [f for f in store.figures() if f["claim"] is not None]
+    assert len({f["item_id"] for f in compared}) == len(spec["articles"])  # every text read
