@@ -29,7 +29,6 @@ from monitor.figures.lexicon import (
     RECONSTRUCTION,
     Vocabulary,
     kind_at,
-    kinds_in,
 )
 from monitor.figures.numbers import Num, parse_number_words
 
@@ -54,8 +53,10 @@ _AGE = re.compile(
 )
 # "the number of North Korean troops ... at 11,000": the kind is named before the number.
 _NUMBER_OF = re.compile(
-    r"\b(?:(?:an)?zahl|number|total|tally|estimate|численност\w*|числ[оа])\b"
-    r"(?:\s+(?:der|des|von|of|the|all))?\s+(?P<np>(?:\S+\s+){0,3}\S+)",
+    r"\b(?:(?:an)?zahl|number|total|tally|estimate|count|численност\w*|числ[оа]|количеств[оа])\b"
+    r"(?:\s+(?:der|des|von|of|the|all))?\s+(?P<np>(?:\S+\s+){0,3}\S+)"
+    # "death toll", "casualty count"; "Totenzahl", "Opferzahl"
+    r"|(?P<compound>\b\S+\s+(?:toll|count|figures?)|\b\w+zahl)\b",
     re.I,
 )
 _AGE_BEFORE = re.compile(r"\b(?:aged|im alter von|alter von|в возрасте)\s+$", re.I)
@@ -246,12 +247,49 @@ def not_a_count(before: str, after: str, num: Num, lang: str) -> bool:
     return bool(_DURATION_AFTER.match(after))
 
 
+# "12,000-strong force", "5.000-Mann-Truppe", "12-тысячный контингент": the size of a unit
+_STRENGTH_AFTER = re.compile(r"-(?:strong|man|men|member|köpfig\w*)\b|\s+mann\s+stark", re.I)
+_STRENGTH_NUMBER = re.compile(r"тысячн\w*$", re.I)
+_UNIT = re.compile(
+    r"^(?:forces?|army|armies|contingents?|units?|brigades?|divisions?|battalions?|regiments?"
+    r"|corps|detachments?|deployments?|expeditionary|einheit\w*|kontingent\w*|armee\w*"
+    r"|verband|verbände\w*|brigade\w*|division\w*|bataillon\w*|regiment\w*|korps"
+    r"|контингент\w*|группировк\w*|подразделени\w*|бригад\w*|дивизи\w*|батальон\w*|полк\w*"
+    r"|корпус\w*|отряд\w*)$",
+    re.I,
+)
+# a single line break inside a sentence is a hard wrap, not the end of the phrase
+_WRAP = re.compile(r"(?<!\n)[^\S\n]*\n(?![^\S\n]*\n)")
+
+
 def counted(text: str, pos: int, lang: str, vocab: Vocabulary) -> tuple[list[str], int, bool]:
     """Read the noun phrase after a number: (claim kinds found, end of the phrase, increment).
 
     German ends the phrase at its first capitalised word (the noun); other languages at a
     word naming a kind, a stop word, or after four words. "und/and" + another kind joins in.
+    A hyphenated suffix ("-strong", "-Mann-Truppe", "-plus") and a hard line wrap are read
+    through; a unit's strength ("12,000-strong force") counts troops.
     """
+    if "\n" in text[pos : pos + 60]:  # same length, so positions hold
+        text = (
+            text[:pos]
+            + _WRAP.sub(lambda m: " " * len(m.group(0)), text[pos : pos + 200])
+            + text[pos + 200 :]
+        )
+    strength = bool(
+        _STRENGTH_AFTER.match(text, pos) or _STRENGTH_NUMBER.search(text, max(0, pos - 12), pos)
+    )
+    if text[pos : pos + 1] == "-" and text[pos + 1 : pos + 2].isalpha():
+        pos += 1  # "5.000-Mann-Truppe", "10,000-plus troops"
+    kinds, end, increment = _noun_phrase(text, pos, lang, vocab)
+    if not kinds and strength:
+        for word, _, t_end in tokens_after(text, pos, 6):
+            if _UNIT.match(word):
+                return ["troops"], t_end, increment
+    return kinds, end, increment
+
+
+def _noun_phrase(text: str, pos: int, lang: str, vocab: Vocabulary) -> tuple[list[str], int, bool]:
     tokens = tokens_after(text, pos, 10)
     kinds: list[str] = []
     end = pos
@@ -347,11 +385,42 @@ def _casualty_after(text: str, pos: int, limit: int) -> tuple[str, int] | None:
 
 
 def number_of(text: str, start: int, left_limit: int, lang: str, vocab: Vocabulary) -> list[str]:
-    """The kind of "die Zahl der Soldaten ... auf 11.000", "the number of troops ... at"."""
+    """The kind of "die Zahl der Soldaten ... auf 11.000", "the number of troops ... at",
+    "the death toll rose to 600". Every kind the noun phrase names is returned, so that
+    "число погибших военных" is a casualty count. A year between ("stieg 2025 auf 600")
+    does not cut the window; a clause between ("the number of casualties, including the
+    dead, has reached 4,700") only when a verb of change or reach comes right before."""
     clause_start, _ = clause_span(text, start, start)
-    window = text[max(clause_start, left_limit, start - 120) : start]
+    sentence_start, _ = sentence_span(text, start)
+    while _YEAR_END.search(text, max(0, left_limit - 5), left_limit):
+        before = _DIGIT_END.search(text, max(0, left_limit - 130), left_limit - 4)
+        left_limit = before.end() if before else 0
+    reach = _REACH_BEFORE.search(text, max(0, start - 40), start) is not None
+    left = max(sentence_start if reach else clause_start, left_limit, start - 160)
+    window = text[left:start]
     for m in _NUMBER_OF.finditer(window):
-        found = kinds_in(m.group("np"), lang, vocab)
+        np = m.group("np") or m.group("compound") or ""
+        found = _kinds(np, lang, vocab)
         if found:
             return found
     return []
+
+
+def _kinds(window: str, lang: str, vocab: Vocabulary) -> list[str]:
+    tokens = [(w, 0, 0) for w in window.split()]
+    found = [kind_at(tokens, i, lang, vocab)[0] for i in range(len(tokens))]
+    if not found and re.search(r"\b(?:death|todes|смерт)", window, re.I):
+        return ["killed"]
+    return [k for k in found if k is not None]
+
+
+_YEAR_END = re.compile(r"(?<![\d.,])(?:18|19|20|21)\d\d$")
+_DIGIT_END = re.compile(r"\d(?=\D*$)")
+# "has reached about", "stieg auf rund", "достигло": the count a "number of" phrase names
+_REACH_BEFORE = re.compile(
+    r"\b(?:reached|rose|risen|climbed|grown|grew|increased|jumped|stands?|stood|hit|is|was"
+    r"|erreicht\w*|stieg\w*|gestiegen|liegt|lag|beträgt|betrug|ist|war|gewachsen|wuchs"
+    r"|достиг\w*|составил\w*|составляет|вырос\w*|вырастет|превысил\w*|увеличил\w*)"
+    r"(?:\s+(?:to|at|auf|bei|до|на|by|um))?(?:\s+[^\W\d_]+\.?){0,2}\s+$",
+    re.I,
+)

@@ -15,9 +15,11 @@ from dataclasses import dataclass
 
 from text_to_num import text2num
 
-from monitor.figures.numbers_ko import KO_VAGUE, KO_WORDS
+from monitor.figures.numbers_forms import find_forms
+from monitor.figures.numbers_ko import korean_numbers
 from monitor.figures.numbers_ru import (
     RU_GENITIVE_BEFORE,
+    RU_GENITIVE_SCALES,
     RU_SCALES,
     RU_SINGLE_SCALES,
     RU_WORDS,
@@ -49,11 +51,39 @@ _SCALES: dict[str, int] = {
     "trillion": 10**12,
     "bn": 1_000_000_000,
     "млрд": 1_000_000_000,
+    "трлн": 10**12,
+    "hundred": 100,
+    "hundert": 100,
+    "tsd": 1_000,
+    "k": 1_000,
+    "m": 1_000_000,
+    "mm": 1_000_000,
+    "mn": 1_000_000,
+    "mil": 1_000_000,
+    "mln": 1_000_000,
+    "b": 1_000_000_000,
+    "g": 1_000_000_000,
+    "bln": 1_000_000_000,
+    "tn": 10**12,
+    "trn": 10**12,
+    "tln": 10**12,
+    "bio": 10**12,  # German "Bio.": eine Billion is 10^12
+    "billionen": 10**12,
+    "lakh": 100_000,
+    "lakhs": 100_000,
+    "crore": 10_000_000,
+    "crores": 10_000_000,
 }
 _SCALE_RE = (
-    r"Millionen|Millions?|Milliarden?|Mio\.?|Mrd\.?|Tausend|thousand|trillion|billion|bn"
-    r"|тыс\.?|тысяч[аи]?|млн\.?|млрд\.?|миллион(?:а|ов)?|만|천|억"
+    r"Millionen|Millions?|Milliarden?|Mio\.?|Mrd\.?|Bio\.|Billionen|Tausend|thousand|trillion"
+    r"|billion|bn|hundred|hundert|Tsd\.?|mln|bln|tln|trn|lakhs?|crores?"
+    r"|тыс\.?|тысяч[аи]?|млн\.?|млрд\.?|трлн\.?|миллион(?:а|ов)?|만|천|억"
 )
+# Letters that abbreviate a scale: "10k", "3bn", "£5m", "1.2b", "10G", "2mil"; only upper
+# case after a space ("2.33 k" aside), since "5 m" and "10 g" are metres and grams.
+_ABBR_RE = r"(?-i:MM|mn|mil|tn|[kKmMbBG])|[ \u00a0](?-i:MM|[kKMG])"
+# "12-тысячный контингент": a Russian adjective of strength counts thousands
+_RU_STRENGTH = r"-тысячн(?:ый|ая|ое|ого|ой|ому|ым|ую|ые|ых|ыми)"
 
 # One compiled pass over the text. The leading lookahead lets the engine skip every
 # position that is not a digit cheaply (4x faster, PERF-NOTES.md); the lookbehinds keep
@@ -67,12 +97,17 @@ _DIGIT_PATTERN = (
     r"(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
     # a scale word; Korean ones may be followed by more digits: "1만2천", "4천700"
     r"(?:[ \u00a0]?(?P<scale>{scale})(?:(?<=[만천억])|(?![^\W\d_]))"
-    r"(?P<ko>\s?\d+천)?(?P<ko2>\d+(?![\d만천]))?)?)"
+    r"(?P<ko>\s?\d+천)?(?P<ko2>\d+(?![\d만천]))?"
+    r"|(?P<abbr>{abbr})(?![^\W\d_])|(?P<strength>{strength}))?)"
 )
 # A plain space groups thousands ("10 000", Russian and Korean style, also in German and
 # English copy), unless the text has a month, a day and a count in a row ("June 30 500").
-_DIGITS = re.compile(_DIGIT_PATTERN.format(space="", scale=_SCALE_RE), re.I)
-_DIGITS_SPACED = re.compile(_DIGIT_PATTERN.format(space=" ", scale=_SCALE_RE), re.I)
+_DIGITS = re.compile(
+    _DIGIT_PATTERN.format(space="", scale=_SCALE_RE, abbr=_ABBR_RE, strength=_RU_STRENGTH), re.I
+)
+_DIGITS_SPACED = re.compile(
+    _DIGIT_PATTERN.format(space=" ", scale=_SCALE_RE, abbr=_ABBR_RE, strength=_RU_STRENGTH), re.I
+)
 _MONTH_NUMBER_SPACE = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mai|okt|dez|mär)[a-zä]*\.?\s+\d{1,2}"
     r" \d{3}(?!\d)",
@@ -80,8 +115,8 @@ _MONTH_NUMBER_SPACE = re.compile(
 )
 
 _DE_MORPH = (
-    r"null|eins|ein|zwei|zwo|drei|vier|fünf|sechs|sech|sieben|sieb|acht|neun|zehn"
-    r"|elf|zwölf|zwanzig|dreißig|dreissig|vierzig|fünfzig|sechzig|siebzig|achtzig"
+    r"null|eins|ein|zwei|zwo|drei|vier|fünf|fuenf|sechs|sech|sieben|sieb|acht|neun|zehn"
+    r"|elf|zwölf|zwoelf|zwanzig|dreißig|dreissig|vierzig|fünfzig|fuenfzig|sechzig|siebzig|achtzig"
     r"|neunzig|hundert|tausend|und"
 )
 _DE_WORD = rf"(?:{_DE_MORPH})+"
@@ -89,9 +124,10 @@ _DE_SCALE = r"millionen|million|milliarden|milliarde"
 _EN_MORPH = (
     r"zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen"
     r"|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty"
-    r"|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|trillion"
+    r"|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|trillion|nought|naught"
 )
-_EN_WORD = rf"(?:{_EN_MORPH})(?:-(?:{_EN_MORPH}))?"
+# "fifty-two", "fifty - two", "three-nought-four"
+_EN_WORD = rf"(?:{_EN_MORPH})(?:\s?-\s?(?:{_EN_MORPH}))*"
 
 # Vague amounts: "mehrere Tausend", "Tausende", "several thousand", "thousands of".
 _VAGUE_UNITS: tuple[tuple[re.Pattern[str], tuple[int, int]], ...] = (
@@ -108,7 +144,8 @@ _WORDS = re.compile(
     r"\s+(?:tausend|hundert|dutzend|thousand|hundred|dozen)"
     r"|(?:zehn|hundert)?tausende[n]?|hunderte[n]?|dutzende[n]?"
     r"|(?:tens|hundreds)\s+of\s+thousands|thousands|hundreds|dozens"
-    r"|несколько\s+(?:тысяч|сотен|десятков)|десятки\s+тысяч|сотни\s+тысяч|тысячи|сотни)"
+    r"|несколько\s+(?:тысяч|сотен|десятков)|десятки\s+тысяч|сотни\s+тысяч|тысяч(?:и|ами)?"
+    r"|сотни|сотен|сотнями|десятк(?:и|ов|ами))"
     rf"|(?P<de>(?:eine\s+(?:{_DE_SCALE})|(?!(?:und|ein)\b){_DE_WORD}(?:\s+(?:{_DE_SCALE}))?)"
     rf"(?:\s+{_DE_WORD}(?:\s+(?:{_DE_SCALE}))?)*)"
     rf"|(?P<en>(?:an?\s+(?=(?:hundred|thousand|million|billion|trillion)\b))?{_EN_WORD}"
@@ -152,6 +189,12 @@ def parse_number_words(words: str, lang: str) -> int | None:
         if head is None or tail is None or tail >= 10**12:
             return None
         return head * 10**12 + tail
+    if lang == "en":  # "fifty - two", "nought"
+        cleaned = re.sub(r"\s*-\s*", "-", re.sub(r"\bn[ao]ught\b", "zero", cleaned, flags=re.I))
+        if re.match(r"zero-", cleaned, re.I):  # "nought-four" is two numbers
+            return None
+    elif lang == "de":  # ASCII umlauts: "fuenf", "zwoelf"
+        cleaned = cleaned.replace("fuenf", "fünf").replace("zwoelf", "zwölf")
     # text2num reads "ein"/"one" but not the articles "eine", "a", "an" before a scale word.
     if lang == "de" and lowered.startswith("eine "):
         cleaned = "ein " + cleaned[5:]
@@ -164,37 +207,138 @@ def parse_number_words(words: str, lang: str) -> int | None:
 
 
 def find_numbers(text: str, lang: str) -> list[Num]:
-    """Every number of ``text`` by position: digits, then vague amounts and the number
-    words of ``lang`` where no digits are. Ranges are joined later (``merge_ranges``)."""
-    # "40 000" groups thousands in every language, except after a month ("June 30 500")
-    digits = _DIGITS if _MONTH_NUMBER_SPACE.search(text) else _DIGITS_SPACED
-    found = [n for m in digits.finditer(text) if (n := _digit_number(m)) is not None]
-    taken = [(n.start, n.end) for n in found]
+    """Every number of ``text`` by position: the unit forms of ``numbers_forms`` ("half a
+    million"), digits, then vague amounts and the number words of ``lang`` where no digits
+    are. A sign makes a number no count; a year dated by a verb of change ("stieg 2025 auf
+    600") is a date; "4 thousand 3 hundred" is one number. Ranges are joined later
+    (``merge_ranges``)."""
     lowered = text.lower()
     if len(lowered) != len(text):  # a few letters ("İ") lower-case to two characters
         lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    found = [
+        Num(s, e, round(v), round(v), scale=k, value=v, form=None if v.is_integer() else "decimal")
+        for s, e, v, k in find_forms(lowered, lang)
+    ]
+    taken = [(n.start, n.end) for n in found]
+    # "40 000" groups thousands in every language, except after a month ("June 30 500")
+    digits = _DIGITS if _MONTH_NUMBER_SPACE.search(text) else _DIGITS_SPACED
+    for m in digits.finditer(text):
+        n = _digit_number(m, lang)
+        if n is not None and not _overlaps(n.start, n.end, taken):
+            found.append(n)
+    taken = [(n.start, n.end) for n in found]
     if lang == "ru":
         for m in RU_WORDS.finditer(lowered):
-            if not any(s < m.end() and m.start() < e for s, e in taken):
+            if not _overlaps(m.start(), m.end(), taken):
                 found.extend(_russian_numbers(m))
         taken = [(n.start, n.end) for n in found]
     elif lang == "ko":
-        for m in KO_WORDS.finditer(text):
-            if m.group("vague"):
-                low, high = KO_VAGUE[m.group("vague")]
-                found.append(Num(m.start(), m.end(), low, high, vague=True))
-            else:
-                value = _SCALES[m.group("bare")]
-                found.append(Num(m.start(), m.end(), value, value, scale=value))
+        for start, end, low, high, vague in korean_numbers(text):
+            if not _overlaps(start, end, taken):
+                scale = 1 if vague or low is None else _ko_scale(low)
+                found.append(Num(start, end, low, high, vague=vague, scale=scale))
         taken = [(n.start, n.end) for n in found]
     for m in _WORDS.finditer(lowered):
-        if any(s < m.end() and m.start() < e for s, e in taken):
+        if not _overlaps(m.start(), m.end(), taken):
+            found.extend(_word_numbers(m, lang))
+        elif m.group(lang if lang in ("de", "en") else "vague") and not m.group("vague"):
+            # the words beside a form: "one billion and" + "a half million"
+            for s, e in _free_parts(m.start(lang), m.end(lang), taken):
+                found.extend(_longest_parses(lowered[s:e], s, lang))
+    found = [_signed(text, n) for n in sorted(found, key=lambda n: n.start)]
+    return _sums(text, [_dated(text, n) for n in found])
+
+
+def _overlaps(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
+    return any(s < end and start < e for s, e in taken)
+
+
+def _free_parts(start: int, end: int, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The parts of start..end outside the taken spans."""
+    parts, pos = [], start
+    for s, e in sorted(taken):
+        if e <= pos or s >= end:
             continue
-        found.extend(_word_numbers(m, lang))
-    return sorted(found, key=lambda n: n.start)
+        if s > pos:
+            parts.append((pos, s))
+        pos = max(pos, e)
+    if pos < end:
+        parts.append((pos, end))
+    return parts
 
 
-def _digit_number(m: re.Match[str]) -> Num | None:
+def _ko_scale(value: int) -> int:
+    return next((k for k in (100_000_000, 10_000, 1_000) if value % k == 0), 1)
+
+
+# "-5", "minus five", "negative one": a signed number is never a count
+_SIGN_BEFORE = re.compile(r"(?:(?:^|(?<=[\s(\[]))[-\u2212]|\b(?:minus|negative|минус)\s+)$", re.I)
+# "stieg 2025 auf 600", "lag 2024 bei", "rose 2025 to": the year dates the change
+_YEAR_CHANGE_AFTER = re.compile(
+    r"\s+(?:bis\s+auf|auf|um|bei|to|at|by|до|на)\s+(?:[^\W\d_]+\.?\s+){0,2}\d", re.I
+)
+_YEAR_CHANGE_BEFORE = re.compile(
+    r"\b(?:stieg\w*|steigt|wuchs|wächst|sank|sinkt|fiel|fällt|lag|liegt|betrug|beträgt"
+    r"|erreichte|erhöhte|verdoppelte|rose|fell|grew|climbed|reached|stood|doubled"
+    r"|вырос\w*|вырастет|вырастут|возрос\w*|достиг\w*|составил\w*|увеличил\w*|сократил\w*"
+    r"|снизил\w*|превысил\w*)\s+$",
+    re.I,
+)
+
+
+def _signed(text: str, n: Num) -> Num:
+    if n.low is None or n.form == "date":
+        return n
+    m = _SIGN_BEFORE.search(text, max(0, n.start - 10), n.start)
+    if m is None:
+        return n
+    # "decimal": a number that counts nothing, as a fraction would not
+    value = -(n.value or n.low)
+    low = round(value)
+    return Num(m.start(), n.end, low, low, form="decimal", scale=n.scale, value=value)
+
+
+def _dated(text: str, n: Num) -> Num:
+    if n.form != "year?":
+        return n
+    if _YEAR_CHANGE_AFTER.match(text, n.end) or _YEAR_CHANGE_BEFORE.search(
+        text, max(0, n.start - 30), n.start
+    ):
+        return Num(n.start, n.end, n.low, n.high, form="date", value=n.value)
+    return n
+
+
+_SUM_JOIN = re.compile(r"\s+(?:(?:and|und|и)\s+)?", re.I)
+_RANGE_BEFORE = re.compile(r"(?:zwischen|between|между|von|from|от)\s+$", re.I)
+
+
+def _sums(text: str, numbers: list[Num]) -> list[Num]:
+    """ "4 thousand 3 hundred and 21", "3 млн 500 тыс.", "a thousand and one": a number
+    with a scale word and a smaller one right after it are one number."""
+    out: list[Num] = []
+    for n in numbers:
+        a = out[-1] if out else None
+        if (
+            a is not None
+            and a.scale > 1
+            and a.form is None
+            and n.form is None
+            and not a.vague
+            and not n.vague
+            and a.low is not None
+            and n.low is not None
+            and 0 < n.low < a.scale
+            and _SUM_JOIN.fullmatch(text, a.end, n.start)
+            and not _RANGE_BEFORE.search(text, max(0, a.start - 12), a.start)
+        ):
+            value = a.low + n.low
+            out[-1] = Num(a.start, n.end, value, value, scale=max(n.scale, 1), value=value)
+            continue
+        out.append(n)
+    return out
+
+
+def _digit_number(m: re.Match[str], lang: str) -> Num | None:
     if m.group("date"):
         return Num(m.start(), m.end(), None, None, form="date")
     if m.group("time"):
@@ -202,8 +346,13 @@ def _digit_number(m: re.Match[str]) -> Num | None:
     raw = m.group("num")
     value, decimal = _parse_digits(raw, m.group("sep"))
     scale = 1
-    if m.group("scale"):
-        scale = _SCALES.get(m.group("scale").lower().rstrip("."), 1)
+    word = m.group("scale") or m.group("abbr")
+    if word:
+        word = word.strip().lower().rstrip(".")
+        scale = 10**12 if lang == "de" and word == "billion" else _SCALES.get(word, 1)
+    elif m.group("strength"):
+        scale = 1_000
+    if scale > 1:
         value *= scale
         if m.group("ko"):  # Korean "1만2천": ten-thousands plus thousands
             value += int(re.sub(r"\D", "", m.group("ko"))) * 1_000
@@ -234,7 +383,9 @@ def _russian_numbers(m: re.Match[str]) -> list[Num]:
     """A run of Russian number words; a plural scale word alone is left to the vague reader."""
     words = m.group(0).split()
     if len(words) == 1 and words[0] in RU_SCALES and words[0] not in RU_SINGLE_SCALES:
-        if not RU_GENITIVE_BEFORE.search(m.string, max(0, m.start() - 20), m.start()):
+        if words[0] not in RU_GENITIVE_SCALES or not RU_GENITIVE_BEFORE.search(
+            m.string, max(0, m.start() - 20), m.start()
+        ):
             return []
         words = ["одна", words[0]]  # "более тысячи": the genitive of one thousand
     value = russian_number(words)
@@ -260,7 +411,7 @@ def _word_numbers(m: re.Match[str], lang: str) -> list[Num]:
 def _longest_parses(run: str, offset: int, lang: str) -> list[Num]:
     """Split a run of number words into the longest parts text2num accepts
     ("drei und vier" -> 3, 4), skipping words that are no number on their own."""
-    tokens = [(t.start(), t.end()) for t in re.finditer(r"\S+", run)]
+    tokens = [(t.start(), t.end()) for t in re.finditer(r"[^\s-]+", run)]
     out: list[Num] = []
     i = 0
     while i < len(tokens):
@@ -268,7 +419,8 @@ def _longest_parses(run: str, offset: int, lang: str) -> list[Num]:
             value = parse_number_words(run[tokens[i][0] : tokens[j - 1][1]], lang)
             if value is not None:
                 start, end = offset + tokens[i][0], offset + tokens[j - 1][1]
-                out.append(Num(start, end, value, value, scale=_word_scale(run, lang)))
+                scale = _word_scale(run[tokens[i][0] : tokens[j - 1][1]], lang)
+                out.append(Num(start, end, value, value, scale=scale))
                 i = j
                 break
         else:
@@ -285,6 +437,8 @@ def _word_scale(run: str, lang: str) -> int:
         ("million", 10**6),
         ("tausend", 1_000),
         ("thousand", 1_000),
+        ("hundert", 100),
+        ("hundred", 100),
     ):
         if lowered.endswith(word) or lowered.endswith(word + "en"):
             return scale
@@ -292,7 +446,8 @@ def _word_scale(run: str, lang: str) -> int:
 
 
 def merge_ranges(text: str, numbers: list[Num]) -> list[tuple[Num, bool]]:
-    """Join "10.000 bis 12.000", "between 10 and 12 thousand" into one number."""
+    """Join "10.000 bis 12.000", "between 10 and 12 thousand", "Zwei- bis dreitausend"
+    into one number."""
     out: list[tuple[Num, bool]] = []
     i = 0
     while i < len(numbers):
@@ -308,6 +463,11 @@ def merge_ranges(text: str, numbers: list[Num]) -> list[tuple[Num, bool]]:
             and b.high is not None
         ):
             joiner = text[a.end : b.start]
+            truncated = _truncated_low(text, a, b, joiner)
+            if truncated is not None:
+                out.append((Num(a.start, b.end, truncated, b.high, scale=b.scale), True))
+                i += 2
+                continue
             if _RANGE_JOIN.match(joiner) and _range_allowed(text, a, joiner):
                 low = round((a.value or a.low) * b.scale) if scaled_later else a.low
                 if low <= b.high:
@@ -317,6 +477,30 @@ def merge_ranges(text: str, numbers: list[Num]) -> list[tuple[Num, bool]]:
         out.append((a, False))
         i += 1
     return out
+
+
+# "Zwei- bis dreitausend", "10- bis 12.000": the first number is cut before its unit
+_TRUNCATED_JOIN = re.compile(r"-\s*(?:bis|oder|to|or)\s+", re.I)
+_UNIT_MORPH = re.compile(r"hundert|tausend|million|milliard|hundred|thousand|billion")
+
+
+def _truncated_low(text: str, a: Num, b: Num, joiner: str) -> int | None:
+    """The low end of a truncated compound range, None if the joiner is no such one."""
+    if not _TRUNCATED_JOIN.fullmatch(joiner) or a.low is None or b.low is None:
+        return None
+    first, second = text[a.start : a.end].lower(), text[b.start : b.end].lower()
+    if not first[:1].isdigit():
+        unit = _UNIT_MORPH.search(second)
+        if unit is None or unit.start() == 0:
+            return None
+        words = first + second[unit.start() :]
+        low = parse_number_words(words, "de") or parse_number_words(words, "en")
+    elif b.scale > 1:
+        low = round((a.value or a.low) * b.scale)
+    else:  # "10- bis 12.000": the first takes the second's groups of three zeros
+        zeros = re.search(r"(?:[.,\u00a0\u202f' ]000)+$", second)
+        low = a.low * 1000 ** (len(zeros.group(0)) // 4) if zeros and a.low < 1000 else None
+    return low if low is not None and low <= b.low else None
 
 
 def _range_allowed(text: str, a: Num, joiner: str) -> bool:
