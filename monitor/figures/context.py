@@ -248,7 +248,9 @@ def not_a_count(before: str, after: str, num: Num, lang: str) -> bool:
 
 
 # "12,000-strong force", "5.000-Mann-Truppe", "12-тысячный контингент": the size of a unit
-_STRENGTH_AFTER = re.compile(r"-(?:strong|man|men|member|köpfig\w*)\b|\s+mann\s+stark", re.I)
+_STRENGTH_AFTER = re.compile(
+    r"-(?:strong|man|men|member|plus|odd|köpfig\w*)\b|\s+mann\s+stark", re.I
+)
 _STRENGTH_NUMBER = re.compile(r"тысячн\w*$", re.I)
 _UNIT = re.compile(
     r"^(?:forces?|army|armies|contingents?|units?|brigades?|divisions?|battalions?|regiments?"
@@ -279,6 +281,7 @@ def counted(text: str, pos: int, lang: str, vocab: Vocabulary) -> tuple[list[str
     strength = bool(
         _STRENGTH_AFTER.match(text, pos) or _STRENGTH_NUMBER.search(text, max(0, pos - 12), pos)
     )
+    start = pos
     if text[pos : pos + 1] == "-" and text[pos + 1 : pos + 2].isalpha():
         pos += 1  # "5.000-Mann-Truppe", "10,000-plus troops"
     kinds, end, increment = _noun_phrase(text, pos, lang, vocab)
@@ -286,7 +289,7 @@ def counted(text: str, pos: int, lang: str, vocab: Vocabulary) -> tuple[list[str
         for word, _, t_end in tokens_after(text, pos, 6):
             if _UNIT.match(word):
                 return ["troops"], t_end, increment
-    return kinds, end, increment
+    return kinds, (end if end > pos else start), increment
 
 
 def _noun_phrase(text: str, pos: int, lang: str, vocab: Vocabulary) -> tuple[list[str], int, bool]:
@@ -408,10 +411,12 @@ def number_of(text: str, start: int, left_limit: int, lang: str, vocab: Vocabula
 
 def _kinds(window: str, lang: str, vocab: Vocabulary) -> list[str]:
     tokens = [(w, 0, 0) for w in window.split()]
-    found = [kind_at(tokens, i, lang, vocab)[0] for i in range(len(tokens))]
+    found = [k for i in range(len(tokens)) if (k := kind_at(tokens, i, lang, vocab)[0])]
     if not found and re.search(r"\b(?:death|todes|смерт)", window, re.I):
-        return ["killed"]
-    return [k for k in found if k is not None]
+        return ["killed"]  # "death toll", "Todeszahl"
+    if not found and re.search(r"\bcasualty", window, re.I):
+        return ["killed_or_wounded"]  # "casualty count"
+    return found
 
 
 _YEAR_END = re.compile(r"(?<![\d.,])(?:18|19|20|21)\d\d$")

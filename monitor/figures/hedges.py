@@ -113,7 +113,19 @@ _HEDGE_BEFORE = re.compile(
 )
 # Russian word order may put a verb between "дополнительно" and the count.
 RU_INCREMENT = re.compile(r"(?:ещё|еще|дополнительно)\s+[^\W\d_]+\s+$", re.I)
-HEDGE_AFTER = re.compile(r"^\s+(?:oder mehr|und mehr|or more|and more|или более)\b|^\+", re.I)
+# "or more", "10,000-plus", "10,000-odd", "10.000 plus": at least the number
+HEDGE_AFTER = re.compile(
+    r"^\s+(?:oder mehr|und mehr|or more|and more|или более|с лишним|с небольшим)\b|^\+"
+    r"|^-(?:plus|odd)\b|^\s+(?:plus|odd)\b(?!\s*[\d(])",
+    re.I,
+)
+# "выросло до 600", "stieg bis auf 600": the number a change reaches, not an upper bound
+_CHANGE_TO = re.compile(
+    r"(?:вырос\w*|возрос\w*|увеличил\w*|сократил\w*|снизил\w*|упал\w*|дошл\w*|дошло"
+    r"|stieg\w*|gestiegen|gesunken|sank|wuchs|gewachsen|rose|risen|climbed|grew|jumped)"
+    r"(?:\s+\S+){0,3}\s+$",
+    re.I,
+)
 
 
 def read_hedge(text: str, num: Num, ranged: bool, before: str) -> tuple[str | None, int, bool]:
@@ -126,7 +138,9 @@ def read_hedge(text: str, num: Num, ranged: bool, before: str) -> tuple[str | No
     word = (m.group("h") or "").lower()
     hedge = _HEDGES.get(word)
     start = offset + m.start()
-    if word in ("über", "over", "до") and _preposition_use(before[: m.start("h")]):
+    if word == "до" and _CHANGE_TO.search(before[: m.start("h")]):
+        hedge, start = None, offset + m.end()  # "выросло до 600": rose to 600
+    elif word in ("über", "over", "до") and _preposition_use(before[: m.start("h")]):
         # "Berichte über 3.000 Soldaten": über after a noun means "about", not "more than".
         hedge = None
         start = offset + (m.start("inc2") if m.group("inc2") else m.end())

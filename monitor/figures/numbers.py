@@ -275,7 +275,9 @@ def _ko_scale(value: int) -> int:
 _SIGN_BEFORE = re.compile(r"(?:(?:^|(?<=[\s(\[]))[-\u2212]|\b(?:minus|negative|минус)\s+)$", re.I)
 # "stieg 2025 auf 600", "lag 2024 bei", "rose 2025 to": the year dates the change
 _YEAR_CHANGE_AFTER = re.compile(
-    r"\s+(?:bis\s+auf|auf|um|bei|to|at|by|до|на)\s+(?:[^\W\d_]+\.?\s+){0,2}\d", re.I
+    r"\s+(?:bis\s+auf|auf|um|bei|to|at|by|до|на)\s+(?:[^\W\d_]+\.?\s+){0,2}\d"
+    r"|\s?(?:г\.|год(?:а|у|ом)?\b)",  # "в 2025 году"
+    re.I,
 )
 _YEAR_CHANGE_BEFORE = re.compile(
     r"\b(?:stieg\w*|steigt|wuchs|wächst|sank|sinkt|fiel|fällt|lag|liegt|betrug|beträgt"
@@ -493,8 +495,8 @@ def _truncated_low(text: str, a: Num, b: Num, joiner: str) -> int | None:
         unit = _UNIT_MORPH.search(second)
         if unit is None or unit.start() == 0:
             return None
-        words = first + second[unit.start() :]
-        low = parse_number_words(words, "de") or parse_number_words(words, "en")
+        rest = second[unit.start() :]
+        low = parse_number_words(first + rest, "de") or parse_number_words(f"{first} {rest}", "en")
     elif b.scale > 1:
         low = round((a.value or a.low) * b.scale)
     else:  # "10- bis 12.000": the first takes the second's groups of three zeros

@@ -118,8 +118,9 @@ _RU_WORD = "|".join(
     sorted((*_RU_VALUES, *RU_SCALES, *_RU_HALF, *_RU_QUARTER, *_RU_HALVES), key=len, reverse=True)
 )
 # "два с половиной миллиона" (2.5 million): "с половиной" joins the run
+_RU_WORD = rf"(?:тыс|млн|млрд|трлн)\.|{_RU_WORD}"  # "пять тыс. военных"
 RU_WORDS = re.compile(
-    rf"(?<![^\W\d_])(?:{_RU_WORD})(?:\.?\s+(?:{_RU_WORD}|с\s+половиной))*(?![^\W\d_])"
+    rf"(?<![^\W\d_])(?:{_RU_WORD})(?:\s+(?:{_RU_WORD}|с\s+половиной))*(?![^\W\d_])"
 )
 
 
