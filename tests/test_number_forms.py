@@ -412,4 +412,7 @@ def test_sino_korean_numerals() -> None:
 
 def test_vague_and_open_amounts_keep_their_range() -> None:
     assert values("Tausende Soldaten", "de") == [(2000, 9999)]
+    assert values("Десятки тысяч военных воюют.", "ru") == [(20000, 99999)]
+    assert values("Погибли сотни тысяч людей.", "ru") == [(200000, 999999)]
+    assert claims("Около сотни военных погибли.", "ru") == [("killed", 100, 100, "about")]
     assert values("북한군 만여 명", "ko") == [(10000, None)]

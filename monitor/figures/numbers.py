@@ -131,8 +131,11 @@ _EN_WORD = rf"(?:{_EN_MORPH})(?:\s?-\s?(?:{_EN_MORPH}))*"
 
 # Vague amounts: "mehrere Tausend", "Tausende", "several thousand", "thousands of".
 _VAGUE_UNITS: tuple[tuple[re.Pattern[str], tuple[int, int]], ...] = (
-    (re.compile(r"zehntausend|tens of thousands|десятки тысяч", re.I), (20_000, 99_999)),
-    (re.compile(r"hunderttausend|hundreds of thousands|сотни тысяч", re.I), (200_000, 999_999)),
+    (re.compile(r"zehntausend|tens of thousands|десятк\w*\s+тысяч", re.I), (20_000, 99_999)),
+    (
+        re.compile(r"hunderttausend|hundreds of thousands|(?:сотн\w*|сотен)\s+тысяч", re.I),
+        (200_000, 999_999),
+    ),
     (re.compile(r"tausend|thousand|тысяч", re.I), (2_000, 9_999)),
     (re.compile(r"hundert|hundred|сот|сотни", re.I), (200, 999)),
     (re.compile(r"dutzend|dozen|десятк", re.I), (20, 99)),
@@ -144,7 +147,8 @@ _WORDS = re.compile(
     r"\s+(?:tausend|hundert|dutzend|thousand|hundred|dozen)"
     r"|(?:zehn|hundert)?tausende[n]?|hunderte[n]?|dutzende[n]?"
     r"|(?:tens|hundreds)\s+of\s+thousands|thousands|hundreds|dozens"
-    r"|несколько\s+(?:тысяч|сотен|десятков)|десятки\s+тысяч|сотни\s+тысяч|тысяч(?:и|ами)?"
+    r"|несколько\s+(?:тысяч|сотен|десятков)|(?:десятк(?:и|ов|ами)|сотни|сотен|сотнями)\s+тысяч\w*"
+    r"|тысяч(?:и|ами)?"
     r"|сотни|сотен|сотнями|десятк(?:и|ов|ами))"
     rf"|(?P<de>(?:eine\s+(?:{_DE_SCALE})|(?!(?:und|ein)\b){_DE_WORD}(?:\s+(?:{_DE_SCALE}))?)"
     rf"(?:\s+{_DE_WORD}(?:\s+(?:{_DE_SCALE}))?)*)"

@@ -107,8 +107,8 @@ RU_SINGLE_SCALES = frozenset(
     {"тысяча", "тысячу", "тысячей", "миллион", "миллиард", "сотня", "сотню", "десяток"}
     | {"дюжина", "дюжину", "дюжиной"}
 )
-# The genitive singulars that "более тысячи" reads as one (thousand, million, billion).
-RU_GENITIVE_SCALES = frozenset({"тысячи", "миллиона", "миллиарда"})
+# The genitive singulars that "более тысячи", "около сотни" read as one unit.
+RU_GENITIVE_SCALES = frozenset({"тысячи", "миллиона", "миллиарда", "сотни", "десятка", "дюжины"})
 # Words that put "тысячи" in the genitive singular: "более тысячи" is more than 1,000.
 RU_GENITIVE_BEFORE = re.compile(
     r"(?<![^\W\d_])(?:более|менее|свыше|около|порядка|до|из|без|для|отправк[уи]|направлени[еяю]"
