@@ -444,6 +444,9 @@ def test_the_whole_correction_case(store: Store, tmp_path: Path) -> None:
         (CORRECTION, "daily-post", 11000),
     ]
     assert alerts[1]["status"] == "withdrawn"
+    # the headline and the body both said 15,000: the correction lists it once
+    (correction,) = [a for a in alerts.values() if a["kind"] == CORRECTION]
+    assert [(f["source"], f["low"]) for f in correction["previous"]] == [("daily-post", 15000)]
 
 
 def test_a_correction_note_supersedes_the_outlets_figure_and_withdraws_its_alert(

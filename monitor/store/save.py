@@ -18,10 +18,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from monitor.errors import StoreError
 from monitor.store.alerts import alerts_to_withdraw, supersede_figures, withdraw_alert
-from monitor.store.base import StoreBase, guarded, iso
+from monitor.store.base import StoreBase, chunks, guarded, iso, placeholders
 from monitor.types import CORRECTION, Analysis, Divergence, Figure, Item
 
 
@@ -278,10 +279,26 @@ class SaveMixin(StoreBase):
                 CORRECTION,
                 reason,
                 new_id,
-                correction.superseded,
+                self._one_per_value(correction.superseded),
                 at,
                 [channel for channel in dict.fromkeys(told) if channel in channels],
             )
+
+    def _one_per_value(self, figure_ids: Sequence[int]) -> list[int]:
+        """One figure per article and value (a headline and its body repeating "15,000"
+        are one statement): what a correction alert lists as corrected. The copy that
+        names who is cited wins, as in ``divergence.distinct_reports``."""
+        best: dict[tuple[Any, ...], tuple[int, bool]] = {}
+        for chunk in chunks(list(figure_ids)):
+            for row in self._db.execute(
+                "SELECT id, item_id, low, high, hedge, attribution IS NOT NULL FROM figures"
+                f" WHERE id IN ({placeholders(chunk)}) ORDER BY id",
+                list(chunk),
+            ):
+                key, cited = tuple(row[1:5]), bool(row[5])
+                if key not in best or (cited and not best[key][1]):
+                    best[key] = (row[0], cited)
+        return [figure_id for figure_id, _ in best.values()]
 
     # --- issue 6: story notices (a story reached N sources), queued with the item
 
