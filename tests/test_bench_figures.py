@@ -86,45 +86,90 @@ def test_validate_finds_what_is_wrong() -> None:
         assert bench.validate([row]), row
 
 
-def test_groups_pass_the_article_date_when_check_accepts_it(monkeypatch: Any) -> None:
-    """divergence.check may or may not take ``published=``; the bench works either way and
-    reads the kind of what it returns. A re-delivered guid replaces its earlier version."""
-    from datetime import datetime
+def _article(text: str, date: str, source: str, alert: Any = None, **extra: Any) -> dict[str, Any]:
+    key, kind = alert or (None, None)
+    return {
+        "lang": "en",
+        "text": text,
+        "family": "modality",
+        "claims": [],
+        "roles": [],
+        "group": "tiny",
+        "date": date,
+        "source": source,
+        "alert": key,
+        "alert_kind": kind,
+        **extra,
+    }
 
-    from monitor.types import Divergence
 
+TINY = [
+    _article("About 11,000 North Korean troops are in Kursk, Seoul's spy agency said.",
+             "2025-01-10", "Seoul Wire"),
+    _article("15,000 North Korean troops are in Kursk, officials told Daily Post.",
+             "2025-01-11", "Daily Post", ("troops", "contradiction"), guid="dp-1"),
+    _article("So far, 1,000 North Korean soldiers have been killed in Kursk, Kyiv said.",
+             "2025-01-12", "Kyiv Daily"),
+    _article("So far, 2,000 North Korean soldiers have been killed in Kursk, Kyiv said.",
+             "2025-02-20", "Kyiv Daily", ("killed", "update")),
+    # the same article delivered again (same source and guid) with its figure corrected
+    _article("About 11,000 North Korean troops are in Kursk, officials told Daily Post.",
+             "2025-02-21", "Daily Post", ("troops", "correction"), guid="dp-1", trap=True),
+]  # fmt: skip
+
+
+def test_the_pipeline_scorer_counts_a_tiny_group() -> None:
+    """A contradiction, an update and a correction by re-delivery, each created by the
+    article labelled with it, through Pipeline.process and a real store; the correction
+    withdraws the contradiction it took the ground from."""
     bench = _bench()
-    rows = [
-        {
-            "lang": "en",
-            "text": "So far 1,000 North Korean soldiers were killed.",
-            "family": "time_basis",
-            "claims": [["killed", 1000, 1000, None, None]],
-            "roles": [["asserted", "cumulative", None, None]],
-            "group": "g",
-            "date": date,
-            "source": "A",
-            "guid": "a-1",
-            "alert": None,
-            "alert_kind": None,
-        }
-        for date in ("2025-01-02", "2025-01-01")
+    outcomes = bench.run_groups(TINY)
+    assert [o.raised for o in outcomes] == [
+        (),
+        (("troops", "contradiction"),),
+        (),
+        (("killed", "update"),),
+        (("troops", "correction"),),
     ]
-    seen: list[tuple[int, datetime]] = []
+    assert [o.taken for o in outcomes] == ["new"] * 4 + ["re-delivered"]
+    assert [o.withdrawn for o in outcomes] == [(), (), (), (), (("troops", "contradiction", 2),)]
+    kinds, misses = bench.score_alert_kinds(outcomes)
+    assert {kind: (k.found, k.false, k.missed) for kind, k in kinds.items()} == {
+        "contradiction": (1, 0, 0),
+        "update": (1, 0, 0),
+        "correction": (1, 0, 0),
+    }
+    assert misses == []
+    assert bench.trap_contradictions(outcomes) == 0
+    notes = bench.pipeline_notes(outcomes)
+    assert notes[0] == "articles taken as: 4 new, 1 re-delivered (5 articles)"
+    assert any("5 of 5 articles have fewer than the 25 words" in note for note in notes)
+    assert "alerts withdrawn: 1 (1 in groups with a labelled correction, 0 elsewhere" in notes[-2]
+    assert (
+        notes[-1] == "  tiny: contradiction troops of #2 withdrawn by #5 (Daily Post, re-delivered)"
+    )
 
-    def check(new: Any, previous: Any, rules: Any, published: datetime) -> Divergence:
-        seen.append((len(previous), published))
-        return Divergence(new, tuple(previous), "test", kind="update")
 
-    monkeypatch.setattr(bench.divergence, "check", check)
-    outcomes = bench.run_groups(rows)
-    assert [o.row["date"] for o in outcomes] == ["2025-01-01", "2025-01-02"]
-    assert [published.date().isoformat() for _, published in seen] == ["2025-01-01", "2025-01-02"]
-    assert [count for count, _ in seen] == [0, 0]  # the second delivery replaced the first
-    assert outcomes[0].raised == {"killed": "update"}
-
-    def old_check(new: Any, previous: Any, rules: Any) -> None:
-        return None
-
-    monkeypatch.setattr(bench.divergence, "check", old_check)
-    assert [o.raised for o in bench.run_groups(rows)] == [{}, {}]
+def test_the_pipeline_scorer_counts_what_the_labels_do_not_say() -> None:
+    """Unlabelled alerts are false, labelled ones not created are missed; a re-delivery
+    with the same text changes nothing; the shipped topics leave one-country articles out."""
+    bench = _bench()
+    unlabelled = [{**row, "alert": None, "alert_kind": None} for row in TINY]
+    unlabelled[2] = {**unlabelled[2], "alert": "killed", "alert_kind": "contradiction"}
+    unlabelled.append({**unlabelled[-1], "date": "2025-02-22"})  # delivered once more
+    outcomes = bench.run_groups(unlabelled)
+    assert outcomes[-1].taken == "unchanged" and outcomes[-1].raised == ()
+    kinds, misses = bench.score_alert_kinds(outcomes)
+    assert {kind: (k.found, k.false, k.missed) for kind, k in kinds.items()} == {
+        "contradiction": (0, 1, 1),
+        "update": (0, 1, 0),
+        "correction": (0, 1, 0),
+    }
+    assert len(misses) == 4
+    shipped = bench.run_groups(TINY, bench.bench_config(topics=None))
+    assert [o.taken for o in shipped] == ["new"] * 4 + ["re-delivered"]
+    one_country = [{**TINY[0], "text": "About 11,000 North Korean troops are at the front."}]
+    assert [o.taken for o in bench.run_groups(one_country, bench.bench_config(None))] == [
+        "off topic"
+    ]
+    assert bench.run_groups(one_country)[0].taken == "new"
