@@ -398,6 +398,23 @@ def test_russian_case_forms() -> None:
     assert russian_number(["с", "половиной"]) is None
 
 
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("Газета писала о 15 тысячах военных КНДР.", [("troops", 15000, 15000, None)]),
+        (
+            "Россия располагает 12 тысячами солдат КНДР в Курской области.",
+            [("troops", 12000, 12000, None)],
+        ),
+        ("К 3 тысячам раненых добавились новые.", [("wounded", 3000, 3000, None)]),
+        ("Речь шла о 1,5 миллионах снарядов.", [("shells", 1500000, 1500000, None)]),
+    ],
+)
+def test_russian_scale_words_after_digits_in_every_case(text: str, want: list[Claim]) -> None:
+    """ "о 15 тысячах" is 15,000, not 15: the scale word after digits in any case."""
+    assert claims(text, "ru") == want
+
+
 def test_sino_korean_numerals() -> None:
     assert [sino_korean(w) for w in ("만", "삼천오백", "이만", "십", "이억오천만")] == [
         10000,

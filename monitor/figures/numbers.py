@@ -73,11 +73,24 @@ _SCALES: dict[str, int] = {
     "lakhs": 100_000,
     "crore": 10_000_000,
     "crores": 10_000_000,
+    # Russian scale words after digits in every case news uses: "о 15 тысячах" (about
+    # 15,000), "с 12 тысячами", "к 10 тысячам", "2 миллиардам".
+    **dict.fromkeys(
+        ("тысячами", "тысячах", "тысячам", "тысячей", "тысячью", "тысяче", "тысячу"), 1_000
+    ),
+    **dict.fromkeys(
+        ("миллионами", "миллионах", "миллионам", "миллионом", "миллионе", "миллиону"), 1_000_000
+    ),
+    **{
+        f"миллиард{ending}": 1_000_000_000
+        for ending in ("", "а", "ов", "ами", "ах", "ам", "ом", "е", "у")
+    },
 }
 _SCALE_RE = (
     r"Millionen|Millions?|Milliarden?|Mio\.?|Mrd\.?|Bio\.|Billionen|Tausend|thousand|trillion"
     r"|billion|bn|hundred|hundert|Tsd\.?|mln|bln|tln|trn|lakhs?|crores?"
-    r"|тыс\.?|тысяч[аи]?|млн\.?|млрд\.?|трлн\.?|миллион(?:а|ов)?|만|천|억"
+    r"|тыс\.?|тысяч(?:ами|ах|ам|ей|ью|е|у|а|и)?|млн\.?|млрд\.?|трлн\.?"
+    r"|миллион(?:ами|ах|ам|ом|е|у|а|ов)?|миллиард(?:ами|ах|ам|ом|е|у|а|ов)?|만|천|억"
 )
 # Letters that abbreviate a scale: "10k", "3bn", "£5m", "1.2b", "10G", "2mil"; only upper
 # case after a space ("2.33 k" aside), since "5 m" and "10 g" are metres and grams.
