@@ -23,6 +23,7 @@ from monitor.figures.hedges import INCREMENT
 from monitor.figures.lexicon import (
     CASUALTIES,
     CASUALTY_BEFORE,
+    CASUALTY_BEFORE_V2,
     CASUALTY_VERBS,
     DEMINING,
     PERSONNEL,
@@ -41,6 +42,8 @@ YEAR_BEFORE = re.compile(
     re.I,
 )
 _YEAR_SUFFIX = re.compile(r"^(?:er\b|s\b|'s\b|년|\s?г\.|\s?года?\b)", re.I)
+# Korean months and days of the month: "1월 사상자", "9월에", "24일".
+_KO_DATE_AFTER = re.compile(r"^(?:월|일)(?:에|엔|의|부터|까지|초|말|중순|하순|상순|께)?(?![가-힣])")
 _PERCENT_AFTER = re.compile(r"^\s?(?:%|prozent|percent|per\s?cent|процент|퍼센트|프로)", re.I)
 _MONEY_BEFORE = re.compile(r"(?:[$€£¥₩₽]|\b(?:usd|eur|us\$|rub|krw))\s?$", re.I)
 _MONEY_AFTER = re.compile(
@@ -209,9 +212,11 @@ def refine(
         casualty = _casualty_after(text, end, right)
         if casualty is not None:
             return casualty
-        m = CASUALTY_BEFORE.search(text, max(left, start - 30), start)
+        m = CASUALTY_BEFORE.search(text, max(left, start - 40), start)
         if m is not None:  # "In Kursk starben rund 600 Soldaten"
             return _casualty_kind(m.group(0)), end
+        if claim in PERSONNEL and CASUALTY_BEFORE_V2.search(text, max(left, start - 60), start):
+            return "killed", end  # "Pro Tag fallen nach westlichen Schätzungen 100 Soldaten"
     if claim == "troops":
         # what follows the number speaks first; the clause before it only if that is silent
         for context in (text[start:right], text[left:start]):
@@ -236,6 +241,8 @@ def not_a_count(before: str, after: str, num: Num, lang: str) -> bool:
     if _AGE.match(after) or _AGE_BEFORE.search(before) or _TIME_AFTER.match(after):
         return True
     if _ORDINAL_AFTER.match(after) or _YEAR_SUFFIX.match(after):
+        return True
+    if lang == "ko" and _KO_DATE_AFTER.match(after):
         return True
     if num.scale == 1 and not num.vague and num.low is not None:
         if num.low <= 31 and (_MONTH_BEFORE.search(before) or MONTH_AFTER.match(after)):

@@ -34,6 +34,13 @@ _KO_GENITIVE = re.compile(r"^(?:여)?\s?(?:명|발|기|개|대|척)?\s?(?:[가-�
 _KO_COUNTER = re.compile(r"^(?:여)?\s?(?:명|발|기|개|대|척)[가-힣]*")
 _KO_CONNECTIVE = re.compile(r"(?:며|고|지만|는데|으나|면서)(?=\s)")
 _KO_HEDGE_BEFORE = frozenset({"약", "최대", "최소", "총", "모두", "무려", "대략", "추가", "추가로"})
+# Adverbs of time that may stand between the noun and its count: "사상자는 지금까지 모두".
+_KO_ADVERBS = frozenset({"지금까지", "현재까지", "그동안", "이제까지", "현재", "이미", "이번에"})
+# A word ending in a connective or final verb ending is the verb of the count before
+# ("1천 명이 사망하고 3천 명이 부상했으며"), not the noun of this one.
+_KO_VERB_ENDING = re.compile(r"(?:하고|했으며|하며|되고|됐으며|되며|했고|됐고|했다|됐다|했지만)$")
+# Generic nouns a modifier before them makes specific: "지뢰제거 인력" are deminers.
+_KO_GENERIC = frozenset({"인력", "인원", "병력", "노동자", "근로자"})
 
 
 def counted_ko(
@@ -58,10 +65,14 @@ def counted_ko(
     span_end = end + counter.end() if counter else end
     # the noun right before the number, skipping hedge words: "북한군 약 1만"
     words = text[max(clause_start, left_limit, start - 30) : start].split()
-    while words and words[-1] in _KO_HEDGE_BEFORE:
+    while words and (words[-1] in _KO_HEDGE_BEFORE or words[-1] in _KO_ADVERBS):
         words.pop()
-    if words:
+    if words and not _KO_VERB_ENDING.search(words[-1]):
         kind, _ = kind_at([(words[-1], 0, 0)], 0, "ko", vocab)
+        if kind is not None and len(words) > 1 and words[-1] in _KO_GENERIC:
+            modifier, _ = kind_at([(words[-2], 0, 0)], 0, "ko", vocab)
+            if modifier in ("deminers", "builders"):
+                kind = modifier
         if kind is not None:
             return [kind], span_end, increment
     # a bare count: what follows the counter ("300명이 포로로")

@@ -65,7 +65,7 @@ CLAIM_TERMS: dict[str, dict[str, tuple[str, ...]]] = {
             "engineers",
         ),
         "ru": ("сапер", "сапёр", "инженерн", "инженер"),
-        "ko": ("공병", "지뢰 제거"),
+        "ko": ("공병", "지뢰 제거", "지뢰제거"),
     },
     "builders": {
         "de": ("bauarbeiter", "militärbauarbeiter", "bauhelfer", "baukräft", "bausoldat"),
@@ -96,7 +96,7 @@ CLAIM_TERMS: dict[str, dict[str, tuple[str, ...]]] = {
             "dead or wounded",
             "dead and wounded",
         ),
-        "ru": ("потер",),
+        "ru": ("потер", "выбывш"),
         "ko": ("사상자", "사상"),
     },
     "captured": {
@@ -158,7 +158,7 @@ CASUALTY_VERBS: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(
             r"(?:getötet|tot|gefallen)\s+(?:oder|und)\s+(?:verletzt|verwundet)"
             r"|(?:killed|dead)\s+(?:or|and)\s+(?:wounded|injured)"
-            r"|убиты?\s+(?:или|и)\s+ранен|사상",
+            r"|убиты?\s+(?:или|и)\s+ранен|выбыл\w*\s+из\s+строя|выбывш\w*|사상|죽거나\s?다[쳤친치]",
             re.I,
         ),
         "killed_or_wounded",
@@ -166,13 +166,16 @@ CASUALTY_VERBS: tuple[tuple[re.Pattern[str], str], ...] = (
     # \b at both ends: "Gefallene" (the fallen, a noun) is no verb
     (
         re.compile(
-            r"\b(?:getötet|ums leben|gefallen|gestorben|umgekommen|starben|fielen"
-            r"|killed|died|lost their lives|погибл\w*|убит\w*)\b|사망|전사",
+            r"\b(?:getötet|ums leben|gefallen|gestorben|umgekommen|starben|sterben|fielen"
+            r"|killed|died|lost their lives|погиб\w*|гибн\w*|убит\w*)\b|사망|전사|숨[졌진지]",
             re.I,
         ),
         "killed",
     ),
-    (re.compile(r"\b(?:verletzt|verwundet|wounded|injured|ранен)|부상", re.I), "wounded"),
+    (
+        re.compile(r"\b(?:verletzt|verwundet|wounded|injured|ранен)|부상|다[쳤친치]", re.I),
+        "wounded",
+    ),
     (
         re.compile(
             r"\b(?:gefangen genommen|in gefangenschaft|captured|taken prisoner|в плен)"
@@ -191,12 +194,21 @@ CASUALTY_VERBS: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
 )
 
-# A casualty verb right before the count, as German word order puts it ("starben 600").
+# A casualty verb right before the count, as German word order puts it ("starben 600"),
+# and Russian ("погибли 300", "пропали без вести 200", "взяли в плен в общей сложности 10").
 CASUALTY_BEFORE = re.compile(
-    r"\b(?:starben|fielen|getötet|verletzt|verwundet|vermisst|killed|wounded|injured|captured"
-    r"|погибли|ранены|(?:в\s+плен\s+)?(?:попали|взяты|взяли)(?:\s+в\s+плен)?)"
-    r"\s+(?:[^\W\d_]+\s+)?$",
+    r"\b(?:starben|sterben|fielen|getötet|verletzt|verwundet|vermisst|killed|wounded|injured"
+    r"|captured|(?:убиты|погибли)\s+(?:или|и)\s+ранены|погибли|погибают|гибнут|ранены"
+    r"|(?:получили\s+)?ранения(?:\s+получили)?|пропали\s+без\s+вести"
+    r"|(?:в\s+плен\s+)?(?:попали|взяты|взяли)(?:\s+в\s+плен)?)"
+    r"\s+(?:[^\W\d_]+\s+)?(?:a\s+total\s+of\s+|в\s+общей\s+сложности\s+)?$",
     re.I,
+)
+# German puts the finite verb second, so a short attribution may stand between it and a
+# count of soldiers: "Pro Tag fallen nach westlichen Schätzungen etwa 100 Soldaten".
+# ("fallen" also means "to drop": only for a count of people.)
+CASUALTY_BEFORE_V2 = re.compile(
+    r"\b(?P<v>fallen|sterben|starben|fielen)\s+(?:[^\W\d_]+\s+){0,4}$", re.I
 )
 
 # (stem, kind) pairs of one language, the shipped lexicon plus feeds.yaml's ``claims:``

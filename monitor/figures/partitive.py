@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 
 from monitor.figures.clauses import clause_span
 from monitor.figures.context import sentence_at
-from monitor.figures.lexicon import CASUALTIES, CASUALTY_VERBS
+from monitor.figures.lexicon import CASUALTIES, CASUALTY_BEFORE, CASUALTY_VERBS
 from monitor.figures.numbers import Num
 from monitor.types import PART, WHOLE, Figure
 
@@ -42,7 +42,8 @@ _WHOLE_FIRST = re.compile(
 # Korean: "1만1천 명 가운데 (약) 300명", "1만1천 명의 북한군 중 300명".
 _KO_WHOLE_FIRST = re.compile(
     r"^(?:여)?\s?(?:명|발)?(?:의)?\s?(?:[가-힣]+\s){0,2}?(?:중|가운데)(?:에서)?\s+"
-    r"(?:(?:약|최소|최대|모두)\s+)?$"
+    # "중 지금까지 200명", "가운데 사망자는 1천 명"
+    r"(?:(?:[가-힣]+까지|이미|현재|[가-힣]+(?:는|은|이|가))\s+)?(?:(?:약|최소|최대|모두)\s+)?$"
 )
 _PERCENT_AFTER = re.compile(rf"^{_PERCENT}", re.I)
 
@@ -107,6 +108,12 @@ def apply(text: str, figures: list[Figure], pairs: Sequence[Partitive]) -> None:
             casualty = _casualty(text[later:clause_end])
             if casualty is not None:
                 claim, end = casualty[0], later + casualty[1]
+            else:  # "Ранения получили 40% из 11 тысяч": the verb opens the clause
+                first = min(part.start, whole.start)
+                clause_start, _ = clause_span(text, first, first)
+                before = CASUALTY_BEFORE.search(text, max(clause_start, first - 40), first)
+                casualty = _casualty(before.group(0)) if before is not None else None
+                claim = casualty[0] if casualty is not None else claim
         claim = claim or whole.claim
         low, high, hedge = part.low, part.high, part.hedge
         if pair.percent:
