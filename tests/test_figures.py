@@ -183,7 +183,12 @@ LABELLED: list[tuple[str, str, list[Row]]] = [
     ("en", "Roughly 14,000 troops are now involved.", [("troops", 14000, 14000, "about", None)]),
     ("en", "Some 600 labourers were moved.", [("workers", 600, 600, "about", None)]),
     ("en", "At least 200 soldiers were captured.", [("captured", 200, None, "at least", None)]),
-    ("en", "Up to 30,000 workers could be sent.", [("workers", None, 30000, "up to", None)]),
+    # a dispatch imagined with a verb of sending is one (claims_README: "could send")
+    (
+        "en",
+        "Up to 30,000 workers could be sent.",
+        [("workers", None, 30000, "up to", "deployment")],
+    ),
     ("en", "Several thousand soldiers remain there.", [("troops", 2000, 9999, "several", None)]),
     (
         "en",

@@ -96,14 +96,14 @@ _PERIOD = {lang: _period_pattern(lang) for lang in ("en", "de", "ru", "ko")}
 # counts only away from the number; "since ..." only for events ("killed since October").
 _CUMULATIVE: dict[str, re.Pattern[str]] = {
     "en": re.compile(
-        r"\b(?:so\s+far|thus\s+far|in\s+total|to\s+date|in\s+all|all\s+told|altogether|overall"
-        r"|a\s+total\s+of|the\s+total|(?:now\s+)?total(?:s|led|ling|ing)?|cumulative\w*"
+        r"\b(?:so\s+far|thus\s+far|to\s+date|(?P<sum>in\s+total|in\s+all|all\s+told|altogether"
+        r"|overall)|a\s+total\s+of|the\s+total|(?:now\s+)?total(?:s|led|ling|ing)?|cumulative\w*"
         r"|up\s+to\s+now|until\s+now|by\s+now|since\s+the\s+(?:start|beginning|outbreak)"
         r"|(?P<since>since))\b",
         re.I,
     ),
     "de": re.compile(
-        r"\b(?:insgesamt|bislang|bisher|in\s+summe|alles\s+in\s+allem|zusammengenommen"
+        r"\b(?:(?P<sum>insgesamt|in\s+summe|alles\s+in\s+allem|zusammengenommen)|bislang|bisher"
         r"|summier\w*|kumul\w*|gesamtzahl|seit\s+(?:beginn|anfang|start)|(?P<since>seit))\b",
         re.I,
     ),
@@ -128,13 +128,14 @@ _SPEECH = re.compile(
 # A count in place now (personnel only): "are in Kursk", "befinden sich", "находятся", "주둔".
 _IN_PLACE: dict[str, re.Pattern[str]] = {
     "en": re.compile(
-        r"\b(?:(?:are|is)\s+(?:now\s+|currently\s+|still\s+|already\s+|reportedly\s+)?(?:in|at|on"
-        r"|inside|fighting|deployed|stationed|serving|based|present|operating|positioned)"
+        r"\b(?:(?:are|is|be)\s+(?:now\s+|currently\s+|still\s+|already\s+|reportedly\s+)?"
+        r"(?:in|at|on|inside|fighting|deployed|stationed|serving|based|present|operating|positioned)"
         r"|remain(?:s|ing)?|currently|there\s+are|(?:are|is)\s+now)\b",
         re.I,
     ),
     "de": re.compile(
-        r"\b(?:sind|ist|befinden|befindet|stehen|steht|kämpfen|kämpft|dienen|dient|bleiben"
+        r"\b(?:sind|ist|seien|sei|befinden|befindet|befinde|stehen|steht|stehe|kämpfen|kämpft"
+        r"|kämpfe|dienen|dient|bleiben"
         r"|verbleiben|im\s+einsatz|stationiert|derzeit|momentan|aktuell|gegenwärtig)\b",
         re.I,
     ),
@@ -143,8 +144,17 @@ _IN_PLACE: dict[str, re.Pattern[str]] = {
         r"|\bсейчас|\bв\s+настоящее\s+время|\bнесут\s+службу|\bостаются)",
         re.I,
     ),
-    "ko": re.compile(r"주둔|배치(?:돼|되어)\s?있|머물|싸우고|전투\s?중|현재|참전\s?중|에\s?있"),
+    "ko": re.compile(
+        r"주둔|배치(?:돼|되어)\s?있|머물|싸우고|전투\s?중|현재|참전\s?중|에\s?있|명[이가]\s?있"
+    ),
 }
+# Reported speech shifts "are" to "were": "reports that 10,000 soldiers were fighting in
+# Kursk", "said 15,000 troops were in Kursk" (a bare "were in Kursk last week" is past).
+_IN_PLACE_REPORTED = re.compile(
+    r"\b(?:were|was)\s+(?:still\s+)?(?:in|at|inside|fighting|stationed|deployed|based|present)\b",
+    re.I,
+)
+_REPORTED_BEFORE = re.compile(r"\b(?:said|says|reports?|reported|claims?|claimed|that)\b", re.I)
 # "North Korea has 11,000 soldiers in Russia": having a count is holding it now.
 _HAS_BEFORE = re.compile(
     r"\b(?:has|have|hat|haben)\s+(?:(?:about|around|some|roughly|nearly|almost|over|etwa|rund"
@@ -153,10 +163,21 @@ _HAS_BEFORE = re.compile(
 )
 
 
+_SUM = "sum"  # a cumulative cue that sums (in all, insgesamt): a total over places too
+
+
 def basis(
-    text: str, span: tuple[int, int], claim: str | None, modifier: str | None, lang: str
+    text: str,
+    span: tuple[int, int],
+    claim: str | None,
+    modifier: str | None,
+    lang: str,
+    *,
+    whole: bool = False,
 ) -> tuple[str | None, str | None]:
-    """(basis, period) of the count at text[span]; (None, None) when the text does not say."""
+    """(basis, period) of the count at text[span]; (None, None) when the text does not say.
+    The whole of a partitive is held nowhere by the part's verb ("Von den 14.000 Soldaten
+    stehen 11.000 in Kursk"): it has a basis only as a dispatch or a marked total."""
     if claim is None or modifier == "increment":  # a number added to a total is neither
         return None, None
     if modifier == DEPLOYMENT:
@@ -164,15 +185,26 @@ def basis(
     start, end = span
     s_start, s_end = sentence_at(text, start)
     cues = _cues(text, span, s_start, s_end, claim, lang)
-    if cues:
-        return min(cues)[1:]
-    if claim in PERSONNEL and modifier is None:
+    in_place = False
+    if claim in PERSONNEL and modifier is None and not whole:
         c_start, c_end = clause_span(text, start, end)
         c_start, c_end = max(c_start, s_start), min(c_end, s_end)
-        if _IN_PLACE[lang].search(text, c_start, c_end) or _HAS_BEFORE.search(
-            text, max(c_start, start - 40), start
-        ):
-            return IN_PLACE, None
+        in_place = bool(
+            _IN_PLACE[lang].search(text, c_start, c_end)
+            or _HAS_BEFORE.search(text, max(c_start, start - 40), start)
+            or (
+                lang == "en"
+                and _IN_PLACE_REPORTED.search(text, c_start, c_end)
+                and _REPORTED_BEFORE.search(text, s_start, start)
+            )
+        )
+    if cues:
+        best = min(cues)
+        # "In all, 14,000 soldiers are now in Russia": a sum over places, held now
+        if not (in_place and best[1] == _SUM):
+            return best[1] if best[1] != _SUM else CUMULATIVE, best[2]
+    if in_place:
+        return IN_PLACE, None
     return None, None
 
 
@@ -191,7 +223,8 @@ def _cues(
         if groups.get("only") and m.end() <= start and _RU_ONLY.match(text[m.end() : start]):
             continue  # "всего 250": only 250
         if _speaks_for(text, m.start(), m.end(), span):
-            found.append((_distance(m.start(), m.end(), span), CUMULATIVE, None))
+            kind = _SUM if groups.get("sum") else CUMULATIVE
+            found.append((_distance(m.start(), m.end(), span), kind, None))
     if event:
         for m in _PERIOD[lang].finditer(text, s_start, s_end):
             if m.start() < end and m.end() > start:

@@ -215,7 +215,8 @@ def refine(
         m = CASUALTY_BEFORE.search(text, max(left, start - 40), start)
         if m is not None:  # "In Kursk starben rund 600 Soldaten"
             return _casualty_kind(m.group(0)), end
-        if claim in PERSONNEL and CASUALTY_BEFORE_V2.search(text, max(left, start - 60), start):
+        v2 = CASUALTY_BEFORE_V2.search(text, max(left, start - 60), start)
+        if v2 is not None and (claim in PERSONNEL or v2.group("v").lower() != "fallen"):
             return "killed", end  # "Pro Tag fallen nach westlichen Schätzungen 100 Soldaten"
     if claim == "troops":
         # what follows the number speaks first; the clause before it only if that is silent

@@ -21,7 +21,7 @@ _DISPATCH: dict[str, re.Pattern[str]] = {
     "de": re.compile(
         r"(?P<go>\bentsendung\w*|\bverlegung\w*|\bzu\s+(?:entsenden|schicken|senden|verlegen)"
         r"|\b(?:entsenden|schicken|senden|verlegen|schickt|sendet|entsendenden)\b"
-        r"|\b(?:zugesagt|zusagen|sagte\w*\s+zu|versprochen|verspr(?:i|e)ch\w*|genehmig\w*"
+        r"|\b(?:zugesagt(?:e[nmrs]?)?|zusagen|sagte\w*\s+zu|versprochen(?:e[nmrs]?)?|verspr(?:i|e)ch\w*|genehmig\w*"
         r"|beschl(?:ossen|oss|ießt)|vereinbar\w*|angekündigt|in\s+aussicht|bereit(?:stellen)?)\b"
         r")|(?P<arrive>\b(?:kommen|eintreffen|folgen|nachrücken)\b)"
         r"|(?P<part>\b(?:entsandt|entsendet|geschickt|gesandt|gesendet|verlegt|eingesetzt"
@@ -32,7 +32,9 @@ _DISPATCH: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "en": re.compile(
-        r"(?P<go>\b(?:will|would|shall|to|(?:is|are)\s+(?:set|due|expected)\s+to)\s+(?:soon\s+)?"
+        r"(?P<go>\b(?:could|might|may|can)\s+(?:soon\s+)?(?:be\s+)?(?:send|dispatch|deploy|sent"
+        r"|dispatched|deployed)\b"
+        r"|\b(?:will|would|shall|to|(?:is|are)\s+(?:set|due|expected)\s+to)\s+(?:soon\s+)?"
         r"(?:be\s+)?(?:send|dispatch|deploy|sent|dispatched|deployed|arrive|follow|join)\b"
         r"|\b(?:being\s+(?:sent|dispatched|deployed)|sends|dispatches|deploys|sending"
         r"|dispatching|deploying|pledg\w*|promis\w*|offer(?:s|ed|ing)?|approv\w*|agree[ds]?"
@@ -42,7 +44,8 @@ _DISPATCH: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "ru": re.compile(
-        r"(?P<go>\b(?:отправ(?:ит|ят|ить|ку|ки|ка|ке|ляет|ляют)|направ(?:ит|ят|ить|ляет|ляют)"
+        r"(?P<go>\b(?:(?:может|могут|могли\s+бы|будет|будут)\s+быть\s+(?:направлен\w*"
+        r"|отправлен\w*|переброшен\w*)|отправ(?:ит|ят|ить|ку|ки|ка|ке|ляет|ляют)|направ(?:ит|ят|ить|ляет|ляют)"
         r"|пошл(?:ёт|ет|ют)|послать|перебро(?:сит|сят|сить)|будут\s+(?:направлены|отправлены"
         r"|переброшены)|прибуд\w*|пообеща\w*|обеща\w*|одобри\w*|соглас\w*|договори\w*"
         r"|решил\w*|планиру\w*|намерен\w*)\b)"
@@ -55,13 +58,16 @@ _DISPATCH: dict[str, re.Pattern[str]] = {
         r"(?P<go>(?:파견|파병)(?:할|하기로|키로|하겠|한다|될\s?예정|\s?예정|\s?계획|을\s?승인)"
         r"|보내기로|보낼|보내겠|보낸다|투입될\s?예정|약속|합의|승인|기로\s?했)"
         r"|(?P<done>(?:파견|파병)(?:했|한|된|돼|되어)|보냈|보낸|주둔|배치(?:돼|된|되어)|싸우|싸운"
-        r"|참전|전투\s?중|머물)"
+        r"|참전|전투\s?중|머물|도착)"
     ),
 }
 # German and English auxiliaries that make a participle a past dispatch ("hat ... geschickt")
 # or a future one ("soll ... geschickt werden").
 _PART_PAST_AFTER = re.compile(r"^\s+(?:worden|haben|hat|habe|sind|seien|sein|wurden|wurde)\b", re.I)
-_PART_FUTURE_AFTER = re.compile(r"^\s+werden\b", re.I)
+_PART_FUTURE_AFTER = re.compile(r"^\s+(?:werden|würden|würde)\b", re.I)
+# A dispatch in a condition is imagined, not done: "If 50,000 troops were sent",
+# "Если бы в Россию отправили 50 тысяч", "Wenn 50.000 Soldaten entsandt worden wären".
+_CONDITION_BEFORE = re.compile(r"\b(?:if|unless|wenn|falls|если|в\s+случае)\b", re.I)
 _PART_PAST_BEFORE = re.compile(
     r"\b(?:hat|haben|habe|hatte|hatten|wurde|wurden|ist|sind|war|waren|seien)\b", re.I
 )
@@ -174,10 +180,31 @@ def _cue_spans(text: str, left: int, right: int, lang: str) -> list[tuple[int, i
             if _PART_FUTURE_BEFORE.search(text, left, m.start()) or _MODAL_AFTER.match(after):
                 found.append((m.start(), m.end(), True))
         elif kind == "part":
-            found.append((m.start(), m.end(), _participle_go(text, m, left)))
+            go = _participle_go(text, m, left) or bool(
+                _CONDITION_BEFORE.search(text, left, m.start())
+            )
+            found.append((m.start(), m.end(), go))
+        elif (
+            kind == "done"
+            and _sending(m.group(0), lang)
+            and _CONDITION_BEFORE.search(text, left, m.start())
+        ):
+            found.append((m.start(), m.end(), True))
         else:
             found.append((m.start(), m.end(), kind == "go"))
     return found
+
+
+_SENDING = re.compile(
+    r"^(?:sent|dispatched|deployed|отправил\w*|направил\w*|перебросил\w*|отправлен\w*"
+    r"|направлен\w*|переброшен\w*)$",
+    re.I,
+)
+
+
+def _sending(word: str, lang: str) -> bool:
+    """Is a "done" cue a verb of sending (not of being there: "fighting", "находятся")?"""
+    return lang in ("en", "ru") and bool(_SENDING.match(word))
 
 
 def _participle_go(text: str, m: re.Match[str], clause_start: int) -> bool:
@@ -202,8 +229,10 @@ def _nearest_cue(
 ) -> bool | None:
     best: tuple[int, bool] | None = None
     for c_start, c_end, go in _cue_spans(text, left, right, lang):
-        if c_start < span[1] and c_end > span[0]:
-            continue  # the counted noun itself ("5,000 fighters", "Kämpfer")
+        if c_start < span[1] and c_end > span[0] and not (go and c_end < span[1] - 1):
+            # the counted noun itself ("5,000 fighters", "Kämpfer"); a pledge before the
+            # noun speaks for it ("1.000 zugesagten Minenräumer")
+            continue
         if c_end <= reach[0] or c_start >= reach[1]:
             continue  # it speaks for another number
         distance = max(span[0] - c_end, c_start - span[1], 0)

@@ -33,7 +33,7 @@ from monitor.figures.partitive import apply as apply_partitives
 from monitor.figures.partitive import partitives, whole_indices
 from monitor.figures.scope import whose_and_where
 from monitor.lang import guess as guess_language
-from monitor.types import RETRACTED, ClaimTerms, Figure
+from monitor.types import DISPATCH, RETRACTED, WHOLE, ClaimTerms, Figure
 
 
 def extract(
@@ -62,7 +62,7 @@ def extract(
         whole = index in wholes
         read.append(_figure(text, num, ranged, lang, vocab, neighbours, counts, whole))
     apply_partitives(text, read, pairs)
-    read = _statements(text, read, numbers, lang)
+    read = _corrections(_statements(text, read, numbers, lang))
     figures = [figure for figure in read if figure.claim is not None or all_numbers]
     return _headline(text, figures)
 
@@ -90,7 +90,10 @@ def _statements(
             out.append(figure)
             continue
         span = (figure.start, figure.end)
-        figure_basis, period = basis(text, span, figure.claim, figure.modifier, lang)
+        whole = figure.role == WHOLE
+        figure_basis, period = basis(text, span, figure.claim, figure.modifier, lang, whole=whole)
+        if figure.basis == DISPATCH:  # an increment sent (``_figure``)
+            figure_basis, period = DISPATCH, None
         out.append(
             replace(
                 figure,
@@ -100,6 +103,34 @@ def _statements(
                 attribution=attribution(text, figure.start, lang),
             )
         )
+    return out
+
+
+def _corrections(figures: list[Figure]) -> list[Figure]:
+    """A retracted figure and the one that corrects it speak of the same count: where one
+    says its time basis ("15,000 troops were in Kursk; the correct figure is 11,000") and
+    the other does not, both have it."""
+    out = list(figures)
+    for i, old in enumerate(out):
+        if old.modality != RETRACTED or old.claim is None:
+            continue
+        new_i = next(
+            (
+                j
+                for j in range(i + 1, len(out))
+                if out[j].claim == old.claim
+                and out[j].modality != RETRACTED
+                and out[j].start - old.end < 400
+            ),
+            None,
+        )
+        if new_i is None:
+            continue
+        new = out[new_i]
+        if new.basis is None and old.basis is not None:
+            out[new_i] = replace(new, basis=old.basis, period=old.period)
+        elif old.basis is None and new.basis is not None:
+            out[i] = replace(old, basis=new.basis, period=new.period)
     return out
 
 
@@ -223,7 +254,8 @@ def _figure(
     # stays one (two batches announced months apart are not one claim).
     modifier = "increment" if increment else None
     span, number = (start, span_end), (num.start, num.end)
-    if modifier is None and claim in PERSONNEL and is_deployment(text, span, number, counts, lang):
+    sent = claim in PERSONNEL and is_deployment(text, span, number, counts, lang)
+    if modifier is None and sent:
         modifier = DEPLOYMENT
     return Figure(
         claim=claim,
@@ -236,4 +268,6 @@ def _figure(
         modifier=modifier,
         scope=scope,
         place=place,
+        # "another 6,000 will be sent": an increment that announces a sending is a dispatch
+        basis=DISPATCH if sent and modifier == "increment" else None,
     )

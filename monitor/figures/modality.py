@@ -53,7 +53,9 @@ CORRECTED: dict[str, re.Pattern[str]] = {
     "ru": re.compile(
         r"(?:правильн\w*|верн(?:ая|ое|ые)\s+(?:цифр|числ)\w*|на\s+самом\s+деле)", re.I
     ),
-    "ko": re.compile(r"정확한\s?(?:수치|숫자|규모|인원)|바로잡|실제로는|맞습니다"),
+    "ko": re.compile(
+        r"정확한\s?(?:수치|숫자|규모|인원)|바로잡|실제로는|(?:명)?[이가]?\s?맞습니다|[이가]\s?맞다"
+    ),
 }
 # Someone denies a figure reported by others: "dismissed as fakes reports that 10,000".
 _DENIAL: dict[str, re.Pattern[str]] = {
@@ -113,14 +115,18 @@ _VERB_FIRST_CONDITION = {
 _POSSIBLE: dict[str, re.Pattern[str]] = {
     # "may" only in lower case: "May" is also the month
     "en": re.compile(
-        r"\b(?:(?i:could|might|possibly|potentially|perhaps|(?:is|are)\s+likely\s+to)|may)\b"
+        r"\b(?:(?i:could|might|possibly|potentially|perhaps|(?:is|are)\s+(?:likely|expected)\s+to)"
+        r"|may)\b"
     ),
     "de": re.compile(
-        r"\b(?:könnten?|könntet?|möglicherweise|womöglich|eventuell|vielleicht|voraussichtlich)\b",
+        r"\b(?:könnten?|könntet?|möglicherweise|womöglich|eventuell|vielleicht|voraussichtlich"
+        r"|(?:wird|werden)\s+erwartet|dürften)\b",
         re.I,
     ),
     "ru": re.compile(
-        r"(?:\bмо(?:жет|гут)\b|\bмог(?:ли|ла|ло)?\s+бы\b|\bвозможно\b|\bвероятно\b)", re.I
+        r"(?:\bмо(?:жет|гут)\b|\bмог(?:ли|ла|ло)?\s+бы\b|\bвозможно\b|\bвероятно\b"
+        r"|\bожида\w*)",
+        re.I,
     ),
     "ko": re.compile(r"(?:[을를할될낼갈올날질]\s?수(?:도)?\s?있|가능성|전망|예상)"),
 }
@@ -131,7 +137,7 @@ _NEW_CLAUSE = re.compile(r"\b(?:and|und|и|or|oder|или)\s", re.I)
 def modality(text: str, start: int, end: int, lang: str) -> str:
     """The modality of the figure at text[start:end] (ASSERTED unless its words say so)."""
     s_start, s_end = sentence_at(text, start)
-    if _retracted(text, start, s_start, s_end, lang):
+    if _retracted(text, (start, end), s_start, s_end, lang):
         return RETRACTED
     if _denied(text, start, end, s_start, s_end, lang):
         return DENIED
@@ -146,12 +152,15 @@ def modality(text: str, start: int, end: int, lang: str) -> str:
     return ASSERTED
 
 
-def _retracted(text: str, start: int, s_start: int, s_end: int, lang: str) -> bool:
+def _retracted(text: str, span: tuple[int, int], s_start: int, s_end: int, lang: str) -> bool:
     cue = _RETRACTION[lang].search(text, s_start, s_end)
     if cue is None:
         return False
-    corrected = CORRECTED[lang].search(text, s_start, start)
-    return corrected is None or corrected.start() < cue.start()
+    start, end = span
+    if lang == "ko" and CORRECTED[lang].match(text, end, min(s_end, end + 12)) is not None:
+        return False  # verb-final: "1만1천 명이 맞습니다"
+    corrected = CORRECTED[lang].finditer(text, s_start, start)
+    return not any(m.start() > cue.start() for m in corrected)
 
 
 def _denied(text: str, start: int, end: int, s_start: int, s_end: int, lang: str) -> bool:

@@ -19,6 +19,7 @@ from monitor.figures.clauses import clause_span
 from monitor.figures.context import sentence_at
 from monitor.figures.lexicon import CASUALTIES, CASUALTY_BEFORE, CASUALTY_VERBS
 from monitor.figures.numbers import Num
+from monitor.figures.scope import whose_and_where
 from monitor.types import PART, WHOLE, Figure
 
 _HEDGE = (
@@ -122,6 +123,10 @@ def apply(text: str, figures: list[Figure], pairs: Sequence[Partitive]) -> None:
                 continue
         if not pair.percent and part.claim is None and end == part.end:
             end = max(end, whole.end)
+        # the part's own place first: "Of the 14,000 in Russia, 11,000 are in Kursk"
+        after_whole = whole.end if whole.end <= part.start else 0
+        before_whole = whole.start if whole.start >= end else len(text)
+        _, own_place = whose_and_where(text, part.start, end, (after_whole, before_whole))
         figures[pair.part] = replace(
             part,
             claim=claim,
@@ -131,7 +136,7 @@ def apply(text: str, figures: list[Figure], pairs: Sequence[Partitive]) -> None:
             text=text[part.start : end] if end > part.end else part.text,
             end=max(end, part.end),
             scope=part.scope or whole.scope,
-            place=part.place or whole.place,
+            place=part.place or own_place or whole.place,
             role=PART,
         )
 
