@@ -1255,3 +1255,16 @@ def test_partitive_families(
     if claim == "deminers":
         assert (w.modifier, w.basis) == ("deployment", DISPATCH)
         assert (p.modifier, p.basis) == (None, CUMULATIVE)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("de", "Allein am Freitag sind nach Kiewer Angaben 90 Nordkoreaner gefallen."),
+        ("ru", "Только в пятницу погибли 90 военных КНДР, сообщили в Киеве."),
+        ("en", "On Friday alone 90 North Korean soldiers were killed, Kyiv said."),
+    ],
+)
+def test_a_single_named_day_is_a_daily_toll(lang: str, text: str) -> None:
+    figure = one(text, lang, "killed", 90)
+    assert (figure.basis, figure.period) == (PER_PERIOD, "day")

@@ -46,14 +46,18 @@ _PERIOD_WORDS: dict[str, dict[str, str]] = {
     },
     "year": {"en": r"year|12\s+months", "de": r"jahr(?:e?s)?|12\s+monate[n]?", "ru": r"год\w*"},
 }
+# A single named day: "allein am Dienstag", "только во вторник" (English: "on Tuesday alone").
+_DE_DAYS = r"(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)"
+_RU_DAYS = r"(?:понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье)"
 _PERIOD_OTHER: dict[str, dict[str, str]] = {
     "day": {
         "en": r"\b(?:per|a|each|every|in\s+(?:a|one)\s+(?:single\s+)?)\s*day\b|\bdaily\b"
         r"|\bin\s+24\s+hours\b|\bovernight\b|\bon\s+\w+day\s+alone\b",
         "de": r"\b(?:pro|je|an\s+einem(?:\s+einzigen)?|binnen\s+eines|innerhalb\s+eines"
-        r"|in\s+einem)\s+tag(?:es)?\b|\btäglich\b|\b(?:innerhalb\s+von|binnen)\s+24\s+stunden\b",
+        r"|in\s+einem)\s+tag(?:es)?\b|\btäglich\b|\b(?:innerhalb\s+von|binnen)\s+24\s+stunden\b"
+        rf"|\ballein\s+am\s+{_DE_DAYS}\b|\bam\s+{_DE_DAYS}\s+allein\b",
         "ru": r"\b(?:в|за)\s+(?:одни\s+)?сутки\b|\bв\s+день\b|\bза\s+(?:один\s+)?день\b"
-        r"|\bежедневно\b",
+        rf"|\bежедневно\b|\bтолько\s+во?\s+{_RU_DAYS}(?!\w)|\bво?\s+{_RU_DAYS}\s+только\b",
         "ko": r"하루|24\s?시간|매일|일일|일간",
     },
     "week": {
