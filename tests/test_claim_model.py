@@ -1268,3 +1268,9 @@ def test_partitive_families(
 def test_a_single_named_day_is_a_daily_toll(lang: str, text: str) -> None:
     figure = one(text, lang, "killed", 90)
     assert (figure.basis, figure.period) == (PER_PERIOD, "day")
+
+
+def test_whole_first_with_a_hedge_and_no_article() -> None:
+    text = "Of roughly 6,000 North Korean casualties, about 1,500 were killed."
+    assert one(text, "en", "killed", 1_500).role == PART
+    assert one(text, "en", "killed_or_wounded", 6_000).role == WHOLE

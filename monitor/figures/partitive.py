@@ -36,8 +36,10 @@ _PERCENT = r"(?:\s?%|\s+(?:prozent|percent|per\s?cent|процент\w*|퍼센�
 _PART_FIRST = re.compile(rf"^(?P<pct>{_PERCENT})?\s+{_OF}(?:{_HEDGE}\s+)*$", re.I)
 # The whole first: "Of the 11,000 ...", "Von den rund 11.000 ...", "Из 11 тысяч ...".
 _WHOLE_FIRST = re.compile(
-    rf"(?:^|\b(?:that|dass|что|wonach)\s+)\W*(?:(?:out\s+)?of\s+(?:the|those|these|its|their)"
-    rf"|von\s+den|unter\s+den|aus\s+den|из(?:\s+числа)?|среди)\s+(?:{_HEDGE}\s+)*$",
+    # "Of the 11,000", and with a hedge the article may go: "Of some 4,000 casualties"
+    rf"(?:^|\b(?:that|dass|что|wonach)\s+)\W*(?:(?:(?:out\s+)?of\s+(?:the|those|these|its|their)"
+    rf"|von\s+den|unter\s+den|aus\s+den|из(?:\s+числа)?|среди)\s+(?:{_HEDGE}\s+)*"
+    rf"|(?:out\s+)?of\s+(?:{_HEDGE}\s+)+)$",
     re.I,
 )
 # Korean: "1만1천 명 가운데 (약) 300명", "1만1천 명의 북한군 중 300명".
