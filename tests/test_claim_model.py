@@ -1274,3 +1274,56 @@ def test_whole_first_with_a_hedge_and_no_article() -> None:
     text = "Of roughly 6,000 North Korean casualties, about 1,500 were killed."
     assert one(text, "en", "killed", 1_500).role == PART
     assert one(text, "en", "killed_or_wounded", 6_000).role == WHOLE
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "part", "whole"),
+    [
+        (
+            "en",
+            "About half of the 1,000 deminers have been wounded.",
+            ("wounded", 500),
+            ("deminers", 1_000),
+        ),
+        (
+            "en",
+            "A quarter of the 8,000 soldiers were killed.",
+            ("killed", 2_000),
+            ("troops", 8_000),
+        ),
+        (
+            "de",
+            "Ein Drittel der 9.000 Soldaten ist gefallen.",
+            ("killed", 3_000),
+            ("troops", 9_000),
+        ),
+        (
+            "de",
+            "Die Hälfte der 2.000 Bauarbeiter wurde verletzt.",
+            ("wounded", 1_000),
+            ("builders", 2_000),
+        ),
+        ("ru", "Треть из 9 тысяч военных КНДР погибла.", ("killed", 3_000), ("troops", 9_000)),
+        ("ru", "Половина из 4 тысяч солдат ранена.", ("wounded", 2_000), ("troops", 4_000)),
+    ],
+)
+def test_a_fraction_of_a_whole_is_its_share_never_the_whole(
+    lang: str, text: str, part: tuple[str, int], whole: tuple[str, int]
+) -> None:
+    """ "a third of the 9,000 ... killed" is about 3,000 killed and 9,000 troops, never
+    "9,000 killed" (the percentage rule, for fractions in words)."""
+    p, w = one(text, lang, *part), one(text, lang, *whole)
+    assert (p.role, p.hedge, w.role) == (PART, "about", WHOLE)
+    assert part[0] not in {f.claim for f in extract(text, lang) if f.low == whole[1]}
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "The first version of this report said 16,000 North Korean troops were in Kursk."),
+        ("en", "Our original version said 16,000 North Korean soldiers were in Kursk."),
+        ("ru", "В первой версии материала говорилось о 16 тысячах военных КНДР в Курской области."),
+    ],
+)
+def test_the_first_or_original_version_retracts_its_figure(lang: str, text: str) -> None:
+    assert one(text, lang, "troops", 16_000).modality == RETRACTED

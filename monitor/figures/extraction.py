@@ -30,7 +30,7 @@ from monitor.figures.lexicon import LANGS, PERSONNEL, Vocabulary, vocabulary
 from monitor.figures.modality import CORRECTED, modality
 from monitor.figures.numbers import Num, find_numbers, merge_ranges
 from monitor.figures.partitive import apply as apply_partitives
-from monitor.figures.partitive import partitives, whole_indices
+from monitor.figures.partitive import fraction_words, partitives, whole_indices
 from monitor.figures.scope import whose_and_where
 from monitor.lang import guess as guess_language
 from monitor.types import DISPATCH, RETRACTED, WHOLE, ClaimTerms, Figure
@@ -49,7 +49,7 @@ def extract(
     """
     lang = lang if lang in LANGS else (guess_language(text) or "en")
     vocab = vocabulary(lang, tuple(claims))
-    numbers = merge_ranges(text, find_numbers(text, lang))
+    numbers = fraction_words(text, merge_ranges(text, find_numbers(text, lang)))
     pairs = partitives(text, numbers, lang)
     wholes = whole_indices(pairs)
     read: list[Figure] = []

@@ -19,7 +19,8 @@ from monitor.types import ASSERTED, DENIED, HYPOTHETICAL, PROJECTED, RETRACTED
 # An outlet withdrawing its own earlier figure: the whole sentence speaks of the old text.
 _RETRACTION: dict[str, re.Pattern[str]] = {
     "en": re.compile(
-        r"\b(?:an?\s+(?:earlier|previous|prior)\s+version|incorrectly|wrongly|erroneously"
+        r"\b(?:(?:an?|the|our)\s+(?:earlier|previous|prior|first|original)\s+version|incorrectly"
+        r"|wrongly|erroneously"
         r"|mistakenly|misstated|misreported|in\s+error|(?:was|were)\s+(?:misquoted|wrong))\b",
         re.I,
     ),
@@ -30,7 +31,7 @@ _RETRACTION: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "ru": re.compile(
-        r"(?:(?:предыдущ|прежн|первоначальн|ранн)\w+\s+(?:верси|редакци)\w*|ошибочно|по\s+ошибке"
+        r"(?:(?:предыдущ|прежн|первоначальн|перв|ранн)\w+\s+(?:верси|редакци)\w*|ошибочно|по\s+ошибке"
         r"|неверно\s+(?:указ|сообщ|привед)\w*)",
         re.I,
     ),

@@ -2,7 +2,8 @@
 sind etwa 300 gefallen", "300 из 11 тысяч", "1만1천 명 가운데 300명" give two figures, the
 whole (troops 11,000, role WHOLE) and the part (killed 300, role PART), never "11,000
 killed". A percentage of a whole ("40 Prozent der 11.000 ... verwundet") gives the part
-it stands for (about 4,400 wounded).
+it stands for (about 4,400 wounded), and so does a fraction ("a third of the 12,000",
+"die Hälfte der 1.000 Pioniere", "треть из 11 тысяч"): never the whole as the part.
 
 ``partitives`` finds the pairs among the numbers of a text; ``apply`` rewrites the two
 figures of each pair once both are read (the whole is read without the casualty verb,
@@ -49,6 +50,19 @@ _KO_WHOLE_FIRST = re.compile(
     r"(?:(?:[가-힣]+까지|이미|현재|[가-힣]+(?:는|은|이|가))\s+)?(?:(?:약|최소|최대|모두)\s+)?$"
 )
 _PERCENT_AFTER = re.compile(rf"^{_PERCENT}", re.I)
+# A fraction word right before "of the <number>": "half of the 1,000", "die Hälfte der
+# 11.000", "половина из 11 тысяч". Digits-and-words fractions ("a third") already come as
+# numbers below 1 from the number reader.
+_FRACTIONS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
+    (re.compile(rf"(?<![^\W\d_])(?P<words>{words})\s+{_OF}(?:{_HEDGE}\s+)*$", re.I), share)
+    for words, share in (
+        (r"(?:one\s+|a\s+)?half|die\s+hälfte|hälfte|половин[аыу]", 0.5),
+        (r"(?:a|one)\s+third|ein\s+drittel|треть", 1 / 3),
+        (r"two\s+thirds|zwei\s+drittel|две\s+трети", 2 / 3),
+        (r"(?:a|one)\s+quarter|ein\s+viertel|четверть", 0.25),
+        (r"three\s+quarters|drei\s+viertel|три\s+четверти", 0.75),
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -58,6 +72,7 @@ class Partitive:
     part: int
     whole: int
     percent: bool  # the part is a percentage of the whole
+    fraction: float | None = None  # the part is this share of the whole ("a third of")
 
 
 def partitives(text: str, numbers: Sequence[tuple[Num, bool]], lang: str) -> list[Partitive]:
@@ -74,7 +89,9 @@ def partitives(text: str, numbers: Sequence[tuple[Num, bool]], lang: str) -> lis
             continue
         pair = None
         m = _PART_FIRST.match(gap)
-        if m is not None and not a.vague:
+        if m is not None and a.form == "decimal" and 0 < a.value < 1:  # "a third of the"
+            pair = Partitive(first, second, False, a.value)
+        elif m is not None and not a.vague:
             pair = Partitive(first, second, bool(m.group("pct")))
         elif _KO_WHOLE_FIRST.match(gap) if lang == "ko" else _whole_first(text, a):
             pair = Partitive(second, first, bool(_PERCENT_AFTER.match(text[b.end :])))
@@ -82,6 +99,26 @@ def partitives(text: str, numbers: Sequence[tuple[Num, bool]], lang: str) -> lis
             found.append(pair)
             taken.update((first, second))
     return found
+
+
+def fraction_words(text: str, numbers: Sequence[tuple[Num, bool]]) -> list[tuple[Num, bool]]:
+    """``numbers`` with a number below 1 added for each fraction word that opens a
+    partitive ("half of the 1,000 deminers"), so that ``partitives`` pairs it."""
+    added: list[tuple[Num, bool]] = []
+    for index, (num, _) in enumerate(numbers):
+        if num.form in ("date", "time") or num.low is None:
+            continue
+        clause_start, _ = clause_span(text, num.start, num.end)
+        if index:  # not across the number before (which may be the fraction itself)
+            clause_start = max(clause_start, numbers[index - 1][0].end)
+        before = text[clause_start : num.start]
+        for pattern, share in _FRACTIONS:
+            m = pattern.search(before)
+            if m is not None:
+                start, end = clause_start + m.start("words"), clause_start + m.end("words")
+                added.append((Num(start, end, 0, 0, form="decimal", value=share), False))
+                break
+    return sorted([*numbers, *added], key=lambda pair: pair[0].start)
 
 
 def _whole_first(text: str, num: Num) -> bool:
@@ -123,6 +160,12 @@ def apply(text: str, figures: list[Figure], pairs: Sequence[Partitive]) -> None:
             low, high, hedge = _share(part.low, whole.low), _share(part.low, whole.high), "about"
             if low is None and high is None:
                 continue
+        elif pair.fraction is not None:  # "a third of the 12,000": about 4,000
+            if whole.low is None:
+                continue
+            low = round(whole.low * pair.fraction)
+            high = round(whole.high * pair.fraction) if whole.high is not None else None
+            hedge = "about"
         if not pair.percent and part.claim is None and end == part.end:
             end = max(end, whole.end)
         # the part's own place first: "Of the 14,000 in Russia, 11,000 are in Kursk"
