@@ -322,6 +322,11 @@ def test_correction_in_place_withdraws_the_alert_and_a_later_15000_alerts(
         (f["low"], f["superseded"] is not None) for f in figures if f["source"] == "daily-post"
     ]
     assert sorted(daily) == [(11000, False), (11000, False), (15000, True), (15000, True)]
+    # the claim history keeps them, marked so in JSON and in the table
+    (troops,) = json.loads(cli_run("claims", "--json", state=state).stdout)
+    marked = [(p["low"], p["superseded"] is not None) for p in troops["timeline"]]
+    assert (15000, True) in marked and (15000, False) in marked  # telegram-watch's stands
+    assert "superseded" in cli_run("claims", state=state).stdout
 
 
 def test_a_text_change_without_new_figures_keeps_figures_and_alerts(tmp_path: Path) -> None:

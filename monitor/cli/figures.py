@@ -15,6 +15,7 @@ from monitor import figures
 from monitor.cli.app import Context, cli, emit_json, json_option, show
 from monitor.figures.divergence import value_of
 from monitor.text import clean
+from monitor.types import ASSERTED
 from monitor.ui import render
 
 # The keys of one timeline entry in `monitor claims --json` (a public shape).
@@ -34,6 +35,12 @@ _TIMELINE_KEYS = (
     "item_id",
     "figure_id",
     "alert_id",
+    # issue 12: what kind of statement, over what time; when a correction replaced it
+    "modality",
+    "basis",
+    "period",
+    "role",
+    "superseded",
 )
 
 
@@ -106,6 +113,11 @@ def claims_table(history: Sequence[Mapping[str, Any]]) -> Table:
         label = entry["label"] + (f" ({entry['modifier']})" if entry["modifier"] else "")
         for index, point in enumerate(entry["timeline"]):
             value = Text(point["value"])
+            if point.get("modality") not in (None, ASSERTED):  # stored, shown, never compared
+                value.append(f" ({point['modality']})", style="dim")
+            if point.get("superseded"):
+                value.stylize("strike")
+                value.append(" superseded", style="dim")
             if point["alert_id"] is not None:
                 value.append(f"  alert {point['alert_id']}", style="bold red")
             source = Text(clean(point["source"], 40))
