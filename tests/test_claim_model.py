@@ -1327,3 +1327,25 @@ def test_a_fraction_of_a_whole_is_its_share_never_the_whole(
 )
 def test_the_first_or_original_version_retracts_its_figure(lang: str, text: str) -> None:
     assert one(text, lang, "troops", 16_000).modality == RETRACTED
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "claim", "value"),
+    [
+        ("en", "Roughly 9,500 Russian soldiers\nare deployed near Sudzha.", "troops", 9500),
+        ("de", "Etwa 8.000 russische Soldaten\nbefinden sich derzeit bei Sudscha.", "troops", 8000),
+        ("ru", "Около 7 тысяч военных\nнаходятся сейчас под Суджей.", "troops", 7000),
+        ("ko", "북한군 8천\n명이 수드자 인근에 주둔하고 있다.", "troops", 8000),
+    ],
+)
+def test_a_hard_wrap_inside_a_sentence_ends_no_clause(
+    lang: str, text: str, claim: str, value: int
+) -> None:
+    assert one(text, lang, claim, value).basis == IN_PLACE
+
+
+def test_a_line_break_before_a_capital_still_ends_the_sentence() -> None:
+    text = "Kursk front update\nIn all, 3,000 soldiers have arrived."
+    assert one(text, "en", "troops", 3000).basis == CUMULATIVE
+    headline = "9,000 troops\n\nare there, officials say"  # a blank line is a paragraph
+    assert one(headline, "en", "troops", 9000).basis is None
