@@ -1349,3 +1349,21 @@ def test_a_line_break_before_a_capital_still_ends_the_sentence() -> None:
     assert one(text, "en", "troops", 3000).basis == CUMULATIVE
     headline = "9,000 troops\n\nare there, officials say"  # a blank line is a paragraph
     assert one(headline, "en", "troops", 9000).basis is None
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "claim", "value"),
+    [
+        ("en", "Some 300,000 shells are stored in depots near Belgorod.", "shells", 300000),
+        ("en", "About 40 ballistic missiles are held in reserve, officials said.", "missiles", 40),
+        ("de", "Rund 200.000 Artilleriegranaten liegen in Depots bei Belgorod.", "shells", 200000),
+        ("ru", "На складах под Белгородом хранится около 300 тысяч снарядов.", "shells", 300000),
+        ("ko", "포탄 30만 발이 벨고로드 인근에 비축돼 있다.", "shells", 300000),
+    ],
+)
+def test_a_stock_held_now_is_in_place(lang: str, text: str, claim: str, value: int) -> None:
+    assert one(text, lang, claim, value).basis == IN_PLACE
+
+
+def test_shells_fired_are_no_stock() -> None:
+    assert one("Russia fired 40,000 shells at the town.", "en", "shells", 40000).basis is None

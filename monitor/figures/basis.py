@@ -2,7 +2,8 @@
 "всего", "지금까지"), the toll of one period ("over the past week", "in den vergangenen 24
 Stunden", "за сутки", "하루") with its ``period``, a dispatch pledged or announced (the
 ``deployment`` modifier), or a count in place now ("are in Kursk", "befinden sich",
-"находятся", "주둔"); None when the text does not say.
+"находятся", "주둔") or a stock held now ("stockpiled", "lagert", "хранятся", "쌓여 있다");
+None when the text does not say.
 
 Only events (casualties, missiles, shells) have a per-period toll: "11,000 soldiers were
 in Kursk last week" is a count in place, not a weekly one. A period named for the saying
@@ -152,6 +153,28 @@ _IN_PLACE: dict[str, re.Pattern[str]] = {
         r"주둔|배치(?:돼|되어)\s?있|머물|싸우고|전투\s?중|현재|참전\s?중|에\s?있|명[이가]\s?있"
     ),
 }
+# Stock held now (shells, missiles): stockpiled, stored, in depots; "lagert", "хранятся", "쌓여".
+_STOCK = ("shells", "missiles")
+_IN_STOCK: dict[str, re.Pattern[str]] = {
+    "en": re.compile(
+        r"\b(?:stockpiled|stored|stocked|warehoused|kept\s+in\s+(?:reserve|depots?|storage)"
+        r"|in\s+(?:storage|stock|reserve|depots?|warehouses?|arsenals?)|lie|lies|sit|sits)\b",
+        re.I,
+    ),
+    "de": re.compile(
+        r"\b(?:lagert|lagern|gelagert|eingelagert|gebunkert|vorrätig|auf\s+lager|in\s+depots?"
+        r"|in\s+(?:den\s+)?lagern|liegen|liegt|bevorratet)\b",
+        re.I,
+    ),
+    "ru": re.compile(
+        r"(?:\bхран(?:ят|ит|ились|ился|ение|ящ)\w*|\bна\s+склад\w*|\bскладирован\w*"
+        r"|\bнакоплен\w*|\bлежат|\bв\s+запасе)",
+        re.I,
+    ),
+    "ko": re.compile(
+        r"쌓여\s?있|비축(?:돼|되어|된|하고)|보관(?:돼|되어|된|중)|저장(?:돼|되어|된)|재고"
+    ),
+}
 # Reported speech shifts "are" to "were": "reports that 10,000 soldiers were fighting in
 # Kursk", "said 15,000 troops were in Kursk" (a bare "were in Kursk last week" is past).
 _IN_PLACE_REPORTED = re.compile(
@@ -202,6 +225,9 @@ def basis(
                 and _REPORTED_BEFORE.search(text, s_start, start)
             )
         )
+    elif claim in _STOCK and modifier is None and not whole:
+        c_start, c_end = clause_span(text, start, end)
+        in_place = bool(_IN_STOCK[lang].search(text, max(c_start, s_start), min(c_end, s_end)))
     if cues:
         best = min(cues)
         # "In all, 14,000 soldiers are now in Russia": a sum over places, held now

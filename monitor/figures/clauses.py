@@ -22,9 +22,7 @@ MONTH_AFTER = re.compile(rf"^\.?\s+(?:{MONTHS})\b", re.I)
 _TOKEN = re.compile(r"[^\S\n]*(?:(?P<w>[^\W\d_][\w'’\-]*)|(?P<p>\S))")
 # A single line break before a lower-case word, or between a number and its Korean counter
 # ("1만1천\n명이"), is a hard wrap inside the sentence: it ends neither clause nor sentence.
-_LINE_BREAK = (
-    r"\n(?!(?<!\n\n)[^\S\n]*[a-zäöüßа-яё])(?!(?<=[\d천만백십]\n)[^\S\n]*[명발개대])"
-)
+_LINE_BREAK = r"\n(?!(?<!\n\n)[^\S\n]*[a-zäöüßа-яё])(?!(?<=[\d천만백십]\n)[^\S\n]*[명발개대])"
 _CLAUSE_BREAK = re.compile(rf"[;:!?()]|{_LINE_BREAK}|,(?!\d)|\.(?![\d\w])|\s[–—]\s")
 _SENTENCE_BREAK = re.compile(rf"{_LINE_BREAK}|[.!?](?=[\"“”»’)]?\s+[\"„“«(]?[A-ZÄÖÜА-ЯЁ\d가-힣])")
 _ABBREVIATIONS = frozenset(
