@@ -1367,3 +1367,36 @@ def test_a_stock_held_now_is_in_place(lang: str, text: str, claim: str, value: i
 
 def test_shells_fired_are_no_stock() -> None:
     assert one("Russia fired 40,000 shells at the town.", "en", "shells", 40000).basis is None
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "claim", "value"),
+    [
+        ("en", "Russian losses near Sudzha have risen to 900 killed, Kyiv said.", "killed", 900),
+        ("de", "Die Zahl der verwundeten Russen kletterte im Winter auf 2.500.", "wounded", 2500),
+        ("ru", "Число убитых российских военных под Суджей возросло до 700.", "killed", 700),
+        ("ko", "러시아군 부상자는 올해 들어 3천 명으로 증가했다.", "wounded", 3000),
+    ],
+)
+def test_a_toll_that_grew_to_the_count_is_a_running_total(
+    lang: str, text: str, claim: str, value: int
+) -> None:
+    assert one(text, lang, claim, value).basis == CUMULATIVE
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "claim", "value"),
+    [
+        ("en", "The number of wounded rose by 300 in a week.", "wounded", 300),
+        ("de", "Die Zahl der Toten stieg um 150, während 400 verwundet wurden.", "wounded", 400),
+    ],
+)
+def test_a_step_of_growth_or_another_clause_is_no_running_total(
+    lang: str, text: str, claim: str, value: int
+) -> None:
+    assert one(text, lang, claim, value).basis != CUMULATIVE
+
+
+def test_korean_modu_before_a_count_is_a_running_total() -> None:
+    text = "러시아는 2022년 이후 모두 2천300만 발의 포탄을 쏘았다."
+    assert one(text, "ko", "shells", 23_000_000).basis == CUMULATIVE

@@ -433,3 +433,30 @@ def test_vague_and_open_amounts_keep_their_range() -> None:
     assert values("Погибли сотни тысяч людей.", "ru") == [(200000, 999999)]
     assert claims("Около сотни военных погибли.", "ru") == [("killed", 100, 100, "about")]
     assert values("북한군 만여 명", "ko") == [(10000, None)]
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("포탄 2천300만 발", [23_000_000]),
+        ("포탄 4천만 발", [40_000_000]),
+        ("1천 명과 300만 발", [1000, 3_000_000]),
+        ("1만3천 명", [13_000]),
+    ],
+)
+def test_korean_thousands_of_ten_thousands(text: str, want: list[int]) -> None:
+    assert [n.low for n in find_numbers(text, "ko")] == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("러시아군 포로 수는 2024년 들어 900명을 넘었다.", ("captured", 900)),
+        ("북한군 부상자는 지난해 2천 명이었다.", ("wounded", 2000)),
+        ("러시아는 2022년 이후 모두 2천300만 발 이상의 포탄을 쏘았다.", ("shells", 23_000_000)),
+    ],
+)
+def test_korean_a_year_or_the_number_of_between_noun_and_count(
+    text: str, want: tuple[str, int]
+) -> None:
+    assert [(f.claim, f.low) for f in extract(text, "ko") if f.claim] == [want]

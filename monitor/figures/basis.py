@@ -119,9 +119,28 @@ _CUMULATIVE: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "ko": re.compile(
-        r"지금까지|현재까지|그동안|이제까지|누적|통틀어|총\s?(?=[\d일이삼사오육칠팔구십백천만])"
+        r"지금까지|현재까지|그동안|이제까지|누적|통틀어|(?:총|모두)\s?(?=[\d일이삼사오육칠팔구십백천만])"
     ),
 }
+# A toll that grew to the count is a running total ("rose to", "stieg auf", "достигло",
+# "늘었다"); events only, and not by a step ("rose by 200", "um 200", "на 200": an increment).
+_GROWTH: dict[str, re.Pattern[str]] = {
+    "en": re.compile(
+        r"\b(?:rose|risen|rises|rising|climbed|climbs|climbing|grew|grown|grows|increased"
+        r"|mounted|jumped|soared|reached|reaches|swelled)\b",
+        re.I,
+    ),
+    "de": re.compile(
+        r"\b(?:stieg|steigt|gestiegen|angestiegen|kletterte|klettert|geklettert|wuchs|wächst"
+        r"|gewachsen|erhöhte|erhöht|erreichte|erreicht)\b",
+        re.I,
+    ),
+    "ru": re.compile(
+        r"(?:\bдостиг\w*|\bвыросл?\w*|\bвозросл?\w*|\bувеличил\w*|\bподскочил\w*)", re.I
+    ),
+    "ko": re.compile(r"늘었|늘어났|늘어|증가했|증가한|달했|이르렀|불어났"),
+}
+_STEP = re.compile(r"(?:\bby|\bum|\bна)\s+(?:\w+\s+)?$|만큼", re.I)
 _RU_ONLY = re.compile(r"^\s*(?:(?:около|примерно|порядка|более|свыше|до)\s+)?$", re.I)
 # A reporting verb next to a period names when it was said: "said last week that ...".
 _SPEECH = re.compile(
@@ -256,6 +275,13 @@ def _cues(
             kind = _SUM if groups.get("sum") else CUMULATIVE
             found.append((_distance(m.start(), m.end(), span), kind, None))
     if event:
+        c_start, c_end = clause_span(text, start, end)  # the count's own verb
+        for m in _GROWTH[lang].finditer(text, max(c_start, s_start), min(c_end, s_end)):
+            step = _STEP.search(text, max(s_start, start - 12), start) or _STEP.match(
+                text, end, min(s_end, end + 6)
+            )
+            if not step and _speaks_for(text, m.start(), m.end(), span):
+                found.append((_distance(m.start(), m.end(), span), CUMULATIVE, None))
         for m in _PERIOD[lang].finditer(text, s_start, s_end):
             if m.start() < end and m.end() > start:
                 continue

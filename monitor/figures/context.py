@@ -395,6 +395,15 @@ def _casualty_after(text: str, pos: int, limit: int) -> tuple[str, int] | None:
     return (best[1], best[2]) if best else None
 
 
+def past_years(text: str, left_limit: int) -> int:
+    """A limit set by the number before moved past years: a year between the noun and its
+    count ("stieg 2025 auf 600", "사망자 수는 2025년 들어 600명") counts nothing."""
+    while _YEAR_END.search(text, max(0, left_limit - 5), left_limit):
+        before = _DIGIT_END.search(text, max(0, left_limit - 130), left_limit - 4)
+        left_limit = before.end() if before else 0
+    return left_limit
+
+
 def number_of(text: str, start: int, left_limit: int, lang: str, vocab: Vocabulary) -> list[str]:
     """The kind of "die Zahl der Soldaten ... auf 11.000", "the number of troops ... at",
     "the death toll rose to 600". Every kind the noun phrase names is returned, so that
@@ -403,9 +412,7 @@ def number_of(text: str, start: int, left_limit: int, lang: str, vocab: Vocabula
     dead, has reached 4,700") only when a verb of change or reach comes right before."""
     clause_start, _ = clause_span(text, start, start)
     sentence_start, _ = sentence_span(text, start)
-    while _YEAR_END.search(text, max(0, left_limit - 5), left_limit):
-        before = _DIGIT_END.search(text, max(0, left_limit - 130), left_limit - 4)
-        left_limit = before.end() if before else 0
+    left_limit = past_years(text, left_limit)
     reach = _REACH_BEFORE.search(text, max(0, start - 40), start) is not None
     left = max(sentence_start if reach else clause_start, left_limit, start - 160)
     window = text[left:start]

@@ -20,6 +20,7 @@ from monitor.figures.context import (
     counted,
     not_a_count,
     number_of,
+    past_years,
     refine,
     sentence_at,
 )
@@ -237,7 +238,8 @@ def _figure(
         return plain()
 
     if lang == "ko":
-        kinds, np_end, np_increment = counted_ko(text, num.start, num_end, vocab, neighbours[0])
+        left_limit = past_years(text, neighbours[0])
+        kinds, np_end, np_increment = counted_ko(text, num.start, num_end, vocab, left_limit)
     else:
         kinds, np_end, np_increment = counted(text, num.end, lang, vocab)
         if not kinds:

@@ -30,12 +30,18 @@ KO_HEDGES = {
     "여": "more than",
 }
 # "명의 노동자", "명 규모의 병력": the counted noun follows the genitive 의.
-_KO_GENITIVE = re.compile(r"^(?:여)?\s?(?:명|발|기|개|대|척)?\s?(?:[가-힣]{1,3}\s)?의\s+")
+_KO_GENITIVE = re.compile(r"^(?:여)?\s?(?:명|발|기|개|대|척)?\s?(?:[가-힣]{1,3}\s?)?의\s+")
 _KO_COUNTER = re.compile(r"^(?:여)?\s?(?:명|발|기|개|대|척)[가-힣]*")
 _KO_CONNECTIVE = re.compile(r"(?:며|고|지만|는데|으나|면서)(?=\s)")
 _KO_HEDGE_BEFORE = frozenset({"약", "최대", "최소", "총", "모두", "무려", "대략", "추가", "추가로"})
 # Adverbs of time that may stand between the noun and its count: "사상자는 지금까지 모두".
 _KO_ADVERBS = frozenset({"지금까지", "현재까지", "그동안", "이제까지", "현재", "이미", "이번에"})
+# "사망자 수는 2025년 들어 600명": "the number of", and when (a year, "올해 들어", "지난해"),
+# also stand between the noun and its count.
+_KO_BETWEEN = re.compile(
+    r"^(?:수|수는|수가|숫자는|규모는|\d{4}년(?:에|에는|도)?|들어|들어서|이후|이래|올해|지난해|작년"
+    r"|올해에만|지난달|이달|\d{1,2}월(?:에|까지)?)$"
+)
 # A word ending in a connective or final verb ending is the verb of the count before
 # ("1천 명이 사망하고 3천 명이 부상했으며"), not the noun of this one.
 _KO_VERB_ENDING = re.compile(r"(?:하고|했으며|하며|되고|됐으며|되며|했고|됐고|했다|됐다|했지만)$")
@@ -65,7 +71,9 @@ def counted_ko(
     span_end = end + counter.end() if counter else end
     # the noun right before the number, skipping hedge words: "북한군 약 1만"
     words = text[max(clause_start, left_limit, start - 30) : start].split()
-    while words and (words[-1] in _KO_HEDGE_BEFORE or words[-1] in _KO_ADVERBS):
+    while words and (
+        words[-1] in _KO_HEDGE_BEFORE or words[-1] in _KO_ADVERBS or _KO_BETWEEN.match(words[-1])
+    ):
         words.pop()
     if words and not _KO_VERB_ENDING.search(words[-1]):
         kind, _ = kind_at([(words[-1], 0, 0)], 0, "ko", vocab)

@@ -108,9 +108,10 @@ _DIGIT_PATTERN = (
     r"|(?P<time>\d{{1,2}}:\d{{2}}(?!\d))"
     r"|(?P<num>\d{{1,3}}(?P<sep>[.,\u00a0\u202f'{space}])\d{{3}}(?!\d)(?:(?P=sep)\d{{3}}(?!\d))*"
     r"(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
-    # a scale word; Korean ones may be followed by more digits: "1만2천", "4천700"
+    # a scale word; Korean ones may be followed by more digits: "1만2천", "4천700", and
+    # thousands of ten-thousands: "1천200만" (12 million), "3천만"
     r"(?:[ \u00a0]?(?P<scale>{scale})(?:(?<=[만천억])|(?![^\W\d_]))"
-    r"(?P<ko>\s?\d+천)?(?P<ko2>\d+(?![\d만천]))?"
+    r"(?P<kobig>(?<=천)\d{{0,3}}만)?(?P<ko>\s?\d+천)?(?P<ko2>\d+(?![\d만천]))?"
     r"|(?P<abbr>{abbr})(?![^\W\d_])|(?P<strength>{strength}))?)"
 )
 # A plain space groups thousands ("10 000", Russian and Korean style, also in German and
@@ -373,6 +374,9 @@ def _digit_number(m: re.Match[str], lang: str) -> Num | None:
         scale = 1_000
     if scale > 1:
         value *= scale
+        if m.group("kobig"):  # Korean "1천200만": (1,000 + 200) ten-thousands
+            value = (value + int(m.group("kobig")[:-1] or 0)) * 10_000
+            scale = 10_000
         if m.group("ko"):  # Korean "1만2천": ten-thousands plus thousands
             value += int(re.sub(r"\D", "", m.group("ko"))) * 1_000
         if m.group("ko2"):  # Korean "4천700": thousands plus units
