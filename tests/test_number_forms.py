@@ -460,3 +460,15 @@ def test_korean_a_year_or_the_number_of_between_noun_and_count(
     text: str, want: tuple[str, int]
 ) -> None:
     assert [(f.claim, f.low) for f in extract(text, "ko") if f.claim] == [want]
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("Москва может перебросить в Брянскую область до 30 тысяч военных.", "up to"),
+        ("Генштаб ВСУ оценил потери россиян под Суджей почти в 2500 убитых.", "about"),
+        ("Киев оценивает число пленных примерно в 700.", "about"),
+    ],
+)
+def test_russian_hedge_after_a_name_or_before_v(text: str, want: str) -> None:
+    assert [f.hedge for f in extract(text, "ru") if f.claim] == [want]

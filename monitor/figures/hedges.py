@@ -107,7 +107,8 @@ _HEDGE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 _HEDGES: dict[str, str] = {word: hedge for hedge, words in _HEDGE_WORDS for word in words}
 _HEDGE_BEFORE = re.compile(
     rf"(?:^|(?<=[\s(„\"“«]))(?:(?P<inc1>{_INCREMENT_RE})\s+)?"
-    rf"(?:(?P<h>{'|'.join(re.escape(w) for w in sorted(_HEDGES, key=len, reverse=True))})\s+)?"
+    rf"(?:(?P<h>{'|'.join(re.escape(w) for w in sorted(_HEDGES, key=len, reverse=True))})\s+"
+    r"(?:(?<=[а-яё]\s)(?:в|на)\s+)?)?"  # "оценил примерно в 1200": the hedge, then в/на
     rf"(?:(?P<inc2>{_INCREMENT_RE})\s+)?$",
     re.I,
 )
@@ -140,8 +141,9 @@ def read_hedge(text: str, num: Num, ranged: bool, before: str) -> tuple[str | No
     start = offset + m.start()
     if word == "до" and _CHANGE_TO.search(before[: m.start("h")]):
         hedge, start = None, offset + m.end()  # "выросло до 600": rose to 600
-    elif word in ("über", "over", "до") and _preposition_use(before[: m.start("h")]):
+    elif word in ("über", "over") and _preposition_use(before[: m.start("h")]):
         # "Berichte über 3.000 Soldaten": über after a noun means "about", not "more than".
+        # (A capital before Russian "до" is a name: "в Россию до 100 тысяч" is up to.)
         hedge = None
         start = offset + (m.start("inc2") if m.group("inc2") else m.end())
     if hedge == "between" and not ranged:
