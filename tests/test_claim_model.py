@@ -1400,3 +1400,52 @@ def test_a_step_of_growth_or_another_clause_is_no_running_total(
 def test_korean_modu_before_a_count_is_a_running_total() -> None:
     text = "러시아는 2022년 이후 모두 2천300만 발의 포탄을 쏘았다."
     assert one(text, "ko", "shells", 23_000_000).basis == CUMULATIVE
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "want"),
+    [
+        (
+            "en",
+            "Kyiv puts the number of Russian troops near Sudzha at 9,000, in Ukraine at 600,000.",
+            [("troops", 9000), ("troops", 600000)],
+        ),
+        (
+            "de",
+            "Kiew zählt 800 getötete Russen in Belgorod, in ganz Russland 5.000.",
+            [("killed", 800), ("killed", 5000)],
+        ),
+        (
+            "ru",
+            "Под Суджей воюют 9 тысяч российских военных, а по всей Украине — 600 тысяч.",
+            [("troops", 9000), ("troops", 600000)],
+        ),
+        (
+            "ko",
+            "우크라이나는 수드자의 러시아 병력을 9천 명, 우크라이나 전체로는 60만 명으로 추산했다.",
+            [("troops", 9000), ("troops", 600000)],
+        ),
+    ],
+)
+def test_a_second_place_with_a_bare_count_counts_the_same_kind(
+    lang: str, text: str, want: list[tuple[str, int]]
+) -> None:
+    assert claims_of(text, lang) == want
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "1,000 soldiers were sent to Kursk in October, aged 18 to 25."),
+        ("en", "9,000 troops are in Kursk, in Sudzha 40 km away."),
+        ("de", "11.000 Soldaten sind in Kursk, im Jahr 2025."),
+        ("ru", "В Курской области находятся 11 тысяч военных, в Москве 3 часа."),
+    ],
+)
+def test_a_bare_number_that_is_no_count_takes_no_kind(lang: str, text: str) -> None:
+    assert len(claims_of(text, lang)) == 1
+
+
+def test_vsego_in_another_clause_is_no_running_total() -> None:
+    text = "Под Суджей находятся 9 тысяч военных, а всего в России — 20 тысяч."
+    assert one(text, "ru", "troops", 9000).basis == IN_PLACE

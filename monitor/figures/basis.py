@@ -271,6 +271,8 @@ def _cues(
             continue
         if groups.get("only") and m.end() <= start and _RU_ONLY.match(text[m.end() : start]):
             continue  # "всего 250": only 250
+        if groups.get("only") and not _same_clause(text, m.start(), span):
+            continue  # "11 тысяч находятся в Курской области, а всего в России — 14 тысяч"
         if _speaks_for(text, m.start(), m.end(), span):
             kind = _SUM if groups.get("sum") else CUMULATIVE
             found.append((_distance(m.start(), m.end(), span), kind, None))
@@ -289,6 +291,11 @@ def _cues(
                 period = m.lastgroup
                 found.append((_distance(m.start(), m.end(), span), PER_PERIOD, period))
     return found
+
+
+def _same_clause(text: str, pos: int, span: tuple[int, int]) -> bool:
+    c_start, c_end = clause_span(text, span[0], span[1])
+    return c_start <= pos < c_end
 
 
 def _distance(c_start: int, c_end: int, span: tuple[int, int]) -> int:

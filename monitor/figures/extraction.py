@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from monitor.figures.attribution import attribution
 from monitor.figures.basis import basis
+from monitor.figures.clauses import MONTHS
 from monitor.figures.context import (
     YEAR_BEFORE,
     combine,
@@ -32,7 +33,7 @@ from monitor.figures.modality import CORRECTED, modality
 from monitor.figures.numbers import Num, find_numbers, merge_ranges
 from monitor.figures.partitive import apply as apply_partitives
 from monitor.figures.partitive import fraction_words, partitives, whole_indices
-from monitor.figures.scope import whose_and_where
+from monitor.figures.scope import where_named, whose_and_where
 from monitor.lang import guess as guess_language
 from monitor.types import DISPATCH, RETRACTED, WHOLE, ClaimTerms, Figure
 
@@ -86,7 +87,7 @@ def _statements(
     out: list[Figure] = []
     for index, figure in enumerate(read):
         if figure.claim is None and numbers[index][0].form not in ("date", "time", "year?"):
-            figure = _stands_for(text, figure, numbers[index][0].start, out, lang)
+            figure = _stands_for(text, figure, numbers[index][0], out, lang)
         if figure.claim is None:
             out.append(figure)
             continue
@@ -135,7 +136,7 @@ def _corrections(figures: list[Figure]) -> list[Figure]:
     return out
 
 
-def _stands_for(text: str, figure: Figure, number: int, before: list[Figure], lang: str) -> Figure:
+def _stands_for(text: str, figure: Figure, num: Num, before: list[Figure], lang: str) -> Figure:
     earlier = [f for f in before if f.claim is not None and f.end <= figure.start]
     if not earlier:
         return figure
@@ -144,9 +145,47 @@ def _stands_for(text: str, figure: Figure, number: int, before: list[Figure], la
     corrected = CORRECTED[lang].search(text, s_start, figure.start)
     if corrected is not None and last.modality == RETRACTED and figure.start - last.end < 400:
         return replace(figure, claim=last.claim, scope=last.scope, place=last.place)
-    if last.start >= s_start and _TOTAL_BEFORE.search(text[s_start:number]):
+    if last.start >= s_start and _TOTAL_BEFORE.search(text[s_start : num.start]):
         return replace(figure, claim=last.claim, scope=last.scope, place=last.place)
+    if last.start >= s_start and _gapped(text, last, num, lang):
+        where = where_named(text[last.end : num.start])
+        return replace(figure, claim=last.claim, scope=last.scope, place=where)
     return figure
+
+
+# A second place with a bare count: "... in Kursk at 11,000 and in Russia as a whole at
+# 14,000", "in ganz Russland auf 14.000", "а всего в России — 14 тысяч", "러시아 전체로는
+# 1만4천 명": the count of the place named between is of the kind counted before (gapping).
+_GAP_PLACE = {
+    "en": re.compile(r"\b(?:in|across|for)\s+(?:the\s+)?(?:whole\s+of\s+|all\s+of\s+)?[A-Z]\w+"),
+    "de": re.compile(r"\b(?:in|im|für)\s+(?:ganz\s+|der\s+|dem\s+|den\s+)?[A-ZÄÖÜ]\w+"),
+    "ru": re.compile(r"(?:^|\s)(?:в|во|на|по)\s+(?:всей\s+|всем\s+)?[А-ЯЁ]\w+"),
+    "ko": re.compile(
+        r"[가-힣]+\s?(?:전체로는|전체에서는|전역에서는|전역에|에서는|에는|에선)(?=\s)"
+    ),
+}
+_NOT_A_PLACE = re.compile(rf"^(?:{MONTHS}|\w+day|\w+tag|понедельник\w*|вторник\w*)$", re.I)
+# nothing counted follows the bare count: the clause or sentence ends, or a verb (Korean)
+_GAP_END = {
+    "en": re.compile(r"\s*(?:[.,;:!?)]|$|and\b|but\b)"),
+    "de": re.compile(r"\s*(?:[.,;:!?)]|$|und\b|aber\b)"),
+    "ru": re.compile(r"\s*(?:[.,;:!?)]|$|и\b|а\b)"),
+    "ko": re.compile(r"\s?(?:명|발)(?:으로|로|이|가|은|는|을|를)?(?:\s|[.,]|$)"),
+}
+
+
+def _gapped(text: str, last: Figure, num: Num, lang: str) -> bool:
+    between = text[last.end : num.start]
+    if len(between) > 80 or any(c.isdigit() for c in between):
+        return False
+    if not _GAP_END[lang].match(text, num.end):
+        return False
+    places = list(_GAP_PLACE[lang].finditer(between))
+    if not places or _NOT_A_PLACE.match(places[-1].group(0).split()[-1]):
+        return False
+    before = text[max(0, num.start - 60) : num.start]
+    after = text[num.end : num.end + 40]
+    return not not_a_count(before, after, num, lang)
 
 
 def _headline(text: str, figures: list[Figure]) -> list[Figure]:

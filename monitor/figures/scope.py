@@ -39,7 +39,9 @@ _SCOPE_WHERE: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "russia",
         re.compile(
-            r"\b(?:nach|in) russland\b|\b(?:to|in) russia\b|\bв росси|러시아에|러시아로", re.I
+            r"\b(?:nach|in) (?:ganz )?russland\b|\b(?:to|in) russia\b|\bв(?:о всей)? росси"
+            r"|러시아에|러시아로|러시아 전체",
+            re.I,
         ),
     ),
 )
@@ -78,6 +80,11 @@ def whose_and_where(
     clause = text[max(clause_start, neighbours[0]) : right]
     where = next((name for name, pattern in _SCOPE_WHERE if pattern.search(clause)), None)
     return whose, where
+
+
+def where_named(segment: str) -> str | None:
+    """The place a stretch of text names ("and in Russia as a whole at"), or None."""
+    return next((name for name, pattern in _SCOPE_WHERE if pattern.search(segment)), None)
 
 
 def _without_sources(text: str, start: int, end: int) -> str:
