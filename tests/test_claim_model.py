@@ -1449,3 +1449,31 @@ def test_a_bare_number_that_is_no_count_takes_no_kind(lang: str, text: str) -> N
 def test_vsego_in_another_clause_is_no_running_total() -> None:
     text = "Под Суджей находятся 9 тысяч военных, а всего в России — 20 тысяч."
     assert one(text, "ru", "troops", 9000).basis == IN_PLACE
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "claim", "value", "whose"),
+    [
+        ("en", "Moscow may deploy 30,000 troops to Belgorod.", "troops", 30000, "russian"),
+        ("en", "Russia has roughly 600,000 troops in Ukraine.", "troops", 600000, "russian"),
+        ("de", "Kiew will 5.000 Soldaten nach Sumy schicken.", "troops", 5000, "ukrainian"),
+        ("ru", "Москва может перебросить 20 тысяч военных.", "troops", 20000, "russian"),
+        ("ko", "러시아는 벨고로드에 병력 2만 명을 투입했다.", "troops", 20000, "russian"),
+    ],
+)
+def test_the_country_that_sends_or_has_the_soldiers_is_whose(
+    lang: str, text: str, claim: str, value: int, whose: str
+) -> None:
+    assert one(text, lang, claim, value).scope == whose
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "claim", "value"),
+    [
+        ("en", "Ukraine has captured 120 soldiers near Sudzha.", "captured", 120),
+        ("de", "Die Ukraine hat 120 Soldaten gefangen genommen.", "captured", 120),
+        ("ko", "우크라이나는 병사 120명을 생포했다.", "captured", 120),
+    ],
+)
+def test_the_captor_is_not_whose(lang: str, text: str, claim: str, value: int) -> None:
+    assert one(text, lang, claim, value).scope is None

@@ -1,7 +1,9 @@
 """Whose soldiers and where: the nationality named around a count ("North Korean",
 "russische") and the place named in its clause ("Kursk", "in Russland"), so that figures
 about different forces or places are not compared. A nationality that names the source
-("nach ukrainischen Angaben", "по украинским данным") says nothing about whose.
+("nach ukrainischen Angaben", "по украинским данным") says nothing about whose; the
+country that sends, loses or has the soldiers as the subject ("North Korea could send",
+"Pyongyang has lost", "КНДР может направить", "북한은 ... 파견했다") does.
 """
 
 from __future__ import annotations
@@ -62,6 +64,47 @@ _SOURCE_PHRASE = re.compile(
     r"|[가-힣]+(?:\s[가-힣]+){0,2}에\s?따르면|[가-힣]+(?:\s[가-힣]+){0,2}\s?(?:측은|당국은)",
     re.I,
 )
+# The country that sends, loses or has the soldiers, as the subject of the clause: "North
+# Korea could send 25,000 more troops", "Pyongyang has lost 4,000 soldiers", "КНДР может
+# направить", "Nordkorea hat 3.000 Soldaten verloren", "북한은 ... 파견했다". Not a verb of
+# capturing or killing: the soldiers Ukraine captured are not Ukrainian.
+_SUBJECT: tuple[tuple[str, str], ...] = (
+    ("north_korean", r"north\s+korea|pyongyang|nordkorea|pjöngjang|кндр|северная\s+корея|пхеньян"),
+    ("russian", r"russia|moscow|the\s+kremlin|russland|moskau|der\s+kreml|россия|москва|кремль"),
+    ("ukrainian", r"ukraine|kyiv|kiev|die\s+ukraine|kiew|украина|киев"),
+)
+_AUX = (
+    r"(?:(?:could|can|will|would|may|might|has|have|had|is|was|plans\s+to|intends\s+to"
+    r"|könnte|kann|will|wird|soll|dürfte|hat|hatte|plant|может|могла|мог|будет|планирует"
+    r"|собирается|уже)\s+){0,2}"
+)
+_OWN_VERB = (
+    r"(?:send|sent|sending|deploy\w*|dispatch\w*|commit\w*|lost|lose|loses|losing"
+    r"|entsend\w*|schick\w*|verlor\w*|verlier\w*|stationier\w*|направ\w*|отправ\w*"
+    r"|перебро\w*|потерял\w*|теряет|ввел\w*)"
+)
+_SUBJECT_BEFORE = tuple(
+    (
+        name,
+        re.compile(
+            rf"(?:^|[\s,;:])(?:{words})\s+(?:{_AUX}{_OWN_VERB}\b"
+            rf"|(?P<aux>{_AUX})(?:\w+\s+)?$)",
+            re.I,
+        ),
+    )
+    for name, words in _SUBJECT
+)
+# "Russia has (about) 600,000 troops": having them, nothing but a hedge before the count
+_HAS = re.compile(
+    r"\b(?:has|have|hat|haben)\s+(?:about|around|some|roughly|nearly|almost|over|etwa|rund"
+    r"|fast|knapp|über)?\s*$",
+    re.I,
+)
+# "Die Ukraine hat 300 Soldaten gefangen genommen": "hat" is the perfect, not having
+_DE_PARTICIPLE = re.compile(r"\b(?:ge[^\W\d_]{2,}(?:t|en)|[^\W\d_]+iert)\b", re.I)
+_OWN_VERB_RE = re.compile(rf"\b{_OWN_VERB}\b", re.I)
+_KO_SUBJECT = (("north_korean", "북한"), ("russian", "러시아"), ("ukrainian", "우크라이나"))
+_KO_OWN_VERB = re.compile(r"파견|보냈|보낼|보내|잃었|잃은|투입|배치했")
 _SCOPE_REACH = 25  # characters of the clause before the number searched for "whose"
 _SCOPE_AFTER = 25  # ... and after the counted phrase ("Soldaten aus Nordkorea")
 
@@ -79,7 +122,28 @@ def whose_and_where(
     whose = next((name for name, pattern in _SCOPE_WHOSE if pattern.search(near)), None)
     clause = text[max(clause_start, neighbours[0]) : right]
     where = next((name for name, pattern in _SCOPE_WHERE if pattern.search(clause)), None)
+    if whose is None:
+        whose = _subject(text, max(clause_start, neighbours[0]), start, right)
     return whose, where
+
+
+def _subject(text: str, left: int, start: int, right: int) -> str | None:
+    """Whose soldiers by the country that sends, loses or has them (see ``_SUBJECT``)."""
+    before = text[left:start]
+    for name, pattern in _SUBJECT_BEFORE:
+        m = pattern.search(before)
+        if m is None:
+            continue
+        # "Russia has 600,000 troops"; "Nordkorea könnte weitere 8.000 Soldaten entsenden"
+        has = _HAS.search(m.group(0)) and not _DE_PARTICIPLE.search(text, start, right)
+        if m.group("aux") is None or has or _OWN_VERB_RE.search(text, start, right):
+            return name
+    for name, word in _KO_SUBJECT:
+        if re.search(rf"(?:^|\s){word}[은는이]\s", before) and _KO_OWN_VERB.search(
+            text, start, right
+        ):
+            return name
+    return None
 
 
 def where_named(segment: str) -> str | None:
