@@ -1477,3 +1477,61 @@ def test_the_country_that_sends_or_has_the_soldiers_is_whose(
 )
 def test_the_captor_is_not_whose(lang: str, text: str, claim: str, value: int) -> None:
     assert one(text, lang, claim, value).scope is None
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "claim", "value", "source"),
+    [
+        (
+            "de",
+            "Das ukrainische Militär informierte am Montag die Presse. Demzufolge sind 700 "
+            "russische Soldaten bei Sudscha gefallen.",
+            "killed",
+            700,
+            "ukrainische",
+        ),
+        (
+            "en",
+            "The Pentagon testified before Congress on Tuesday. It said 500 Russian soldiers "
+            "were killed near Sudzha.",
+            "killed",
+            500,
+            "pentagon",
+        ),
+        (
+            "ru",
+            "Командующий ВСУ доложил президенту в среду. По его словам, под Суджей погибли 700 "
+            "российских военных.",
+            "killed",
+            700,
+            "командующий",
+        ),
+        (
+            "ru",
+            "Министерство обороны Украины сообщило, что в плен взяты 90 российских военных.",
+            "captured",
+            90,
+            "министерство",
+        ),
+        (
+            "ko",
+            "미국 국방부는 수요일 의회에 현황을 보고했다. "
+            "수드자에서 러시아군 700명이 전사했다고 한다.",
+            "killed",
+            700,
+            "미국",
+        ),
+        (
+            "ko",
+            "미국 국방부 당국자에 따르면 러시아군 700명이 전사했다.",
+            "killed",
+            700,
+            "미국",
+        ),
+    ],
+)
+def test_a_source_without_a_reporting_verb_and_longer_sources(
+    lang: str, text: str, claim: str, value: int, source: str
+) -> None:
+    who = one(text, lang, claim, value).attribution
+    assert who is not None and source in who.lower(), who

@@ -25,9 +25,10 @@ _SOURCE_AFTER = re.compile(
 # starts with "any text" would be tried at every position of the sentence).
 _SOURCE_VERB = re.compile(
     r"\s(?:zufolge|said|says|estimated|estimates|reported|claimed|told|warned|warns"
-    r"|briefed|announced|stated|assessed|believes|confirmed|teilte|erklärte|warnte|schätzte"
-    r"|schätzt|berichtete|meldete|заявил[аи]?|сообщил[аи]?|оценил[аи]?|предупредил[аи]?"
-    r"|считает|считают)\b",
+    r"|briefed|announced|stated|assessed|believes|confirmed|testified|teilte|erklärte|warnte"
+    r"|schätzte|schätzt|berichtete|meldete|unterrichtete|informierte|заявил[аио]?|сообщил[аио]?"
+    r"|оценил[аио]?|предупредил[аио]?|считает|считают|выступил[аио]?|доложил[аио]?"
+    r"|проинформировал[аио]?|рассказал[аио]?)\b",
     re.I,
 )
 _PARENTHESIS = re.compile(r"\s*\([^()]*\)")
@@ -39,7 +40,7 @@ _SOURCE_SAID_AFTER = re.compile(
 _SOURCE_VERB_FIRST = re.compile(
     r"\b(?:teilte|sagte|erklärte|berichtete|meldete|schätzte|warnte|bestätigte|betonte)\s+(?P<x>[^,;:.()\d]{2,60}?)"
     r"(?:\s+mit\b|\s*[,.;:]|$)"
-    r"|(?P<ko>(?:[^\s,]+\s(?=(?:발표|보고서|분석|자료|집계|추산)에))?[^\s,]+)에\s*따르면",
+    r"|(?P<ko>(?:[가-힣A-Za-z·]+\s){0,2}[^\s,]+)에\s*따르면",
     re.I,
 )
 # Russian: "..., заявил представитель Минобороны", "как сообщил Генштаб".
@@ -187,7 +188,7 @@ _ANAPHOR: dict[str, re.Pattern[str]] = {
         r"\b(?:er|sie|es)\s+(?:sagte|erklärte|teilte|schätzte|warnte|berichtete|fügte|betonte)\b"
         r"|\b(?:sagte|sagten|erklärte|teilte|schätzte|warnte|berichtete|fügte|betonte)\s+(?:er|sie)\b"
         r"|\b(?:ihm|ihr|ihnen)\s+zufolge\b|\b(?:seinen|ihren)\s+(?:angaben|worten|schätzungen)\b"
-        r"|\bnach\s+eigenen\s+angaben\b",
+        r"|\bnach\s+eigenen\s+angaben\b|\b(?:demnach|demzufolge|dementsprechend)\b",
         re.I,
     ),
     "ru": re.compile(
@@ -198,7 +199,7 @@ _ANAPHOR: dict[str, re.Pattern[str]] = {
     ),
     "ko": re.compile(
         r"(?:그는|그녀는|이들은|그들은|이\s?기관은)|(?:라고|다고|고)\s?(?:밝혔|전했|말했|덧붙였|설명했"
-        r"|추산했|보고했|경고했)"
+        r"|추산했|보고했|경고했|한다|했다)"
     ),
 }
 _LOOK_BACK = 3  # sentences

@@ -290,7 +290,10 @@ def _figure(
     claim, span_end = refine(
         text, combine(kinds), (start, max(np_end, num_end)), neighbours, casualties=not whole
     )
-    scope, place = whose_and_where(text, start, span_end, neighbours) if claim else (None, None)
+    scope, place = (None, None)
+    if claim:
+        soldiers = claim != "workers"
+        scope, place = whose_and_where(text, start, span_end, neighbours, soldiers=soldiers)
     # An increment is never compared, so it needs no more; "another 3,000 will be sent"
     # stays one (two batches announced months apart are not one claim).
     modifier = "increment" if increment else None

@@ -110,10 +110,11 @@ _SCOPE_AFTER = 25  # ... and after the counted phrase ("Soldaten aus Nordkorea")
 
 
 def whose_and_where(
-    text: str, start: int, end: int, neighbours: tuple[int, int]
+    text: str, start: int, end: int, neighbours: tuple[int, int], *, soldiers: bool = True
 ) -> tuple[str | None, str | None]:
     """(whose, where) for the count at text[start:end]: a nationality named near it and a
-    place named in its clause, neither beyond the neighbouring numbers; None if unnamed."""
+    place named in its clause, neither beyond the neighbouring numbers; None if unnamed.
+    For soldiers (not civilian workers) also the country that sends, loses or has them."""
     clause_start, clause_end = clause_span(text, start, end)
     text = _without_sources(text, clause_start, clause_end)
     left = max(clause_start, neighbours[0], start - _SCOPE_REACH)
@@ -122,7 +123,7 @@ def whose_and_where(
     whose = next((name for name, pattern in _SCOPE_WHOSE if pattern.search(near)), None)
     clause = text[max(clause_start, neighbours[0]) : right]
     where = next((name for name, pattern in _SCOPE_WHERE if pattern.search(clause)), None)
-    if whose is None:
+    if whose is None and soldiers:
         whose = _subject(text, max(clause_start, neighbours[0]), start, right)
     return whose, where
 
