@@ -472,3 +472,16 @@ def test_korean_a_year_or_the_number_of_between_noun_and_count(
 )
 def test_russian_hedge_after_a_name_or_before_v(text: str, want: str) -> None:
     assert [f.hedge for f in extract(text, "ru") if f.claim] == [want]
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("Под Суджей погибли семеро российских военных.", [("killed", 7)]),
+        ("Трое военных пропали без вести, четверо ранены.", [("missing", 3), ("wounded", 4)]),
+        ("Украинские силы взяли в плен пятерых российских военных.", [("captured", 5)]),
+        ("Бои у Суджи шли трое суток.", []),
+    ],
+)
+def test_russian_collective_numerals_count_people(text: str, want: list[tuple[str, int]]) -> None:
+    assert [(f.claim, f.low) for f in extract(text, "ru") if f.claim] == want

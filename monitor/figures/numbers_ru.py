@@ -1,9 +1,9 @@
 """Russian number words: the value of a run of them in any case ("пятьдесят три тысячи
-двести" is 53,200, "двенадцатью тысячами" 12,000, "шестьдесят пятьдесят" none), halves and
-quarters ("полторы тысячи", "два с половиной миллиона", "полмиллиона", "четверть
-миллиона"), counting nouns ("две сотни", "полтора десятка", "дюжина"), and the scale words
-that count as one only in the singular or after a word that takes the genitive ("более
-тысячи").
+двести" is 53,200, "двенадцатью тысячами" 12,000, "шестьдесят пятьдесят" none), collective
+numerals ("двое", "пятеро"), halves and quarters ("полторы тысячи", "два с половиной
+миллиона", "полмиллиона", "четверть миллиона"), counting nouns ("две сотни", "полтора
+десятка", "дюжина"), and the scale words that count as one only in the singular or after a
+word that takes the genitive ("более тысячи").
 """
 
 from __future__ import annotations
@@ -47,6 +47,15 @@ _RU_VALUES: dict[str, int] = {
         for form in (stem + "ь", stem + "и", stem + "ью")
     },
     "пятьнадцать": 15,  # a common misspelling text2num's tests accept
+    # collective numerals, which count people: "двое взяты в плен", "пятеро погибли"
+    **{
+        stem + end: value
+        for value, stem in enumerate(
+            ("дво", "тро", "четвер", "пятер", "шестер", "семер", "восьмер", "девятер", "десятер"),
+            start=2,
+        )
+        for end in (("е", "их", "им", "ими") if value < 4 else ("о", "ых", "ым", "ыми"))
+    },
     **dict.fromkeys(("двадцать", "двадцати", "двадцатью"), 20),
     **dict.fromkeys(("тридцать", "тридцати", "тридцатью"), 30),
     **dict.fromkeys(("сорок", "сорока"), 40),
