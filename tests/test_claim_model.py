@@ -1535,3 +1535,8 @@ def test_a_source_without_a_reporting_verb_and_longer_sources(
 ) -> None:
     who = one(text, lang, claim, value).attribution
     assert who is not None and source in who.lower(), who
+
+
+def test_vsego_with_a_comma_opens_a_running_total_for_the_sentence() -> None:
+    text = "Всего, по оценке Киева, под Суджей убиты или ранены около 3000 российских военных."
+    assert one(text, "ru", "killed_or_wounded", 3000).basis == CUMULATIVE

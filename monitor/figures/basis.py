@@ -271,7 +271,11 @@ def _cues(
             continue
         if groups.get("only") and m.end() <= start and _RU_ONLY.match(text[m.end() : start]):
             continue  # "всего 250": only 250
-        if groups.get("only") and not _same_clause(text, m.start(), span):
+        if (
+            groups.get("only")
+            and not text.startswith(",", m.end())  # "Всего, по данным ...": the sentence's
+            and not _same_clause(text, m.start(), span)
+        ):
             continue  # "11 тысяч находятся в Курской области, а всего в России — 14 тысяч"
         if _speaks_for(text, m.start(), m.end(), span):
             kind = _SUM if groups.get("sum") else CUMULATIVE
