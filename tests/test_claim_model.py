@@ -1540,3 +1540,35 @@ def test_a_source_without_a_reporting_verb_and_longer_sources(
 def test_vsego_with_a_comma_opens_a_running_total_for_the_sentence() -> None:
     text = "Всего, по оценке Киева, под Суджей убиты или ранены около 3000 российских военных."
     assert one(text, "ru", "killed_or_wounded", 3000).basis == CUMULATIVE
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "claim", "value", "whose"),
+    [
+        (
+            "en",
+            "Kyiv put the number of Russian troops killed near Sudzha at 900.",
+            "killed",
+            900,
+            "russian",
+        ),
+        (
+            "de",
+            "Kiew bezifferte die Zahl der russischen Soldaten bei Sudscha auf 9.000.",
+            "troops",
+            9000,
+            "russian",
+        ),
+        (
+            "ru",
+            "Киев оценил число российских военных под Суджей в 9 тысяч.",
+            "troops",
+            9000,
+            "russian",
+        ),
+    ],
+)
+def test_the_number_of_phrase_names_whose(
+    lang: str, text: str, claim: str, value: int, whose: str
+) -> None:
+    assert one(text, lang, claim, value).scope == whose

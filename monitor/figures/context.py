@@ -405,11 +405,19 @@ def past_years(text: str, left_limit: int) -> int:
 
 
 def number_of(text: str, start: int, left_limit: int, lang: str, vocab: Vocabulary) -> list[str]:
-    """The kind of "die Zahl der Soldaten ... auf 11.000", "the number of troops ... at",
-    "the death toll rose to 600". Every kind the noun phrase names is returned, so that
-    "число погибших военных" is a casualty count. A year between ("stieg 2025 auf 600")
-    does not cut the window; a clause between ("the number of casualties, including the
-    dead, has reached 4,700") only when a verb of change or reach comes right before."""
+    """The kinds of the "number of" phrase before a count (see ``number_of_phrase``)."""
+    return number_of_phrase(text, start, left_limit, lang, vocab)[0]
+
+
+def number_of_phrase(
+    text: str, start: int, left_limit: int, lang: str, vocab: Vocabulary
+) -> tuple[list[str], str]:
+    """(kinds, noun phrase) of "die Zahl der Soldaten ... auf 11.000", "the number of
+    troops ... at", "the death toll rose to 600". Every kind the noun phrase names is
+    returned, so that "число погибших военных" is a casualty count. A year between ("stieg
+    2025 auf 600") does not cut the window; a clause between ("the number of casualties,
+    including the dead, has reached 4,700") only when a verb of change or reach comes right
+    before."""
     clause_start, _ = clause_span(text, start, start)
     sentence_start, _ = sentence_span(text, start)
     left_limit = past_years(text, left_limit)
@@ -420,8 +428,8 @@ def number_of(text: str, start: int, left_limit: int, lang: str, vocab: Vocabula
         np = m.group("np") or m.group("compound") or ""
         found = _kinds(np, lang, vocab)
         if found:
-            return found
-    return []
+            return found, np
+    return [], ""
 
 
 def _kinds(window: str, lang: str, vocab: Vocabulary) -> list[str]:

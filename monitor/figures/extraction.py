@@ -20,7 +20,7 @@ from monitor.figures.context import (
     combine,
     counted,
     not_a_count,
-    number_of,
+    number_of_phrase,
     past_years,
     refine,
     sentence_at,
@@ -33,7 +33,7 @@ from monitor.figures.modality import CORRECTED, modality
 from monitor.figures.numbers import Num, find_numbers, merge_ranges
 from monitor.figures.partitive import apply as apply_partitives
 from monitor.figures.partitive import fraction_words, partitives, whole_indices
-from monitor.figures.scope import where_named, whose_and_where
+from monitor.figures.scope import where_named, whose_and_where, whose_named
 from monitor.lang import guess as guess_language
 from monitor.types import DISPATCH, RETRACTED, WHOLE, ClaimTerms, Figure
 
@@ -276,13 +276,14 @@ def _figure(
     if num.form in ("date", "time", "decimal") or not_a_count(before, after, num, lang):
         return plain()
 
+    number_of_np = ""  # "the number of North Korean troops ... at 11,000" names whose
     if lang == "ko":
         left_limit = past_years(text, neighbours[0])
         kinds, np_end, np_increment = counted_ko(text, num.start, num_end, vocab, left_limit)
     else:
         kinds, np_end, np_increment = counted(text, num.end, lang, vocab)
         if not kinds:
-            kinds = number_of(text, num.start, neighbours[0], lang, vocab)
+            kinds, number_of_np = number_of_phrase(text, num.start, neighbours[0], lang, vocab)
     increment = increment or np_increment or bool(lang == "ru" and RU_INCREMENT.search(before))
     if num.form == "year?" and (not kinds or YEAR_BEFORE.search(before)):
         return plain()
@@ -294,6 +295,7 @@ def _figure(
     if claim:
         soldiers = claim != "workers"
         scope, place = whose_and_where(text, start, span_end, neighbours, soldiers=soldiers)
+        scope = scope or whose_named(number_of_np)
     # An increment is never compared, so it needs no more; "another 3,000 will be sent"
     # stays one (two batches announced months apart are not one claim).
     modifier = "increment" if increment else None

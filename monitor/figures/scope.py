@@ -147,6 +147,11 @@ def _subject(text: str, left: int, start: int, right: int) -> str | None:
     return None
 
 
+def whose_named(segment: str) -> str | None:
+    """Whose soldiers a noun phrase names ("the number of North Korean troops"), or None."""
+    return next((name for name, pattern in _SCOPE_WHOSE if pattern.search(segment)), None)
+
+
 def where_named(segment: str) -> str | None:
     """The place a stretch of text names ("and in Russia as a whole at"), or None."""
     return next((name for name, pattern in _SCOPE_WHERE if pattern.search(segment)), None)
