@@ -1572,3 +1572,65 @@ def test_the_number_of_phrase_names_whose(
     lang: str, text: str, claim: str, value: int, whose: str
 ) -> None:
     assert one(text, lang, claim, value).scope == whose
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        (
+            "en",
+            "This report previously gave the number of North Korean soldiers killed as 2,700; "
+            "it is 1,700.",
+        ),
+        (
+            "de",
+            "Dieser Bericht hatte zuvor die Zahl der getöteten nordkoreanischen Soldaten mit "
+            "2.700 angegeben; es sind 1.700.",
+        ),
+        (
+            "ru",
+            "В этой заметке ранее указывалось, что погибли 2700 северокорейских военных; на "
+            "самом деле погибли 1700.",
+        ),
+        ("ko", "당초 기사에서 북한군 사망자를 2천700명으로 잘못 적었습니다. 1천700명이 맞습니다."),
+    ],
+)
+def test_a_retraction_without_earlier_version_retracts_old_and_asserts_new(
+    lang: str, text: str
+) -> None:
+    assert one(text, lang, "killed", 2_700).modality == RETRACTED
+    assert one(text, lang, "killed", 1_700).modality == ASSERTED
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "value"),
+    [
+        (
+            "en",
+            "The Kremlin rejected as pure invention claims that 7,000 North Korean soldiers "
+            "were fighting in Kursk.",
+            7_000,
+        ),
+        (
+            "en",
+            "Moscow called the reports that 7,000 North Korean soldiers were there baseless.",
+            7_000,
+        ),
+        (
+            "de",
+            "Der Kreml nannte Berichte über 6.000 nordkoreanische Soldaten frei erfunden.",
+            6_000,
+        ),
+        (
+            "de",
+            "Moskau bezeichnete Meldungen über 6.000 nordkoreanische Soldaten als haltlos.",
+            6_000,
+        ),
+        ("ru", "Песков назвал выдумкой сообщения о 7 тысячах северокорейских военных.", 7_000),
+        ("ru", "Сообщения о 7 тысячах северокорейских военных Песков назвал чушью.", 7_000),
+        ("ko", "북한은 병력 7천 명을 파견했다는 보도를 날조라고 반박했다.", 7_000),
+        ("ko", "북한은 병력 7천 명 파견 보도가 날조된 것이라고 밝혔다.", 7_000),
+    ],
+)
+def test_reports_called_invention_are_denied(lang: str, text: str, value: int) -> None:
+    assert one(text, lang, "troops", value).modality == DENIED

@@ -143,6 +143,8 @@ def _stands_for(text: str, figure: Figure, num: Num, before: list[Figure], lang:
     last = earlier[-1]
     s_start, _ = sentence_at(text, figure.start)
     corrected = CORRECTED[lang].search(text, s_start, figure.start)
+    if corrected is None and lang == "ko":  # verb-final: "1천700명이 맞습니다"
+        corrected = CORRECTED[lang].match(text, figure.end, figure.end + 12)
     if corrected is not None and last.modality == RETRACTED and figure.start - last.end < 400:
         return replace(figure, claim=last.claim, scope=last.scope, place=last.place)
     if last.start >= s_start and _TOTAL_BEFORE.search(text[s_start : num.start]):

@@ -21,34 +21,42 @@ _RETRACTION: dict[str, re.Pattern[str]] = {
     "en": re.compile(
         r"\b(?:(?:an?|the|our)\s+(?:earlier|previous|prior|first|original)\s+version|incorrectly"
         r"|wrongly|erroneously"
-        r"|mistakenly|misstated|misreported|in\s+error|(?:was|were)\s+(?:misquoted|wrong))\b",
+        r"|mistakenly|misstated|misreported|in\s+error|(?:was|were)\s+(?:misquoted|wrong)"
+        r"|(?:this|our|the)\s+(?:report|article|story)\s+(?:had\s+)?(?:previously|originally"
+        r"|initially)|we\s+(?:had\s+)?(?:previously|originally|initially)\s+(?:reported|gave"
+        r"|stated|said|put))\b",
         re.I,
     ),
     "de": re.compile(
         r"\b(?:(?:einer?|der)\s+(?:früheren|vorherigen|ersten|älteren)\s+(?:version|fassung)"
+        r"|(?:dieser|unser)\s+(?:bericht|artikel|beitrag|text)\s+hatte\s+(?:zuvor|zunächst"
+        r"|ursprünglich)|wir\s+hatten\s+(?:zuvor|zunächst|ursprünglich)"
         r"|fälschlich\w*|irrtümlich\w*|versehentlich|falsch\s+(?:angegeben|wiedergegeben"
         r"|berichtet|genannt|gemeldet))\b",
         re.I,
     ),
     "ru": re.compile(
         r"(?:(?:предыдущ|прежн|первоначальн|перв|ранн)\w+\s+(?:верси|редакци)\w*|ошибочно|по\s+ошибке"
-        r"|неверно\s+(?:указ|сообщ|привед)\w*)",
+        r"|неверно\s+(?:указ|сообщ|привед)\w*|(?:в\s+)?(?:эт|данн|наш)\w+\s+(?:заметк|стать|публикаци"
+        r"|материал)\w*\s+ранее\s+(?:указыва|сообща|говори|приводи)\w*)",
         re.I,
     ),
     "ko": re.compile(
-        r"이전\s?(?:기사|보도)|앞선\s?(?:기사|보도)|잘못\s?(?:보도|표기|기재|전)|오보"
+        r"(?:이전|앞선|당초|최초|기존)\s?(?:기사|보도)|잘못\s?(?:보도|표기|기재|전|적|썼|쓴|기술)|오보"
     ),
 }
 # ... after which a figure is the outlet's own again: "The correct figure is 11,000".
 CORRECTED: dict[str, re.Pattern[str]] = {
     "en": re.compile(
         r"\b(?:the\s+correct(?:ed)?\s+(?:figure|number|total|count)|should\s+have\s+(?:said|read"
-        r"|been|stated)|correctly\s+(?:stated|reported)|in\s+fact)\b",
+        r"|been|stated)|correctly\s+(?:stated|reported)|in\s+fact)\b"
+        r"|;\s*(?:it|the\s+(?:figure|number|toll))\s+(?:is|was)\b",
         re.I,
     ),
     "de": re.compile(
         r"\b(?:(?:die\s+)?(?:richtige|korrekte|zutreffende)\s+(?:zahl|angabe)|richtig\s+(?:ist|sind"
-        r"|wäre|lautet)|korrekt\s+(?:ist|sind|lautet)|tatsächlich\s+(?:sind|waren|ist))\b",
+        r"|wäre|lautet)|korrekt\s+(?:ist|sind|lautet)|tatsächlich\s+(?:sind|waren|ist))\b"
+        r"|;\s*(?:es|sie|die\s+zahl)\s+(?:sind|waren|ist|beträgt|lautet)\b",
         re.I,
     ),
     "ru": re.compile(
@@ -63,22 +71,27 @@ _DENIAL: dict[str, re.Pattern[str]] = {
     "en": re.compile(
         r"\b(?:den(?:y|ies|ied|ying|ial)|dismiss(?:es|ed|ing)?|reject(?:s|ed|ing)?|refut(?:e|es|ed"
         r"|ing)|rebut\w*|debunk\w*|(?:called|branded|labell?ed|described)\s+(?:\w+\s+){0,4}?(?:as\s+)?"
-        r"(?:fakes?|false|fabricat\w*|lies|untrue|disinformation|propaganda|nonsense))\b",
+        r"(?:fakes?|false|fabricat\w*|lies|untrue|disinformation|propaganda|nonsense)"
+        r"|(?:pure|sheer|complete|a)\s+(?:invention|fiction|fabrication|fantasy)|made[- ]up"
+        r"|baseless|groundless)\b",
         re.I,
     ),
     "de": re.compile(
         r"\b(?:bestr(?:eitet|eiten|itt|itten)|(?:stritt|streitet|stritten)\b(?=.*?\bab\b)"
         r"|abgestritten|dementi\w*|(?:wies|weist|wiesen|weisen)\b(?=.*?\bzurück\b)"
         r"|zurückgewiesen|(?:als|eine?)\s+(?:fake|fälschung|falschmeldung|lüge|erfindung"
-        r"|desinformation|propaganda)\b)",
+        r"|desinformation|propaganda)\b|(?:frei\s+)?erfunden\b|haltlos\w*|unwahr\w*"
+        r"|aus\s+der\s+luft\s+gegriffen)",
         re.I,
     ),
     "ru": re.compile(
         r"(?:опроверг\w*|опровержени\w*|отрица\w*|отверг\w*|назвал\w*\s+(?:\w+\s+){0,3}?(?:фейк\w*"
-        r"|ложь\w*|ложн\w*|вымысл\w*|дезинформаци\w*|выдумк\w*)|не\s+соответству\w*\s+действительности)",
+        r"|ложь\w*|ложн\w*|вымысл\w*|дезинформаци\w*|выдумк\w*|чуш\w*|вран\w*)"
+        r"|не\s+соответству\w*\s+действительности|(?:назва\w+|счита\w+)\s+(?:\w+\s+){0,2}?(?:выдумк"
+        r"|вымысл|фейк|ложь)\w*)",
         re.I,
     ),
-    "ko": re.compile(r"부인|일축|반박|사실이\s?아니|사실무근|가짜\s?뉴스|허위"),
+    "ko": re.compile(r"부인|일축|반박|사실이\s?아니|사실무근|가짜\s?뉴스|허위|날조|지어낸"),
 }
 # A denial after the count only reaches it when the count is someone's report: "Reports
 # that 10,000 soldiers were in Kursk were denied", "Berichte über 10.000 ... wies ... zurück".
