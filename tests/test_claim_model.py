@@ -1634,3 +1634,36 @@ def test_a_retraction_without_earlier_version_retracts_old_and_asserts_new(
 )
 def test_reports_called_invention_are_denied(lang: str, text: str, value: int) -> None:
     assert one(text, lang, "troops", value).modality == DENIED
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "value"),
+    [
+        ("en", "Should Pyongyang dispatch 20,000 more troops, the front could shift.", 20_000),
+        ("en", "Were Pyongyang to send another 20,000 troops, Kyiv would struggle.", 20_000),
+        ("de", "Würde Nordkorea weitere 8.000 Mann schicken, könnte sich die Lage ändern.", 8_000),
+        (
+            "de",
+            "Sollte Nordkorea weitere 8.000 Soldaten entsenden, wäre die Front in Gefahr.",
+            8_000,
+        ),
+        ("ru", "Если КНДР пришлет еще 20 тысяч военных, ситуация изменится.", 20_000),
+        ("ko", "북한이 병력 2만 명을 추가로 보낼 경우 전황이 바뀔 것이다.", 20_000),
+    ],
+)
+def test_an_imagined_increment_is_hypothetical(lang: str, text: str, value: int) -> None:
+    figure = one(text, lang, "troops", value)
+    assert (figure.modality, figure.modifier) == (HYPOTHETICAL, "increment")
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Kyiv does not rule out that North Korea will send up to 200,000 troops."),
+        ("de", "Kiew schließt nicht aus, dass Nordkorea bis zu 200.000 Soldaten schickt."),
+        ("ru", "В Киеве не исключают, что КНДР отправит до 200 тысяч военных."),
+        ("ko", "북한이 최대 20만 명의 병력을 보낼 가능성도 배제할 수 없다."),
+    ],
+)
+def test_a_dispatch_not_ruled_out_is_projected(lang: str, text: str) -> None:
+    assert one(text, lang, "troops", 200_000).modality == PROJECTED

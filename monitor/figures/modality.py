@@ -117,12 +117,14 @@ _CONDITION: dict[str, re.Pattern[str]] = {
     ),
     "de": re.compile(r"\b(?:wenn|falls|sofern|angenommen|im\s+falle?|hypothetisch\w*)\b", re.I),
     "ru": re.compile(r"\b(?:если|в\s+случае|предположим|допустим|гипотетическ\w*)\b", re.I),
-    "ko": re.compile(r"(?:만약|만일|(?<!의)하면|되면|다면|라면|할\s?경우|될\s?경우|는\s?경우)"),
+    "ko": re.compile(
+        r"(?:만약|만일|(?<!의)하면|되면|다면|라면|[할될낼갈올줄질릴킬칠길쓸]\s?경우|는\s?경우)"
+    ),
 }
 # A condition opened by its verb: "Sollten 50.000 Soldaten entsandt werden, ...", "Should
 # Pyongyang deploy 30,000 troops, ...".
 _VERB_FIRST_CONDITION = {
-    "de": re.compile(r"\W*sollten?\b", re.I),
+    "de": re.compile(r"\W*(?:sollten?|würden?|käme|kämen|hätten?)\b", re.I),
     "en": re.compile(r"\W*(?:should|were|had)\b", re.I),
 }
 # Possible, expected: "could send as many as 100,000", "könnten geschickt werden".
@@ -144,6 +146,18 @@ _POSSIBLE: dict[str, re.Pattern[str]] = {
     ),
     "ko": re.compile(r"(?:[을를할될낼갈올날질]\s?수(?:도)?\s?있|가능성|전망|예상)"),
 }
+# Not ruled out, for the clause it opens: "do not rule out that ... will send up to 200,000",
+# "schließt nicht aus, dass", "не исключают, что", "배제할 수 없다" (after, verb-final).
+_NOT_RULED_OUT: dict[str, re.Pattern[str]] = {
+    "en": re.compile(
+        r"\b(?:(?:do|does|did)\s+not\s+rule\s+out|(?:is|was)\s+not\s+ruled\s+out)\b", re.I
+    ),
+    "de": re.compile(
+        r"\b(?:schließ\w*\s+(?:es\s+)?nicht\s+aus|(?:ist|sei)\s+nicht\s+ausgeschlossen)\b", re.I
+    ),
+    "ru": re.compile(r"\bне\s+исключа\w*|\bне\s+исключено\b", re.I),
+    "ko": re.compile(r"배제할\s?수\s?없|배제하지\s?않"),
+}
 # Words that start a new clause of their own within one comma-less clause.
 _NEW_CLAUSE = re.compile(r"\b(?:and|und|и|or|oder|или)\s", re.I)
 
@@ -162,6 +176,9 @@ def modality(text: str, start: int, end: int, lang: str) -> str:
     ):
         return HYPOTHETICAL
     if _in_clause(_POSSIBLE[lang], text, start, end, c_start, c_end):
+        return PROJECTED
+    ruled_out = _NOT_RULED_OUT[lang].search(text, s_start, s_end)
+    if ruled_out is not None and (ruled_out.end() <= start) != (lang == "ko"):
         return PROJECTED
     return ASSERTED
 
