@@ -1667,3 +1667,40 @@ def test_an_imagined_increment_is_hypothetical(lang: str, text: str, value: int)
 )
 def test_a_dispatch_not_ruled_out_is_projected(lang: str, text: str) -> None:
     assert one(text, lang, "troops", 200_000).modality == PROJECTED
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Nearly half of the 12,000 North Korean troops are now out of action."),
+        (
+            "de",
+            "Knapp die Hälfte der 12.000 nordkoreanischen Soldaten ist nicht mehr einsatzfähig.",
+        ),
+        ("ru", "Почти половина из 12 тысяч северокорейских военных выбыла из строя."),
+        ("ko", "북한군 1만2천 명 가운데 절반 가까이가 전투력을 상실했다."),
+    ],
+)
+def test_a_hedged_fraction_out_of_action_is_a_casualty_part(lang: str, text: str) -> None:
+    part = one(text, lang, "killed_or_wounded", 6_000)
+    assert (part.role, part.hedge) == (PART, "about")
+    assert one(text, lang, "troops", 12_000).role == WHOLE
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        (
+            "en",
+            "Of the roughly 2,000 North Korean soldiers reported missing, at least 500 are "
+            "believed dead.",
+        ),
+        ("de", "Unter den 2.000 vermissten Nordkoreanern sollen mindestens 500 tot sein."),
+        ("ru", "Из 2 тысяч пропавших без вести северокорейских военных не менее 500 погибли."),
+        ("ko", "실종된 북한군 2천 명 중 최소 500명은 숨진 것으로 추정된다."),
+    ],
+)
+def test_a_whole_named_first_keeps_its_casualty_kind(lang: str, text: str) -> None:
+    assert one(text, lang, "missing", 2_000).role == WHOLE
+    part = one(text, lang, "killed", 500)
+    assert (part.role, part.hedge) == (PART, "at least")

@@ -51,7 +51,7 @@ def extract(
     """
     lang = lang if lang in LANGS else (guess_language(text) or "en")
     vocab = vocabulary(lang, tuple(claims))
-    numbers = fraction_words(text, merge_ranges(text, find_numbers(text, lang)))
+    numbers = fraction_words(text, merge_ranges(text, find_numbers(text, lang)), lang)
     pairs = partitives(text, numbers, lang)
     wholes = whole_indices(pairs)
     read: list[Figure] = []

@@ -158,7 +158,9 @@ CASUALTY_VERBS: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(
             r"(?:getötet|tot|gefallen)\s+(?:oder|und)\s+(?:verletzt|verwundet)"
             r"|(?:killed|dead)\s+(?:or|and)\s+(?:wounded|injured)"
-            r"|убиты?\s+(?:или|и)\s+ранен|выбыл\w*\s+из\s+строя|выбывш\w*|사상|죽거나\s?다[쳤친치]",
+            r"|убиты?\s+(?:или|и)\s+ранен|выбыл\w*\s+из\s+строя|выбывш\w*|사상|죽거나\s?다[쳤친치]"
+            r"|out\s+of\s+action|(?:nicht\s+mehr\s+einsatzfähig|kampfunfähig|außer\s+gefecht)"
+            r"|전투력을?\s?상실|전투\s?불능",
             re.I,
         ),
         "killed_or_wounded",
@@ -166,8 +168,8 @@ CASUALTY_VERBS: tuple[tuple[re.Pattern[str], str], ...] = (
     # \b at both ends: "Gefallene" (the fallen, a noun) is no verb
     (
         re.compile(
-            r"\b(?:getötet|ums leben|gefallen|gestorben|umgekommen|starben|sterben|fielen"
-            r"|killed|died|lost their lives|погиб\w*|гибн\w*|убит\w*)\b|사망|전사|숨[졌진지]",
+            r"\b(?:getötet|ums leben|gefallen|gestorben|umgekommen|starben|sterben|fielen|tot"
+            r"|killed|died|dead|lost their lives|погиб\w*|гибн\w*|убит\w*)\b|사망|전사|숨[졌진지]",
             re.I,
         ),
         "killed",

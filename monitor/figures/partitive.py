@@ -65,6 +65,13 @@ _FRACTIONS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
 )
 
 
+_KO_SHARES = {"절반": 0.5, "3분의1": 1 / 3, "3분의2": 2 / 3, "4분의1": 0.25, "4분의3": 0.75}
+_KO_FRACTION_AFTER = re.compile(
+    r"(?:여)?\s?(?:명|발)?(?:의)?\s?(?:[가-힣]+\s){0,2}?(?:중|가운데)(?:에서)?\s+"
+    r"(?P<words>절반|[34]\s?분의\s?[123])"
+)
+
+
 @dataclass(frozen=True)
 class Partitive:
     """Indices (into the numbers of a text) of a part and its whole."""
@@ -94,19 +101,29 @@ def partitives(text: str, numbers: Sequence[tuple[Num, bool]], lang: str) -> lis
         elif m is not None and not a.vague:
             pair = Partitive(first, second, bool(m.group("pct")))
         elif _KO_WHOLE_FIRST.match(gap) if lang == "ko" else _whole_first(text, a):
-            pair = Partitive(second, first, bool(_PERCENT_AFTER.match(text[b.end :])))
+            share = b.value if b.form == "decimal" and 0 < b.value < 1 else None
+            pair = Partitive(second, first, bool(_PERCENT_AFTER.match(text[b.end :])), share)
         if pair is not None:
             found.append(pair)
             taken.update((first, second))
     return found
 
 
-def fraction_words(text: str, numbers: Sequence[tuple[Num, bool]]) -> list[tuple[Num, bool]]:
+def fraction_words(
+    text: str, numbers: Sequence[tuple[Num, bool]], lang: str = ""
+) -> list[tuple[Num, bool]]:
     """``numbers`` with a number below 1 added for each fraction word that opens a
-    partitive ("half of the 1,000 deminers"), so that ``partitives`` pairs it."""
+    partitive ("half of the 1,000 deminers"), or in Korean follows the whole ("1만2천 명
+    가운데 절반"), so that ``partitives`` pairs it."""
     added: list[tuple[Num, bool]] = []
     for index, (num, _) in enumerate(numbers):
         if num.form in ("date", "time") or num.low is None:
+            continue
+        after = _KO_FRACTION_AFTER.match(text, num.end) if lang == "ko" else None
+        if after is not None:
+            share = _KO_SHARES[re.sub(r"\s", "", after.group("words"))]
+            start, end = after.start("words"), after.end("words")
+            added.append((Num(start, end, 0, 0, form="decimal", value=share), False))
             continue
         clause_start, _ = clause_span(text, num.start, num.end)
         if index:  # not across the number before (which may be the fraction itself)
@@ -138,7 +155,8 @@ def apply(text: str, figures: list[Figure], pairs: Sequence[Partitive]) -> None:
         part, whole = figures[pair.part], figures[pair.whole]
         if whole.claim is None:
             continue
-        figures[pair.whole] = replace(whole, role=WHOLE)
+        whole = replace(whole, role=WHOLE, claim=_whole_casualty(text, whole, part))
+        figures[pair.whole] = whole
         claim, end = part.claim, part.end
         if part.claim not in CASUALTIES:
             # "300 of the 11,000 soldiers sent to Russia have been killed"; "Von den 11.000
@@ -184,6 +202,21 @@ def apply(text: str, figures: list[Figure], pairs: Sequence[Partitive]) -> None:
             place=part.place or own_place or whole.place,
             role=PART,
         )
+
+
+def _whole_casualty(text: str, whole: Figure, part: Figure) -> str | None:
+    """A whole named before its part is a casualty count when its own words say so: "Of
+    the 2,000 soldiers reported missing, 500 ...", "실종된 북한군 2천 명 중 500명"."""
+    if whole.claim in CASUALTIES or whole.end > part.start:
+        return whole.claim
+    between = text[whole.end : part.start]
+    # only the whole's own clause: "погибли" in "Из 11 тысяч ... погибли около 300" is the part's
+    casualty = _casualty(between[: between.rfind(",")]) if "," in between else None
+    if casualty is None:
+        clause_start, _ = clause_span(text, whole.start, whole.start)
+        window = text[max(clause_start, whole.start - 30) : whole.start]
+        casualty = _casualty(window.rsplit("중", 1)[-1])
+    return casualty[0] if casualty is not None else whole.claim
 
 
 def _casualty(window: str) -> tuple[str, int] | None:
