@@ -485,3 +485,20 @@ def test_russian_hedge_after_a_name_or_before_v(text: str, want: str) -> None:
 )
 def test_russian_collective_numerals_count_people(text: str, want: list[tuple[str, int]]) -> None:
     assert [(f.claim, f.low) for f in extract(text, "ru") if f.claim] == want
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "North Korea sent 240mm rocket launchers and 170 mm guns to Russia."),
+        ("de", "Nordkorea lieferte 240-mm-Raketenwerfer und 170-Millimeter-Geschütze."),
+        ("ru", "КНДР передала России 240-мм реактивные системы залпового огня."),
+        ("ko", "북한은 240㎜ 방사포와 170mm 자주포를 러시아에 보냈다."),
+        ("en", "Kim Jong Un, 41, met soldiers wounded in Kursk."),
+        ("de", "Der 41-jährige Kim besuchte die Truppen."),
+        ("ru", "Ким Чен Ын, 41, встретился с ранеными военными."),
+        ("ko", "김정은(41) 위원장은 부상 병사들을 만났다."),
+    ],
+)
+def test_a_calibre_or_an_age_is_no_count(lang: str, text: str) -> None:
+    assert claims(text, lang) == []

@@ -62,6 +62,10 @@ _NUMBER_OF = re.compile(
     r"|(?P<compound>\b\S+\s+(?:toll|count|figures?)|\b\w+zahl)\b",
     re.I,
 )
+# a calibre or a length: "240mm rocket launchers", "240-mm-Raketenwerfer", "240-мм", "240㎜"
+_CALIBRE_AFTER = re.compile(
+    r"^[\s-]?(?:mm|cm|millimet\w*|zentimet\w*|мм|см|миллиметр\w*|㎜|밀리|미리)(?![^\W\d_])", re.I
+)
 _AGE_BEFORE = re.compile(r"\b(?:aged|im alter von|alter von|в возрасте)\s+$", re.I)
 _DURATION_AFTER = re.compile(
     r"^[\s-]*(?:jahrzehnt\w*|jahre[n]?|jahr|monate[n]?|monat|wochen|woche|tage[n]?|tag"
@@ -241,7 +245,7 @@ def not_a_count(before: str, after: str, num: Num, lang: str) -> bool:
         return True
     if _AGE.match(after) or _AGE_BEFORE.search(before) or _TIME_AFTER.match(after):
         return True
-    if _ORDINAL_AFTER.match(after) or _YEAR_SUFFIX.match(after):
+    if _ORDINAL_AFTER.match(after) or _YEAR_SUFFIX.match(after) or _CALIBRE_AFTER.match(after):
         return True
     if lang == "ko" and _KO_DATE_AFTER.match(after):
         return True
