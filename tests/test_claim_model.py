@@ -1704,3 +1704,33 @@ def test_a_whole_named_first_keeps_its_casualty_kind(lang: str, text: str) -> No
     assert one(text, lang, "missing", 2_000).role == WHOLE
     part = one(text, lang, "killed", 500)
     assert (part.role, part.hedge) == (PART, "at least")
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "claim", "value", "period"),
+    [
+        ("en", "Every day up to 40 North Korean soldiers are killed.", "killed", 40, "day"),
+        ("de", "Jeden Tag sterben bis zu 40 nordkoreanische Soldaten.", "killed", 40, "day"),
+        (
+            "ru",
+            "Каждые сутки в Курской области гибнут до 40 северокорейских военных.",
+            "killed",
+            40,
+            "day",
+        ),
+        ("ko", "매일 북한군 최대 40명이 사망하고 있다.", "killed", 40, "day"),
+        (
+            "de",
+            "Jede Woche geraten etwa 10 Nordkoreaner in Gefangenschaft.",
+            "captured",
+            10,
+            "week",
+        ),
+        ("ru", "Каждую неделю в плен попадают около 10 северокорейцев.", "captured", 10, "week"),
+    ],
+)
+def test_every_day_or_week_is_a_per_period_count(
+    lang: str, text: str, claim: str, value: int, period: str
+) -> None:
+    figure = one(text, lang, claim, value)
+    assert (figure.basis, figure.period) == (PER_PERIOD, period)

@@ -56,24 +56,26 @@ _PERIOD_OTHER: dict[str, dict[str, str]] = {
         r"|\bin\s+24\s+hours\b|\bovernight\b|\bon\s+\w+day\s+alone\b",
         "de": r"\b(?:pro|je|an\s+einem(?:\s+einzigen)?|binnen\s+eines|innerhalb\s+eines"
         r"|in\s+einem)\s+tag(?:es)?\b|\btäglich\b|\b(?:innerhalb\s+von|binnen)\s+24\s+stunden\b"
-        rf"|\ballein\s+am\s+{_DE_DAYS}\b|\bam\s+{_DE_DAYS}\s+allein\b",
+        rf"|\ballein\s+am\s+{_DE_DAYS}\b|\bam\s+{_DE_DAYS}\s+allein\b|\bjeden\s+tag\b|\btag\s+für\s+tag\b",
         "ru": r"\b(?:в|за)\s+(?:одни\s+)?сутки\b|\bв\s+день\b|\bза\s+(?:один\s+)?день\b"
-        rf"|\bежедневно\b|\bтолько\s+во?\s+{_RU_DAYS}(?!\w)|\bво?\s+{_RU_DAYS}\s+только\b",
+        rf"|\bежедневно\b|\bтолько\s+во?\s+{_RU_DAYS}(?!\w)|\bво?\s+{_RU_DAYS}\s+только\b"
+        r"|\bкажд\w+\s+(?:сутки|день)\b",
         "ko": r"하루|24\s?시간|매일|일일|일간",
     },
     "week": {
         "en": r"\b(?:per|a|each|every|in\s+(?:a|one)\s+(?:single\s+)?)\s*week\b|\bweekly\b"
         r"|\bthis\s+week\b",
         "de": r"\b(?:pro|je|in\s+einer|binnen\s+einer|innerhalb\s+einer)\s+woche\b|\bwöchentlich\b"
-        r"|\bdiese\s+woche\b",
-        "ru": r"\b(?:в|за)\s+(?:одну\s+)?неделю\b|\bеженедельно\b|\bна\s+этой\s+неделе\b",
+        r"|\bdiese\s+woche\b|\bjede\s+woche\b",
+        "ru": r"\b(?:в|за)\s+(?:одну\s+)?неделю\b|\bеженедельно\b|\bна\s+этой\s+неделе\b"
+        r"|\bкажд\w+\s+неделю\b",
         "ko": r"일주일|한\s?주|지난주|이번\s?주|매주|주간",
     },
     "month": {
         "en": r"\b(?:per|a|each|every|in\s+(?:a|one)\s+(?:single\s+)?)\s*month\b|\bmonthly\b",
         "de": r"\b(?:pro|je|in\s+einem|binnen\s+eines|innerhalb\s+eines)\s+monat(?:s)?\b"
-        r"|\bmonatlich\b",
-        "ru": r"\b(?:в|за)\s+(?:один\s+)?месяц\b|\bежемесячно\b",
+        r"|\bmonatlich\b|\bjeden\s+monat\b",
+        "ru": r"\b(?:в|за)\s+(?:один\s+)?месяц\b|\bежемесячно\b|\bкажд\w+\s+месяц\b",
         "ko": r"한\s?달|지난달|매달|매월|월간",
     },
     "year": {
