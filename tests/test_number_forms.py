@@ -502,3 +502,36 @@ def test_russian_collective_numerals_count_people(text: str, want: list[tuple[st
 )
 def test_a_calibre_or_an_age_is_no_count(lang: str, text: str) -> None:
     assert claims(text, lang) == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "want"),
+    [
+        ("en", "Two dozen North Korean soldiers were captured.", [("captured", 24, 24, None)]),
+        (
+            "de",
+            "Zwei Dutzend nordkoreanische Soldaten wurden gefangen genommen.",
+            [("captured", 24, 24, None)],
+        ),
+        (
+            "de",
+            "Zwischen acht- und neuntausend nordkoreanische Soldaten sind in Kursk.",
+            [("troops", 8_000, 9_000, "between")],
+        ),
+        (
+            "en",
+            "Between eight and nine thousand North Korean soldiers are in Kursk.",
+            [("troops", 8_000, 9_000, "between")],
+        ),
+        ("ru", "Украина сообщила о двух пленных северокорейцах.", [("captured", 2, 2, None)]),
+        (
+            "ru",
+            "Украина сообщила о трёх пленных северокорейских военных.",
+            [("captured", 3, 3, None)],
+        ),
+    ],
+)
+def test_dozens_truncated_between_ranges_and_russian_prisoners(
+    lang: str, text: str, want: list[Claim]
+) -> None:
+    assert claims(text, lang) == want

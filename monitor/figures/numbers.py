@@ -487,7 +487,7 @@ def merge_ranges(text: str, numbers: list[Num]) -> list[tuple[Num, bool]]:
         ):
             joiner = text[a.end : b.start]
             truncated = _truncated_low(text, a, b, joiner)
-            if truncated is not None:
+            if truncated is not None and _range_allowed(text, a, joiner.strip(" -")):
                 out.append((Num(a.start, b.end, truncated, b.high, scale=b.scale), True))
                 i += 2
                 continue
@@ -502,8 +502,9 @@ def merge_ranges(text: str, numbers: list[Num]) -> list[tuple[Num, bool]]:
     return out
 
 
-# "Zwei- bis dreitausend", "10- bis 12.000": the first number is cut before its unit
-_TRUNCATED_JOIN = re.compile(r"-\s*(?:bis|oder|to|or)\s+", re.I)
+# "Zwei- bis dreitausend", "10- bis 12.000", "zwischen acht- und neuntausend": the first
+# number is cut before its unit
+_TRUNCATED_JOIN = re.compile(r"-\s*(?:bis|oder|to|or|und|and)\s+", re.I)
 _UNIT_MORPH = re.compile(r"hundert|tausend|million|milliard|hundred|thousand|billion")
 
 
