@@ -1593,6 +1593,21 @@ def test_the_number_of_phrase_names_whose(
             "самом деле погибли 1700.",
         ),
         ("ko", "당초 기사에서 북한군 사망자를 2천700명으로 잘못 적었습니다. 1천700명이 맞습니다."),
+        (
+            "en",
+            "We previously reported that 2,700 North Korean soldiers had died. The correct "
+            "number is 1,700.",
+        ),
+        (
+            "de",
+            "Wir hatten zunächst von 2.700 getöteten Nordkoreanern berichtet. Richtig ist: 1.700.",
+        ),
+        (
+            "ru",
+            "Ранее в материале ошибочно говорилось о 2700 погибших северокорейцах. Правильная "
+            "цифра — 1700.",
+        ),
+        ("ko", "앞서 북한군 사망자가 2천700명이라고 보도했으나 1천700명으로 바로잡습니다."),
     ],
 )
 def test_a_retraction_without_earlier_version_retracts_old_and_asserts_new(
@@ -1649,6 +1664,9 @@ def test_reports_called_invention_are_denied(lang: str, text: str, value: int) -
         ),
         ("ru", "Если КНДР пришлет еще 20 тысяч военных, ситуация изменится.", 20_000),
         ("ko", "북한이 병력 2만 명을 추가로 보낼 경우 전황이 바뀔 것이다.", 20_000),
+        ("en", "In case Pyongyang sends another 10,000 troops, Kyiv will respond.", 10_000),
+        ("de", "Im Falle, dass Nordkorea weitere 10.000 Soldaten schickt, reagiert Kiew.", 10_000),
+        ("ru", "В случае если КНДР направит еще 10 тысяч военных, Киев ответит.", 10_000),
     ],
 )
 def test_an_imagined_increment_is_hypothetical(lang: str, text: str, value: int) -> None:
@@ -1679,6 +1697,7 @@ def test_a_dispatch_not_ruled_out_is_projected(lang: str, text: str) -> None:
         ),
         ("ru", "Почти половина из 12 тысяч северокорейских военных выбыла из строя."),
         ("ko", "북한군 1만2천 명 가운데 절반 가까이가 전투력을 상실했다."),
+        ("en", "More than half of the 12,000 North Korean soldiers are out of action."),
     ],
 )
 def test_a_hedged_fraction_out_of_action_is_a_casualty_part(lang: str, text: str) -> None:
@@ -1734,3 +1753,20 @@ def test_every_day_or_week_is_a_per_period_count(
 ) -> None:
     figure = one(text, lang, claim, value)
     assert (figure.basis, figure.period) == (PER_PERIOD, period)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "About a third of the 12,000 North Korean troops have been killed or wounded."),
+        ("de", "Rund ein Drittel der 12.000 nordkoreanischen Soldaten ist kampfunfähig."),
+        ("ru", "Около трети из 12 тысяч северокорейских военных выбыли из строя."),
+        ("ko", "북한군 1만2천 명 중 3분의 1가량이 전투력을 상실했다."),
+    ],
+)
+def test_a_third_of_the_whole_out_of_action(lang: str, text: str) -> None:
+    assert claims_of(text, lang) in (
+        [("killed_or_wounded", 4_000), ("troops", 12_000)],
+        [("troops", 12_000), ("killed_or_wounded", 4_000)],
+    )
+    assert one(text, lang, "killed_or_wounded", 4_000).role == PART

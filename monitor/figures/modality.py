@@ -43,6 +43,7 @@ _RETRACTION: dict[str, re.Pattern[str]] = {
     ),
     "ko": re.compile(
         r"(?:이전|앞선|당초|최초|기존)\s?(?:기사|보도)|잘못\s?(?:보도|표기|기재|전|적|썼|쓴|기술)|오보"
+        r"|(?:앞서|당초|처음에?)\s[^.]{0,60}?(?:보도했|보도한|적었|썼|전했)(?:으나|지만|는데)"
     ),
 }
 # ... after which a figure is the outlet's own again: "The correct figure is 11,000".
@@ -63,7 +64,8 @@ CORRECTED: dict[str, re.Pattern[str]] = {
         r"(?:правильн\w*|верн(?:ая|ое|ые)\s+(?:цифр|числ)\w*|на\s+самом\s+деле)", re.I
     ),
     "ko": re.compile(
-        r"정확한\s?(?:수치|숫자|규모|인원)|바로잡|실제로는|(?:명)?[이가]?\s?맞습니다|[이가]\s?맞다"
+        r"\s?(?:정확한\s?(?:수치|숫자|규모|인원)|바로잡|실제로는|(?:명)?[이가]?\s?맞습니다|[이가]\s?맞다"
+        r"|(?:명)?(?:으로|로)\s?바로잡)"
     ),
 }
 # Someone denies a figure reported by others: "dismissed as fakes reports that 10,000".
@@ -124,7 +126,7 @@ _CONDITION: dict[str, re.Pattern[str]] = {
 # A condition opened by its verb: "Sollten 50.000 Soldaten entsandt werden, ...", "Should
 # Pyongyang deploy 30,000 troops, ...".
 _VERB_FIRST_CONDITION = {
-    "de": re.compile(r"\W*(?:sollten?|würden?|käme|kämen|hätten?)\b", re.I),
+    "de": re.compile(r"\W*(?:sollten?|würden?|käme|kämen|hätten?|im\s+falle?\b)\b", re.I),
     "en": re.compile(r"\W*(?:should|were|had)\b", re.I),
 }
 # Possible, expected: "could send as many as 100,000", "könnten geschickt werden".

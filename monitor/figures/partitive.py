@@ -57,9 +57,9 @@ _FRACTIONS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
     (re.compile(rf"(?<![^\W\d_])(?P<words>{words})\s+{_OF}(?:{_HEDGE}\s+)*$", re.I), share)
     for words, share in (
         (r"(?:one\s+|a\s+)?half|die\s+hälfte|hälfte|половин[аыу]", 0.5),
-        (r"(?:a|one)\s+third|ein\s+drittel|треть", 1 / 3),
-        (r"two\s+thirds|zwei\s+drittel|две\s+трети", 2 / 3),
-        (r"(?:a|one)\s+quarter|ein\s+viertel|четверть", 0.25),
+        (r"(?:a|one)\s+third|ein\s+drittel|трет[ьи]", 1 / 3),
+        (r"two\s+thirds|zwei\s+drittel|две\s+трети|двух\s+третей", 2 / 3),
+        (r"(?:a|one)\s+quarter|ein\s+viertel|четверт[ьи]", 0.25),
         (r"three\s+quarters|drei\s+viertel|три\s+четверти", 0.75),
     )
 )
@@ -135,7 +135,13 @@ def fraction_words(
                 start, end = clause_start + m.start("words"), clause_start + m.end("words")
                 added.append((Num(start, end, 0, 0, form="decimal", value=share), False))
                 break
-    return sorted([*numbers, *added], key=lambda pair: pair[0].start)
+    # the digits of a Korean fraction ("3분의 1") are no numbers of their own
+    kept = [
+        (num, r)
+        for num, r in numbers
+        if not any(f.start <= num.start and num.end <= f.end for f, _ in added)
+    ]
+    return sorted([*kept, *added], key=lambda pair: pair[0].start)
 
 
 def _whole_first(text: str, num: Num) -> bool:
