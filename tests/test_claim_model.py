@@ -1770,3 +1770,52 @@ def test_a_third_of_the_whole_out_of_action(lang: str, text: str) -> None:
         [("troops", 12_000), ("killed_or_wounded", 4_000)],
     )
     assert one(text, lang, "killed_or_wounded", 4_000).role == PART
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "whole", "part"),
+    [
+        (
+            "en",
+            "Among the 2,000 North Korean soldiers listed as missing, at least 500 are believed "
+            "dead.",
+            ("missing", 2_000),
+            ("killed", 500),
+        ),
+        (
+            "en",
+            "Of the 1,200 North Korean soldiers wounded in Kursk, 300 later died.",
+            ("wounded", 1_200),
+            ("killed", 300),
+        ),
+        (
+            "de",
+            "Von den 1.200 verwundeten nordkoreanischen Soldaten starben später 300.",
+            ("wounded", 1_200),
+            ("killed", 300),
+        ),
+        (
+            "ru",
+            "Из 1200 раненых северокорейских военных 300 позже скончались.",
+            ("wounded", 1_200),
+            ("killed", 300),
+        ),
+        (
+            "ko",
+            "부상한 북한군 1천200명 가운데 300명이 숨졌다.",
+            ("wounded", 1_200),
+            ("killed", 300),
+        ),
+        (
+            "ko",
+            "북한군 실종자 2천 명 중 최소 500명은 사망한 것으로 추정된다.",
+            ("missing", 2_000),
+            ("killed", 500),
+        ),
+    ],
+)
+def test_a_casualty_whole_and_a_part_that_died(
+    lang: str, text: str, whole: tuple[str, int], part: tuple[str, int]
+) -> None:
+    assert one(text, lang, *whole).role == WHOLE
+    assert one(text, lang, *part).role == PART

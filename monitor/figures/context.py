@@ -222,6 +222,11 @@ def refine(
         v2 = CASUALTY_BEFORE_V2.search(text, max(left, start - 60), start)
         if v2 is not None and (claim in PERSONNEL or v2.group("v").lower() != "fallen"):
             return "killed", end  # "Pro Tag fallen nach westlichen Schätzungen 100 Soldaten"
+    if not casualties and (claim is None or claim in PERSONNEL):
+        # the whole's own phrase may name its kind: "den 2.000 als vermisst gemeldeten"
+        kind = _casualty_kind(text[start:end])
+        if kind is not None:
+            return kind, end
     if claim == "troops":
         # what follows the number speaks first; the clause before it only if that is silent
         for context in (text[start:right], text[left:start]):

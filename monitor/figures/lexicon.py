@@ -169,7 +169,8 @@ CASUALTY_VERBS: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(
             r"\b(?:getötet|ums leben|gefallen|gestorben|umgekommen|starben|sterben|fielen|tot"
-            r"|killed|died|dead|lost their lives|погиб\w*|гибн\w*|убит\w*)\b|사망|전사|숨[졌진지]",
+            r"|killed|died|dead|lost their lives|погиб\w*|гибн\w*|убит\w*|скончал\w*|умер\w*)\b"
+            r"|사망|전사|숨[졌진지]",
             re.I,
         ),
         "killed",

@@ -39,7 +39,8 @@ _PART_FIRST = re.compile(rf"^(?P<pct>{_PERCENT})?\s+{_OF}(?:{_HEDGE}\s+)*$", re.
 _WHOLE_FIRST = re.compile(
     # "Of the 11,000", and with a hedge the article may go: "Of some 4,000 casualties"
     rf"(?:^|\b(?:that|dass|что|wonach)\s+)\W*(?:(?:(?:out\s+)?of\s+(?:the|those|these|its|their)"
-    rf"|von\s+den|unter\s+den|aus\s+den|из(?:\s+числа)?|среди)\s+(?:{_HEDGE}\s+)*"
+    rf"|among\s+(?:the|those|these|its|their)|von\s+den|unter\s+den|aus\s+den|из(?:\s+числа)?"
+    rf"|среди)\s+(?:{_HEDGE}\s+)*"
     rf"|(?:out\s+)?of\s+(?:{_HEDGE}\s+)+)$",
     re.I,
 )
