@@ -34,6 +34,7 @@ from monitor.types import (
     DENIED,
     DISPATCH,
     HYPOTHETICAL,
+    IN_PLACE,
     PART,
     PER_PERIOD,
     PROJECTED,
@@ -176,6 +177,23 @@ def test_within_days_or_falling_or_without_a_time_it_is_a_contradiction() -> Non
     assert falling is not None and falling.kind == "contradiction"
     weeks_ago = seen(fig(11000), at=T0 - timedelta(days=60))
     assert check(fig(14000), [weeks_ago], RULES).kind == "contradiction"  # type: ignore[union-attr]
+
+
+def test_a_running_total_that_says_so_is_an_update_days_later() -> None:
+    """A toll marked as a running total grows by the day: nine days later and larger is
+    an update; the same day, or falling, or beside a count in place, a contradiction."""
+    nine_days = seen(fig(300, "killed"), at=T0 - timedelta(days=9))
+    grown = check(fig(450, "killed", basis=CUMULATIVE), [nine_days], RULES, published=T0)
+    assert grown is not None and grown.kind == UPDATE
+    same_day = seen(fig(300, "killed", basis=CUMULATIVE), at=T0 - timedelta(hours=3))
+    found = check(fig(450, "killed", basis=CUMULATIVE), [same_day], RULES, published=T0)
+    assert found is not None and found.kind == "contradiction"
+    larger_before = seen(fig(600, "killed", basis=CUMULATIVE), at=T0 - timedelta(days=9))
+    found = check(fig(450, "killed", basis=CUMULATIVE), [larger_before], RULES, published=T0)
+    assert found is not None and found.kind == "contradiction"
+    in_place = seen(fig(11000, basis=IN_PLACE), at=T0 - timedelta(days=9))
+    found = check(fig(14000, basis=CUMULATIVE), [in_place], RULES, published=T0)
+    assert found is not None and found.kind == "contradiction"
 
 
 def test_a_late_report_of_an_older_smaller_total_raises_nothing() -> None:
