@@ -13,7 +13,6 @@ import re
 from functools import lru_cache
 
 from monitor.figures.clauses import MONTHS, sentence_span
-from monitor.figures.context import sentence_at
 
 # Attribution: who is cited, sentence-local. Each pattern's group "x" starts the source.
 _SOURCE_AFTER = re.compile(
@@ -208,7 +207,7 @@ _LOOK_BACK = 3  # sentences
 def attribution(text: str, pos: int, lang: str) -> str | None:
     """Who the sentence around text[pos] cites for its figures; None if no one. A pronoun
     or a bare noun ("the agency") takes the source of a sentence before it."""
-    start, end = sentence_at(text, pos)
+    start, end = sentence_span(text, pos)
     sentence = text[start:end]
     source = _sentence_source(sentence, lang)
     bare = source is not None and " " not in source and (lang == "de" or source.islower())

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import re
 
-from monitor.figures.clauses import clause_span
-from monitor.figures.context import sentence_at
+from monitor.figures.clauses import clause_span, sentence_span
 from monitor.figures.deployment import DEPLOYMENT
 from monitor.figures.lexicon import CASUALTIES, PERSONNEL
 from monitor.types import CUMULATIVE, DISPATCH, IN_PLACE, PER_PERIOD
@@ -231,7 +230,7 @@ def basis(
     if modifier == DEPLOYMENT:
         return DISPATCH, None
     start, end = span
-    s_start, s_end = sentence_at(text, start)
+    s_start, s_end = sentence_span(text, start)
     cues = _cues(text, span, s_start, s_end, claim, lang)
     in_place = False
     if claim in PERSONNEL and modifier is None and not whole:

@@ -100,8 +100,10 @@ def sentence_span(text: str, pos: int) -> tuple[int, int]:
     that ends an abbreviation or a German ordinal date ends no sentence."""
     left = max(0, pos - 600)
     start = left
-    for m in _SENTENCE_BREAK.finditer(text, left, pos):
-        if not _is_abbreviation(text, m.start()):
+    # One character past pos, so the break's lookahead sees a sentence that opens at pos
+    # ("... on Tuesday. 300 soldiers"): such a count belongs to its own sentence.
+    for m in _SENTENCE_BREAK.finditer(text, left, min(len(text), pos + 1)):
+        if m.start() < pos and not _is_abbreviation(text, m.start()):
             start = m.end()
     end = min(len(text), pos + 600)
     for m in _SENTENCE_BREAK.finditer(text, pos, end):

@@ -187,13 +187,6 @@ _NP_STOP = frozenset(
 _COORD = frozenset({"und", "and", "oder", "or", "и", "или"})
 
 
-def sentence_at(text: str, pos: int) -> tuple[int, int]:
-    """The sentence that text[pos] begins or lies in. (``sentence_span`` looks ahead for the
-    capital or digit after a full stop, so it is given one character more: a count that
-    opens its sentence belongs to it, not to the one before.)"""
-    return sentence_span(text, min(pos + 1, len(text)))
-
-
 def refine(
     text: str,
     claim: str | None,

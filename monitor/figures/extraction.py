@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from monitor.figures.attribution import attribution
 from monitor.figures.basis import basis
-from monitor.figures.clauses import MONTHS
+from monitor.figures.clauses import MONTHS, sentence_span
 from monitor.figures.context import (
     YEAR_BEFORE,
     combine,
@@ -23,7 +23,6 @@ from monitor.figures.context import (
     number_of_phrase,
     past_years,
     refine,
-    sentence_at,
 )
 from monitor.figures.deployment import DEPLOYMENT, is_deployment
 from monitor.figures.hedges import HEDGE_AFTER, RU_INCREMENT, read_hedge
@@ -141,7 +140,7 @@ def _stands_for(text: str, figure: Figure, num: Num, before: list[Figure], lang:
     if not earlier:
         return figure
     last = earlier[-1]
-    s_start, _ = sentence_at(text, figure.start)
+    s_start, _ = sentence_span(text, figure.start)
     corrected = CORRECTED[lang].search(text, s_start, figure.start)
     if corrected is None and lang == "ko":  # verb-final: "1천700명이 맞습니다"
         corrected = CORRECTED[lang].match(text, figure.end, figure.end + 12)

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import re
 
-from monitor.figures.clauses import clause_span
-from monitor.figures.context import sentence_at
+from monitor.figures.clauses import clause_span, sentence_span
 from monitor.types import ASSERTED, DENIED, HYPOTHETICAL, PROJECTED, RETRACTED
 
 # An outlet withdrawing its own earlier figure: the whole sentence speaks of the old text.
@@ -166,7 +165,7 @@ _NEW_CLAUSE = re.compile(r"\b(?:and|und|и|or|oder|или)\s", re.I)
 
 def modality(text: str, start: int, end: int, lang: str) -> str:
     """The modality of the figure at text[start:end] (ASSERTED unless its words say so)."""
-    s_start, s_end = sentence_at(text, start)
+    s_start, s_end = sentence_span(text, start)
     if _retracted(text, (start, end), s_start, s_end, lang):
         return RETRACTED
     if _denied(text, start, end, s_start, s_end, lang):

@@ -16,8 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from monitor.figures.clauses import clause_span
-from monitor.figures.context import sentence_at
+from monitor.figures.clauses import clause_span, sentence_span
 from monitor.figures.lexicon import CASUALTIES, CASUALTY_BEFORE, CASUALTY_VERBS
 from monitor.figures.numbers import Num
 from monitor.figures.scope import whose_and_where
@@ -93,7 +92,7 @@ def partitives(text: str, numbers: Sequence[tuple[Num, bool]], lang: str) -> lis
             continue
         a, b = numbers[first][0], numbers[second][0]
         gap = text[a.end : b.start]
-        if sentence_at(text, a.start) != sentence_at(text, b.start):
+        if sentence_span(text, a.start) != sentence_span(text, b.start):
             continue
         pair = None
         m = _PART_FIRST.match(gap)
