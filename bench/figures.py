@@ -682,11 +682,11 @@ def main(argv: Sequence[str]) -> None:
     parser.add_argument(
         "--check-heldout",
         action="store_true",
-        help="only validate the held-out set; print no score",
+        help="only validate the held-out set (or PATH); print no score",
     )
     args = parser.parse_args(list(argv[1:]))
     if args.check_heldout:
-        check_heldout(HELDOUT_SET)
+        check_heldout(args.path or HELDOUT_SET)
         return
     if args.path is not None:
         rows = load(args.path)
