@@ -13,6 +13,7 @@ import re
 from functools import lru_cache
 
 from monitor.figures.clauses import MONTHS, sentence_span
+from monitor.figures.lexicon import REPORTING_VERBS
 
 # Attribution: who is cited, sentence-local. Each pattern's group "x" starts the source.
 _SOURCE_AFTER = re.compile(
@@ -23,12 +24,7 @@ _SOURCE_AFTER = re.compile(
 # "X zufolge", "X said": find the verb first, then read the words before it (a pattern that
 # starts with "any text" would be tried at every position of the sentence).
 _SOURCE_VERB = re.compile(
-    r"\s(?:zufolge|said|says|estimated|estimates|reported|claimed|told|warned|warns"
-    r"|briefed|announced|stated|assessed|believes|confirmed|testified|teilte|erklärte|warnte"
-    r"|schätzte|schätzt|berichtete|meldete|unterrichtete|informierte|заявил[аио]?|сообщил[аио]?"
-    r"|оценил[аио]?|предупредил[аио]?|считает|считают|выступил[аио]?|доложил[аио]?"
-    r"|проинформировал[аио]?|рассказал[аио]?)\b",
-    re.I,
+    rf"\s(?:zufolge|{'|'.join(REPORTING_VERBS[lang] for lang in ('en', 'de', 'ru'))})\b", re.I
 )
 _PARENTHESIS = re.compile(r"\s*\([^()]*\)")
 _SOURCE_LEFT_EDGE = re.compile(r"[,;:.()\d\"“„]")

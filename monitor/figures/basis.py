@@ -16,7 +16,7 @@ import re
 
 from monitor.figures.clauses import clause_span, sentence_span
 from monitor.figures.deployment import DEPLOYMENT
-from monitor.figures.lexicon import CASUALTIES, PERSONNEL
+from monitor.figures.lexicon import CASUALTIES, PERSONNEL, REPORTING
 from monitor.types import CUMULATIVE, DISPATCH, IN_PLACE, PER_PERIOD
 
 EVENTS = (*CASUALTIES, "missiles", "shells")
@@ -144,12 +144,7 @@ _GROWTH: dict[str, re.Pattern[str]] = {
 _STEP = re.compile(r"(?:\bby|\bum|\bна)\s+(?:\w+\s+)?$|만큼", re.I)
 _RU_ONLY = re.compile(r"^\s*(?:(?:около|примерно|порядка|более|свыше|до)\s+)?$", re.I)
 # A reporting verb next to a period names when it was said: "said last week that ...".
-_SPEECH = re.compile(
-    r"\b(?:said|says|told|reported|announced|stated|estimated|briefed|sagte|teilte|erklärte"
-    r"|berichtete|meldete|schätzte|заявил\w*|сообщил\w*|сказал\w*|отметил\w*|оценил\w*)\b"
-    r"|밝혔|말했|전했|발표했|보고했",
-    re.I,
-)
+_SPEECH = REPORTING
 # A count in place now (personnel only): "are in Kursk", "befinden sich", "находятся", "주둔".
 _IN_PLACE: dict[str, re.Pattern[str]] = {
     "en": re.compile(

@@ -26,6 +26,7 @@ from monitor.figures.lexicon import (
     CASUALTY_BEFORE_V2,
     CASUALTY_VERBS,
     DEMINING,
+    PERCENT,
     PERSONNEL,
     RECONSTRUCTION,
     Vocabulary,
@@ -44,7 +45,7 @@ YEAR_BEFORE = re.compile(
 _YEAR_SUFFIX = re.compile(r"^(?:er\b|s\b|'s\b|년|\s?г\.|\s?года?\b)", re.I)
 # Korean months and days of the month: "1월 사상자", "9월에", "24일".
 _KO_DATE_AFTER = re.compile(r"^(?:월|일)(?:에|엔|의|부터|까지|초|말|중순|하순|상순|께)?(?![가-힣])")
-_PERCENT_AFTER = re.compile(r"^\s?(?:%|prozent|percent|per\s?cent|процент|퍼센트|프로)", re.I)
+_PERCENT_AFTER = re.compile(rf"^{PERCENT}", re.I)
 _MONEY_BEFORE = re.compile(r"(?:[$€£¥₩₽]|\b(?:usd|eur|us\$|rub|krw))\s?$", re.I)
 _MONEY_AFTER = re.compile(
     r"^\s?(?:[$€£¥₩₽]|(?:us-)?dollar|euro|eur\b|usd\b|rubel|roubles?|rubles?|pfund|pounds?"
@@ -52,7 +53,10 @@ _MONEY_AFTER = re.compile(
     re.I,
 )
 _AGE = re.compile(
-    r"^(?:-|\s)(?:year-old|years?\s+old|jährig|jahre\s+alt|летн)|^\s?(?:세|살)(?![가-힣])", re.I
+    r"^(?:-|\s)(?:year-old|years?\s+old|jährig|jahre\s+alt|летн)"
+    # Korean ages take particles and the copula: "25세인", "19세로", "20살이었으며"
+    r"|^\s?(?:세|살)(?:[이가은는의로에인]|으로|이었\w*|였\w*|이며|이고|이다)?(?![가-힣])",
+    re.I,
 )
 # "the number of North Korean troops ... at 11,000": the kind is named before the number.
 _NUMBER_OF = re.compile(
@@ -70,7 +74,9 @@ _AGE_BEFORE = re.compile(r"\b(?:aged|im alter von|alter von|в возрасте)
 _DURATION_AFTER = re.compile(
     r"^[\s-]*(?:jahrzehnt\w*|jahre[n]?|jahr|monate[n]?|monat|wochen|woche|tage[n]?|tag"
     r"|stunden|stunde|minuten|sekunden|decades?|years?|months?|weeks?|days?|hours?|minutes?"
-    r"|seconds?|лет|года?|месяц\w*|недел\w*|дн\w*|час\w*|년|개월|주일|일간|시간)(?![\w])",
+    r"|seconds?|лет|года?|месяц\w*|недел\w*|дн\w*|час\w*)(?![\w])"
+    # Korean durations take particles: "12시간씩", "3개월간", "30분 만에"
+    r"|^\s?(?:년|개월|주일|일간|시간|분(?!의)|초)(?:씩|간|동안|째|만에|여)?(?![가-힣])",
     re.I,
 )
 _TIME_AFTER = re.compile(r"^\s?(?:uhr\b|a\.m\.|p\.m\.|am\b|pm\b|시\b)", re.I)

@@ -45,7 +45,7 @@ CLAIM_TERMS: dict[str, dict[str, tuple[str, ...]]] = {
             "infantry",
         ),
         "ru": ("военнослужащ", "солдат", "военн", "бойц", "боец"),
-        "ko": ("병력", "군인", "병사", "장병", "북한군"),
+        "ko": ("병력", "군인", "병사", "장병", "북한군", "우크라이나군", "러시아군"),
     },
     "workers": {
         "de": ("arbeiter", "arbeitskräft", "arbeitskraft", "gastarbeiter"),
@@ -77,7 +77,7 @@ CLAIM_TERMS: dict[str, dict[str, tuple[str, ...]]] = {
         "de": ("getötet", "tote", "todesopfer", "gefallene", "gestorben", "umgekommen"),
         "en": ("killed", "dead", "deaths", "died", "fatalities"),
         "ru": ("погиб", "убит"),
-        "ko": ("사망", "전사"),
+        "ko": ("사망", "전사", "사살"),
     },
     "wounded": {
         "de": ("verletzt", "verwundet"),
@@ -170,7 +170,7 @@ CASUALTY_VERBS: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(
             r"\b(?:getötet|ums leben|gefallen|gestorben|umgekommen|starben|sterben|fielen|tot"
             r"|killed|died|dead|lost their lives|погиб\w*|гибн\w*|убит\w*|скончал\w*|умер\w*)\b"
-            r"|사망|전사|숨[졌진지]",
+            r"|사망|전사|숨[졌진지]|사살",
             re.I,
         ),
         "killed",
@@ -181,8 +181,9 @@ CASUALTY_VERBS: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (
         re.compile(
-            r"\b(?:gefangen genommen|in gefangenschaft|captured|taken prisoner|в плен)"
-            r"|포로|생포",
+            # "nahmen 60 Soldaten gefangen", "took 180 soldiers prisoner"
+            r"\b(?:gefangen genommen|in gefangenschaft|gefangen\b|captured|taken prisoner"
+            r"|prisoner\b(?!\s+(?:exchange|swap))|в плен)|포로|생포",
             re.I,
         ),
         "captured",
@@ -201,7 +202,8 @@ CASUALTY_VERBS: tuple[tuple[re.Pattern[str], str], ...] = (
 # and Russian ("погибли 300", "пропали без вести 200", "взяли в плен в общей сложности 10").
 CASUALTY_BEFORE = re.compile(
     r"\b(?:starben|sterben|fielen|getötet|verletzt|verwundet|vermisst|killed|wounded|injured"
-    r"|captured|(?:убиты|погибли)\s+(?:или|и)\s+ранены|погибли|погибают|гибнут|ранены"
+    r"|captured|(?:убиты|погибли)\s+(?:или|и)\s+ранены|погибли|погибло|погибают|гибнут|ранены"
+    r"|убиты|убито|ранено"
     r"|(?:получили\s+)?ранения(?:\s+получили)?|пропали\s+без\s+вести"
     r"|(?:в\s+плен\s+)?(?:попали|попадают|взяты|взяли)(?:\s+в\s+плен)?)"
     r"\s+(?:[^\W\d_]+\s+)?(?:a\s+total\s+of\s+|в\s+общей\s+сложности\s+)?$",
@@ -213,6 +215,25 @@ CASUALTY_BEFORE = re.compile(
 CASUALTY_BEFORE_V2 = re.compile(
     r"\b(?P<v>fallen|sterben|starben|fielen)\s+(?:[^\W\d_]+\s+){0,4}$", re.I
 )
+
+# Verbs of saying, shared by who said it (``attribution``) and by the time basis, where a
+# period next to one dates the saying, not the count (``basis``): "said last week that".
+REPORTING_VERBS: dict[str, str] = {
+    "en": r"said|says|told|reported|announced|stated|estimated|estimates|briefed|claimed|warned"
+    r"|warns|assessed|believes|confirmed|testified|published|issued|released",
+    "de": r"sagte|teilte|erklärte|warnte|schätzte|schätzt|berichtete|meldete|unterrichtete"
+    r"|informierte|äußerte|veröffentlichte",
+    "ru": r"заявил\w*|сообщил\w*|сказал\w*|отметил\w*|оценил\w*|предупредил\w*|считает|считают"
+    r"|выступил\w*|доложил\w*|проинформировал\w*|рассказал\w*|опубликовал\w*|обнародовал\w*",
+    "ko": r"밝혔|말했|전했|발표했|보고했|주장했|공개했",
+}
+REPORTING = re.compile(
+    rf"\b(?:{'|'.join(REPORTING_VERBS[lang] for lang in ('en', 'de', 'ru'))})\b"
+    rf"|{REPORTING_VERBS['ko']}",
+    re.I,
+)
+# Percent words after a number ("40 Prozent", "40%", "40 процентов", "40퍼센트").
+PERCENT = r"(?:\s?%|\s?(?:prozent|percent|per\s?cent|процент\w*|퍼센트|프로))"
 
 # (stem, kind) pairs of one language, the shipped lexicon plus feeds.yaml's ``claims:``
 Vocabulary = tuple[tuple[str, str], ...]

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from monitor.figures.clauses import clause_span, sentence_span
-from monitor.figures.lexicon import CASUALTIES, CASUALTY_BEFORE, CASUALTY_VERBS
+from monitor.figures.lexicon import CASUALTIES, CASUALTY_BEFORE, CASUALTY_VERBS, PERCENT
 from monitor.figures.numbers import Num
 from monitor.figures.scope import whose_and_where
 from monitor.types import PART, WHOLE, Figure
@@ -31,7 +31,7 @@ _OF = (
     r"(?:(?:out\s+)?of\s+(?:the\s+|those\s+|these\s+|its\s+|their\s+|an?\s+)?|der\s+|von\s+den\s+"
     r"|von\s+|aus\s+den\s+|unter\s+den\s+|из\s+(?:числа\s+)?)"
 )
-_PERCENT = r"(?:\s?%|\s+(?:prozent|percent|per\s?cent|процент\w*|퍼센트|프로))"
+_PERCENT = PERCENT
 # The part first: "300 of the 11,000", "40 Prozent der 11.000", "300 из 11 тысяч".
 _PART_FIRST = re.compile(rf"^(?P<pct>{_PERCENT})?\s+{_OF}(?:{_HEDGE}\s+)*$", re.I)
 # The whole first: "Of the 11,000 ...", "Von den rund 11.000 ...", "Из 11 тысяч ...".
