@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from monitor.figures.clauses import clause_span, tokens_after
-from monitor.figures.lexicon import Vocabulary, kind_at
+from monitor.figures.lexicon import CASUALTY_VERBS, PERSONNEL, Vocabulary, kind_at
 
 # After a Korean count: an optional "여" ("10,000-odd"), a counter, then a hedge word.
 KO_HEDGE_AFTER = re.compile(
@@ -46,7 +46,32 @@ _KO_BETWEEN = re.compile(
 # ("1천 명이 사망하고 3천 명이 부상했으며"), not the noun of this one.
 _KO_VERB_ENDING = re.compile(r"(?:하고|했으며|하며|되고|됐으며|되며|했고|됐고|했다|됐다|했지만)$")
 # Generic nouns a modifier before them makes specific: "지뢰제거 인력" are deminers.
-_KO_GENERIC = frozenset({"인력", "인원", "병력", "노동자", "근로자"})
+_KO_GENERIC = re.compile(r"^(?:인력|인원|병력|노동자|근로자|요원)(?:[은는이가을를의]|도|만)?$")
+
+
+def _modified(words: list[str], vocab: Vocabulary) -> str | None:
+    """Deminers or builders named by the words before a generic noun ("지뢰 제거 인력")."""
+    tokens = [(w, 0, 0) for w in words]
+    found = [kind_at(tokens, i, "ko", vocab)[0] for i in range(len(tokens))]
+    return next((k for k in reversed(found) if k in ("deminers", "builders")), None)
+
+
+def _casualty_modifier(words: list[str]) -> str | None:
+    """A casualty named by the modifier before the noun ("숨진", "다친", "실종된", "생포된",
+    "포로가 된"): the nearest adnominal word (its last syllable ends in ㄴ) and the word
+    before it."""
+    for j in range(len(words) - 1, -1, -1):
+        word = words[j]
+        if not _adnominal(word):
+            continue
+        phrase = " ".join(words[max(0, j - 1) : j + 1])
+        return next((kind for pattern, kind in CASUALTY_VERBS if pattern.search(phrase)), None)
+    return None
+
+
+def _adnominal(word: str) -> bool:
+    last = word[-1:]
+    return bool(last) and "가" <= last <= "힣" and (ord(last) - 0xAC00) % 28 == 4
 
 
 def counted_ko(
@@ -77,10 +102,10 @@ def counted_ko(
         words.pop()
     if words and not _KO_VERB_ENDING.search(words[-1]):
         kind, _ = kind_at([(words[-1], 0, 0)], 0, "ko", vocab)
-        if kind is not None and len(words) > 1 and words[-1] in _KO_GENERIC:
-            modifier, _ = kind_at([(words[-2], 0, 0)], 0, "ko", vocab)
-            if modifier in ("deminers", "builders"):
-                kind = modifier
+        if len(words) > 1 and _KO_GENERIC.match(words[-1]):
+            kind = _modified(words[-3:-1], vocab) or kind
+        if kind in PERSONNEL:  # "숨진 북한 병사는", "실종된 북한군 병사 30명"
+            kind = _casualty_modifier(words[-4:-1]) or kind
         if kind is not None:
             return [kind], span_end, increment
     # a bare count: what follows the counter ("300명이 포로로")
