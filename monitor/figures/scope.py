@@ -17,7 +17,8 @@ _SCOPE_WHOSE: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "north_korean",
         re.compile(
-            r"nordkorean|north[- ]korean|северокорейск|\bкндр\b|북한군|북한\s?(?:병|군|노동)|dprk\b"
+            r"nordkorean|north[- ]korean|северокорейск|\bкндр\b|북한군|북한\s?(?:병|군|노동)|북한의"
+            r"|dprk\b"
             r"|pyongyang's|\baus nordkorea|\bfrom north korea|\bиз кндр|\bиз северной кореи",
             re.I,
         ),
@@ -36,7 +37,15 @@ _SCOPE_WHOSE: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 # Where: the place named in the clause. Kursk lies in Russia; the two are compatible.
 _SCOPE_WHERE: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("kursk", re.compile(r"kursk|курск|쿠르스크", re.I)),
+    # the region and its towns and villages the fighting is reported from
+    (
+        "kursk",
+        re.compile(
+            r"kursk|курск|쿠르스크|sudzha|sudscha|судж|수자|korenev|коренев|코레네보|plekhov"
+            r"|plechow|плехов|플레호보|kurilov|kurilow|куриловк|쿠릴로프카|sverdlikov|свердликов",
+            re.I,
+        ),
+    ),
     ("ukraine", re.compile(r"\bin der ukraine\b|\bin ukraine\b|\bна украин|우크라이나에서", re.I)),
     (
         "russia",
@@ -64,14 +73,31 @@ _SOURCE_PHRASE = re.compile(
     r"|[가-힣]+(?:\s[가-힣]+){0,2}에\s?따르면|[가-힣]+(?:\s[가-힣]+){0,2}\s?(?:측은|당국은)",
     re.I,
 )
+# Forces named by their nationality may be the subject too: "North Korean units have lost".
+_FORCES = (
+    r"(?:forces|troops|units|soldiers|army|military|truppen|einheiten|soldaten|streitkräfte"
+    r"|armee|военн\w*|войск\w*|подразделени\w*|част\w*|солдат\w*|бойц\w*)"
+)
 # The country that sends, loses or has the soldiers, as the subject of the clause: "North
 # Korea could send 25,000 more troops", "Pyongyang has lost 4,000 soldiers", "КНДР может
 # направить", "Nordkorea hat 3.000 Soldaten verloren", "북한은 ... 파견했다". Not a verb of
 # capturing or killing: the soldiers Ukraine captured are not Ukrainian.
 _SUBJECT: tuple[tuple[str, str], ...] = (
-    ("north_korean", r"north\s+korea|pyongyang|nordkorea|pjöngjang|кндр|северная\s+корея|пхеньян"),
-    ("russian", r"russia|moscow|the\s+kremlin|russland|moskau|der\s+kreml|россия|москва|кремль"),
-    ("ukrainian", r"ukraine|kyiv|kiev|die\s+ukraine|kiew|украина|киев"),
+    (
+        "north_korean",
+        r"north\s+korea|pyongyang|nordkorea|pjöngjang|кндр|северная\s+корея|пхеньян"
+        rf"|(?:north\s+korean|nordkoreanisch\w*|северокорейск\w*)\s+{_FORCES}",
+    ),
+    (
+        "russian",
+        r"russia|moscow|the\s+kremlin|russland|moskau|der\s+kreml|россия|москва|кремль"
+        rf"|(?:russian|russisch\w*|российск\w*)\s+{_FORCES}",
+    ),
+    (
+        "ukrainian",
+        r"ukraine|kyiv|kiev|die\s+ukraine|kiew|украина|киев"
+        rf"|(?:ukrainian|ukrainisch\w*|украинск\w*)\s+{_FORCES}",
+    ),
 )
 _AUX = (
     r"(?:(?:could|can|will|would|may|might|has|have|had|is|was|plans\s+to|intends\s+to"
@@ -79,9 +105,9 @@ _AUX = (
     r"|собирается|уже)\s+){0,2}"
 )
 _OWN_VERB = (
-    r"(?:send|sent|sending|deploy\w*|dispatch\w*|commit\w*|lost|lose|loses|losing"
-    r"|entsend\w*|schick\w*|verlor\w*|verlier\w*|stationier\w*|направ\w*|отправ\w*"
-    r"|перебро\w*|потерял\w*|теряет|ввел\w*)"
+    r"(?:send|sent|sending|deploy\w*|dispatch\w*|commit\w*|ship|ships|shipping|lost|lose"
+    r"|loses|losing|entsend\w*|schick\w*|verlor\w*|verlier\w*|stationier\w*|verleg\w*"
+    r"|направ\w*|отправ\w*|перебро\w*|пришл\w*|присла\w*|потерял\w*|теряет|ввел\w*)"
 )
 _SUBJECT_BEFORE = tuple(
     (
@@ -103,7 +129,7 @@ _HAS = re.compile(
 # "Die Ukraine hat 300 Soldaten gefangen genommen": "hat" is the perfect, not having
 _DE_PARTICIPLE = re.compile(r"\b(?:ge[^\W\d_]{2,}(?:t|en)|[^\W\d_]+iert)\b", re.I)
 _OWN_VERB_RE = re.compile(rf"\b{_OWN_VERB}\b", re.I)
-_KO_SUBJECT = (("north_korean", "북한"), ("russian", "러시아"), ("ukrainian", "우크라이나"))
+_KO_SUBJECT = (("north_korean", "북한군?"), ("russian", "러시아군?"), ("ukrainian", "우크라이나군?"))
 _KO_OWN_VERB = re.compile(r"파견|보냈|보낼|보내|잃었|잃은|투입|배치했")
 _SCOPE_REACH = 25  # characters of the clause before the number searched for "whose"
 _SCOPE_AFTER = 25  # ... and after the counted phrase ("Soldaten aus Nordkorea")
@@ -120,12 +146,24 @@ def whose_and_where(
     left = max(clause_start, neighbours[0], start - _SCOPE_REACH)
     right = min(clause_end, neighbours[1])
     near = text[left:end] + " " + text[end : min(right, end + _SCOPE_AFTER)]
-    whose = next((name for name, pattern in _SCOPE_WHOSE if pattern.search(near)), None)
+    whose = _nearest(near, start - left, end - left)
     clause = text[max(clause_start, neighbours[0]) : right]
     where = next((name for name, pattern in _SCOPE_WHERE if pattern.search(clause)), None)
     if whose is None and soldiers:
         whose = _subject(text, max(clause_start, neighbours[0]), start, right)
     return whose, where
+
+
+def _nearest(near: str, start: int, end: int) -> str | None:
+    """The nationality named nearest to near[start:end] (inside it first): in "Russian troops
+    captured 200 Ukrainian soldiers" the soldiers counted are Ukrainian."""
+    best: tuple[int, int, str] | None = None
+    for order, (name, pattern) in enumerate(_SCOPE_WHOSE):
+        for m in pattern.finditer(near):
+            distance = max(start - m.end(), m.start() - end, 0)
+            if best is None or (distance, order) < best[:2]:
+                best = (distance, order, name)
+    return best[2] if best else None
 
 
 def _subject(text: str, left: int, start: int, right: int) -> str | None:
