@@ -129,7 +129,11 @@ _HAS = re.compile(
 # "Die Ukraine hat 300 Soldaten gefangen genommen": "hat" is the perfect, not having
 _DE_PARTICIPLE = re.compile(r"\b(?:ge[^\W\d_]{2,}(?:t|en)|[^\W\d_]+iert)\b", re.I)
 _OWN_VERB_RE = re.compile(rf"\b{_OWN_VERB}\b", re.I)
-_KO_SUBJECT = (("north_korean", "북한군?"), ("russian", "러시아군?"), ("ukrainian", "우크라이나군?"))
+_KO_SUBJECT = (
+    ("north_korean", "북한군?"),
+    ("russian", "러시아군?"),
+    ("ukrainian", "우크라이나군?"),
+)
 _KO_OWN_VERB = re.compile(r"파견|보냈|보낼|보내|잃었|잃은|투입|배치했")
 _SCOPE_REACH = 25  # characters of the clause before the number searched for "whose"
 _SCOPE_AFTER = 25  # ... and after the counted phrase ("Soldaten aus Nordkorea")
