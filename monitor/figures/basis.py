@@ -150,22 +150,31 @@ _IN_PLACE: dict[str, re.Pattern[str]] = {
     "en": re.compile(
         r"\b(?:(?:are|is|be)\s+(?:now\s+|currently\s+|still\s+|already\s+|reportedly\s+)?"
         r"(?:in|at|on|inside|fighting|deployed|stationed|serving|based|present|operating|positioned)"
-        r"|remain(?:s|ing)?|currently|there\s+are|(?:are|is)\s+now)\b",
+        r"|remain(?:s|ing)?|currently|there\s+are|(?:are|is)\s+now"
+        # at work there now: "are clearing fields", "are rebuilding bridges"
+        r"|(?:are|is)\s+(?:now\s+|currently\s+|still\s+)?(?:clearing|demining|de-mining|rebuilding"
+        r"|building|repairing|working|digging|guarding|employed|engaged|toiling|laboring"
+        r"|labouring))\b",
         re.I,
     ),
     "de": re.compile(
         r"\b(?:sind|ist|seien|sei|befinden|befindet|befinde|stehen|steht|stehe|kämpfen|kämpft"
         r"|kämpfe|dienen|dient|bleiben"
-        r"|verbleiben|im\s+einsatz|stationiert|derzeit|momentan|aktuell|gegenwärtig)\b",
+        r"|verbleiben|im\s+einsatz|stationiert|derzeit|momentan|aktuell|gegenwärtig"
+        r"|arbeiten|arbeitet|errichten|errichtet|räumen|räumt|entminen|bauen|baut|reparieren"
+        r"|beschäftigt)\b",
         re.I,
     ),
     "ru": re.compile(
         r"(?:\bнаход\w*|\bвоюют|\bсражаются|\bдислоцирован\w*|\bразмещен\w*|\bприсутству\w*"
-        r"|\bсейчас|\bв\s+настоящее\s+время|\bнесут\s+службу|\bостаются)",
+        r"|\bсейчас|\bв\s+настоящее\s+время|\bнесут\s+службу|\bостаются|\bразминиру(?:ют|ет)"
+        r"|\bработают|\bтрудятся|\bстроят|\bвосстанавливают|\bзаняты)",
         re.I,
     ),
     "ko": re.compile(
-        r"주둔|배치(?:돼|되어)\s?있|머물|싸우고|전투\s?중|현재|참전\s?중|에\s?있|명[이가]\s?있"
+        r"주둔|(?:배치|투입)(?:돼|되어)\s?있|머물|싸우고|전투\s?중|현재|참전\s?중|에\s?있|명[이가]\s?있"
+        # "남아 있다" (remain); the progressive "일하고 있다", "제거하고 있다" (at work now)
+        r"|남아\s?있|[가-힣]고\s?있[다는으고어]"
     ),
 }
 # Stock held now (shells, missiles): stockpiled, stored, in depots; "lagert", "хранятся", "쌓여".
@@ -205,6 +214,16 @@ _HAS_BEFORE = re.compile(
 )
 
 
+# "ist ... abgezogen worden", "sind ... geschickt worden": a form of "sein" that makes a
+# perfect or a passive says nothing of being there.
+_DE_PERFECT = re.compile(r"\b(?:worden|geworden)\b", re.I)
+_DE_SEIN = re.compile(r"^(?:sind|ist|seien|sei)$", re.I)
+# A verb of growth after the count speaks for it only when the count is the goal ("auf 600
+# gestiegen", "1천 명으로 늘었다"): "1.2m shells have reached Russia" is an arrival.
+_GOAL_BEFORE = re.compile(r"\b(?:to|auf|до|на)\s+(?:\S+\s+)?$", re.I)
+
+_KO_CONNECTIVE = re.compile(r"[가-힣](?:고|며|지만|으나|면서)(?=\s(?!있))")
+
 _SUM = "sum"  # a cumulative cue that sums (in all, insgesamt): a total over places too
 
 
@@ -216,10 +235,13 @@ def basis(
     lang: str,
     *,
     whole: bool = False,
+    left: int = 0,
 ) -> tuple[str | None, str | None]:
     """(basis, period) of the count at text[span]; (None, None) when the text does not say.
     The whole of a partitive is held nowhere by the part's verb ("Von den 14.000 Soldaten
-    stehen 11.000 in Kursk"): it has a basis only as a dispatch or a marked total."""
+    stehen 11.000 in Kursk"): it has a basis only as a dispatch or a marked total, and the
+    whole's own words ("러시아에 있는 ... 1만5천 명 중") say nothing of the part after it
+    (``left``: where the part's words begin)."""
     if claim is None or modifier == "increment":  # a number added to a total is neither
         return None, None
     if modifier == DEPLOYMENT:
@@ -230,9 +252,19 @@ def basis(
     in_place = False
     if claim in PERSONNEL and modifier is None and not whole:
         c_start, c_end = clause_span(text, start, end)
-        c_start, c_end = max(c_start, s_start), min(c_end, s_end)
+        c_start, c_end = max(c_start, s_start, left), min(c_end, s_end)
+        if lang == "ko":  # "1천 명이 철수했고 8천여 명이 남아 있다": the connective ends it
+            link = _KO_CONNECTIVE.search(text, end, c_end)
+            c_end = link.start() if link else c_end
+        cue = _IN_PLACE[lang].search(text, c_start, c_end)
+        if cue is not None and lang == "de" and _DE_PERFECT.search(text, c_start, c_end):
+            cue = (
+                _IN_PLACE[lang].search(text, cue.end(), c_end)
+                if _DE_SEIN.match(cue.group(0))
+                else cue
+            )
         in_place = bool(
-            _IN_PLACE[lang].search(text, c_start, c_end)
+            cue
             or _HAS_BEFORE.search(text, max(c_start, start - 40), start)
             or (
                 lang == "en"
@@ -279,6 +311,12 @@ def _cues(
     if event:
         c_start, c_end = clause_span(text, start, end)  # the count's own verb
         for m in _GROWTH[lang].finditer(text, max(c_start, s_start), min(c_end, s_end)):
+            if (
+                m.start() >= end
+                and lang != "ko"
+                and not _GOAL_BEFORE.search(text, max(s_start, start - 20), start)
+            ):
+                continue
             step = _STEP.search(text, max(s_start, start - 12), start) or _STEP.match(
                 text, end, min(s_end, end + 6)
             )

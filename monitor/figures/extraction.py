@@ -34,7 +34,7 @@ from monitor.figures.partitive import apply as apply_partitives
 from monitor.figures.partitive import fraction_words, partitives, whole_indices
 from monitor.figures.scope import where_named, whose_and_where, whose_named
 from monitor.lang import guess as guess_language
-from monitor.types import DISPATCH, RETRACTED, WHOLE, ClaimTerms, Figure
+from monitor.types import DISPATCH, PART, RETRACTED, WHOLE, ClaimTerms, Figure
 
 
 def extract(
@@ -92,7 +92,10 @@ def _statements(
             continue
         span = (figure.start, figure.end)
         whole = figure.role == WHOLE
-        figure_basis, period = basis(text, span, figure.claim, figure.modifier, lang, whole=whole)
+        left = _whole_before(read, figure)
+        figure_basis, period = basis(
+            text, span, figure.claim, figure.modifier, lang, whole=whole, left=left
+        )
         if figure.basis == DISPATCH:  # an increment sent (``_figure``)
             figure_basis, period = DISPATCH, None
         out.append(
@@ -105,6 +108,14 @@ def _statements(
             )
         )
     return out
+
+
+def _whole_before(read: list[Figure], figure: Figure) -> int:
+    """Where the words of a part begin: after its whole, when the whole comes first."""
+    if figure.role != PART:
+        return 0
+    ends = [f.end for f in read if f.role == WHOLE and f.end <= figure.start]
+    return ends[-1] if ends and figure.start - ends[-1] < 200 else 0
 
 
 def _corrections(figures: list[Figure]) -> list[Figure]:
