@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from monitor.figures.clauses import clause_span, sentence_span
 from monitor.figures.lexicon import CASUALTIES, CASUALTY_BEFORE, CASUALTY_VERBS, PERCENT
 from monitor.figures.numbers import Num
-from monitor.figures.scope import whose_and_where
+from monitor.figures.scope import where_named, whose_and_where
 from monitor.types import PART, WHOLE, Figure
 
 _HEDGE = (
@@ -45,9 +45,10 @@ _WHOLE_FIRST = re.compile(
 )
 # Korean: "1만1천 명 가운데 (약) 300명", "1만1천 명의 북한군 중 300명".
 _KO_WHOLE_FIRST = re.compile(
-    r"^(?:여)?\s?(?:명|발)?(?:의)?\s?(?:[가-힣]+\s){0,2}?(?:중|가운데)(?:에서)?\s+"
-    # "중 지금까지 200명", "가운데 사망자는 1천 명"
-    r"(?:(?:[가-힣]+까지|이미|현재|[가-힣]+(?:는|은|이|가))\s+)?(?:(?:약|최소|최대|모두)\s+)?$"
+    r"^(?:여)?\s?(?:명|발)?(?:의)?\s?(?:[가-힣]+\s){0,2}?(?:중|가운데)(?:에서|에는|엔)?\s+"
+    # "중 지금까지 200명", "가운데 사망자는 1천 명", "중에는 공병 1천 명"
+    r"(?:(?:[가-힣]+까지|이미|현재|[가-힣]+(?:는|은|이|가)|[가-힣]+)\s+)?"
+    r"(?:(?:약|최소|최대|모두)\s+)?$"
 )
 _PERCENT_AFTER = re.compile(rf"^{_PERCENT}", re.I)
 # A fraction word right before "of the <number>": "half of the 1,000", "die Hälfte der
@@ -64,6 +65,27 @@ _FRACTIONS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
     )
 )
 
+
+# The fraction after a whole that opened the clause: "Из 12 тысяч ... около половины
+# получили ранения", "Of the 12,000 ..., about half were wounded", "Von den 8.000 ... ist
+# ein Viertel verwundet": the part it names.
+_FRACTION_AFTER: tuple[tuple[re.Pattern[str], float], ...] = tuple(
+    (re.compile(rf"(?<![^\W\d_])(?P<words>{words})(?![^\W\d_])", re.I), share)
+    for words, share in (
+        (r"половин[аыуой]|(?:one\s+)?half|die\s+hälfte|hälfte", 0.5),
+        (r"трет[ьи]|треть[юя]|(?:a|one)\s+third|ein\s+drittel", 1 / 3),
+        (r"две\s+трети|двух\s+третей|two\s+thirds|zwei\s+drittel", 2 / 3),
+        (r"четверт[ьи]|(?:a|one)\s+quarter|ein\s+viertel", 0.25),
+        (r"три\s+четверти|three\s+quarters|drei\s+viertel", 0.75),
+    )
+)
+# A list of the whole's parts: "3 тысячи военных, в том числе 500 сапёров", "12,000 troops,
+# including 1,000 deminers", "11.000 Soldaten, darunter 2.000 Pioniere".
+_INCLUDING = re.compile(
+    rf"^[^\d.;:!?]{{0,80}}?(?:,\s*|\s+)(?:в\s+том\s+числе|включая|including|among\s+them"
+    rf"|darunter|unter\s+ihnen|davon)\s+(?:{_HEDGE}\s+)*$",
+    re.I,
+)
 
 _KO_SHARES = {"절반": 0.5, "3분의1": 1 / 3, "3분의2": 2 / 3, "4분의1": 0.25, "4분의3": 0.75}
 _KO_FRACTION_AFTER = re.compile(
@@ -100,6 +122,8 @@ def partitives(text: str, numbers: Sequence[tuple[Num, bool]], lang: str) -> lis
             pair = Partitive(first, second, False, a.value)
         elif m is not None and not a.vague:
             pair = Partitive(first, second, bool(m.group("pct")))
+        elif _INCLUDING.match(gap) and not a.vague and not b.vague:
+            pair = Partitive(second, first, False)
         elif _KO_WHOLE_FIRST.match(gap) if lang == "ko" else _whole_first(text, a):
             share = b.value if b.form == "decimal" and 0 < b.value < 1 else None
             pair = Partitive(second, first, bool(_PERCENT_AFTER.match(text[b.end :])), share)
@@ -125,6 +149,10 @@ def fraction_words(
             start, end = after.start("words"), after.end("words")
             added.append((Num(start, end, 0, 0, form="decimal", value=share), False))
             continue
+        share_after = _fraction_after(text, numbers, index) if lang != "ko" else None
+        if share_after is not None:
+            added.append(share_after)
+            continue
         clause_start, _ = clause_span(text, num.start, num.end)
         if index:  # not across the number before (which may be the fraction itself)
             clause_start = max(clause_start, numbers[index - 1][0].end)
@@ -142,6 +170,25 @@ def fraction_words(
         if not any(f.start <= num.start and num.end <= f.end for f, _ in added)
     ]
     return sorted([*kept, *added], key=lambda pair: pair[0].start)
+
+
+def _fraction_after(
+    text: str, numbers: Sequence[tuple[Num, bool]], index: int
+) -> tuple[Num, bool] | None:
+    """A fraction word after a whole that opens its clause ("Из 12 тысяч ..., около
+    половины"), before the next number and within the sentence, as a number below 1."""
+    num = numbers[index][0]
+    if not _whole_first(text, num):
+        return None
+    _, s_end = sentence_span(text, num.start)
+    limit = numbers[index + 1][0].start if index + 1 < len(numbers) else s_end
+    window = text[num.end : min(limit, s_end)]
+    for pattern, share in _FRACTION_AFTER:
+        m = pattern.search(window)
+        if m is not None:
+            start, end = num.end + m.start("words"), num.end + m.end("words")
+            return Num(start, end, 0, 0, form="decimal", value=share), False
+    return None
 
 
 def _whole_first(text: str, num: Num) -> bool:
@@ -162,6 +209,9 @@ def apply(text: str, figures: list[Figure], pairs: Sequence[Partitive]) -> None:
         if whole.claim is None:
             continue
         whole = replace(whole, role=WHOLE, claim=_whole_casualty(text, whole, part))
+        if whole.place is None and whole.end <= part.start:
+            # the whole's own participle clause: "Из 600 сапёров, работающих в России, 250"
+            whole = replace(whole, place=where_named(text[whole.end : part.start]))
         figures[pair.whole] = whole
         claim, end = part.claim, part.end
         if part.claim not in CASUALTIES:
