@@ -32,13 +32,15 @@ _DISPATCH: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "en": re.compile(
-        r"(?P<go>\b(?:could|might|may|can)\s+(?:soon\s+)?(?:be\s+)?(?:send|dispatch|deploy|sent"
-        r"|dispatched|deployed)\b"
+        r"(?P<go>\b(?:could|might|may|can)\s+(?:soon\s+)?(?:be\s+)?(?:send|dispatch|deploy|ship"
+        r"|sent|dispatched|deployed|shipped)\b"
         r"|\b(?:will|would|shall|to|(?:is|are)\s+(?:set|due|expected)\s+to)\s+(?:soon\s+)?"
         r"(?:be\s+)?(?:send|dispatch|deploy|sent|dispatched|deployed|arrive|follow|join)\b"
         r"|\b(?:being\s+(?:sent|dispatched|deployed)|sends|dispatches|deploys|sending"
         r"|dispatching|deploying|pledg\w*|promis\w*|offer(?:s|ed|ing)?|approv\w*|agree[ds]?"
-        r"|commit(?:s|ted)?|(?:dispatch|deployment)\s+of)\b)"
+        r"|commit(?:s|ted)?|(?:dispatch|deployment)\s+of"
+        # a verb of sending in its base form is not done yet: "Should Pyongyang deploy"
+        r"|send|dispatch|deploy|ship|ships|shipping)\b)"
         r"|(?P<done>\b(?:sent|dispatched|deployed|fight\w*|fought|stationed|serving|based\s+in"
         r"|(?:are|were)\s+(?:now\s+)?in|remain\w*|arrived)\b)",
         re.I,
@@ -46,7 +48,8 @@ _DISPATCH: dict[str, re.Pattern[str]] = {
     "ru": re.compile(
         r"(?P<go>\b(?:(?:может|могут|могли\s+бы|будет|будут)\s+быть\s+(?:направлен\w*"
         r"|отправлен\w*|переброшен\w*)|отправ(?:ит|ят|ить|ку|ки|ка|ке|ляет|ляют)|направ(?:ит|ят|ить|ляет|ляют)"
-        r"|пошл(?:ёт|ет|ют)|послать|перебро(?:сит|сят|сить)|будут\s+(?:направлены|отправлены"
+        r"|пошл(?:ёт|ет|ют)|послать|пришл(?:ёт|ет|ют)|прислать|перебро(?:сит|сят|сить)"
+        r"|будут\s+(?:направлены|отправлены"
         r"|переброшены)|прибуд\w*|пообеща\w*|обеща\w*|одобри\w*|соглас\w*|договори\w*"
         r"|решил\w*|планиру\w*|намерен\w*)\b)"
         r"|(?P<done>\b(?:отправил\w*|направил\w*|перебросил\w*|отправлен\w*|направлен[аоы]?"
