@@ -26,13 +26,13 @@ from monitor.figures.context import (
 )
 from monitor.figures.deployment import DEPLOYMENT, is_deployment
 from monitor.figures.hedges import HEDGE_AFTER, RU_INCREMENT, read_hedge
-from monitor.figures.korean import KO_HEDGE_AFTER, KO_HEDGES, counted_ko
+from monitor.figures.korean import KO_HEDGE_AFTER, KO_HEDGES, counted_ko, people_before
 from monitor.figures.lexicon import LANGS, PERSONNEL, Vocabulary, vocabulary
 from monitor.figures.modality import CORRECTED, modality
 from monitor.figures.numbers import Num, find_numbers, merge_ranges
 from monitor.figures.partitive import apply as apply_partitives
 from monitor.figures.partitive import fraction_words, partitives, whole_indices
-from monitor.figures.scope import where_named, whose_and_where, whose_named
+from monitor.figures.scope import PLACES, where_named, whose_and_where, whose_named
 from monitor.lang import guess as guess_language
 from monitor.types import DISPATCH, PART, RETRACTED, WHOLE, ClaimTerms, Figure
 
@@ -63,7 +63,7 @@ def extract(
         whole = index in wholes
         read.append(_figure(text, num, ranged, lang, vocab, neighbours, counts, whole))
     apply_partitives(text, read, pairs)
-    read = _corrections(_statements(text, read, numbers, lang))
+    read = _carried(text, _corrections(_statements(text, read, numbers, lang, vocab)), lang)
     figures = [figure for figure in read if figure.claim is not None or all_numbers]
     return _headline(text, figures)
 
@@ -78,7 +78,11 @@ _TOTAL_BEFORE = re.compile(
 
 
 def _statements(
-    text: str, read: list[Figure], numbers: Sequence[tuple[Num, bool]], lang: str
+    text: str,
+    read: list[Figure],
+    numbers: Sequence[tuple[Num, bool]],
+    lang: str,
+    vocab: Vocabulary,
 ) -> list[Figure]:
     """Each figure as a statement: modality, time basis, attribution. A number with no kind
     of its own takes the kind of the figure it stands for: the corrected figure ("The
@@ -87,6 +91,8 @@ def _statements(
     for index, figure in enumerate(read):
         if figure.claim is None and numbers[index][0].form not in ("date", "time", "year?"):
             figure = _stands_for(text, figure, numbers[index][0], out, lang)
+        if figure.claim is None and lang == "ko" and numbers[index][0].form != "decimal":
+            figure = _people(text, figure, numbers, index, vocab)
         if figure.claim is None:
             out.append(figure)
             continue
@@ -116,6 +122,80 @@ def _whole_before(read: list[Figure], figure: Figure) -> int:
         return 0
     ends = [f.end for f in read if f.role == WHOLE and f.end <= figure.start]
     return ends[-1] if ends and figure.start - ends[-1] < 200 else 0
+
+
+def _people(
+    text: str,
+    figure: Figure,
+    numbers: Sequence[tuple[Num, bool]],
+    index: int,
+    vocab: Vocabulary,
+) -> Figure:
+    """A Korean count of people with no noun (``people_before``), read in its clause."""
+    kind = people_before(text, figure.start, figure.end, vocab)
+    if kind is None:
+        return figure
+    neighbours = _neighbouring_counts(numbers, index, len(text))
+    claim, end = refine(text, kind, (figure.start, figure.end), neighbours)
+    scope, place = whose_and_where(text, figure.start, end, neighbours)
+    return replace(figure, claim=claim, scope=scope, place=place)
+
+
+# "there", "dort", "там", "그곳": the place the sentence before named.
+_THERE = {
+    "en": re.compile(
+        r"\bthere\b(?!\s+(?:are|is|were|was|have|has|had|will|would|may|might|could|remain"
+        r"|appear|seem)\w*)",
+        re.I,
+    ),
+    "de": re.compile(r"\bdort(?:ig\w*)?\b", re.I),
+    "ru": re.compile(r"\bтам\b", re.I),
+    "ko": re.compile(r"그곳|그\s?지역|현지에서"),
+}
+
+
+def _carried(text: str, figures: list[Figure], lang: str) -> list[Figure]:
+    """Whose and where, when a count's own words do not say, are those of the sentence: a
+    count coordinated with one that names them ("150 Nordkoreaner getötet und 480
+    verwundet"), a place the sentence opens with ("In the fighting around Kursk, 210 ..."),
+    or "there" for the place the sentence before named."""
+    out = list(figures)
+    for i, figure in enumerate(out):
+        if figure.claim is None or (figure.scope and figure.place):
+            continue
+        s_start, _ = sentence_span(text, figure.start)
+        earlier = [f for f in out[:i] if f.claim is not None and f.start >= s_start]
+        scope, place = figure.scope, figure.place
+        if earlier:
+            last = earlier[-1]
+            between = text[last.end : figure.start]
+            civil = (last.claim == "workers") != (figure.claim == "workers")
+            if scope is None and not civil and whose_named(between) is None:
+                scope = last.scope
+            if place is None and where_named(between) is None:
+                place = last.place
+        if place is None and not earlier:
+            place = where_named(text[s_start : figure.start])
+        if place is None and _THERE[lang].search(text, s_start, figure.end + 40):
+            place = _place_before(text, s_start)
+        out[i] = replace(figure, scope=scope, place=place)
+    return out
+
+
+def _place_before(text: str, s_start: int) -> str | None:
+    """The last place the sentence before ``s_start`` names."""
+    pos = s_start
+    while pos > 0 and text[pos - 1].isspace():
+        pos -= 1
+    if pos <= 0:
+        return None
+    p_start, p_end = sentence_span(text, pos - 1)
+    found = [
+        (m.start(), name)
+        for name, pattern in PLACES
+        for m in pattern.finditer(text, p_start, p_end)
+    ]
+    return max(found)[1] if found else None
 
 
 def _corrections(figures: list[Figure]) -> list[Figure]:

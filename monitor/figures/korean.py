@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from monitor.figures.clauses import clause_span, tokens_after
+from monitor.figures.clauses import clause_span, sentence_span, tokens_after
 from monitor.figures.lexicon import CASUALTY_VERBS, PERSONNEL, Vocabulary, kind_at
 
 # After a Korean count: an optional "여" ("10,000-odd"), a counter, then a hedge word.
@@ -117,3 +117,17 @@ def counted_ko(
         if kind is not None:
             return [kind], tokens[i + used - 1][2], increment
     return [], span_end, increment
+
+
+def people_before(text: str, start: int, end: int, vocab: Vocabulary) -> str | None:
+    """People counted with no noun of their own ("1만여 명이") are those the sentence named
+    before: "북한군 50여 명이 전사했고 1만여 명이 ... 주둔" (troops). For a count that nothing
+    else (a whole, a correction, a gapped place) gave a kind."""
+    if "명" not in text[start : end + 2]:
+        return None
+    s_start, _ = sentence_span(text, start)
+    for word in reversed(text[s_start:start].split()):
+        kind, _ = kind_at([(word, 0, 0)], 0, "ko", vocab)
+        if kind in PERSONNEL:
+            return kind
+    return None

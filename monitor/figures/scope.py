@@ -194,6 +194,9 @@ def whose_named(segment: str) -> str | None:
     return next((name for name, pattern in _SCOPE_WHOSE if pattern.search(segment)), None)
 
 
+PLACES = _SCOPE_WHERE
+
+
 def where_named(segment: str) -> str | None:
     """The place a stretch of text names ("and in Russia as a whole at"), or None."""
     return next((name for name, pattern in _SCOPE_WHERE if pattern.search(segment)), None)
