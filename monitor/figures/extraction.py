@@ -28,13 +28,13 @@ from monitor.figures.deployment import DEPLOYMENT, is_deployment
 from monitor.figures.hedges import HEDGE_AFTER, RU_INCREMENT, read_hedge
 from monitor.figures.korean import KO_HEDGE_AFTER, KO_HEDGES, counted_ko, people_before
 from monitor.figures.lexicon import LANGS, PERSONNEL, Vocabulary, vocabulary
-from monitor.figures.modality import CORRECTED, modality
+from monitor.figures.modality import CORRECTED, contrasted, modality, withdrawn
 from monitor.figures.numbers import Num, find_numbers, merge_ranges
 from monitor.figures.partitive import apply as apply_partitives
 from monitor.figures.partitive import fraction_words, partitives, whole_indices
 from monitor.figures.scope import PLACES, where_named, whose_and_where, whose_named
 from monitor.lang import guess as guess_language
-from monitor.types import DISPATCH, PART, RETRACTED, WHOLE, ClaimTerms, Figure
+from monitor.types import ASSERTED, DISPATCH, PART, RETRACTED, WHOLE, ClaimTerms, Figure
 
 
 def extract(
@@ -63,7 +63,12 @@ def extract(
         whole = index in wholes
         read.append(_figure(text, num, ranged, lang, vocab, neighbours, counts, whole))
     apply_partitives(text, read, pairs)
-    read = _carried(text, _corrections(_statements(text, read, numbers, lang, vocab)), lang)
+    contrasts = _contrasts(text, read, numbers, lang)
+    read = _statements(text, read, numbers, lang, vocab)
+    for old, new in contrasts:  # "nicht 800, sondern 80": the first is withdrawn
+        read[old] = replace(read[old], modality=withdrawn(text, read[old].start, lang))
+        read[new] = replace(read[new], modality=ASSERTED)
+    read = _carried(text, _corrections(read), lang)
     figures = [figure for figure in read if figure.claim is not None or all_numbers]
     return _headline(text, figures)
 
@@ -114,6 +119,28 @@ def _statements(
             )
         )
     return out
+
+
+def _contrasts(
+    text: str, read: list[Figure], numbers: Sequence[tuple[Num, bool]], lang: str
+) -> list[tuple[int, int]]:
+    """The pairs "not N but M" (indices); both figures take the kind, whose and where that
+    either names (a casualty over a personnel count: "в плен попали не 600, а 60 военных")."""
+    found = []
+    for i in range(len(read) - 1):
+        a, b = read[i], read[i + 1]
+        num_a, num_b = numbers[i][0], numbers[i + 1][0]
+        if num_a.form in ("date", "time", "decimal") or num_b.form in ("date", "time", "decimal"):
+            continue
+        if not contrasted(text, (num_a.start, num_a.end), (num_b.start, num_b.end), lang):
+            continue
+        claim = combine([k for k in (a.claim, b.claim) if k is not None])
+        if claim is None:
+            continue
+        for j, f in ((i, a), (i + 1, b)):
+            read[j] = replace(f, claim=claim, scope=a.scope or b.scope, place=a.place or b.place)
+        found.append((i, i + 1))
+    return found
 
 
 def _whole_before(read: list[Figure], figure: Figure) -> int:

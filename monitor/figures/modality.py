@@ -221,3 +221,47 @@ def _in_clause(
         if m.end() <= start or (m.start() >= end and not _NEW_CLAUSE.search(text, end, m.start())):
             return True
     return False
+
+
+# "nicht 800, sondern 80", "not 2,000 but 200", "не 600, а 60", "400명이 아니라 40명": the
+# first figure is withdrawn in favour of the second.
+_NOT_BEFORE = re.compile(r"(?:\bnicht|\bnot|\bне|\bnon)\s+(?:\w+\s+)?$", re.I)
+_BUT_BETWEEN = {
+    "de": re.compile(r"^\s*,?\s*sondern\s+(?:(?:nur|lediglich|bloß)\s+)?(?:\w+\s+)?$", re.I),
+    "en": re.compile(r"^\s*,?\s*but\s+(?:(?:only|just|merely)\s+)?(?:\w+\s+)?$", re.I),
+    "ru": re.compile(r"^\s*,?\s*(?:а|но)\s+(?:(?:лишь|только|всего)\s+)?(?:\w+\s+)?$", re.I),
+    "ko": re.compile(r"^\s?(?:여\s?)?(?:명|발)?[이가]?\s?아니(?:라|고)\s+(?:[가-힣]+\s+)?$"),
+}
+# A correction note: its label, or the report it corrects ("contrary to our first report").
+_CORRECTION_NOTE: dict[str, re.Pattern[str]] = {
+    "en": re.compile(
+        r"\bcorrection\s*:|\bcontrary\s+to\s+(?:our|an?|the)\s+(?:first|earlier|initial"
+        r"|original|previous)\s+(?:report|version|story)",
+        re.I,
+    ),
+    "de": re.compile(
+        r"\b(?:korrektur|berichtigung|richtigstellung)\s*:|\banders\s+als\s+(?:zunächst"
+        r"|ursprünglich|zuvor|bisher|von\s+uns)\s+(?:berichtet|gemeldet|angegeben|geschrieben)",
+        re.I,
+    ),
+    "ru": re.compile(r"\bпоправка\s*:|\bвопреки\s+(?:первоначальн|предыдущ|ранн|нашему)\w*", re.I),
+    "ko": re.compile(r"바로잡습니다|정정\s?(?:보도|합니다)|(?:앞선|이전|당초)\s?보도와\s?달리"),
+}
+
+
+def contrasted(text: str, first: tuple[int, int], second: tuple[int, int], lang: str) -> bool:
+    """Do the two counts stand as "not <first> but <second>"?"""
+    gap = text[first[1] : second[0]]
+    if not _BUT_BETWEEN[lang].match(gap):
+        return False
+    return lang == "ko" or bool(_NOT_BEFORE.search(text, max(0, first[0] - 20), first[0]))
+
+
+def withdrawn(text: str, pos: int, lang: str) -> str:
+    """The modality of the withdrawn figure of "not N but M": retracted in a correction
+    note (the outlet's own earlier figure), else denied (someone else's)."""
+    s_start, s_end = sentence_span(text, pos)
+    note = _CORRECTION_NOTE[lang].search(text, max(0, s_start - 40), s_end)
+    if note is not None or _RETRACTION[lang].search(text, s_start, s_end):
+        return RETRACTED
+    return DENIED
