@@ -17,7 +17,7 @@ from monitor.figures.lexicon import REPORTING_VERBS
 
 # Attribution: who is cited, sentence-local. Each pattern's group "x" starts the source.
 _SOURCE_AFTER = re.compile(
-    r"\b(?:nach\s+(?:angaben|schätzung(?:en)?|erkenntnissen|informationen)|laut|according\s+to|citing|по\s+(?:данным|словам|оценкам?|"
+    r"\b(?:nach\s+(?:angaben|schätzung(?:en)?|erkenntnissen|informationen)|laut|according\s+to|citing|согласно|по\s+(?:данным|словам|оценкам?|"
     r"информации))\s+(?:(?:des|der|von|dem|den|the)\s+)?(?P<x>[^,;:.()\d]{2,90})",
     re.I,
 )
@@ -50,10 +50,11 @@ _SOURCE_RU_VERB = re.compile(
 _SOURCE_KO_TOPIC = re.compile(
     r"^\s*(?P<ko>[가-힣A-Za-z·]+(?:\s[가-힣A-Za-z·]+){0,2}?)(?:은|는)\s"
     r".*(?:밝혔다|전했다|추정했다|말했다|발표했다|주장했다|보고했다|분석했다|경고했다|추산했다"
-    r"|설명했다)"
-    # "... 있다고 국정원은 밝혔다": the subject right before the verb at the end
-    r"|(?:고|며)\s(?P<ko2>[가-힣A-Za-z·]+)(?:은|는)\s(?:[가-힣]+\s){0,2}?(?:밝혔다|전했다|말했다"
-    r"|발표했다|보고했다|경고했다|추산했다)",
+    r"|설명했다|공개했다|냈다|내놨다)"
+    # "... 있다고 국정원은 밝혔다", "... 잡았다고 러시아 국방부가 밝혔다": the subject right
+    # before the verb at the end
+    r"|(?:고|며)\s(?P<ko2>(?:[가-힣A-Za-z·]+\s)?[가-힣A-Za-z·]+)(?:은|는|이|가)\s(?:[가-힣]+\s){0,2}?"
+    r"(?:밝혔다|전했다|말했다|발표했다|보고했다|경고했다|추산했다|분석했다|주장했다)",
 )
 # "nach russischen Angaben", "nach südkoreanischen Schätzungen": the adjective is the source.
 _SOURCE_ADJECTIVE = re.compile(
@@ -176,7 +177,9 @@ _ANAPHOR: dict[str, re.Pattern[str]] = {
     "en": re.compile(
         r"\b(?:it|he|she|they)\s+(?:also\s+|further\s+)?(?:said|says|added|estimated|estimates"
         r"|told|warned|claimed|reported|noted|believes|assessed)\b|\b(?:said|added|told)\s+(?:it"
-        r"|he|she|they)\b|\baccording\s+to\s+(?:it|him|her|them)\b",
+        r"|he|she|they)\b|\baccording\s+to\s+(?:it|him|her|them)\b"
+        r"|\b(?:in|by)\s+(?:its|his|her|their)\s+(?:assessment|estimate|view|count|tally"
+        r"|reckoning|statement|report)\b",
         re.I,
     ),
     "de": re.compile(
@@ -197,6 +200,14 @@ _ANAPHOR: dict[str, re.Pattern[str]] = {
         r"|추산했|보고했|경고했|한다|했다)"
     ),
 }
+# A source that is a document, not a speaker: "according to the statement", "성명에 따르면",
+# "согласно сводке" cite what the sentence before said was issued.
+_DOCUMENT = re.compile(
+    r"^(?:the\s+|its\s+|this\s+)?(?:statement|report|assessment|estimate|briefing|bulletin"
+    r"|update|summary|document|bericht|erklärung|mitteilung|lagebericht|сводк\w*|заявлени\w*"
+    r"|доклад\w*|сообщени\w*|документ\w*|성명|발표|보고서|자료|브리핑|이)$",
+    re.I,
+)
 _LOOK_BACK = 3  # sentences
 
 
@@ -206,10 +217,13 @@ def attribution(text: str, pos: int, lang: str) -> str | None:
     start, end = sentence_span(text, pos)
     sentence = text[start:end]
     source = _sentence_source(sentence, lang)
+    document = source is not None and _DOCUMENT.match(source) is not None
+    if document:  # "According to the statement": the statement of the sentence before
+        source = None
     bare = source is not None and " " not in source and (lang == "de" or source.islower())
     if source is not None and not bare:
         return source
-    if source is None and not _ANAPHOR[lang].search(sentence):
+    if source is None and not document and not _ANAPHOR[lang].search(sentence):
         return None
     for _ in range(_LOOK_BACK):
         previous = _previous_sentence(text, start)
@@ -233,6 +247,8 @@ def _previous_sentence(text: str, start: int) -> tuple[int, int] | None:
 
 @lru_cache(maxsize=256)  # every figure of a sentence shares its source
 def _sentence_source(sentence: str, lang: str) -> str | None:
+    if lang == "ko":  # "국방정보총국(HUR)은 ... 냈다"
+        sentence = _PARENTHESIS.sub("", sentence)
     for pattern in (
         _SOURCE_ADJECTIVE,
         _SOURCE_AFTER,
@@ -280,7 +296,7 @@ def _trim_source(raw: str, backwards: bool, lang: str) -> str | None:
         # A German source ends at its last noun: "westlicher Geheimdienste".
         while words and not words[-1][:1].isupper():
             words = words[:-1]
-    if not words or not any(len(w) > 2 for w in words):
+    if not words or not any(len(w) > (1 if lang == "ko" else 2) for w in words):
         return None
     if _NOT_A_SOURCE.search(" ".join(words)):
         return None
