@@ -197,9 +197,9 @@ def _carried(text: str, figures: list[Figure], lang: str) -> list[Figure]:
             last = earlier[-1]
             between = text[last.end : figure.start]
             civil = (last.claim == "workers") != (figure.claim == "workers")
-            if scope is None and not civil and whose_named(between) is None:
+            if scope is None and not civil and whose_named(between) in (None, last.scope):
                 scope = last.scope
-            if place is None and where_named(between) is None:
+            if place is None and where_named(between) in (None, last.place):
                 place = last.place
         if place is None and not earlier:
             place = where_named(text[s_start : figure.start])
