@@ -49,6 +49,10 @@ _KO_VERB_ENDING = re.compile(r"(?:하고|했으며|하며|되고|됐으며|되�
 _KO_GENERIC = re.compile(r"^(?:인력|인원|병력|노동자|근로자|요원)(?:[은는이가을를의]|도|만)?$")
 
 
+# past adnominal endings of the verbs that modify a noun: 된 한 진 친 힌 린 ("잡힌")
+_ADNOMINAL_ENDINGS = frozenset("된한진친힌린")
+
+
 def _modified(words: list[str], vocab: Vocabulary) -> str | None:
     """Deminers or builders named by the words before a generic noun ("지뢰 제거 인력")."""
     tokens = [(w, 0, 0) for w in words]
@@ -58,8 +62,7 @@ def _modified(words: list[str], vocab: Vocabulary) -> str | None:
 
 def _casualty_modifier(words: list[str]) -> str | None:
     """A casualty named by the modifier before the noun ("숨진", "다친", "실종된", "생포된",
-    "포로가 된"): the nearest adnominal word (its last syllable ends in ㄴ) and the word
-    before it."""
+    "포로가 된"): the nearest verb in its adnominal form and the word before it."""
     for j in range(len(words) - 1, -1, -1):
         word = words[j]
         if not _adnominal(word):
@@ -70,8 +73,7 @@ def _casualty_modifier(words: list[str]) -> str | None:
 
 
 def _adnominal(word: str) -> bool:
-    last = word[-1:]
-    return bool(last) and "가" <= last <= "힣" and (ord(last) - 0xAC00) % 28 == 4
+    return word[-1:] in _ADNOMINAL_ENDINGS
 
 
 def counted_ko(
