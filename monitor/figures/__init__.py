@@ -17,7 +17,9 @@ How a number becomes a Figure (``extraction.extract`` runs the steps, module by 
 4. The counted noun maps to a claim kind through ``CLAIM_TERMS`` (``lexicon``); clause
    context can refine it (soldiers sent "for reconstruction" are builders, "were killed"
    later in the clause makes it a casualty count) (``context``). A nationality and a place
-   near the count give its scope: whose soldiers, and where (``scope``).
+   near the count give its scope: whose soldiers, and where (``scope``). Two counts joined
+   by "and" share the verb or noun only one of them has ("200 Nordkoreaner und 150 Russen
+   gefallen", "45 North Korean and 30 Russian soldiers") (``coordination``).
 5. A personnel count that a dispatch pledged, announced or planned is about ("will send",
    "zu entsenden", "направит", "파견하기로") gets the modifier "deployment"; a count in
    place ("are fighting", "im Einsatz") or a past dispatch ("has sent") stays a total

@@ -26,6 +26,9 @@ from monitor.figures.lexicon import (
     CASUALTY_BEFORE_V2,
     CASUALTY_VERBS,
     DEMINING,
+    DESTROYED,
+    DESTROYED_BEFORE,
+    PEOPLE,
     PERCENT,
     PERSONNEL,
     RECONSTRUCTION,
@@ -211,19 +214,29 @@ def refine(
     start, end = span
     clause_start, clause_end = clause_span(text, start, end)
     left, right = max(clause_start, neighbours[0]), min(clause_end, neighbours[1])
+    claim = None if claim == PEOPLE else claim  # people count only as casualties
     if casualties and (claim is None or claim in PERSONNEL):
+        next_verb = _NEXT_VERB.search(text, end, right) if right == neighbours[1] else None
+        if next_verb is not None:  # "killed 70 soldiers and wounded 110": the next count's verb
+            right = next_verb.start()
         casualty = _casualty_after(text, end, right)
         if casualty is not None:
             return casualty
+        bare = claim is None and _BARE_END.match(text, end)  # "и ликвидировали 35."
+        if (claim in PERSONNEL or bare) and (
+            DESTROYED_BEFORE.search(text, max(left, start - 40), start)
+            or DESTROYED.search(text, end, right)
+        ):
+            return "killed", end  # "уничтожены 27 военнослужащих КНДР"
         m = CASUALTY_BEFORE.search(text, max(left, start - 40), start)
         if m is not None:  # "In Kursk starben rund 600 Soldaten"
-            return _casualty_kind(m.group(0)), end
+            return casualty_kind(m.group(0)), end
         v2 = CASUALTY_BEFORE_V2.search(text, max(left, start - 60), start)
         if v2 is not None and (claim in PERSONNEL or v2.group("v").lower() != "fallen"):
             return "killed", end  # "Pro Tag fallen nach westlichen Schätzungen 100 Soldaten"
     if not casualties and (claim is None or claim in PERSONNEL):
         # the whole's own phrase may name its kind: "den 2.000 als vermisst gemeldeten"
-        kind = _casualty_kind(text[start:end])
+        kind = casualty_kind(text[start:end])
         if kind is not None:
             return kind, end
     if claim == "troops":
@@ -236,7 +249,25 @@ def refine(
     return claim, end
 
 
-def _casualty_kind(phrase: str) -> str | None:
+# A coordinated verb right before the next count governs it, not the count before:
+# "killed 70 soldiers and wounded 110", "töteten 80 ... und verwundeten 150", "уничтожили
+# 60 ... и ранили 140", "взяли в плен 7 ... и ликвидировали 35".
+_NEXT_VERB = re.compile(
+    r"(?:,|\band|\bund|\bи|\bsowie)\s+(?:also\s+|auch\s+|ещё\s+|еще\s+)?"
+    r"(?:killed|wounded|injured|captured|töteten|tötete|verwundeten|verwundete|verletzten"
+    r"|verletzte|ranili|убили|ранили|(?:взяли|захватили)\s+в\s+плен|ликвидировали|уничтожили"
+    r"|нейтрализовали|eliminated)"
+    r"\s+(?:(?:about|around|some|roughly|nearly|another|etwa|rund|knapp|über|weitere|около"
+    r"|примерно|более|свыше|ещё|еще)\s+)?$",
+    re.I,
+)
+
+
+_BARE_END = re.compile(r"\s*(?:[.,;:!?)]|$)")
+
+
+def casualty_kind(phrase: str) -> str | None:
+    """The casualty kind the first matching verb of ``phrase`` names, or None."""
     for pattern, kind in CASUALTY_VERBS:
         if pattern.search(phrase):
             return kind
@@ -333,13 +364,15 @@ def _noun_phrase(text: str, pos: int, lang: str, vocab: Vocabulary) -> tuple[lis
             # Russian puts the head noun last: "военных строителей" are builders
             head, head_used = kind_at(tokens, i + used, lang, vocab)
             # ... but a verb after it is no head: "300 военных погибли" (see ``refine``)
-            if head is not None and not (head in CASUALTIES and kind in PERSONNEL):
+            if head is not None and kind in CASUALTIES and head in (*PERSONNEL, PEOPLE):
+                i, used = i + used, head_used  # "2700 погибших северокорейцах": the dead
+            elif head is not None and not (head in CASUALTIES and kind in PERSONNEL):
                 kind, i, used = head, i + used, head_used
         if kind is not None:
             kinds.append(kind)
             end = tokens[i + used - 1][2]
             i += used
-            more, more_end = _coordinated(tokens, i, lang, vocab)
+            more, more_end = _coordinated(text, tokens, i, lang, vocab)
             if more is not None:
                 kinds.append(more)
                 end = more_end
@@ -357,7 +390,7 @@ def _noun_phrase(text: str, pos: int, lang: str, vocab: Vocabulary) -> tuple[lis
 
 
 def _coordinated(
-    tokens: list[tuple[str, int, int]], i: int, lang: str, vocab: Vocabulary
+    text: str, tokens: list[tuple[str, int, int]], i: int, lang: str, vocab: Vocabulary
 ) -> tuple[str | None, int]:
     """After a kind, "und Arbeitern" / "or wounded" adds a second kind."""
     if i >= len(tokens) or tokens[i][0].lower() not in _COORD:
@@ -367,6 +400,8 @@ def _coordinated(
         if not word:
             break
         kind, used = kind_at(tokens, j, lang, vocab)
+        if kind is not None and _count_at(text, tokens, j + used, lang):
+            break  # "soldiers and wounded 110": a verb with a count of its own
         if kind is not None:
             return kind, tokens[j + used - 1][2]
         if word.lower() in _NP_STOP or (lang == "de" and word[0].isupper()):
@@ -374,6 +409,14 @@ def _coordinated(
         if parse_number_words(word, lang) is not None:  # "... und zweitausend Arbeiter"
             break
     return None, 0
+
+
+def _count_at(text: str, tokens: list[tuple[str, int, int]], i: int, lang: str) -> bool:
+    """Is token i a count (digits, or a number word)?"""
+    if i >= len(tokens):
+        return False
+    word, start, _ = tokens[i]
+    return text[start : start + 1].isdigit() or bool(word and parse_number_words(word, lang))
 
 
 def combine(kinds: list[str]) -> str | None:
@@ -389,6 +432,8 @@ def combine(kinds: list[str]) -> str | None:
             return kind
     if unique == {"troops", "workers"}:
         return "workers"
+    if PEOPLE in unique and len(unique) > 1:
+        return next(kind for kind in kinds if kind != PEOPLE)
     return kinds[0]
 
 
@@ -443,6 +488,8 @@ def number_of_phrase(
 def _kinds(window: str, lang: str, vocab: Vocabulary) -> list[str]:
     tokens = [(w, 0, 0) for w in window.split()]
     found = [k for i in range(len(tokens)) if (k := kind_at(tokens, i, lang, vocab)[0])]
+    # "die Zahl der Nordkoreaner in Kursk": a number of a nationality's people is of troops
+    found = ["troops" if k == PEOPLE else k for k in found]
     if not found and re.search(r"\b(?:death|todes|смерт)", window, re.I):
         return ["killed"]  # "death toll", "Todeszahl"
     if not found and re.search(r"\bcasualty", window, re.I):

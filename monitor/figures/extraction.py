@@ -24,6 +24,7 @@ from monitor.figures.context import (
     past_years,
     refine,
 )
+from monitor.figures.coordination import share
 from monitor.figures.deployment import DEPLOYMENT, is_deployment
 from monitor.figures.hedges import HEDGE_AFTER, RU_INCREMENT, read_hedge
 from monitor.figures.korean import KO_HEDGE_AFTER, KO_HEDGES, counted_ko, people_before
@@ -62,6 +63,7 @@ def extract(
         neighbours = (preceding, following)
         whole = index in wholes
         read.append(_figure(text, num, ranged, lang, vocab, neighbours, counts, whole))
+    read = share(text, read, numbers, lang, vocab)
     apply_partitives(text, read, pairs)
     contrasts = _contrasts(text, read, numbers, lang)
     read = _statements(text, read, numbers, lang, vocab)

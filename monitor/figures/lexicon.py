@@ -125,6 +125,18 @@ CLAIM_TERMS: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 
+# People named by their nationality, or as people ("человек"): a claim only as the dead,
+# wounded, captured or missing a casualty verb or noun makes of them ("90 Nordkoreaner und
+# 40 Russen fielen", "потеряла убитыми 70 человек"); "thousands of North Koreans are in
+# Kursk" in a headline is no count of troops.
+PEOPLE = "people"
+PEOPLE_TERMS: dict[str, tuple[str, ...]] = {
+    "de": ("nordkoreaner", "russen", "ukrainer"),
+    "en": ("north koreans", "russians", "ukrainians"),
+    "ru": ("северокорейц", "россиян", "украинц", "человек"),
+    "ko": (),
+}
+
 CLAIM_LABELS: dict[str, str] = {
     "troops": "troops",
     "workers": "workers",
@@ -158,7 +170,7 @@ CASUALTY_VERBS: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(
             r"(?:getötet|tot|gefallen)\s+(?:oder|und)\s+(?:verletzt|verwundet)"
             r"|(?:killed|dead)\s+(?:or|and)\s+(?:wounded|injured)"
-            r"|убиты?\s+(?:или|и)\s+ранен|выбыл\w*\s+из\s+строя|выбывш\w*|사상|죽거나\s?다[쳤친치]"
+            r"|убит\w*\s+(?:или|и)\s+ранен|выбыл\w*\s+из\s+строя|выбывш\w*|사상|죽거나\s?다[쳤친치]"
             r"|out\s+of\s+action|(?:nicht\s+mehr\s+einsatzfähig|kampfunfähig|außer\s+gefecht)"
             r"|전투력을?\s?상실|전투\s?불능",
             re.I,
@@ -169,21 +181,25 @@ CASUALTY_VERBS: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(
             r"\b(?:getötet|ums leben|gefallen|gestorben|umgekommen|starben|sterben|fielen|tot"
-            r"|killed|died|dead|lost their lives|погиб\w*|гибн\w*|убит\w*|скончал\w*|умер\w*)\b"
+            r"|killed|died|dead|lost their lives|deaths\s+of|tod\s+(?:von|der)|tötete\w*|погиб\w*"
+            r"|гибн\w*|гибел\w*|убил\w*"
+            r"|убит\w*|скончал\w*|умер\w*)\b"
             r"|사망|전사|숨[졌진지]|사살",
             re.I,
         ),
         "killed",
     ),
     (
-        re.compile(r"\b(?:verletzt|verwundet|wounded|injured|ранен)|부상|다[쳤친치]", re.I),
+        re.compile(r"\b(?:verletzt|verwundet|wounded|injured|ранен|ранил)|부상|다[쳤친치]", re.I),
         "wounded",
     ),
     (
         re.compile(
             # "nahmen 60 Soldaten gefangen", "took 180 soldiers prisoner"
             r"\b(?:gefangen genommen|in gefangenschaft|gefangen\b|captured|taken prisoner"
-            r"|prisoner\b(?!\s+(?:exchange|swap))|в плен)|포로|생포",
+            r"|prisoner\b(?!\s+(?:exchange|swap))|в плен|пленени|пленн\w*"
+            r"|(?:in\s+)?(?:\w+\s+)?captivity"
+            r"|in\s+(?:\w+\s+)?gefangenschaft|в\s+(?:\w+\s+)?плену)|포로|생포",
             re.I,
         ),
         "captured",
@@ -202,13 +218,27 @@ CASUALTY_VERBS: tuple[tuple[re.Pattern[str], str], ...] = (
 # and Russian ("погибли 300", "пропали без вести 200", "взяли в плен в общей сложности 10").
 CASUALTY_BEFORE = re.compile(
     r"\b(?:starben|sterben|fielen|getötet|verletzt|verwundet|vermisst|killed|wounded|injured"
+    r"|töteten|tötete|verwundeten|verwundete|verletzten|verletzte"
     r"|captured|(?:убиты|погибли)\s+(?:или|и)\s+ранены|погибли|погибло|погибают|гибнут|ранены"
-    r"|убиты|убито|ранено"
+    r"|убиты|убито|ранено|убили|ранили"
     r"|(?:получили\s+)?ранения(?:\s+получили)?|пропали\s+без\s+вести"
-    r"|(?:в\s+плен\s+)?(?:попали|попадают|взяты|взяли)(?:\s+в\s+плен)?)"
+    r"|(?:в\s+плен\s+)?(?:попали|попадают|взяты|взяли|захватили|захвачены)(?:\s+в\s+плен)?"
+    # a noun of dying or capture: "о гибели 800", "the deaths of 400", "den Tod von 60"
+    r"|(?:the\s+)?deaths\s+of|(?:den\s+)?tod\s+von|гибели|ранении|пленении"
+    # "потеряла убитыми 70", "lost as killed": the instrumental names the kind
+    r"|потерял\w*\s+(?:убитыми(?:\s+и\s+ранеными)?|ранеными|пленными))"
     r"\s+(?:[^\W\d_]+\s+)?(?:a\s+total\s+of\s+|в\s+общей\s+сложности\s+)?$",
     re.I,
 )
+# Verbs of destroying count the dead only when people are counted: "уничтожены 27
+# военнослужащих", "ликвидировали 35", "eliminated 40 soldiers" (not "уничтожены 20 танков").
+DESTROYED = re.compile(
+    r"\b(?:уничтож\w*|ликвидир\w*|нейтрализ\w*|eliminated|neutrali[sz]ed|liquidated"
+    r"|vernichtet\w*|ausgeschaltet|eliminiert)(?![^\W\d_])",
+    re.I,
+)
+DESTROYED_BEFORE = re.compile(rf"(?:{DESTROYED.pattern})\s+(?:[^\W\d_]+\s+){{0,2}}$", re.I)
+
 # German puts the finite verb second, so a short attribution may stand between it and a
 # count of soldiers: "Pro Tag fallen nach westlichen Schätzungen etwa 100 Soldaten".
 # ("fallen" also means "to drop": only for a count of people.)
@@ -245,6 +275,7 @@ def vocabulary(lang: str, extra: tuple[ClaimTerms, ...] = ()) -> Vocabulary:
     pairs = [
         (stem, kind) for kind, by_lang in CLAIM_TERMS.items() for stem in by_lang.get(lang, ())
     ]
+    pairs += [(stem, PEOPLE) for stem in PEOPLE_TERMS.get(lang, ())]
     pairs += [
         (stem.lower(), terms.kind) for terms in extra if terms.lang == lang for stem in terms.stems
     ]

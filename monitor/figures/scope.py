@@ -17,7 +17,8 @@ _SCOPE_WHOSE: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "north_korean",
         re.compile(
-            r"nordkorean|north[- ]korean|северокорейск|\bкндр\b|북한군|북한\s?(?:병|군|노동)|북한의"
+            r"nordkorean|north[- ]korean|северокорейск|северокорейц|\bкндр\b"
+            r"|북한군|북한\s?(?:병|군|노동)|북한의"
             r"|dprk\b"
             r"|pyongyang's|\baus nordkorea|\bfrom north korea|\bиз кндр|\bиз северной кореи",
             re.I,
@@ -29,11 +30,16 @@ _SCOPE_WHOSE: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"\brussisch(?!\w*\s+(?:region|grenzregion|gebiet|territorium))"
             r"|\brussian\b(?!\s+(?:region|territory|soil))|\bроссийск(?!\w*\s+(?:област|территор))"
-            r"|러시아군|러시아\s?병",
+            r"|러시아군|러시아\s?병|\brussen\b|\brussians\b|\bроссиян",
             re.I,
         ),
     ),
-    ("ukrainian", re.compile(r"ukrainisch|ukrainian|украинск|우크라이나군|우크라이나\s?병", re.I)),
+    (
+        "ukrainian",
+        re.compile(
+            r"ukrainisch|ukrainian|\bukrainer|украинск|украинц|우크라이나군|우크라이나\s?병", re.I
+        ),
+    ),
 )
 # Where: the place named in the clause. Kursk lies in Russia; the two are compatible.
 _SCOPE_WHERE: tuple[tuple[str, re.Pattern[str]], ...] = (
