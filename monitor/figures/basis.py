@@ -115,7 +115,7 @@ _CUMULATIVE: dict[str, re.Pattern[str]] = {
     ),
     "ru": re.compile(
         r"(?:\bв\s+общей\s+сложности|\bк\s+настоящему\s+(?:времени|моменту)|\bна\s+сегодняшний"
-        r"\s+день|\bс\s+начала|\bза\s+вс[её]\s+время|\bобщ(?:ее|ая|ую|им)\s+(?:числ|количеств"
+        r"\s+день|\bс\s+начала|\bобщ(?:ие|их|им)\s+потер\w*|\bза\s+вс[её]\s+время|\bобщ(?:ее|ая|ую|им)\s+(?:числ|количеств"
         r"|численност)\w*|\bитого|\bдо\s+сих\s+пор|\bуже\s+всего|(?P<only>\bвсего\b))",
         re.I,
     ),
@@ -132,7 +132,8 @@ _GROWTH: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "de": re.compile(
-        r"\b(?:stieg|steigt|gestiegen|angestiegen|kletterte|klettert|geklettert|wuchs|wächst"
+        r"\b(?:stieg|stiegen|steigt|gestiegen|angestiegen|kletterte|kletterten|klettert|geklettert"
+        r"|wuchs|wuchsen|wächst"
         r"|gewachsen|erhöhte|erhöht|erreichte|erreicht)\b",
         re.I,
     ),

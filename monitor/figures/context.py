@@ -366,7 +366,7 @@ def _noun_phrase(text: str, pos: int, lang: str, vocab: Vocabulary) -> tuple[lis
             # ... but a verb after it is no head: "300 военных погибли" (see ``refine``)
             if head is not None and kind in CASUALTIES and head in (*PERSONNEL, PEOPLE):
                 i, used = i + used, head_used  # "2700 погибших северокорейцах": the dead
-            elif head is not None and not (head in CASUALTIES and kind in PERSONNEL):
+            elif head is not None and not (head in CASUALTIES and kind in (*PERSONNEL, PEOPLE)):
                 kind, i, used = head, i + used, head_used
         if kind is not None:
             kinds.append(kind)
@@ -482,7 +482,47 @@ def number_of_phrase(
         found = _kinds(np, lang, vocab)
         if found:
             return found, np
-    return [], ""
+    return _toll_subject(window, lang, vocab)
+
+
+# A toll named as the subject of a verb of growth or reach, the count its goal: "North
+# Korean combat deaths climbed in 2025 to roughly 2,000", "Die Verluste stiegen im Januar
+# auf 4.000", "Потери ... убитыми и ранеными составили 5 тысяч человек".
+_TOLL_NOUN = re.compile(
+    r"\b(?:deaths|casualties|losses|fatalities|death\s+toll|verluste|todesopfer|toten"
+    r"|потер[иья]\w*|гибел\w*)\b",
+    re.I,
+)
+_TOLL_VERB = re.compile(
+    r"\b(?:rose|risen|rises|climbed|climbs|grew|grown|increased|mounted|jumped|reached|stood"
+    r"|stands|stieg\w*|gestiegen|kletterte\w*|geklettert|wuchs|gewachsen|erreichte\w*|erreicht"
+    r"|beträgt|betrug\w*|lag|liegt|выросл?\w*|возросл?\w*|достиг\w*|составил\w*|составля\w*"
+    r"|превысил\w*|увеличил\w*)\b",
+    re.I,
+)
+_TOLL_GOAL = re.compile(
+    r"(?:\b(?:to|at|auf|bei|до)\s+|(?<=составили\s)|(?<=составляют\s)|(?<=составило\s)"
+    r"|(?<=составила\s)|(?<=достигли\s)|(?<=превысили\s))(?:[^\W\d_]+\.?\s+){0,2}$",
+    re.I,
+)
+# "потери ... убитыми": the instrumental says which losses
+_RU_LOST_AS = re.compile(
+    r"\b(?:убитыми\s+и\s+ранеными|ранеными\s+и\s+убитыми|убитыми|ранеными|пленными)\b", re.I
+)
+
+
+def _toll_subject(window: str, lang: str, vocab: Vocabulary) -> tuple[list[str], str]:
+    noun = _TOLL_NOUN.search(window)
+    if noun is None or not _TOLL_GOAL.search(window):
+        return [], ""
+    verb = _TOLL_VERB.search(window, noun.end())
+    if verb is None:
+        return [], ""
+    np = window[noun.start() : verb.start()]
+    lost_as = _RU_LOST_AS.search(np)
+    kind = casualty_kind(lost_as.group(0)) if lost_as is not None else None
+    # the words before the noun name whose: "North Korean combat deaths"
+    return ([kind] if kind else _kinds(np, lang, vocab)), window[: verb.start()]
 
 
 def _kinds(window: str, lang: str, vocab: Vocabulary) -> list[str]:
@@ -494,6 +534,8 @@ def _kinds(window: str, lang: str, vocab: Vocabulary) -> list[str]:
         return ["killed"]  # "death toll", "Todeszahl"
     if not found and re.search(r"\bcasualty", window, re.I):
         return ["killed_or_wounded"]  # "casualty count"
+    if not found and any(_UNIT.match(word) for word in window.split()):
+        return ["troops"]  # "численность северокорейского контингента"
     return found
 
 

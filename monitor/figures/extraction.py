@@ -28,7 +28,7 @@ from monitor.figures.coordination import share
 from monitor.figures.deployment import DEPLOYMENT, is_deployment
 from monitor.figures.hedges import HEDGE_AFTER, RU_INCREMENT, read_hedge
 from monitor.figures.korean import KO_HEDGE_AFTER, KO_HEDGES, counted_ko, people_before
-from monitor.figures.lexicon import LANGS, PERSONNEL, Vocabulary, vocabulary
+from monitor.figures.lexicon import LANGS, PEOPLE, PERSONNEL, Vocabulary, vocabulary
 from monitor.figures.modality import CORRECTED, contrasted, modality, withdrawn
 from monitor.figures.numbers import Num, find_numbers, merge_ranges
 from monitor.figures.partitive import apply as apply_partitives
@@ -403,8 +403,9 @@ def _figure(
         kinds, np_end, np_increment = counted_ko(text, num.start, num_end, vocab, left_limit)
     else:
         kinds, np_end, np_increment = counted(text, num.end, lang, vocab)
-        if not kinds:
-            kinds, number_of_np = number_of_phrase(text, num.start, neighbours[0], lang, vocab)
+        if not kinds or PEOPLE in kinds:  # "составили 2,3 тыс. человек": the people of
+            named, number_of_np = number_of_phrase(text, num.start, neighbours[0], lang, vocab)
+            kinds = named if named and kinds in ([], [PEOPLE]) else kinds
     increment = increment or np_increment or bool(lang == "ru" and RU_INCREMENT.search(before))
     if num.form == "year?" and (not kinds or YEAR_BEFORE.search(before)):
         return plain()

@@ -20,7 +20,9 @@ _SCOPE_WHOSE: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"nordkorean|north[- ]korean|северокорейск|северокорейц|\bкндр\b"
             r"|북한군|북한\s?(?:병|군|노동)|북한의"
             r"|dprk\b"
-            r"|pyongyang's|\baus nordkorea|\bfrom north korea|\bиз кндр|\bиз северной кореи",
+            r"|pyongyang's|\baus nordkorea|\bfrom north korea|\bиз кндр|\bиз северной кореи"
+            # the losses of a country: "потери Пхеньяна", "Nordkoreas Verluste"
+            r"|потер\w*\s+пхеньяна|nordkoreas\s+verluste|north\s+korea's\s+losses",
             re.I,
         ),
     ),
@@ -30,14 +32,16 @@ _SCOPE_WHOSE: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"\brussisch(?!\w*\s+(?:region|grenzregion|gebiet|territorium))"
             r"|\brussian\b(?!\s+(?:region|territory|soil))|\bроссийск(?!\w*\s+(?:област|территор))"
-            r"|러시아군|러시아\s?병|\brussen\b|\brussians\b|\bроссиян",
+            r"|러시아군|러시아\s?병|\brussen\b|\brussians\b|\bроссиян|потер\w*\s+(?:россии|москвы)",
             re.I,
         ),
     ),
     (
         "ukrainian",
         re.compile(
-            r"ukrainisch|ukrainian|\bukrainer|украинск|украинц|우크라이나군|우크라이나\s?병", re.I
+            r"ukrainisch|ukrainian|\bukrainer|украинск|украинц|우크라이나군|우크라이나\s?병"
+            r"|потер\w*\s+(?:всу|украины|киева)",
+            re.I,
         ),
     ),
 )
@@ -82,7 +86,7 @@ _SOURCE_PHRASE = re.compile(
 # Forces named by their nationality may be the subject too: "North Korean units have lost".
 _FORCES = (
     r"(?:forces|troops|units|soldiers|army|military|truppen|einheiten|soldaten|streitkräfte"
-    r"|armee|военн\w*|войск\w*|подразделени\w*|част\w*|солдат\w*|бойц\w*)"
+    r"|armee|военн\w*|войск\w*|подразделени\w*|част\w*|солдат\w*|бойц\w*|арми\w*)"
 )
 # The country that sends, loses or has the soldiers, as the subject of the clause: "North
 # Korea could send 25,000 more troops", "Pyongyang has lost 4,000 soldiers", "КНДР может
