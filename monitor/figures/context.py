@@ -307,6 +307,12 @@ _UNIT = re.compile(
     r"|корпус\w*|отряд\w*)$",
     re.I,
 )
+# German puts a participle phrase between the count and its noun: "11.000 nach Kursk
+# entsandten (nordkoreanischen) Soldaten", "2.000 als vermisst gemeldeten".
+_DE_ATTRIBUTE = re.compile(
+    r"\s+(?:nach|in|aus|an|im|ins|zur|zum|von|vom|bei|für|als)\s+(?:[^\W\d_]+\s+){0,3}?"
+    r"[^\W\d_]+(?:te|ten|tete|teten|ene|enen)(?=\s+[^\W\d_])",
+)
 # a single line break inside a sentence is a hard wrap, not the end of the phrase
 _WRAP = re.compile(r"(?<!\n)[^\S\n]*\n(?![^\S\n]*\n)")
 
@@ -332,6 +338,9 @@ def counted(text: str, pos: int, lang: str, vocab: Vocabulary) -> tuple[list[str
     if text[pos : pos + 1] == "-" and text[pos + 1 : pos + 2].isalpha():
         pos += 1  # "5.000-Mann-Truppe", "10,000-plus troops"
     kinds, end, increment = _noun_phrase(text, pos, lang, vocab)
+    attribute = _DE_ATTRIBUTE.match(text, pos) if lang == "de" and not kinds else None
+    if attribute is not None:  # "11.000 nach Kursk entsandten nordkoreanischen Soldaten"
+        kinds, end, increment = _noun_phrase(text, attribute.end(), lang, vocab)
     if not kinds and strength:
         for word, _, t_end in tokens_after(text, pos, 6):
             if _UNIT.match(word):

@@ -219,7 +219,8 @@ CASUALTY_VERBS: tuple[tuple[re.Pattern[str], str], ...] = (
 CASUALTY_BEFORE = re.compile(
     r"\b(?:starben|sterben|fielen|getötet|verletzt|verwundet|vermisst|killed|wounded|injured"
     r"|töteten|tötete|verwundeten|verwundete|verletzten|verletzte"
-    r"|captured|(?:убиты|погибли)\s+(?:или|и)\s+ранены|погибли|погибло|погибают|гибнут|ранены"
+    r"|captured|(?:убиты|погибли)\s+(?:или|и)\s+ранены|погибли|погибло|погибла|погиб|погибают"
+    r"|гибнут|ранены"
     r"|убиты|убито|ранено|убили|ранили"
     r"|(?:получили\s+)?ранения(?:\s+получили)?|пропали\s+без\s+вести"
     r"|(?:в\s+плен\s+)?(?:попали|попадают|взяты|взяли|захватили|захвачены)(?:\s+в\s+плен)?"

@@ -66,6 +66,21 @@ _FRACTIONS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
 )
 
 
+# "jeder Vierte", "каждый третий", "every fifth", "one in ten": a share as one of every n.
+_NTH = (
+    (2, r"zweite", r"втор\w+", r"second", r"two"),
+    (3, r"dritte", r"трет\w+", r"third", r"three"),
+    (4, r"vierte", r"четв[её]рт\w+", r"fourth", r"four"),
+    (5, r"fünfte", r"пят\w+", r"fifth", r"five"),
+    (10, r"zehnte", r"десят\w+", r"tenth", r"ten"),
+)
+_EVERY_NTH = tuple(
+    (
+        rf"jede[rsn]?\s+{de}[nr]?|кажд\w+\s+{ru}|every\s+{en}|one\s+(?:in|out\s+of)\s+{en_n}",
+        1 / n,
+    )
+    for n, de, ru, en, en_n in _NTH
+)
 # The fraction after a whole that opened the clause: "Из 12 тысяч ... около половины
 # получили ранения", "Of the 12,000 ..., about half were wounded", "Von den 8.000 ... ist
 # ein Viertel verwundet": the part it names.
@@ -77,6 +92,7 @@ _FRACTION_AFTER: tuple[tuple[re.Pattern[str], float], ...] = tuple(
         (r"две\s+трети|двух\s+третей|two\s+thirds|zwei\s+drittel", 2 / 3),
         (r"четверт[ьи]|(?:a|one)\s+quarter|ein\s+viertel", 0.25),
         (r"три\s+четверти|three\s+quarters|drei\s+viertel", 0.75),
+        *_EVERY_NTH,
     )
 )
 # A list of the whole's parts: "3 тысячи военных, в том числе 500 сапёров", "12,000 troops,
@@ -182,10 +198,10 @@ def _fraction_after(
         return None
     _, s_end = sentence_span(text, num.start)
     limit = numbers[index + 1][0].start if index + 1 < len(numbers) else s_end
-    window = text[num.end : min(limit, s_end)]
+    window = text[num.end : s_end]  # "one in four" holds numbers of its own
     for pattern, share in _FRACTION_AFTER:
         m = pattern.search(window)
-        if m is not None:
+        if m is not None and num.end + m.start() <= limit:
             start, end = num.end + m.start("words"), num.end + m.end("words")
             return Num(start, end, 0, 0, form="decimal", value=share), False
     return None
@@ -226,6 +242,10 @@ def apply(text: str, figures: list[Figure], pairs: Sequence[Partitive]) -> None:
                 first = min(part.start, whole.start)
                 clause_start, _ = clause_span(text, first, first)
                 before = CASUALTY_BEFORE.search(text, max(clause_start, first - 40), first)
+                if before is None and whole.end <= part.start:  # "Из 1200 ... погиб каждый"
+                    before = CASUALTY_BEFORE.search(
+                        text, max(whole.end, part.start - 40), part.start
+                    )
                 casualty = _casualty(before.group(0)) if before is not None else None
                 claim = casualty[0] if casualty is not None else claim
         claim = claim or whole.claim
