@@ -1,8 +1,8 @@
 """Korean number words before a counter: Sino-Korean numerals written in Hangul ("천 명",
-"삼천 명", "오백여 명", "만여 명", ten thousand and more) and the vague amounts ("수천 명",
-thousands; "수십 명", dozens). Korean digits with scale words ("1만2천") are read with the
-other digits in ``numbers``; the "여" after a count ("만여 명", 10,000-odd) is read as a
-hedge in ``korean``.
+"삼천 명", "오백여 명", "만여 명", ten thousand and more), native numerals before 명 ("두 명",
+"스무 명") and the vague amounts ("수천 명", thousands; "수십 명", dozens). Korean digits
+with scale words ("1만2천") are read with the other digits in ``numbers``; the "여" after a
+count ("만여 명", 10,000-odd) is read as a hedge in ``korean``.
 """
 
 from __future__ import annotations
@@ -53,6 +53,34 @@ def sino_korean(word: str) -> int | None:
     return total + section + digit
 
 
+# Native Korean numerals before 명 (people): "두 명", "다섯 명", "열두 명", "스무 명".
+_NATIVE_UNITS = {
+    "한": 1,
+    "두": 2,
+    "세": 3,
+    "네": 4,
+    "다섯": 5,
+    "여섯": 6,
+    "일곱": 7,
+    "여덟": 8,
+    "아홉": 9,
+}
+_NATIVE_TENS = {"열": 10, "스무": 20, "스물": 20, "서른": 30, "마흔": 40, "쉰": 50}
+_NATIVE = re.compile(
+    rf"(?<![\d가-힣])(?P<tens>{'|'.join(_NATIVE_TENS)})?(?P<units>{'|'.join(_NATIVE_UNITS)})?"
+    r"(?=\s?명)"
+)
+
+
+def _native(m: re.Match[str]) -> int | None:
+    tens, units = m.group("tens"), m.group("units")
+    if not tens and not units:
+        return None
+    if tens == "스무" and units:  # "스물한", not "스무한"
+        return None
+    return _NATIVE_TENS.get(tens or "", 0) + _NATIVE_UNITS.get(units or "", 0)
+
+
 def korean_numbers(text: str) -> list[tuple[int, int, int | None, int | None, bool]]:
     """(start, end, low, high, vague) of each Korean number word before a counter.
     Numerals with a digit syllable alone ("일 명", also "one person" in "일명") are left
@@ -66,4 +94,8 @@ def korean_numbers(text: str) -> list[tuple[int, int, int | None, int | None, bo
         value = sino_korean(m.group("word"))
         if value is not None and value >= 10:
             out.append((m.start(), m.end(), value, value, False))
-    return out
+    for m in _NATIVE.finditer(text):
+        value = _native(m)
+        if value is not None:
+            out.append((m.start(), m.end(), value, value, False))
+    return sorted(out)
