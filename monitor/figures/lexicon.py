@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from monitor.figures.clauses import next_word
 from monitor.types import ClaimTerms
 
 LANGS = ("de", "en", "ru", "ko")
@@ -288,12 +287,13 @@ def kind_at(
 ) -> tuple[str | None, int]:
     """The kind named at token i, and how many tokens name it (2 for "combat engineers")."""
     word = tokens[i][0].lower()
-    pair = f"{word} {next_word(tokens, i)}"
     best: tuple[int, str | None, int] = (0, None, 1)
     for stem, kind in vocab:
         if " " in stem:
-            if i + 1 < len(tokens) and pair.startswith(stem) and len(stem) > best[0]:
-                best = (len(stem), kind, 2 + stem.count(" ") - 1)
+            n = stem.count(" ") + 1  # "rounds of ammunition" spans three words
+            words = " ".join(t[0].lower() for t in tokens[i : i + n])
+            if i + n - 1 < len(tokens) and words.startswith(stem) and len(stem) > best[0]:
+                best = (len(stem), kind, n)
             continue
         if _stem_matches(word, stem, lang) and len(stem) > best[0]:
             best = (len(stem), kind, 1)

@@ -80,7 +80,13 @@ _SOURCE_PHRASE = re.compile(
     r"|media|military|general\s+staff)\s+(?:said|say|says|estimated?|claimed?|reported)\b"
     r"|\bпо\s+[а-яё]+(?:им|ым)\s+(?:данным|оценкам|сведениям|информации)"
     r"|\bпо\s+(?:данным|оценкам|словам|информации|сведениям)\s+[а-яё]+(?:ой|ого|их|ых)\s+[а-яё]+"
-    r"|[가-힣]+(?:\s[가-힣]+){0,2}에\s?따르면|[가-힣]+(?:\s[가-힣]+){0,2}\s?(?:측은|당국은)",
+    r"|[가-힣]+(?:\s[가-힣]+){0,2}에\s?따르면|[가-힣]+(?:\s[가-힣]+){0,2}\s?(?:측은|당국은)"
+    # a source named by its city: "nach Angaben aus Kiew", "nach Darstellung Moskaus", "по
+    # оценке Киева", "according to Kyiv"
+    r"|\b(?:nach\s+(?:angaben|erkenntnissen|informationen|darstellung|einschätzung\w*"
+    r"|schätzungen)(?:\s+aus)?|laut|по\s+(?:оценке|данным|словам|информации|сведениям)"
+    r"|according\s+to)\s+(?:kiew\w*|kyiv|kiev|киев\w*|moskau\w*|moscow|москв\w*|seoul\w*"
+    r"|сеул\w*|pjöngjang\w*|pyongyang|пхеньян\w*|washington\w*|вашингтон\w*)",
     re.I,
 )
 # Forces named by their nationality may be the subject too: "North Korean units have lost".
@@ -96,6 +102,7 @@ _SUBJECT: tuple[tuple[str, str], ...] = (
     (
         "north_korean",
         r"north\s+korea|pyongyang|nordkorea|pjöngjang|кндр|северная\s+корея|пхеньян"
+        r"|kim(?:\s+jong[\s-]un)?|ким(?:\s+чен\s+ын)?"
         rf"|(?:north\s+korean|nordkoreanisch\w*|северокорейск\w*)\s+{_FORCES}",
     ),
     (
@@ -112,22 +119,33 @@ _SUBJECT: tuple[tuple[str, str], ...] = (
 _AUX = (
     r"(?:(?:could|can|will|would|may|might|has|have|had|is|was|plans\s+to|intends\s+to"
     r"|könnte|kann|will|wird|soll|dürfte|hat|hatte|plant|может|могла|мог|будет|планирует"
-    r"|собирается|уже)\s+){0,2}"
+    r"|собирается|уже|now|currently|still|already|reportedly|bereits|derzeit|inzwischen"
+    r"|сейчас)\s+){0,2}"
 )
 _OWN_VERB = (
     r"(?:send|sent|sending|deploy\w*|dispatch\w*|commit\w*|ship|ships|shipping|lost|lose"
     r"|loses|losing|entsend\w*|schick\w*|verlor\w*|verlier\w*|stationier\w*|verleg\w*"
-    r"|направ\w*|отправ\w*|перебро\w*|пришл\w*|присла\w*|потерял\w*|теряет|ввел\w*)"
+    r"|направ\w*|отправ\w*|перебро\w*|пришл\w*|присла\w*|потерял\w*|теряет|ввел\w*"
+    # supplying shells and missiles: "has shipped", "geliefert", "передала", "поставит"
+    r"|shipped|deliver\w*|suppl(?:y|ies|ied|ying)|provid\w*|transferr?\w*|handed"
+    r"|geliefert|liefer\w*|übergeben|übergab\w*|geschickt|entsandt|verlegt|überstellt"
+    r"|постав(?:ил|ит|ят|ила|или|ить|ляет|ляют)\w*|переда(?:л|ст|ть|ёт|ет)\w*)"
 )
 _SUBJECT_BEFORE = tuple(
     (
         name,
         re.compile(
-            rf"(?:^|[\s,;:])(?:{words})\s+(?:{_AUX}{_OWN_VERB}\b"
-            rf"|(?P<aux>{_AUX})(?:\w+\s+)?$)",
+            # not an object: "to Moscow and has", "an Russland"
+            rf"(?:^|(?<!\bto)(?<!\bin)(?<!\ban)(?<!\bnach)(?<!\bfrom)(?<!\bwith)(?<!\bfor)[\s,;:])"
+            rf"(?:{words})\s+(?:{_AUX}{_OWN_VERB}\b"
+            rf"|(?P<aux>{_AUX})(?:[^\W\d_]+\s+){{0,5}}$)",
             re.I,
         ),
     )
+    for name, words in _SUBJECT
+)
+_SUBJECT_AFTER = tuple(
+    (name, re.compile(rf"^\S+[^.;:!?]{{0,40}}?\s(?:{words})\s+{_AUX}{_OWN_VERB}\b", re.I))
     for name, words in _SUBJECT
 )
 # "Russia has (about) 600,000 troops": having them, nothing but a hedge before the count
@@ -144,7 +162,9 @@ _KO_SUBJECT = (
     ("russian", "러시아군?"),
     ("ukrainian", "우크라이나군?"),
 )
-_KO_OWN_VERB = re.compile(r"파견|보냈|보낼|보내|잃었|잃은|투입|배치했")
+_KO_OWN_VERB = re.compile(
+    r"파견|보냈|보낼|보내|보낸|잃었|잃은|투입|배치했|넘겼|넘긴|넘길|제공|공급"
+)
 _SCOPE_REACH = 25  # characters of the clause before the number searched for "whose"
 _SCOPE_AFTER = 25  # ... and after the counted phrase ("Soldaten aus Nordkorea")
 
@@ -189,7 +209,12 @@ def _subject(text: str, left: int, start: int, right: int) -> str | None:
             continue
         # "Russia has 600,000 troops"; "Nordkorea könnte weitere 8.000 Soldaten entsenden"
         has = _HAS.search(m.group(0)) and not _DE_PARTICIPLE.search(text, start, right)
-        if m.group("aux") is None or has or _OWN_VERB_RE.search(text, start, right):
+        sent = _OWN_VERB_RE.search(m.group(0)) or _OWN_VERB_RE.search(text, start, right)
+        if m.group("aux") is None or has or sent:
+            return name
+    after = text[start:right]  # "Ещё 300 тысяч снарядов Пхеньян может поставить"
+    for name, pattern in _SUBJECT_AFTER:
+        if pattern.search(after):
             return name
     for name, word in _KO_SUBJECT:
         if re.search(rf"(?:^|\s){word}[은는이]\s", before) and _KO_OWN_VERB.search(
