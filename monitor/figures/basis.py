@@ -96,7 +96,27 @@ def _period_pattern(lang: str) -> re.Pattern[str]:
     return re.compile("|".join(parts), re.I)
 
 
+# A named month counts as a month: "in May alone", "allein im April", "только за март",
+# "5월에만" (of events, and of arrivals: see ``_ARRIVAL``).
+_EN_MONTHS = (
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
+)
+_DE_MONTHS = (
+    r"(?:januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember)"
+)
+_RU_MONTHS = r"(?:январь|февраль|март|апрель|май|июнь|июль|август|сентябрь|октябрь|ноябрь|декабрь)"
+_PERIOD_OTHER["month"]["en"] += rf"|\bin\s+{_EN_MONTHS}\s+alone\b|\b{_EN_MONTHS}\s+alone\b"
+_PERIOD_OTHER["month"]["de"] += rf"|\ballein\s+im\s+{_DE_MONTHS}\b|\bim\s+{_DE_MONTHS}\s+allein\b"
+_PERIOD_OTHER["month"]["ru"] += rf"|\bза\s+{_RU_MONTHS}(?!\w)"
+_PERIOD_OTHER["month"]["ko"] += r"|(?:1[0-2]|[1-9])월\s?(?:에만|한\s?달)"
+
 _PERIOD = {lang: _period_pattern(lang) for lang in ("en", "de", "ru", "ko")}
+# People arriving are events: "2,500 workers entered Russia in May", "прибыли 3 тысячи".
+_ARRIVAL = re.compile(
+    r"\b(?:arriv\w*|entered|came\s+to|reached|прибыл\w*|прибывают|въехал\w*|приехал\w*"
+    r"|eingereist|reisten|kamen|angekommen|eingetroffen|trafen)\b|입국|도착|들어왔",
+    re.I,
+)
 
 # A running total. Russian "всего" right before a count means "only" ("всего 250"), so it
 # counts only away from the number; "since ..." only for events ("killed since October").
@@ -293,6 +313,9 @@ def _cues(
     the count: no reporting verb between it and the count, none right before it."""
     start, end = span
     event = claim in EVENTS
+    if claim in PERSONNEL:
+        c_start, c_end = clause_span(text, start, end)
+        event = bool(_ARRIVAL.search(text, max(c_start, s_start), min(c_end, s_end)))
     found: list[tuple[int, str, str | None]] = []
     for m in _CUMULATIVE[lang].finditer(text, s_start, s_end):
         groups = m.groupdict()

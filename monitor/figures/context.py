@@ -233,7 +233,9 @@ def refine(
             return casualty_kind(m.group(0)), end
         v2 = CASUALTY_BEFORE_V2.search(text, max(left, start - 60), start)
         if v2 is not None and (claim in PERSONNEL or v2.group("v").lower() != "fallen"):
-            return "killed", end  # "Pro Tag fallen nach westlichen Schätzungen 100 Soldaten"
+            # "Pro Tag fallen nach westlichen Schätzungen 100 Soldaten", "töteten in Kursk
+            # bislang 1.200 Soldaten"
+            return casualty_kind(v2.group("v")) or "killed", end
     if not casualties and (claim is None or claim in PERSONNEL):
         # the whole's own phrase may name its kind: "den 2.000 als vermisst gemeldeten"
         kind = casualty_kind(text[start:end])

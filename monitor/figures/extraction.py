@@ -208,6 +208,28 @@ def _carried(text: str, figures: list[Figure], lang: str) -> list[Figure]:
         if place is None and _THERE[lang].search(text, s_start, figure.end + 40):
             place = _place_before(text, s_start)
         out[i] = replace(figure, scope=scope, place=place)
+    return _place_after(text, out)
+
+
+_AND = re.compile(r"\b(?:and|und|и|sowie)\b", re.I)
+
+
+def _place_after(text: str, figures: list[Figure]) -> list[Figure]:
+    """A place named at the end of a sentence of coordinated counts is the place of each:
+    "killed 45 soldiers and injured 90 near Sudzha"."""
+    out = list(figures)
+    for i in range(len(out) - 2, -1, -1):
+        figure, later = out[i], out[i + 1]
+        if figure.claim is None or figure.place is not None or later.place is None:
+            continue
+        if sentence_span(text, figure.start) != sentence_span(text, later.start):
+            continue
+        between = text[figure.end : later.start]
+        if not _AND.search(between) or where_named(between) is not None:
+            continue
+        _, s_end = sentence_span(text, later.start)
+        if where_named(text[later.end : s_end]) == later.place:  # named after both
+            out[i] = replace(figure, place=later.place)
     return out
 
 

@@ -243,7 +243,9 @@ DESTROYED_BEFORE = re.compile(rf"(?:{DESTROYED.pattern})\s+(?:[^\W\d_]+\s+){{0,2
 # count of soldiers: "Pro Tag fallen nach westlichen Schätzungen etwa 100 Soldaten".
 # ("fallen" also means "to drop": only for a count of people.)
 CASUALTY_BEFORE_V2 = re.compile(
-    r"\b(?P<v>fallen|sterben|starben|fielen)\s+(?:[^\W\d_]+\s+){0,4}$", re.I
+    r"\b(?P<v>fallen|sterben|starben|fielen|töteten|tötete|verwundeten|verwundete|verletzten)"
+    r"\s+(?:[^\W\d_]+\s+){0,4}$",
+    re.I,
 )
 
 # Verbs of saying, shared by who said it (``attribution``) and by the time basis, where a

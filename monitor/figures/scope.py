@@ -60,8 +60,9 @@ _SCOPE_WHERE: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "russia",
         re.compile(
-            r"\b(?:nach|in) (?:ganz )?russland\b|\b(?:to|in) russia\b|\bв(?:о всей)? росси"
-            r"|러시아에|러시아로|러시아 전체",
+            r"\b(?:nach|in) (?:ganz )?russland\b|\b(?:to|in|into|entered) russia\b"
+            r"|\bв(?:о всей)? росси|러시아에|러시아로|러시아 전체"
+            r"|러시아\s(?:[가-힣]+\s)?[가-힣]*현장",
             re.I,
         ),
     ),
