@@ -53,10 +53,8 @@ def share(
             "decimal",
         ):
             continue
-        if sentence_span(text, num_a.start) != sentence_span(text, num_b.start):
-            continue
-        joined = _JOINED.fullmatch(text, num_a.end, b.start)
-        if joined is None:
+        joined = _JOINED.fullmatch(text, num_a.end, b.start) if num_a.end <= b.start else None
+        if joined is None or sentence_span(text, num_a.start) != sentence_span(text, b.start):
             continue
         np = joined.group("np")
         own_b = casualty_kind(text[num_b.end : b.end]) if b.claim in CASUALTIES else None

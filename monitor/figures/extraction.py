@@ -222,10 +222,10 @@ def _place_after(text: str, figures: list[Figure]) -> list[Figure]:
         figure, later = out[i], out[i + 1]
         if figure.claim is None or figure.place is not None or later.place is None:
             continue
-        if sentence_span(text, figure.start) != sentence_span(text, later.start):
-            continue
         between = text[figure.end : later.start]
-        if not _AND.search(between) or where_named(between) is not None:
+        if len(between) > 120 or not _AND.search(between) or where_named(between) is not None:
+            continue
+        if sentence_span(text, figure.start) != sentence_span(text, later.start):
             continue
         _, s_end = sentence_span(text, later.start)
         if where_named(text[later.end : s_end]) == later.place:  # named after both
