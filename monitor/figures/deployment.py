@@ -20,7 +20,8 @@ DEPLOYMENT = "deployment"
 _DISPATCH: dict[str, re.Pattern[str]] = {
     "de": re.compile(
         r"(?P<go>\bentsendung\w*|\bverlegung\w*|\bzu\s+(?:entsenden|schicken|senden|verlegen)"
-        r"|\b(?:entsenden|schicken|senden|verlegen|schickt|sendet|entsendenden)\b"
+        r"|\b(?:entsenden|schicken|senden|verlegen|schickt|sendet|entsendenden|liefern|liefert"
+        r"|zu\s+liefern)\b"
         r"|\b(?:zugesagt(?:e[nmrs]?)?|zusagen|sagte\w*\s+zu|versprochen(?:e[nmrs]?)?|verspr(?:i|e)ch\w*|genehmig\w*"
         r"|beschl(?:ossen|oss|ießt)|vereinbar\w*|angekündigt|in\s+aussicht|bereit(?:stellen)?)\b"
         r")|(?P<arrive>\b(?:kommen|eintreffen|folgen|nachrücken)\b)"
@@ -49,6 +50,7 @@ _DISPATCH: dict[str, re.Pattern[str]] = {
         r"(?P<go>\b(?:(?:может|могут|могли\s+бы|будет|будут)\s+быть\s+(?:направлен\w*"
         r"|отправлен\w*|переброшен\w*)|отправ(?:ит|ят|ить|ку|ки|ка|ке|ляет|ляют)|направ(?:ит|ят|ить|ляет|ляют)"
         r"|пошл(?:ёт|ет|ют)|послать|пришл(?:ёт|ет|ют)|прислать|перебро(?:сит|сят|сить)"
+        r"|постав(?:ит|ят|ить)|переда(?:ст|дут|ть)"
         r"|будут\s+(?:направлены|отправлены"
         r"|переброшены)|прибуд\w*|пообеща\w*|обеща\w*|одобри\w*|соглас\w*|договори\w*"
         r"|решил\w*|планиру\w*|намерен\w*)\b)"

@@ -447,6 +447,9 @@ def _figure(
     sent = claim in PERSONNEL and is_deployment(text, span, number, counts, lang)
     if modifier is None and sent:
         modifier = DEPLOYMENT
+    if claim in ("shells", "missiles") and modifier == "increment":
+        # "КНДР отправит ещё 800 тысяч снарядов": more munitions to come are a dispatch
+        sent = is_deployment(text, span, number, counts, lang)
     return Figure(
         claim=claim,
         low=low,

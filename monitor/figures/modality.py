@@ -22,7 +22,7 @@ _RETRACTION: dict[str, re.Pattern[str]] = {
         r"|wrongly|erroneously"
         r"|mistakenly|misstated|misreported|in\s+error|(?:was|were)\s+(?:misquoted|wrong)"
         r"|(?:this|our|the)\s+(?:report|article|story)\s+(?:had\s+)?(?:previously|originally"
-        r"|initially)|we\s+(?:had\s+)?(?:previously|originally|initially)\s+(?:reported|gave"
+        r"|initially)|we\s+(?:had\s+)?(?:previously|originally|initially|earlier)\s+(?:reported|gave"
         r"|stated|said|put))\b",
         re.I,
     ),
@@ -37,7 +37,10 @@ _RETRACTION: dict[str, re.Pattern[str]] = {
     "ru": re.compile(
         r"(?:(?:предыдущ|прежн|первоначальн|перв|ранн)\w+\s+(?:верси|редакци)\w*|ошибочно|по\s+ошибке"
         r"|неверно\s+(?:указ|сообщ|привед)\w*|(?:в\s+)?(?:эт|данн|наш)\w+\s+(?:заметк|стать|публикаци"
-        r"|материал)\w*\s+ранее\s+(?:указыва|сообща|говори|приводи)\w*)",
+        r"|материал)\w*\s+ранее\s+(?:указыва|сообща|говори|приводи)\w*"
+        # "ранее в статье говорилось", "ранее мы сообщали"
+        r"|ранее\s+(?:в\s+(?:статье|материале|заметке|публикации)\s+)?(?:говорилось|сообщалось"
+        r"|указывалось)|ранее\s+мы\s+(?:сообщали|писали|указывали))",
         re.I,
     ),
     "ko": re.compile(
@@ -50,20 +53,24 @@ CORRECTED: dict[str, re.Pattern[str]] = {
     "en": re.compile(
         r"\b(?:the\s+correct(?:ed)?\s+(?:figure|number|total|count)|should\s+have\s+(?:said|read"
         r"|been|stated)|correctly\s+(?:stated|reported)|in\s+fact)\b"
-        r"|;\s*(?:it|the\s+(?:figure|number|toll))\s+(?:is|was)\b",
+        r"|;\s*(?:it|the\s+(?:figure|number|toll))\s+(?:is|was)\b"
+        # "The actual number is 1,300", "The ministry's figure is 600"
+        r"|\bthe\s+(?:actual|real|right|true|accurate)\s+(?:figure|number|total|count)\b"
+        r"|\bthe\s+[\w']+\s+(?:figure|number)\s+is\b",
         re.I,
     ),
     "de": re.compile(
         r"\b(?:(?:die\s+)?(?:richtige|korrekte|zutreffende)\s+(?:zahl|angabe)|richtig\s+(?:ist|sind"
         r"|wäre|lautet)|korrekt\s+(?:ist|sind|lautet)|tatsächlich\s+(?:sind|waren|ist))\b"
-        r"|;\s*(?:es|sie|die\s+zahl)\s+(?:sind|waren|ist|beträgt|lautet)\b",
+        r"|;\s*(?:es|sie|die\s+zahl)\s+(?:sind|waren|ist|beträgt|lautet)\b"
+        r"|\b(?:tatsächliche|wirkliche)\s+zahl\b|\bzahl\s+lautet\b",
         re.I,
     ),
     "ru": re.compile(
         r"(?:правильн\w*|верн(?:ая|ое|ые)\s+(?:цифр|числ)\w*|на\s+самом\s+деле)", re.I
     ),
     "ko": re.compile(
-        r"\s?(?:정확한\s?(?:수치|숫자|규모|인원)|바로잡|실제로는|(?:명)?[이가]?\s?맞습니다|[이가]\s?맞다"
+        r"\s?(?:정확한\s?(?:수치|숫자|규모|인원)|바로잡|실제로는|실제\s?(?:숫자|수치|규모)는|(?:명)?[이가]?\s?맞습니다|[이가]\s?맞다"
         r"|(?:명)?(?:으로|로)\s?바로잡)"
     ),
 }
