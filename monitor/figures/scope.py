@@ -82,6 +82,9 @@ _SOURCE_PHRASE = re.compile(
     r"|\bпо\s+[а-яё]+(?:им|ым)\s+(?:данным|оценкам|сведениям|информации)"
     r"|\bпо\s+(?:данным|оценкам|словам|информации|сведениям)\s+[а-яё]+(?:ой|ого|их|ых)\s+[а-яё]+"
     r"|[가-힣]+(?:\s[가-힣]+){0,2}에\s?따르면|[가-힣]+(?:\s[가-힣]+){0,2}\s?(?:측은|당국은)"
+    # the captor is not whose: "in Ukrainian captivity", "в украинском плену", "…군에 포로로"
+    r"|\bin\s+[^\W\d_]+\s+(?:captivity|gefangenschaft)|\bв\s+[а-яё]+(?:ом|ем)\s+плену"
+    r"|[가-힣]+군에(?=\s?(?:포로|생포|붙잡))"
     # a source named by its city: "nach Angaben aus Kiew", "nach Darstellung Moskaus", "по
     # оценке Киева", "according to Kyiv"
     r"|\b(?:nach\s+(?:angaben|erkenntnissen|informationen|darstellung|einschätzung\w*"
