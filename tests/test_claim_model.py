@@ -1819,3 +1819,302 @@ def test_a_casualty_whole_and_a_part_that_died(
 ) -> None:
     assert one(text, lang, *whole).role == WHOLE
     assert one(text, lang, *part).role == PART
+
+
+# --- third held-out round: the families it exposed, with sentences of our own -----------
+
+
+def read(text: str, lang: str) -> list[tuple[object, ...]]:
+    """(claim, low, high, scope, place) of each figure, in text order."""
+    return [(f.claim, f.low, f.high, f.scope, f.place) for f in extract(text, lang)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "want"),
+    [
+        (
+            "en",
+            "Drones killed 35 North Korean soldiers and wounded 80 near Sudzha overnight.",
+            [("killed", 35), ("wounded", 80)],
+        ),
+        (
+            "de",
+            "Die Einheit tötete 25 russische Soldaten und verletzte 60, hieß es aus Kiew.",
+            [("killed", 25), ("wounded", 60)],
+        ),
+        (
+            "ru",
+            "Бригада взяла в плен 9 солдат КНДР и уничтожила 44.",
+            [("captured", 9), ("killed", 44)],
+        ),
+        (
+            "ru",
+            "Ударом дронов убили 15 российских военных и ранили 33.",
+            [("killed", 15), ("wounded", 33)],
+        ),
+    ],
+)
+def test_each_coordinated_verb_governs_its_own_count(
+    lang: str, text: str, want: list[tuple[str, int]]
+) -> None:
+    assert claims_of(text, lang) == want
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "want"),
+    [
+        (
+            "de",
+            "Nahe Korenewo starben 75 Nordkoreaner und 30 Russen.",
+            [("killed", 75, "north_korean"), ("killed", 30, "russian")],
+        ),
+        (
+            "en",
+            "Kyiv says 14 North Koreans and 9 Russians were taken prisoner.",
+            [("captured", 14, "north_korean"), ("captured", 9, "russian")],
+        ),
+        (
+            "ru",
+            "Под Курском погибли 110 северокорейцев и 70 россиян.",
+            [("killed", 110, "north_korean"), ("killed", 70, "russian")],
+        ),
+        (
+            "ru",
+            "Ранены 18 северокорейских и 6 российских бойцов.",
+            [("wounded", 18, "north_korean"), ("wounded", 6, "russian")],
+        ),
+        (
+            "en",
+            "Shelling killed 22 North Korean and 11 Russian troops.",
+            [("killed", 22, "north_korean"), ("killed", 11, "russian")],
+        ),
+    ],
+)
+def test_counts_joined_by_and_share_the_verb_or_noun_only_one_says(
+    lang: str, text: str, want: list[tuple[str, int, str]]
+) -> None:
+    assert [(c, low, scope) for c, low, _, scope, _ in read(text, lang)] == want
+
+
+def test_people_named_by_nationality_are_no_count_without_a_casualty() -> None:
+    assert claims_of("Seoul believes thousands of North Koreans are now in Kursk", "en") == []
+    assert claims_of("Nach Angaben Seouls starben 40 Nordkoreaner.", "de") == [("killed", 40)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "claim", "value"),
+    [
+        ("ru", "За сутки в районе Коренево ликвидированы 19 военнослужащих КНДР.", "killed", 19),
+        ("ru", "Киев сообщил о гибели 260 солдат КНДР.", "killed", 260),
+        ("ru", "Москва опровергла данные о пленении 90 своих военных.", "captured", 90),
+        ("en", "Seoul confirmed the deaths of 160 North Korean soldiers.", "killed", 160),
+        ("de", "Kiew bestätigte den Tod von 45 nordkoreanischen Soldaten.", "killed", 45),
+        ("ru", "За месяц российские части потеряли убитыми 1200 человек.", "killed", 1200),
+        ("ru", "КНДР потеряла ранеными около 900 человек.", "wounded", 900),
+    ],
+)
+def test_verbs_of_destroying_and_nouns_of_dying_count_the_dead(
+    lang: str, text: str, claim: str, value: int
+) -> None:
+    assert one(text, lang, claim, value)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "claim", "value", "scope"),
+    [
+        (
+            "en",
+            "North Korean combat fatalities rose in 2025 to about 1,800.",
+            "killed",
+            1800,
+            "north_korean",
+        ),
+        (
+            "de",
+            "Die russischen Verluste kletterten im März auf rund 30.000.",
+            "killed_or_wounded",
+            30_000,
+            "russian",
+        ),
+        (
+            "ru",
+            "Потери КНДР убитыми к лету выросли до 2 тысяч человек.",
+            "killed",
+            2000,
+            "north_korean",
+        ),
+        (
+            "ru",
+            "Общие потери Пхеньяна убитыми и ранеными достигли 6 тысяч человек.",
+            "killed_or_wounded",
+            6000,
+            "north_korean",
+        ),
+    ],
+)
+def test_a_toll_as_subject_of_a_verb_of_growth_names_its_goal(
+    lang: str, text: str, claim: str, value: int, scope: str
+) -> None:
+    figure = one(text, lang, claim, value)
+    assert (figure.basis, figure.scope) == (CUMULATIVE, scope)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "whole", "part"),
+    [
+        (
+            "de",
+            "Von den 6.000 nordkoreanischen Soldaten ist jeder Dritte verwundet worden.",
+            ("troops", 6000),
+            ("wounded", 2000),
+        ),
+        ("ru", "Из 5 тысяч военных КНДР погиб каждый пятый.", ("troops", 5000), ("killed", 1000)),
+        (
+            "en",
+            "Of the 800 North Korean sappers, one in ten has been killed.",
+            ("deminers", 800),
+            ("killed", 80),
+        ),
+        (
+            "de",
+            "Von den 4.000 in die Region Kursk verlegten Soldaten sind 500 gefallen.",
+            ("troops", 4000),
+            ("killed", 500),
+        ),
+    ],
+)
+def test_a_share_of_every_n_and_a_participle_phrase_before_the_noun(
+    lang: str, text: str, whole: tuple[str, int], part: tuple[str, int]
+) -> None:
+    assert one(text, lang, *whole).role == WHOLE
+    assert one(text, lang, *part).role == PART
+
+
+@pytest.mark.parametrize(
+    ("text", "claim", "value"),
+    [
+        ("북한군 네 명이 포로로 잡혔다.", "captured", 4),
+        ("러시아군 일곱 명이 숨졌다.", "killed", 7),
+        ("부상한 북한군은 모두 열다섯 명이다.", "wounded", 15),
+    ],
+)
+def test_korean_native_numerals_before_myeong(text: str, claim: str, value: int) -> None:
+    assert one(text, "ko", claim, value)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "claim", "value"),
+    [
+        (
+            "en",
+            "North Korea has delivered some 3 million shells to Russia, Kyiv says.",
+            "shells",
+            3_000_000,
+        ),
+        (
+            "de",
+            "Pjöngjang hat nach Angaben aus Seoul bereits 4 Millionen Granaten geliefert.",
+            "shells",
+            4_000_000,
+        ),
+        ("ru", "КНДР уже поставила Москве около 4 млн снарядов.", "shells", 4_000_000),
+        ("ru", "Ещё 500 тысяч снарядов Пхеньян намерен передать России.", "shells", 500_000),
+        ("ko", "북한이 러시아에 포탄 300만 발을 넘긴 것으로 파악됐다.", "shells", 3_000_000),
+        ("en", "Kim Jong Un has agreed to dispatch another 2,000 troops.", "troops", 2000),
+        ("en", "Russia still has about 500,000 soldiers in Ukraine.", "troops", 500_000),
+    ],
+)
+def test_whose_by_the_country_that_supplies_or_sends(
+    lang: str, text: str, claim: str, value: int
+) -> None:
+    expected = "russian" if text.startswith("Russia") else "north_korean"
+    assert one(text, lang, claim, value).scope == expected
+
+
+def test_a_country_after_a_preposition_is_no_subject() -> None:
+    text = "Pyongyang has shipped 1m shells to Moscow and has about 9,000 soldiers in Russia."
+    assert one(text, "en", "troops", 9000).scope == "north_korean"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "claim", "value"),
+    [
+        ("ru", "Только за апрель в Россию въехали 2 тысячи рабочих из КНДР.", "workers", 2000),
+        ("en", "In June alone, 1,200 North Korean builders arrived in Russia.", "builders", 1200),
+        ("de", "Allein im Mai kamen 900 nordkoreanische Arbeiter nach Russland.", "workers", 900),
+        ("ko", "지난달에만 북한 노동자 1천 명이 러시아에 도착했다.", "workers", 1000),
+    ],
+)
+def test_arrivals_in_a_named_month_are_a_monthly_count(
+    lang: str, text: str, claim: str, value: int
+) -> None:
+    figure = one(text, lang, claim, value)
+    assert (figure.basis, figure.period) == (PER_PERIOD, "month")
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "claim", "old", "new"),
+    [
+        (
+            "en",
+            "Correction: We earlier reported 700 North Korean soldiers killed. The real "
+            "number is 400.",
+            "killed",
+            700,
+            400,
+        ),
+        (
+            "de",
+            "Korrektur: In einer früheren Fassung hieß es, 900 Russen seien verwundet "
+            "worden. Die tatsächliche Zahl ist 600.",
+            "wounded",
+            900,
+            600,
+        ),
+        (
+            "ru",
+            "Исправление: ранее в материале говорилось о 800 погибших военных КНДР. На "
+            "самом деле их 500.",
+            "killed",
+            800,
+            500,
+        ),
+        (
+            "ko",
+            "정정: 앞선 기사에서 북한군 부상자를 3천 명으로 보도했으나 실제 규모는 2천 명입니다.",
+            "wounded",
+            3000,
+            2000,
+        ),
+    ],
+)
+def test_corrected_figures_in_other_words(
+    lang: str, text: str, claim: str, old: int, new: int
+) -> None:
+    assert one(text, lang, claim, old).modality == RETRACTED
+    assert one(text, lang, claim, new).modality == ASSERTED
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "value"),
+    [
+        ("ru", "Пхеньян передаст Москве ещё 400 тысяч снарядов.", 400_000),
+        ("de", "Nordkorea soll Russland weitere 500.000 Granaten liefern.", 500_000),
+        ("en", "North Korea could ship another 700,000 shells, Seoul warned.", 700_000),
+    ],
+)
+def test_more_shells_to_be_sent_are_a_dispatch(lang: str, text: str, value: int) -> None:
+    figure = one(text, lang, "shells", value)
+    assert (figure.modifier, figure.basis) == ("increment", DISPATCH)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Of the 90 North Korean soldiers missing, 12 are in Ukrainian captivity."),
+        ("ru", "Из 90 пропавших без вести военных КНДР 12 оказались в украинском плену."),
+    ],
+)
+def test_captivity_names_the_captor_and_the_part_keeps_its_whole(lang: str, text: str) -> None:
+    part = one(text, lang, "captured", 12)
+    assert (part.role, part.scope) == (PART, "north_korean")

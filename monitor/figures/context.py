@@ -257,8 +257,8 @@ def refine(
 _NEXT_VERB = re.compile(
     r"(?:,|\band|\bund|\bи|\bsowie)\s+(?:also\s+|auch\s+|ещё\s+|еще\s+)?"
     r"(?:killed|wounded|injured|captured|töteten|tötete|verwundeten|verwundete|verletzten"
-    r"|verletzte|ranili|убили|ранили|(?:взяли|захватили)\s+в\s+плен|ликвидировали|уничтожили"
-    r"|нейтрализовали|eliminated)"
+    r"|verletzte|убил[аио]?|ранил[аио]?|(?:взял[аио]?|захватил[аио]?)\s+в\s+плен"
+    r"|ликвидировал[аио]?|уничтожил[аио]?|нейтрализовал[аио]?|eliminated)"
     r"\s+(?:(?:about|around|some|roughly|nearly|another|etwa|rund|knapp|über|weitere|около"
     r"|примерно|более|свыше|ещё|еще)\s+)?$",
     re.I,

@@ -123,7 +123,7 @@ _SUBJECT: tuple[tuple[str, str], ...] = (
 _AUX = (
     r"(?:(?:could|can|will|would|may|might|has|have|had|is|was|plans\s+to|intends\s+to"
     r"|könnte|kann|will|wird|soll|dürfte|hat|hatte|plant|может|могла|мог|будет|планирует"
-    r"|собирается|уже|now|currently|still|already|reportedly|bereits|derzeit|inzwischen"
+    r"|собирается|намерен\w*|хочет|уже|now|currently|still|already|reportedly|bereits|derzeit|inzwischen"
     r"|сейчас)\s+){0,2}"
 )
 _OWN_VERB = (
