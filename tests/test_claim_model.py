@@ -2118,3 +2118,20 @@ def test_more_shells_to_be_sent_are_a_dispatch(lang: str, text: str, value: int)
 def test_captivity_names_the_captor_and_the_part_keeps_its_whole(lang: str, text: str) -> None:
     part = one(text, lang, "captured", 12)
     assert (part.role, part.scope) == (PART, "north_korean")
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "value"),
+    [
+        ("ru", "В Курской области действуют до 7 тысяч бойцов КНДР.", 7000),
+        ("ru", "На фронте задействованы 6 тысяч военных КНДР.", 6000),
+        ("de", "Im Gebiet Kursk halten sich 8.000 nordkoreanische Soldaten auf.", 8000),
+        (
+            "en",
+            "Some 9,000 North Korean soldiers operating in Kursk are under Russian command.",
+            9000,
+        ),
+    ],
+)
+def test_counts_in_place_in_other_words(lang: str, text: str, value: int) -> None:
+    assert one(text, lang, "troops", value).basis == IN_PLACE

@@ -173,6 +173,7 @@ _IN_PLACE: dict[str, re.Pattern[str]] = {
         r"(?:in|at|on|inside|fighting|deployed|stationed|serving|based|present|operating|positioned)"
         r"|remain(?:s|ing)?|currently|there\s+are|(?:are|is)\s+now"
         # at work there now: "are clearing fields", "are rebuilding bridges"
+        r"|(?:operating|fighting|stationed|serving)\s+in"
         r"|(?:are|is)\s+(?:now\s+|currently\s+|still\s+)?(?:clearing|demining|de-mining|rebuilding"
         r"|building|repairing|working|digging|guarding|employed|engaged|toiling|laboring"
         r"|labouring))\b",
@@ -183,13 +184,14 @@ _IN_PLACE: dict[str, re.Pattern[str]] = {
         r"|kämpfe|dienen|dient|bleiben"
         r"|verbleiben|im\s+einsatz|stationiert|derzeit|momentan|aktuell|gegenwärtig"
         r"|arbeiten|arbeitet|errichten|errichtet|räumen|räumt|entminen|bauen|baut|reparieren"
-        r"|beschäftigt)\b",
+        r"|beschäftigt|aufhalten|aufhält|halten\s+sich|hält\s+sich)\b",
         re.I,
     ),
     "ru": re.compile(
         r"(?:\bнаход\w*|\bвоюют|\bсражаются|\bдислоцирован\w*|\bразмещен\w*|\bприсутству\w*"
         r"|\bсейчас|\bв\s+настоящее\s+время|\bнесут\s+службу|\bостаются|\bразминиру(?:ют|ет)"
-        r"|\bработают|\bтрудятся|\bстроят|\bвосстанавливают|\bзаняты)",
+        r"|\bработают|\bтрудятся|\bстроят|\bвосстанавливают|\bзаняты|\bдействуют"
+        r"|\bзадействован\w*)",
         re.I,
     ),
     "ko": re.compile(
