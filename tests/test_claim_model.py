@@ -2135,3 +2135,29 @@ def test_captivity_names_the_captor_and_the_part_keeps_its_whole(lang: str, text
 )
 def test_counts_in_place_in_other_words(lang: str, text: str, value: int) -> None:
     assert one(text, lang, "troops", value).basis == IN_PLACE
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("de", "Nordkorea hat in Kursk bislang etwa 700 Soldaten verloren."),
+        ("en", "North Korea has lost about 700 soldiers in Kursk so far."),
+        ("ru", "КНДР потеряла около 700 солдат в Курской области."),
+        ("ko", "북한은 쿠르스크에서 병사 약 700명을 잃었다."),
+    ],
+)
+def test_soldiers_lost_are_dead_not_troops_in_place(lang: str, text: str) -> None:
+    # A German casualty report read "700 Soldaten verloren" as 700 troops and alerted
+    # against the 10,000-12,000 deployed.
+    assert [(f.claim, f.low) for f in extract(text, lang)] == [("killed", 700)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "claim"),
+    [
+        ("en", "Kyiv said it had lost contact with 20 soldiers near Sudzha.", "troops"),
+        ("ru", "Российская армия потеряла ранеными около 20 тысяч человек.", "wounded"),
+    ],
+)
+def test_lost_contact_and_lost_as_wounded_are_not_deaths(lang: str, text: str, claim: str) -> None:
+    assert [f.claim for f in extract(text, lang)] == [claim]

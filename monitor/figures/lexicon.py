@@ -182,8 +182,12 @@ CASUALTY_VERBS: tuple[tuple[re.Pattern[str], str], ...] = (
             r"\b(?:getötet|ums leben|gefallen|gestorben|umgekommen|starben|sterben|fielen|tot"
             r"|killed|died|dead|lost their lives|deaths\s+of|tod\s+(?:von|der)|tötete\w*|погиб\w*"
             r"|гибн\w*|гибел\w*|убил\w*"
-            r"|убит\w*|скончал\w*|умер\w*)\b"
-            r"|사망|전사|숨[졌진지]|사살",
+            r"|убит\w*|скончал\w*|умер\w*"
+            # "has lost 700 soldiers", "hat 700 Soldaten verloren", "потеряла 700 солдат":
+            # soldiers lost are dead (not "lost contact with", "lost track of")
+            r"|(?:has|have|had)\s+lost(?!\s+(?:contact|track|touch|sight))|verloren"
+            r"|потерял[аио]?(?!\s+(?:связь|след|ранен|пленн))|потеряли(?!\s+(?:связь|след|ранен|пленн)))\b"
+            r"|사망|전사|숨[졌진지]|사살|잃었|잃은",
             re.I,
         ),
         "killed",
@@ -227,7 +231,9 @@ CASUALTY_BEFORE = re.compile(
     # a noun of dying or capture: "о гибели 800", "the deaths of 400", "den Tod von 60"
     r"|(?:the\s+)?deaths\s+of|(?:den\s+)?tod\s+von|гибели|ранении|пленении"
     # "потеряла убитыми 70", "lost as killed": the instrumental names the kind
-    r"|потерял\w*\s+(?:убитыми(?:\s+и\s+ранеными)?|ранеными|пленными))"
+    r"|потерял\w*\s+(?:убитыми(?:\s+и\s+ранеными)?|ранеными|пленными)"
+    # "has lost 700 soldiers", "потеряла 700 солдат": soldiers lost are dead
+    r"|(?:has|have|had)\s+lost|потерял[аио]?|потеряли)"
     r"\s+(?:[^\W\d_]+\s+)?(?:a\s+total\s+of\s+|в\s+общей\s+сложности\s+)?$",
     re.I,
 )
