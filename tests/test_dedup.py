@@ -429,3 +429,110 @@ def test_korean_words_keep_their_syllables() -> None:
 
     assert canonical("밝혔다") == "밝혔다"
     assert canonical("쿠르스크") == "kursk"
+
+
+# --- boilerplate remover: what goes, what stays --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("(Reporting by Hyonhee Shin in Seoul; Editing by Lincoln Feast)", "credit"),
+        ("Additional reporting by Guy Faulconbridge in Moscow", "credit"),
+        ("Writing by Josh Smith; editing by Ed Davies.", "credit"),
+        ("The Associated Press contributed to this report.", "credit"),
+        ("By Eastwire staff.", "credit"),
+        ("By Hyonhee Shin and Josh Smith", "credit"),
+        ("Mit Material von dpa", "credit"),
+        ("(mit dpa)", "credit"),
+        ("dpa/AFP/jf", "credit"),
+        ("Редактор: Иван Петров", "credit"),
+        ("По материалам ТАСС", "credit"),
+        ("홍길동 기자", "credit"),
+        ("○○○ 기자", "credit"),
+        ("김철수·이영희 기자 kim@yna.co.kr", "credit"),
+        ("ⓒ 연합뉴스, 무단 전재 및 재배포 금지", "copyright"),
+        ("© 2025 Reuters. All rights reserved.", "copyright"),
+        ("Alle Rechte vorbehalten.", "copyright"),
+        ("При использовании материалов ссылка на РИА Новости обязательна.", "copyright"),
+        ("Sign up for our free newsletter.", "plug"),
+        ("Get the day's top stories in your inbox - sign up for our free newsletter.", "plug"),
+        ("Like what you read?", "plug"),
+        ("Abonnieren Sie unseren kostenlosen Newsletter.", "plug"),
+        ("Melden Sie sich hier für unseren Newsletter an.", "plug"),
+        ("Подписывайтесь на наш канал в Telegram.", "plug"),
+        ("Больше новостей — в нашем Telegram-канале.", "plug"),
+        ("네이버에서 연합뉴스를 구독하세요.", "plug"),
+        ("▶ 제보는 카카오톡 okjebo", "plug"),
+        ("Read more: Kim Jong Un visits Moscow", "read more"),
+        ("Lesen Sie auch: Kim besucht Moskau", "read more"),
+        ("Mehr zum Thema", "read more"),
+        ("Читайте также: Шойгу прилетел в Пхеньян", "read more"),
+        ("▶ 관련기사 더보기", "read more"),
+        ("Share on Facebook", "share"),
+        ("Facebook Twitter WhatsApp", "share"),
+        ("Teilen", "share"),
+        ("Поделиться", "share"),
+        ("기사 공유하기", "share"),
+        ("Follow us on Twitter", "plug"),
+        ("Photo: Reuters/Kim Hong-Ji", "photo"),
+        ("Foto: Ahn Young-joon/AP/dpa", "photo"),
+        ("Фото: ТАСС / Иван Иванов", "photo"),
+        ("사진=연합뉴스", "photo"),
+        ("[연합뉴스 자료사진]", "photo"),
+    ],
+)
+def test_boilerplate_lines_go(line: str, kind: str) -> None:
+    from monitor.stories import boilerplate
+
+    assert boilerplate.kind(line) == kind
+    assert boilerplate.strip(f"Kim arrived in Moscow on Tuesday.\n{line}") == (
+        "Kim arrived in Moscow on Tuesday."
+    )
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Reporting by the BBC showed that 1,000 troops had died.",
+        "By Tuesday, the troops had left Kursk.",
+        "Von Montag an gelten neue Regeln.",
+        "The ministry urged citizens to sign up for free military training.",
+        "The daily newsletter of the opposition was shut down last week.",
+        "Pricing was not released, but customers can sign up for alerts on the Web site.",
+        "Copyright laws were changed in 2024 to protect state media.",
+        "Anmeldungen für den Wehrdienst stiegen um 30 Prozent.",
+        "Das Ministerium stellte ihren Newsletter ein.",
+        "Shoigu: наши каналы связи с Пхеньяном работают.",
+        "Share prices in Seoul fell on Tuesday after the launch.",
+        "Watch-dog groups in Seoul said 1,000 soldiers were killed.",
+        "Related news agencies reported the launch.",
+        "Photographs of the launch were published by KCNA on Wednesday.",
+        "Источник в Минобороны сообщил, что 1000 солдат погибли в Курской области.",
+        "По теме переговоров Шойгу ничего не сообщил.",
+        "유튜브 채널 구독자 100만 명을 넘긴 북한 선전 채널이 폐쇄됐다.",
+        "Follow-up talks in Pyongyang are expected next month.",
+        "Mehr als 1.000 Soldaten wurden verlegt.",
+    ],
+)
+def test_news_sentences_stay(sentence: str) -> None:
+    from monitor.stories import boilerplate
+
+    assert boilerplate.kind(sentence) is None
+    assert boilerplate.strip(sentence) is sentence  # no boilerplate: the text as it came
+
+
+def test_a_plug_goes_and_the_news_in_its_line_stays() -> None:
+    from monitor.stories import boilerplate
+
+    text = "Kim arrived on Tuesday. Sign up for our newsletter. He left on Friday.\n\nShare"
+    assert boilerplate.strip(text) == "Kim arrived on Tuesday. He left on Friday."
+
+
+def test_credits_with_initials_and_korean_bylines_go_whole() -> None:
+    from monitor.stories import boilerplate
+
+    text = "Kim left. (Reporting by J. Smith; Editing by K. Lee)\nPhoto: Reuters/K. Lee"
+    assert boilerplate.strip(text) == "Kim left."
+    korean = "(서울=연합뉴스) 홍길동 기자 = 북한이 21일 미사일을 발사했다."
+    assert boilerplate.strip(korean) == "(서울=연합뉴스) 북한이 21일 미사일을 발사했다."

@@ -1,10 +1,12 @@
 """Stories: which stored item a new one reprints (near-duplicate) and which story it
 belongs to. Pure: no I/O.
 
-keys.py      a text reduced to normalised words and weighted keys (``features``)
-matching.py  near-duplicate and same-story decisions over shortlisted candidates (``match``)
-index.py     in-memory inverted index of recent items' keys; key rarity (``CandidateIndex``)
-aliases.py   one spelling per name across scripts (Курск = Kursk = 쿠르스크)
+keys.py         a text reduced to normalised words and weighted keys (``features``)
+boilerplate.py  an outlet's credit lines, plugs, read-more, share and photo lines, removed
+                before ``features`` reads a text (``strip``)
+matching.py     near-duplicate and same-story decisions over shortlisted candidates (``match``)
+index.py        in-memory inverted index of recent items' keys; key rarity (``CandidateIndex``)
+aliases.py      one spelling per name across scripts (Курск = Kursk = 쿠르스크)
 """
 
 from monitor.stories.index import RARITY_WINDOW, CandidateIndex
