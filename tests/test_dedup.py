@@ -431,6 +431,278 @@ def test_korean_words_keep_their_syllables() -> None:
     assert canonical("쿠르스크") == "kursk"
 
 
+# --- boilerplate: what an outlet adds to a wire copy decides nothing (issue 13) --------
+
+SHARED_CASE = Path("cases") / "stories"
+
+
+def read_case(path: Path) -> tuple[str, str]:
+    """A case file: the first line is the title, the rest the body."""
+    title, _, text = path.read_text(encoding="utf-8").strip().partition("\n")
+    return title, text.strip()
+
+
+def test_the_shared_wire_reprint_is_a_reprint(shared_dir: Path) -> None:
+    # The copy drops the dateline's date and a quote paragraph, retitles slightly, and adds
+    # a credit line and a newsletter plug: before boilerplate was removed, containment was 83.
+    folder = shared_dir / SHARED_CASE
+    if not (folder / "wire-original.txt").is_file():
+        pytest.skip("../shared/cases/stories is absent")
+    original = stored(40, 9, *read_case(folder / "wire-original.txt"))
+    found = match(item(*read_case(folder / "wire-reprint.txt")), [original])
+    assert (found.story_id, found.duplicate_of) == (9, 40), found.reason
+    assert "containment 100" in found.reason
+    reprint = features(*read_case(folder / "wire-reprint.txt"))
+    assert not {"reporting", "newslett", "asia"} & reprint.keys.keys()
+
+
+# Originals written for these tests (en, de, ru, ko): a dateline, a lead, details, a quote
+# paragraph, background. Copies are made from them below as outlets make them.
+ORIGINALS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "en": (
+        "Russian grain train reaches North Korea through Khasan",
+        (
+            "KHASAN, March 12 (Eastwire) - A train carrying 2,400 tonnes of Russian wheat "
+            "crossed into North Korea on Wednesday, the first grain delivery by rail this year, "
+            "Russian Railways said.",
+            "The 48 wagons are bound for a flour mill in Chongjin, where the grain will be "
+            "milled for the army and for schools, a railway spokesman said. Two more trains are "
+            "planned before the end of April.",
+            '"Our partners asked for wheat first of all, and we will send as much as the bridge '
+            "can carry,\" said Pavel Sidorov, head of the railway's Far Eastern branch.",
+            "Russia has shipped food to North Korea by rail since the border reopened. South "
+            "Korea's unification ministry said it was following the deliveries closely.",
+        ),
+    ),
+    "de": (
+        "Nordkoreanische Eishockeymannschaft spielt in Chabarowsk",
+        (
+            "Chabarowsk, 4. Februar (Elbdienst) - Zum ersten Mal seit mehr als zehn Jahren hat "
+            "eine nordkoreanische Eishockeymannschaft in Russland gespielt. Vor 3.200 Zuschauern "
+            "unterlag sie am Dienstag einer Auswahl der Region mit 2:5, teilte der regionale "
+            "Sportverband mit.",
+            "Die Mannschaft aus Pjöngjang ist zwei Wochen lang in Russland unterwegs und soll "
+            "noch in Wladiwostok und Juschno-Sachalinsk antreten. Trainiert wird sie seit Herbst "
+            "von dem früheren russischen Nationalspieler Andrej Kowaljow.",
+            '"Meine Spieler lernen schnell, und sie haben heute gezeigt, dass sie mithalten '
+            'können", sagte Kowaljow nach dem Spiel.',
+            "Sportliche Kontakte gehören zu dem Abkommen über Zusammenarbeit, das beide Länder "
+            "im vergangenen Jahr geschlossen haben.",
+        ),
+    ),
+    "ru": (
+        "В Пхеньяне открылась выставка российских художников",
+        (
+            "ПХЕНЬЯН, 18 апреля (Восток-Пресс) — В Пхеньяне в четверг открылась выставка "
+            "российских художников, на которой представлено 140 картин из музеев Москвы и "
+            "Санкт-Петербурга, сообщило посольство России в КНДР.",
+            "Выставка проходит в Корейской центральной художественной галерее и продлится до "
+            "конца июня. Среди работ — пейзажи Левитана и Шишкина, а также портреты советской "
+            "эпохи.",
+            "«Мы хотим, чтобы корейские зрители увидели Россию глазами её лучших мастеров», — "
+            "сказал на открытии заместитель министра культуры Андрей Малышев.",
+            "В прошлом году северокорейские художники показали свои работы в Москве и "
+            "Владивостоке.",
+        ),
+    ),
+    "ko": (
+        "러시아 의대, 북한 의사 40명 연수 시작",
+        (
+            "(블라디보스토크=한빛통신) 최예린 특파원 = 러시아 태평양국립의대가 북한 의사 "
+            "40명을 대상으로 한 연수 과정을 시작했다고 연해주 보건부가 11일 밝혔다.",
+            "연수생들은 석 달 동안 외과와 소아과 과정을 밟으며, 블라디보스토크 시내 병원 "
+            "4곳에서 실습한다. 연수 비용은 러시아 정부가 부담한다.",
+            '연해주 보건부 장관은 "북한 의료진의 수준을 높이는 데 도움이 될 것"이라며 '
+            '"내년에는 연수 인원을 두 배로 늘릴 계획"이라고 말했다.',
+            "북러 양국은 지난해 체결한 조약에 따라 보건 분야 협력을 확대하고 있다.",
+        ),
+    ),
+}
+# What a copy leaves out of the opening: the dateline's date (the Korean byline).
+DATELINE_CUTS = {
+    "en": ("KHASAN, March 12 (Eastwire)", "KHASAN (Eastwire)"),
+    "de": ("Chabarowsk, 4. Februar (Elbdienst)", "Chabarowsk (Elbdienst)"),
+    "ru": ("ПХЕНЬЯН, 18 апреля (Восток-Пресс)", "ПХЕНЬЯН (Восток-Пресс)"),
+    "ko": ("최예린 특파원 = ", ""),
+}
+RETITLED = {
+    "en": "Russian wheat train crosses into North Korea",
+    "de": "Eishockey: Nordkorea verliert in Chabarowsk 2:5",
+    "ru": "Картины Левитана и Шишкина показали в Пхеньяне",
+    "ko": "北 의사 40명, 러시아 의대서 연수",
+}
+# Two outlets' boilerplate per language: (lines before the text, lines after it).
+BOILERPLATE: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]] = {
+    "en": (
+        (
+            ("Photograph: Eastwire / Olga Belova",),
+            (
+                "(Reporting by Pavel Orlov in Vladivostok; Writing by J. Kim; Editing by Mark "
+                "Dalton)",
+                "Never miss a story from Asia - sign up for our weekly newsletter.",
+            ),
+        ),
+        (
+            ("By our Asia desk",),
+            (
+                "Additional reporting by Anna Lee in Seoul",
+                "Copyright 2025 Eastwire. All rights reserved.",
+                "READ MORE: North Korea and Russia open new road bridge",
+                "Share Tweet Email",
+            ),
+        ),
+    ),
+    "de": (
+        (
+            (),
+            ("Mit Material von dpa und AFP", "Jetzt kostenlos den Asien-Newsletter abonnieren!"),
+        ),
+        (
+            ("Foto: Elbdienst/Sergej Iwanow",),
+            ("Mehr zum Thema", "Auf WhatsApp teilen", "© Elbkurier 2025"),
+        ),
+    ),
+    "ru": (
+        (
+            (),
+            (
+                "Автор: Ольга Петрова",
+                "Подпишитесь на нашу рассылку, чтобы получать главные новости утром.",
+            ),
+        ),
+        (
+            ("Фото: РИА Новости",),
+            (
+                "Читайте также: Российские музыканты выступили в Пхеньяне",
+                "Поделиться ВКонтакте",
+                "© Восток-Пресс, 2025. Все права защищены.",
+            ),
+        ),
+    ),
+    "ko": (
+        (
+            (),
+            (
+                "최예린 특파원 choi@hanbit.example",
+                "ⓒ 한빛통신, 무단 전재 및 재배포 금지",
+                "▶ 한빛통신 뉴스레터 구독하기",
+            ),
+        ),
+        (
+            ("[사진=한빛통신 자료사진]",),
+            (
+                "관련기사",
+                "페이스북 공유 트위터 공유 카카오톡 공유",
+                "<저작권자(c) 한빛통신, 무단 전재-재배포, AI 학습 및 활용 금지>",
+            ),
+        ),
+    ),
+}
+
+
+def outlet_copy(lang: str, *, dropped: int | None, outlet: int, retitle: bool, cut: bool) -> Item:
+    """A copy as an outlet runs it: a paragraph dropped, the dateline's date cut, a new
+    headline, its own boilerplate before and after."""
+    title, paragraphs = ORIGINALS[lang]
+    kept = [p for i, p in enumerate(paragraphs) if i != dropped]
+    if cut:
+        old, new = DATELINE_CUTS[lang]
+        kept[0] = kept[0].replace(old, new, 1)
+    before, after = BOILERPLATE[lang][outlet]
+    return item(RETITLED[lang] if retitle else title, "\n".join([*before, *kept, *after]))
+
+
+# (dropped paragraph, outlet, new headline, dateline's date cut): the quote, a detail or
+# the background dropped; nothing dropped but the headline changed.
+COPIES = [(2, 0, False, True), (3, 1, True, False), (1, 0, True, True), (None, 1, True, True)]
+
+
+@pytest.mark.parametrize("lang", sorted(ORIGINALS))
+@pytest.mark.parametrize(("dropped", "outlet", "retitle", "cut"), COPIES)
+def test_an_outlets_copy_with_its_boilerplate_is_a_reprint(
+    lang: str, dropped: int | None, outlet: int, retitle: bool, cut: bool
+) -> None:
+    title, paragraphs = ORIGINALS[lang]
+    original = stored(50, 11, title, "\n".join(paragraphs))
+    copy = outlet_copy(lang, dropped=dropped, outlet=outlet, retitle=retitle, cut=cut)
+    found = match(copy, [original])
+    assert (found.story_id, found.duplicate_of) == (11, 50), found.reason
+
+
+@pytest.mark.parametrize("lang", sorted(ORIGINALS))
+@pytest.mark.parametrize("outlet", [0, 1])
+def test_boilerplate_adds_no_words_and_no_keys(lang: str, outlet: int) -> None:
+    title, paragraphs = ORIGINALS[lang]
+    before, after = BOILERPLATE[lang][outlet]
+    bare = features(title, "\n".join(paragraphs))
+    wrapped = features(title, "\n".join([*before, *paragraphs, *after]))
+    assert wrapped.words == bare.words
+    assert wrapped.keys == bare.keys
+    assert wrapped.places == bare.places
+
+
+# One template, another event: the same outlet's boilerplate on both must not make them
+# a reprint, nor one story.
+TEMPLATE_TWINS = {
+    "en": (
+        "Russian barley train reaches North Korea through Khasan",
+        "KHASAN, May 7 (Eastwire) - A train carrying 1,800 tonnes of Russian barley crossed "
+        "into North Korea on Friday, the second grain delivery by rail this year, Russian "
+        "Railways said.\n"
+        "The 36 wagons are bound for a feed mill in Hamhung, where the grain will be processed "
+        "for pig farms, a railway spokesman said. One more train is planned in June.\n"
+        '"Barley keeps well on the way, and the Korean side wants it before the summer," said '
+        "Irina Volkova, who runs the railway's freight office in Vladivostok.\n"
+        "Russia has shipped food to North Korea by rail since the border reopened. South "
+        "Korea's unification ministry said it was following the deliveries closely.",
+    ),
+    "de": (
+        "Nordkoreanische Eishockeymannschaft spielt in Omsk",
+        "Omsk, 19. November (Elbdienst) - Eine nordkoreanische Eishockeymannschaft hat in "
+        "Russland erneut gespielt. Vor 5.100 Zuschauern gewann sie am Samstag gegen eine "
+        "Studentenauswahl mit 4:3, teilte der regionale Sportverband mit.\n"
+        "Die Mannschaft aus Pjöngjang ist zehn Tage lang in Sibirien unterwegs und soll noch in "
+        "Nowosibirsk und Tomsk antreten. Trainiert wird sie von dem früheren russischen "
+        "Nationalspieler Andrej Kowaljow.\n"
+        '"Der Sieg gehört den Spielern, sie haben bis zur letzten Minute gekämpft", sagte '
+        "Kowaljow nach dem Spiel.\n"
+        "Sportliche Kontakte gehören zu dem Abkommen über Zusammenarbeit, das beide Länder im "
+        "vergangenen Jahr geschlossen haben.",
+    ),
+    "ru": (
+        "В Пхеньяне открылась выставка российских фотографов",
+        "ПХЕНЬЯН, 6 сентября (Восток-Пресс) — В Пхеньяне в понедельник открылась выставка "
+        "российских фотографов, на которой представлено 260 снимков из архивов Казани и "
+        "Новосибирска, сообщило посольство России в КНДР.\n"
+        "Выставка проходит в Народном дворце учёбы и продлится до середины октября. Среди работ "
+        "— виды Байкала и Камчатки, а также снимки строек советской эпохи.\n"
+        "«Фотография говорит на всех языках сразу», — сказала на открытии куратор выставки "
+        "Елена Гурьева.\n"
+        "В прошлом году северокорейские художники показали свои работы в Москве и "
+        "Владивостоке.",
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(TEMPLATE_TWINS))
+def test_shared_boilerplate_never_joins_two_events(lang: str) -> None:
+    before, after = BOILERPLATE[lang][0]
+    title, paragraphs = ORIGINALS[lang]
+    first = stored(60, 12, title, "\n".join([*before, *paragraphs, *after]))
+    twin_title, twin_text = TEMPLATE_TWINS[lang]
+    found = match(item(twin_title, "\n".join([*before, twin_text, *after])), [first])
+    assert (found.story_id, found.duplicate_of) == (None, None), found.reason
+
+
+def test_a_shared_footer_is_no_evidence_between_different_events() -> None:
+    # Two unrelated reports from one outlet, each ending in the outlet's whole footer.
+    footer = "\n".join(BOILERPLATE["en"][0][1] + BOILERPLATE["en"][1][1])
+    grain_title, grain = ORIGINALS["en"]
+    first = stored(70, 13, grain_title, "\n".join(grain) + "\n" + footer)
+    found = match(item(*MISSILE_MARCH[:1], MISSILE_MARCH[1] + "\n" + footer), [first])
+    assert (found.story_id, found.duplicate_of) == (None, None), found.reason
+
+
 # --- boilerplate remover: what goes, what stays --------------------------------------
 
 

@@ -4,8 +4,9 @@ alignment) and its weighted *keys* (for same-story scoring), computed once per t
 Rewording keeps the facts, so keys are numbers (1.000 / 1,000 / 1 000 / tausend /
 thousand all read as 1000), names and places, weekdays and months, and rare words, each
 with a weight (``WEIGHT_*``). Names are folded to one spelling across scripts and
-languages (``monitor.stories.aliases``: Kursk / Курск / 쿠르스크). ``features`` is cached
-on the text, so a candidate is tokenised once across calls.
+languages (``monitor.stories.aliases``: Kursk / Курск / 쿠르스크). An outlet's boilerplate
+(credits, plugs, share buttons: ``monitor.stories.boilerplate``) is removed first.
+``features`` is cached on the text, so a candidate is tokenised once across calls.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from monitor.lang import guess as guess_lang
+from monitor.stories import boilerplate
 from monitor.stories.aliases import canonical, hangul_alias, has_hangul
 
 __all__ = ["Features", "features"]
@@ -446,8 +448,13 @@ def _word_keys(text: str) -> tuple[dict[str, float], set[str], tuple[str, ...]]:
 
 @lru_cache(maxsize=FEATURE_CACHE_SIZE)
 def features(title: str, text: str) -> Features:
-    """Features of one text; cached on the content, so a stored item is read once."""
-    body = f"{title}.\n{text}"
+    """Features of one text; cached on the content, so a stored item is read once.
+
+    The outlet's boilerplate (credit lines, plugs, "read more", share buttons, photo
+    credits: ``boilerplate.strip``) is left out of both words and keys, so that it
+    decides neither a reprint nor a story.
+    """
+    body = f"{title}.\n{boilerplate.strip(text)}"
     words = tuple(_normalise(body))
     word_keys, local, places = _word_keys(body)
     keys = {sys.intern(k): w for k, w in (word_keys | _number_keys(body)).items()}
