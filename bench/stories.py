@@ -6,14 +6,18 @@ Two labelled sets, each run through the real pipeline (a fresh SQLite store, eve
 topic accepted, the candidate index and rarity weights as in production):
 
 - ``bench/data/stories/*.jsonl``: articles written for this project in en/de/ru/ko —
-  wire copies and their reprints (new headline, byline, footer, a dropped paragraph),
-  translations and independent rewrites, and hard negatives: two magnitude-6.1
-  earthquakes in Japan two days apart, two North Korean missile tests, Shoigu meeting
-  Kim Jong Un twice in two weeks, Kyiv's casualty count and Moscow's acknowledgement of
-  the same troops; wire stories from one template about different events (two missile
-  launches, two port calls, two factory visits), which are neither reprints nor one
-  story. One JSON object a line: id, story (gold), duplicate_of (gold id of the copied
-  article or null), lang, source, published, title, text.
+  wire copies and their reprints (new headline, byline, footer, a dropped paragraph; and,
+  in all four languages, copies as outlets run them: the dateline's date or a quote
+  paragraph dropped, a credit line, a newsletter plug, "read more", share buttons or a
+  photo credit added), translations and independent rewrites, and hard negatives: two
+  magnitude-6.1 earthquakes in Japan two days apart, two North Korean missile tests,
+  Shoigu meeting Kim Jong Un twice in two weeks, Kyiv's casualty count and Moscow's
+  acknowledgement of the same troops; wire stories from one template about different
+  events (two missile launches, two port calls, two factory visits; two food shipments,
+  two zoo gifts, two concerts, two trade fairs, each carrying the same outlet boilerplate
+  as its twin's copy), which are never reprints and should not be one story. One JSON
+  object a line: id, story (gold), duplicate_of (gold id of the copied article or null),
+  lang, source, published, title, text.
 - ``bench/data/stories/holdout/``: 11 articles (5 stories, two hard-negative pairs: one
   commission meeting twice, two cruise-missile tests) written after the thresholds were
   chosen; scored separately.
