@@ -123,14 +123,15 @@ def itn_docs() -> list[Doc]:
     return sorted(docs, key=lambda d: (d.published, d.id))
 
 
-def run(docs: Sequence[Doc]) -> dict[str, tuple[int, int | None, str]]:
+def run(docs: Sequence[Doc], multilingual: bool = True) -> dict[str, tuple[int, int | None, str]]:
     """doc id -> (story id, duplicate_of item id, match reason), via the real pipeline."""
     config = Config(feeds=(), topics=(TopicRule(name="all", match_all=True),))
     with tempfile.TemporaryDirectory() as tmp, Store.open(Path(tmp)) as store:
-        pipeline = Pipeline(store=store, config=config, clock=lambda: SAME_TIME)
-        totals = Totals()
-        for doc in docs:
-            pipeline.process(doc.item, totals)
+        pipeline = Pipeline(
+            store=store, config=config, clock=lambda: SAME_TIME, multilingual=multilingual
+        )
+        # As `monitor ingest` of one file would: embedded ahead in batches, then in order.
+        pipeline.process_all([doc.item for doc in docs], Totals())
         result = {}
         # A fresh store numbers the items 1, 2, ... in the order they were processed.
         for found, doc in enumerate(docs, 1):

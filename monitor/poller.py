@@ -102,6 +102,7 @@ class _Sorting:
     def finish(self) -> None:
         self._settle()
         items = oldest_first(self._on_topic)
+        self.pipeline.embed_ahead(items)  # in batches, after every feed is settled
         for start in range(0, len(items), WRITE_BATCH):
             with self.pipeline.store.batch():
                 for item in items[start : start + WRITE_BATCH]:

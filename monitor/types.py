@@ -75,6 +75,7 @@ class Candidate:
     text: str
     published: datetime
     duplicate_of: int | None = None
+    lang: str | None = None  # as stored: the feed's word, or monitor.lang's guess
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,10 @@ class StoryMatch:
     reason: str
     # The item's same-story keys (names, figures, rare words), for the candidate index.
     keys: tuple[str, ...] = ()
+    # The item's embedding (float16 blob; monitor.stories.embedding), None without the
+    # multilingual extra: stored so that nothing is embedded twice.
+    vector: bytes | None = None
+    vector_model: str | None = None  # the encoder that made it
 
 
 # Issue 12: what kind of statement a figure is (``Figure.modality``). Only asserted

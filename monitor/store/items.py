@@ -26,7 +26,9 @@ from monitor.store.base import (
 )
 from monitor.types import Candidate, Item, TopicMatch
 
-_CANDIDATE_SELECT = "SELECT id, story_id, source, title, text, published, duplicate_of FROM items"
+_CANDIDATE_SELECT = (
+    "SELECT id, story_id, source, title, text, published, duplicate_of, lang FROM items"
+)
 
 
 def _candidate(row: Mapping[str, Any]) -> Candidate:
@@ -39,6 +41,7 @@ def _candidate(row: Mapping[str, Any]) -> Candidate:
         text=row["text"],
         published=datetime.fromisoformat(row["published"]),
         duplicate_of=row["duplicate_of"],
+        lang=row["lang"],
     )
 
 
@@ -153,6 +156,23 @@ class ItemsMixin(StoreBase):
                 moment = parsed[at] = datetime.fromisoformat(at)
             rows.append((item_id, key, moment))
         return rows
+
+    @guarded
+    def story_vectors(
+        self, *, model: str, after_item: int = 0, since: datetime
+    ) -> list[tuple[int, str, bytes]]:
+        """(item id, language, vector) of the vectors ``model`` made for items with an id
+        above ``after_item`` published at or after ``since`` (issue 13: the candidate
+        index's embeddings)."""
+        column = "+published" if after_item else "published"
+        return [
+            (item_id, lang, vector)
+            for item_id, lang, vector in self._db.execute(
+                "SELECT item_id, lang, vector FROM item_vectors"
+                f" WHERE item_id > ? AND {column} >= ? AND model = ?",
+                [after_item, iso(since), model],
+            ).fetchall()
+        ]
 
     @guarded
     def last_indexed_item(self) -> int:

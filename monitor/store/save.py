@@ -92,6 +92,12 @@ class SaveMixin(StoreBase):
                 return item_id
             if match is not None and match.duplicate_of is None:
                 self._insert_story_keys(item_id, iso(item.published), match.keys)
+                if match.vector and match.vector_model and item.lang:
+                    self._db.execute(
+                        "INSERT OR IGNORE INTO item_vectors (item_id, model, lang, published,"
+                        " vector) VALUES (?, ?, ?, ?, ?)",
+                        [item_id, match.vector_model, item.lang, iso(item.published), match.vector],
+                    )
             figure_ids = [
                 self._insert_figure(figure, item_id, story_id) for figure in analysis.figures
             ]

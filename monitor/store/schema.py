@@ -301,6 +301,26 @@ def _claim_model(db: Database) -> None:
         db.execute(statement)
 
 
+def _item_vectors(db: Database) -> None:
+    """Version 9 (issue 13): each kept original item's embedding, for matching across
+    languages (``monitor.stories.embedding``): a float16 vector as a blob, the model that
+    made it, the item's language and publication time (to fill the candidate index by
+    time, as ``story_keys`` does). Written only with the multilingual extra installed.
+    """
+    db.execute(
+        """
+        CREATE TABLE item_vectors (
+            item_id INTEGER PRIMARY KEY REFERENCES items(id),
+            model TEXT NOT NULL,
+            lang TEXT NOT NULL,
+            published TEXT NOT NULL,
+            vector BLOB NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX item_vectors_published ON item_vectors(published)")
+
+
 MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _create_core_tables,
     _create_alert_tables,
@@ -310,6 +330,7 @@ MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _claim_history,
     _story_notices,
     _claim_model,
+    _item_vectors,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

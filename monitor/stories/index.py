@@ -13,7 +13,12 @@ over the retention window), which scales key weights: a name in a third of the w
 items ("Kursk" during the Kursk offensive) is background, not evidence. Below
 ``RARITY_MIN_ITEMS`` items there is too little to count on and every key counts fully.
 
-Pure: the pipeline fills it from the store's ``story_keys`` table and keeps it in step.
+With the multilingual extra it also holds the items' embeddings (``add_vector``) and
+answers which items in *other* languages read most alike (``similar``), each cosine
+judged against what its language pair usually gives (``embedding.PairNorm``).
+
+Pure: the pipeline fills it from the store's ``story_keys`` and ``item_vectors`` tables
+and keeps it in step.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ import heapq
 import math
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
+
+from monitor.stories.embedding import PairNorm, cosines
 
 __all__ = ["CandidateIndex"]
 
@@ -41,6 +48,8 @@ SHORTLIST_MIN_RARITY = 0.35
 # How many candidates are scored in full. A story's items share many keys with each
 # other, so the one that matters ranks near the top.
 SHORTLIST_SIZE = 40
+# How many items in other languages, most alike by embedding, are scored beside them.
+SIMILAR_SIZE = 5
 
 
 class CandidateIndex:
@@ -53,6 +62,9 @@ class CandidateIndex:
         self._by_time: list[tuple[datetime, int]] = []  # a heap: oldest first
         self.newest: datetime | None = None
         self.last_item_id = 0  # the highest item id added: the store is read after it
+        self._vectors: dict[int, tuple[str, bytes]] = {}  # item id -> (language, vector)
+        self.last_vector_id = 0  # the highest item id whose vector was added
+        self.norm = PairNorm()
 
     def __len__(self) -> int:
         return len(self._items)
@@ -87,6 +99,7 @@ class CandidateIndex:
         while self._by_time and self._by_time[0][0] < oldest_kept:
             _, item_id = heapq.heappop(self._by_time)
             _, keys = self._items.pop(item_id)
+            self._vectors.pop(item_id, None)
             for key in keys:
                 posting = self._postings[key]
                 posting.discard(item_id)
@@ -125,3 +138,34 @@ class CandidateIndex:
             if since <= self._items[item_id][0] <= until
         )
         return [item_id for _, item_id in heapq.nlargest(limit, in_window)]
+
+    def add_vector(self, item_id: int, lang: str, vector: bytes) -> None:
+        """Hold an indexed item's embedding (an item not indexed, or too old, is ignored)."""
+        self.last_vector_id = max(self.last_vector_id, item_id)
+        if item_id in self._items:
+            self._vectors[item_id] = (lang, vector)
+
+    def similar(
+        self,
+        vector: bytes,
+        lang: str,
+        since: datetime,
+        until: datetime,
+        limit: int = SIMILAR_SIZE,
+    ) -> dict[int, float]:
+        """Item id -> z-score of the ``limit`` items in other languages published in
+        [since, until] that read most like ``vector`` (see ``embedding.PairNorm``).
+
+        Every cosine computed, in the window or not, is added to the language pair's
+        record first: that record is what tells a high cosine from a usual one.
+        """
+        others = [(item_id, v) for item_id, v in self._vectors.items() if v[0] != lang]
+        found = cosines(vector, [v for _, (_, v) in others])
+        for (_, (other_lang, _)), cosine in zip(others, found, strict=True):
+            self.norm.add(lang, other_lang, cosine)
+        in_window = [
+            (self.norm.z(lang, other_lang, cosine), item_id)
+            for (item_id, (other_lang, _)), cosine in zip(others, found, strict=True)
+            if since <= self._items[item_id][0] <= until
+        ]
+        return {item_id: z for z, item_id in heapq.nlargest(limit, in_window)}

@@ -17,9 +17,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
+from monitor.figures import extract
 from monitor.lang import guess as guess_lang
 from monitor.stories import boilerplate
 from monitor.stories.aliases import canonical, hangul_alias, has_hangul
+from monitor.stories.bridge import bridge_keys, country, roman_value
 
 __all__ = ["Features", "features"]
 
@@ -39,6 +41,9 @@ WEIGHT_NAME = 2.0
 WEIGHT_RARE_WORD = 1.0
 WEIGHT_YEAR = 0.5
 WEIGHT_CALENDAR = 1.5  # weekdays and months: separate a Tuesday event from a Friday one
+# A name's country or sound skeleton (monitor.stories.bridge), compared across languages
+# only: weaker than the name itself, since skeletons of different names can collide.
+WEIGHT_BRIDGE = 1.0
 # Places are read from the opening (title and first sentence) only: that is where a report
 # says where it happened; further down, a long article names places in passing, and on
 # ECB+ reading them all cost recall (0.74 -> 0.70) and gained no precision.
@@ -250,8 +255,17 @@ class Features:
     figures: frozenset[str]  # the keys that are figures (weight WEIGHT_NUMBER)
     dates: frozenset[str]  # the keys that are weekdays or months
     local: frozenset[str]  # keys only comparable within one language (lowercase words)
+    # Keys only comparable across languages (monitor.stories.bridge) -> the keys of the
+    # names they were read from: a bridge counts only where its names do not meet.
+    bridge: Mapping[str, frozenset[str]]
     places: tuple[str, ...]  # names read as places, in text order: the first is the event's
     lang: str | None  # monitor.lang's guess: texts in different languages share no local keys
+    # Figure key -> the claims monitor.figures reads it as counting ("1000" -> {"deminers"}):
+    # 1,000 killed and 1,000 deminers share a number, not a fact.
+    claims: Mapping[str, frozenset[str]]
+    # Country bridge keys read from words too common to be keys (Russia in a Russia
+    # monitor): evidence for a match across languages by embedding, never in the score.
+    background: frozenset[str] = frozenset()
 
 
 def _normalise(text: str) -> list[str]:
@@ -273,6 +287,14 @@ _COMMON_STEMS = frozenset(map(_stem, COMMON_WORDS))
 _COMMON_KEYS = frozenset(canonical(stem) for stem in _COMMON_STEMS) - _CALENDAR_KEY_SET
 
 
+def _korean_stem(word: str) -> str:
+    """A Korean word without the particle attached to it (쿠르스크에서 -> 쿠르스크)."""
+    for particle in _KO_PARTICLES:
+        if word.endswith(particle) and len(word) > len(particle) + 1:
+            return word[: -len(particle)]
+    return word
+
+
 def _korean_key(word: str) -> tuple[str, float] | None:
     """A Korean word's key: a known name (any particle attached), else a long word."""
     alias = hangul_alias(word)
@@ -284,10 +306,7 @@ def _korean_key(word: str) -> tuple[str, float] | None:
     month = _KO_MONTH.fullmatch(word)
     if month is not None and 1 <= int(month.group(1)) <= 12:
         return f"m{int(month.group(1)):02d}", WEIGHT_CALENDAR
-    for particle in _KO_PARTICLES:
-        if word.endswith(particle) and len(word) > len(particle) + 1:
-            word = word[: -len(particle)]
-            break
+    word = _korean_stem(word)
     if len(word) >= KO_RARE_MIN_LEN:
         return word, WEIGHT_RARE_WORD
     return None
@@ -320,7 +339,20 @@ def _numbers(text: str) -> Iterator[tuple[float, bool]]:
             yield value, True
 
 
-def _number_keys(text: str) -> dict[str, float]:
+def _claims(text: str, lang: str | None) -> dict[str, set[str]]:
+    """Number key -> what ``monitor.figures`` reads it as counting (the one reader of
+    what numbers count): "tausend Pioniere" and "1,000 sappers" both count deminers."""
+    claims: dict[str, set[str]] = {}
+    for figure in extract(text, lang):
+        for value in (figure.low, figure.high):
+            if value is not None and value >= MIN_COUNTED_NUMBER and figure.claim is not None:
+                claims.setdefault(str(value), set()).add(figure.claim)
+    return claims
+
+
+def _number_keys(text: str, claims: Mapping[str, set[str]]) -> dict[str, float]:
+    """Figure keys, each number as its value ("1000"); ``claims``' numbers are added when
+    the pattern here missed their form (Korean units, Russian number words)."""
     keys: dict[str, float] = {}
     for value, scaled in _numbers(text):
         if value != int(value):
@@ -337,12 +369,17 @@ def _number_keys(text: str) -> dict[str, float]:
         else:
             weight = WEIGHT_NUMBER
         keys[str(value)] = weight
+    for key in claims.keys() - keys.keys():
+        keys[key] = WEIGHT_NUMBER if int(key) >= 100 else WEIGHT_SMALL_NUMBER
     return keys
 
 
-def _word_keys(text: str) -> tuple[dict[str, float], set[str], tuple[str, ...]]:
+def _word_keys(
+    text: str,
+) -> tuple[dict[str, float], set[str], dict[str, set[str]], set[str], tuple[str, ...]]:
     """Names, rare long lowercase words, calendar words and number words, stemmed; with
-    the keys bound to the text's language (rare words) and the names read as places.
+    the keys bound to the text's language (rare words), the bridge keys (compared only
+    across languages) and the names read as places.
 
     A name is a capitalised word that does not open a sentence. The words of one multi-word
     name ("Joint Chiefs of Staff", "Sergei Shoigu") share one name's weight, so that a long
@@ -351,6 +388,20 @@ def _word_keys(text: str) -> tuple[dict[str, float], set[str], tuple[str, ...]]:
     """
     keys: dict[str, float] = {}
     local: set[str] = set()  # keys only ever compared within one language
+    bridge: dict[str, set[str]] = {}  # bridge key -> the name keys it was read from
+    background: set[str] = set()  # country keys of words too common to be keys
+    named: set[str] = set()  # bridge keys read from names
+
+    def add_bridge_key(found: str, key: str) -> None:
+        if found not in keys or found in bridge:
+            keys[found] = WEIGHT_BRIDGE
+            bridge.setdefault(found, set()).add(key)
+
+    def add_bridge(name: str, key: str) -> None:
+        for found in bridge_keys(name):
+            add_bridge_key(found, key)
+            named.add(found)
+
     places: dict[str, None] = {}  # names after "in", "near", "в", ...: where it happened
     sentence_initial: set[str] = set()
     run: list[str] = []  # stems of the multi-word name being read
@@ -384,6 +435,11 @@ def _word_keys(text: str) -> tuple[dict[str, float], set[str], tuple[str, ...]]:
             if token[0].isdigit():
                 continue  # "86분", "1천명": read by the number pattern
             korean = _korean_key(lowered)
+            if korean is not None and korean[1] != WEIGHT_CALENDAR:
+                add_bridge(_korean_stem(lowered), korean[0])
+            elif (code := country(lowered)) is not None:  # 독일: too short for a key
+                add_bridge_key(f"cc:{code}", code)
+                background.add(f"cc:{code}")
             if korean is not None and korean[0] not in _COMMON_KEYS:
                 keys[korean[0]] = max(keys.get(korean[0], 0.0), korean[1])
                 if korean[1] == WEIGHT_RARE_WORD:
@@ -407,7 +463,18 @@ def _word_keys(text: str) -> tuple[dict[str, float], set[str], tuple[str, ...]]:
         )
         if not is_name or text[run_end : found.start()].strip(" -\u00a0"):
             close_run()
+        if not is_name and token[0].isupper() and (code := country(token)) is not None:
+            # A country too common to be a key here (Russia in a Russia monitor) is still
+            # evidence that an embedding match across languages is not a coincidence
+            # (Russia / России / 러시아 share "cc:ru"); never in the key score.
+            add_bridge_key(f"cc:{code}", code)
+            background.add(f"cc:{code}")
+        if is_name and run and (number := roman_value(token)) is not None:
+            keys[str(number)] = max(keys.get(str(number), 0.0), WEIGHT_SMALL_NUMBER)
+            run_end = found.end()  # "Benedict XVI": the numeral belongs to the name
+            continue
         if is_name:
+            add_bridge(token, stem)
             before = text[max(0, found.start() - 3) : found.start()]
             if found.start() == 0 or _SENTENCE_END.search(before):
                 close_run()
@@ -443,12 +510,13 @@ def _word_keys(text: str) -> tuple[dict[str, float], set[str], tuple[str, ...]]:
         if len(stem) >= RARE_WORD_MIN_LEN:
             keys[stem] = WEIGHT_RARE_WORD
             local.add(stem)
-    return keys, local, tuple(places)
+    return keys, local, bridge, background - named, tuple(places)
 
 
 @lru_cache(maxsize=FEATURE_CACHE_SIZE)
-def features(title: str, text: str) -> Features:
-    """Features of one text; cached on the content, so a stored item is read once.
+def features(title: str, text: str, lang: str | None = None) -> Features:
+    """Features of one text in ``lang`` (guessed when None); cached on the content, so a
+    stored item is read once.
 
     The outlet's boilerplate (credit lines, plugs, "read more", share buttons, photo
     credits: ``boilerplate.strip``) is left out of both words and keys, so that it
@@ -456,8 +524,10 @@ def features(title: str, text: str) -> Features:
     """
     body = f"{title}.\n{boilerplate.strip(text)}"
     words = tuple(_normalise(body))
-    word_keys, local, places = _word_keys(body)
-    keys = {sys.intern(k): w for k, w in (word_keys | _number_keys(body)).items()}
+    lang = lang or guess_lang(body)
+    word_keys, local, bridge, background, places = _word_keys(body)
+    claims = _claims(body, lang)
+    keys = {sys.intern(k): w for k, w in (word_keys | _number_keys(body, claims)).items()}
     return Features(
         words=words,
         keys=keys,
@@ -465,6 +535,9 @@ def features(title: str, text: str) -> Features:
         figures=frozenset(k for k, w in keys.items() if w == WEIGHT_NUMBER and k[0].isdigit()),
         dates=frozenset(k for k in keys if k in _CALENDAR_KEY_SET),
         local=frozenset(local & keys.keys()),
+        bridge={key: frozenset(names) for key, names in bridge.items()},
+        background=frozenset(background),
         places=tuple(place for place in places if place in keys),
-        lang=guess_lang(body),
+        lang=lang,
+        claims={key: frozenset(found) for key, found in claims.items()},
     )

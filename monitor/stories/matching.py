@@ -16,6 +16,13 @@ A key's weight is scaled by its *rarity* among recent items when the caller know
 (``rarity``; the pipeline takes it from ``monitor.stories.index``): a name in every other
 item of the week ("Kursk" during the Kursk offensive) says little.
 
+3. **Same story across languages, by embedding** (with the multilingual extra): two
+   items in different languages whose embeddings stand well above what that language
+   pair usually gives (``similar``: a robust z-score, see ``monitor.stories.embedding``)
+   are one story when they also share at least one key or bridge key (a figure, a name,
+   a country) and nothing speaks against it (weekday, place, model). Embeddings never
+   decide a pair in one language.
+
 ``match`` scores the candidates it is given; the pipeline shortlists them from the
 candidate index (``monitor.stories.index``), so the cost does not grow with the store.
 """
@@ -82,6 +89,12 @@ STORY_MIN_SHARED_WEIGHT = 4.5
 # And at least this many distinct shared keys: a short report sharing one figure and one
 # place with another ("1,000" killed in Kursk vs "1,000" deminers for Kursk) is not enough.
 STORY_MIN_SHARED_KEYS = 3
+# Texts shorter than this many words (the shorter of the two) need proportionally less
+# shared evidence, down to the SHORT_ minimums: a one-sentence item ("Cyclone Cheneso
+# leaves at least 30 people dead in Madagascar") holds five keys in all.
+STORY_FULL_EVIDENCE_WORDS = 60
+SHORT_MIN_SHARED_WEIGHT = 2.0
+SHORT_MIN_SHARED_KEYS = 2
 # Both texts name days or months but none in common: likely two incidents of one kind (a
 # Tuesday test and a Friday test). Scaling the score by this raised ECB+ precision from
 # 0.78 to 0.85 at 22, recall 0.79 -> 0.74. A factor, not a veto: a background date differs.
@@ -100,6 +113,13 @@ PLACE_CONFLICT_FACTOR = 0.35
 # A place is named by the other text when a key is this similar (rapidfuzz ratio):
 # transliterations slip a letter or two ("senda" / "sendai").
 PLACE_MIN_SIMILARITY = 80.0
+
+# --- same story across languages, by embedding ----------------------------------------
+# How far above its language pair's usual cosine (in MADs) an embedding must stand.
+SIMILAR_MIN_Z = 4.0
+# ... and how much key weight, rarity applied, the pair must share besides: one rare key
+# (a figure, a name, a bridge), not a country every item of the week names.
+SIMILAR_MIN_SHARED_WEIGHT = 0.75
 
 # How many shared keys a reason quotes.
 REASON_KEYS_SHOWN = 6
@@ -142,6 +162,7 @@ class _Weighted:
     keys: Mapping[str, float]
     weight: float
     local_weight: float
+    bridge_weight: float
 
 
 def _weighted(features: Features, rarity: Rarity | None) -> _Weighted:
@@ -151,25 +172,30 @@ def _weighted(features: Features, rarity: Rarity | None) -> _Weighted:
         else {key: weight * rarity(key) for key, weight in features.keys.items()}
     )
     local_weight = sum(keys[key] for key in features.local)
-    return _Weighted(features, keys, sum(keys.values()), local_weight)
+    bridge_weight = sum(keys[key] for key in features.bridge)
+    return _Weighted(features, keys, sum(keys.values()), local_weight, bridge_weight)
 
 
 def _story_score(new: _Weighted, old: _Weighted) -> tuple[float, float, set[str]]:
     """(score 0..100, shared weight, shared keys): how strongly both texts report one event.
 
     Between two languages only the keys that can meet across languages (figures, names,
-    dates) are compared: a Russian text's lowercase words would otherwise only dilute.
+    dates, bridge keys) are compared: a Russian text's lowercase words would otherwise
+    only dilute. Within one language bridge keys are left out: the names themselves meet.
     The shared weight is counted without rarity: it measures how much evidence there is.
     """
     a, b = new.features, old.features
     across = a.lang is not None and b.lang is not None and a.lang != b.lang
-    new_total = new.weight - new.local_weight if across else new.weight
-    old_total = old.weight - old.local_weight if across else old.weight
+    new_total = new.weight - new.bridge_weight - (new.local_weight if across else 0.0)
+    old_total = old.weight - old.bridge_weight - (old.local_weight if across else 0.0)
     if new_total <= 0 or old_total <= 0:
         return 0.0, 0.0, set()
     shared = a.keys.keys() & b.keys.keys()
+    shared -= a.bridge.keys() | b.bridge.keys()
+    shared -= _counting_apart(a, b)
     if across:
         shared -= a.local | b.local
+        shared |= _bridged(a, b, shared) - a.background - b.background
     weighted = sum(min(new.keys[k], old.keys[k]) for k in shared)
     score = 100 * weighted / math.sqrt(new_total * old_total)
     new_days, old_days = _weekdays(a), _weekdays(b)
@@ -182,6 +208,24 @@ def _story_score(new: _Weighted, old: _Weighted) -> tuple[float, float, set[str]
     ):
         score *= PLACE_CONFLICT_FACTOR
     return score, sum(min(a.keys[k], b.keys[k]) for k in shared), shared
+
+
+def _counting_apart(a: Features, b: Features) -> set[str]:
+    """Numbers both texts give but read as counting different things (1,000 killed /
+    1,000 deminers): one number, two facts, no evidence of one event."""
+    return {
+        key for key in a.claims.keys() & b.claims.keys() if a.claims[key].isdisjoint(b.claims[key])
+    }
+
+
+def _bridged(a: Features, b: Features, shared: set[str]) -> set[str]:
+    """The bridge keys both texts hold whose names do not already meet: Турции and
+    Turkey share ``cc:tr``; Kursk and Курск meet as ``kursk`` and need no bridge."""
+    return {
+        key
+        for key in a.bridge.keys() & b.bridge.keys()
+        if shared.isdisjoint(a.bridge[key]) and shared.isdisjoint(b.bridge[key])
+    }
 
 
 _ALIAS_KEYS = frozenset(ALIASES.values())
@@ -237,8 +281,33 @@ def _weekdays(features: Features) -> frozenset[str]:
     return frozenset(key for key in features.dates if not key[1:].isdigit())  # not "m06"
 
 
+def _conflict(a: Features, b: Features) -> str | None:
+    """What speaks against two texts reporting one event, if anything."""
+    a_days, b_days = _weekdays(a), _weekdays(b)
+    if a_days and b_days and a_days.isdisjoint(b_days):
+        return "different weekdays"
+    if _place_conflict(a, b):
+        return "different places"
+    if _designation_conflict(a, b):
+        return "different models"
+    return None
+
+
+def _evidence_needed(new: Features, old: Features) -> tuple[float, int]:
+    """(shared weight, shared keys) two texts need, scaled by the shorter one's length:
+    a one-sentence item holds a handful of keys and cannot share an article's worth."""
+    words = min(len(new.words), len(old.words))
+    if words >= STORY_FULL_EVIDENCE_WORDS:
+        return STORY_MIN_SHARED_WEIGHT, STORY_MIN_SHARED_KEYS
+    share = words / STORY_FULL_EVIDENCE_WORDS
+    weight = max(SHORT_MIN_SHARED_WEIGHT, STORY_MIN_SHARED_WEIGHT * share)
+    keys = max(SHORT_MIN_SHARED_KEYS, round(STORY_MIN_SHARED_KEYS * share))
+    return weight, keys
+
+
 def _story_threshold(new: Features, old: Features) -> float:
-    enough_figures = len(new.figures & old.figures) >= STORY_MIN_SHARED_FIGURES
+    shared_figures = new.figures & old.figures - _counting_apart(new, old)
+    enough_figures = len(shared_figures) >= STORY_MIN_SHARED_FIGURES
     return STORY_MIN_SCORE_WITH_FIGURES if enough_figures else STORY_MIN_SCORE
 
 
@@ -259,37 +328,58 @@ def match(
     *,
     window: timedelta = DEFAULT_WINDOW,
     rarity: Rarity | None = None,
+    similar: Mapping[int, float] | None = None,
 ) -> StoryMatch:
     """Place ``item`` among ``candidates`` published within ``window`` of it.
 
-    A near-duplicate wins over a same-story match; among several, the best score wins.
-    ``rarity`` scales key weights (see ``Rarity``); without it every key keeps its base
-    weight. The result carries the item's keys, for the candidate index.
+    A near-duplicate wins over a same-story match on keys, which wins over a match
+    across languages by embedding; among several, the best score wins. ``rarity``
+    scales key weights (see ``Rarity``); without it every key keeps its base weight.
+    ``similar`` maps candidate item ids in other languages to their embedding z-score
+    (``CandidateIndex.similar``). The result carries the item's keys, for the index.
     """
-    new_features = features(item.title, item.text)
+    new_features = features(item.title, item.text, item.lang)
     new = _weighted(new_features, rarity)
     keys = tuple(new_features.keys)
     best_dup: tuple[float, float, Candidate] | None = None  # ratio, containment, candidate
     best_story: tuple[float, Candidate, set[str]] | None = None
+    best_similar: tuple[float, Candidate, set[str]] | None = None  # z, candidate, shared
     # The best candidate that fell short, so that "new story" can say how close it came.
     runner_up: tuple[float, float, Candidate] | None = None  # score, shared weight, candidate
     for candidate in candidates:
         if not _in_window(item, candidate, window):
             continue
-        old = features(candidate.title, candidate.text)
+        old = features(candidate.title, candidate.text, candidate.lang)
         dup = _duplicate_scores(new_features, old)
         if dup is not None and (best_dup is None or max(dup) > max(best_dup[:2])):
             best_dup = (*dup, candidate)
         if best_dup is not None:
             continue  # once a copy is found, story scores no longer matter
-        score, shared_weight, shared = _story_score(new, _weighted(old, rarity))
+        old_weighted = _weighted(old, rarity)
+        score, shared_weight, shared = _story_score(new, old_weighted)
         threshold = _story_threshold(new_features, old)
-        enough = shared_weight >= STORY_MIN_SHARED_WEIGHT and len(shared) >= STORY_MIN_SHARED_KEYS
+        min_weight, min_keys = _evidence_needed(new_features, old)
+        enough = shared_weight >= min_weight and len(shared) >= min_keys
         if score >= threshold and enough:
             if best_story is None or score > best_story[0]:
                 best_story = (score, candidate, shared)
-        elif score > 0 and (runner_up is None or score > runner_up[0]):
+            continue
+        if score > 0 and (runner_up is None or score > runner_up[0]):
             runner_up = (score, shared_weight, candidate)
+        z = (similar or {}).get(candidate.item_id)
+        if (
+            z is not None
+            and z >= SIMILAR_MIN_Z
+            and new_features.lang != old.lang
+            and sum(
+                min(new.keys[k], old_weighted.keys[k])
+                for k in shared | (new_features.background & old.background)
+            )
+            >= SIMILAR_MIN_SHARED_WEIGHT
+            and _conflict(new_features, old) is None
+            and (best_similar is None or z > best_similar[0])
+        ):
+            best_similar = (z, candidate, shared)
 
     if best_dup is not None:
         ratio, containment, candidate = best_dup
@@ -312,6 +402,19 @@ def match(
             reason=(
                 f"same story as item {candidate.item_id}: shared "
                 f"{_quoted_keys(new_features, shared)} (score {score:.0f})"
+            ),
+            keys=keys,
+        )
+    if best_similar is not None:
+        z, candidate, shared = best_similar
+        return StoryMatch(
+            story_id=candidate.story_id,
+            duplicate_of=None,
+            score=round(min(10 * z, 100.0), 1),
+            reason=(
+                f"same story as item {candidate.item_id} across languages: embedding"
+                f" {z:.1f} MADs above the language pair's usual (needs {SIMILAR_MIN_Z:.0f}),"
+                f" shared {_quoted_keys(new_features, shared)}"
             ),
             keys=keys,
         )
