@@ -39,7 +39,7 @@ from rapidfuzz.fuzz import ratio
 from rapidfuzz.process import extractOne
 
 from monitor.stories.aliases import ALIASES, has_hangul
-from monitor.stories.keys import Features, features
+from monitor.stories.keys import WEIGHT_YEAR, Features, features
 from monitor.types import Candidate, Item, StoryMatch
 
 __all__ = ["DEFAULT_WINDOW", "Rarity", "match"]
@@ -98,11 +98,13 @@ SHORT_MIN_SHARED_KEYS = 2
 # Both texts name days or months but none in common: likely two incidents of one kind (a
 # Tuesday test and a Friday test). Scaling the score by this raised ECB+ precision from
 # 0.78 to 0.85 at 22, recall 0.79 -> 0.74. A factor, not a veto: a background date differs.
-DATE_CONFLICT_FACTOR = 0.8
+DATE_CONFLICT_FACTOR = 0.9
 # Both name a weekday, none in common: a weekday in a news text is nearly always the day of
 # the event itself (months are often background: "since July"). Halving, measured with
 # bench/stories.py: ECB+ dev F1 0.77 -> 0.78; 0.3 lost recall on ECB+ and gained nothing.
-WEEKDAY_CONFLICT_FACTOR = 0.5
+WEEKDAY_CONFLICT_FACTOR = 0.7
+LEAD_WEEKDAY_CONFLICT_FACTOR = 0.5
+YEAR_CONFLICT_FACTOR = 0.6
 # Both texts name where their events happened and neither names the other's place: two
 # incidents of one kind (an earthquake in Ishikawa, another off Miyagi); or both name
 # models of one family and none in common (Hwasong-19 / Hwasong-11). Applied on top of the
@@ -199,10 +201,15 @@ def _story_score(new: _Weighted, old: _Weighted) -> tuple[float, float, set[str]
     weighted = sum(min(new.keys[k], old.keys[k]) for k in shared)
     score = 100 * weighted / math.sqrt(new_total * old_total)
     new_days, old_days = _weekdays(a), _weekdays(b)
-    if new_days and old_days and new_days.isdisjoint(old_days):
+    if a.lead_days and b.lead_days and a.lead_days.isdisjoint(b.lead_days):
+        score *= LEAD_WEEKDAY_CONFLICT_FACTOR
+    elif new_days and old_days and new_days.isdisjoint(old_days):
         score *= WEEKDAY_CONFLICT_FACTOR
     elif a.dates and b.dates and a.dates.isdisjoint(b.dates):
         score *= DATE_CONFLICT_FACTOR
+    a_years, b_years = _years(a), _years(b)
+    if a_years and b_years and a_years.isdisjoint(b_years):
+        score *= YEAR_CONFLICT_FACTOR
     if score >= STORY_MIN_SCORE_WITH_FIGURES and (
         _place_conflict(a, b) or _designation_conflict(a, b)
     ):
@@ -275,6 +282,10 @@ def _place_conflict(a: Features, b: Features) -> bool:
     if not a_places or not b_places:
         return False
     return not _names(b, a_places[0]) and not _names(a, b_places[0])
+
+
+def _years(features: Features) -> frozenset[str]:
+    return frozenset(k for k, w in features.keys.items() if w == WEIGHT_YEAR and k.isdigit())
 
 
 def _weekdays(features: Features) -> frozenset[str]:
