@@ -367,6 +367,9 @@ class Pipeline:
         self.store.save(
             analysis, channels=channels, notices=notices, corrections=corrections, at=at
         )
+        original = analysis.match.duplicate_of if analysis.match else None
+        if original is not None and self._index is not None:
+            self._index.touch(original, analysis.item.published)
         totals.items += 1
         if analysis.match is None:
             totals.skipped += 1

@@ -76,6 +76,7 @@ class Candidate:
     published: datetime
     duplicate_of: int | None = None
     lang: str | None = None  # as stored: the feed's word, or monitor.lang's guess
+    last_seen: datetime | None = None  # the latest of it and its reprints; None = published
 
 
 @dataclass(frozen=True)

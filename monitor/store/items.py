@@ -26,8 +26,11 @@ from monitor.store.base import (
 )
 from monitor.types import Candidate, Item, TopicMatch
 
+# last_seen: the latest of the item and its reprints (a reprint carries it forward).
 _CANDIDATE_SELECT = (
-    "SELECT id, story_id, source, title, text, published, duplicate_of, lang FROM items"
+    "SELECT id, story_id, source, title, text, published, duplicate_of, lang,"
+    " (SELECT max(r.published) FROM items AS r WHERE r.duplicate_of = items.id) AS last_reprint"
+    " FROM items"
 )
 
 
@@ -42,6 +45,7 @@ def _candidate(row: Mapping[str, Any]) -> Candidate:
         published=datetime.fromisoformat(row["published"]),
         duplicate_of=row["duplicate_of"],
         lang=row["lang"],
+        last_seen=datetime.fromisoformat(max(row["published"], row["last_reprint"] or "")),
     )
 
 

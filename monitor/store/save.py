@@ -90,6 +90,13 @@ class SaveMixin(StoreBase):
             )
             if not kept:
                 return item_id
+            if match is not None and match.duplicate_of is not None:
+                # A reprint carries its original forward in the story window (issue 13):
+                # the original's keys are found by time as if it had been published again.
+                self._db.execute(
+                    "UPDATE story_keys SET published = max(published, ?) WHERE item_id = ?",
+                    [iso(item.published), match.duplicate_of],
+                )
             if match is not None and match.duplicate_of is None:
                 self._insert_story_keys(item_id, iso(item.published), match.keys)
                 if match.vector and match.vector_model and item.lang:

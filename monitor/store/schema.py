@@ -306,6 +306,8 @@ def _item_vectors(db: Database) -> None:
     languages (``monitor.stories.embedding``): a float16 vector as a blob, the model that
     made it, the item's language and publication time (to fill the candidate index by
     time, as ``story_keys`` does). Written only with the multilingual extra installed.
+    Items get an index on ``duplicate_of``: a candidate's latest reprint keeps its story
+    in the window.
     """
     db.execute(
         """
@@ -319,6 +321,8 @@ def _item_vectors(db: Database) -> None:
         """
     )
     db.execute("CREATE INDEX item_vectors_published ON item_vectors(published)")
+    # A candidate's last reprint carries its story forward (issue 13): found by index.
+    db.execute("CREATE INDEX items_duplicate_of ON items(duplicate_of)")
 
 
 MIGRATIONS: tuple[Callable[[Database], None], ...] = (

@@ -97,7 +97,10 @@ class CandidateIndex:
         assert self.newest is not None
         oldest_kept = self.newest - self.retention
         while self._by_time and self._by_time[0][0] < oldest_kept:
-            _, item_id = heapq.heappop(self._by_time)
+            at, item_id = heapq.heappop(self._by_time)
+            held = self._items.get(item_id)
+            if held is None or held[0] != at:
+                continue  # carried forward since (``touch``): a later heap entry holds it
             _, keys = self._items.pop(item_id)
             self._vectors.pop(item_id, None)
             for key in keys:
@@ -105,6 +108,19 @@ class CandidateIndex:
                 posting.discard(item_id)
                 if not posting:
                     del self._postings[key]
+
+    def touch(self, item_id: int, published: datetime) -> None:
+        """Carry an indexed item forward to ``published`` (a reprint of it appeared):
+        it is shortlisted as if published then, and kept as long. Postings (and so
+        rarity) are unchanged: thirty copies do not make a story's names common."""
+        held = self._items.get(item_id)
+        if held is None or published <= held[0]:
+            return
+        self._items[item_id] = (published, held[1])
+        heapq.heappush(self._by_time, (published, item_id))
+        if self.newest is None or published > self.newest:
+            self.newest = published
+            self._evict()
 
     def covers(self, since: datetime) -> bool:
         """Whether every item published at or after ``since`` that was added is still held."""

@@ -322,15 +322,27 @@ def _story_threshold(new: Features, old: Features) -> float:
     return STORY_MIN_SCORE_WITH_FIGURES if enough_figures else STORY_MIN_SCORE
 
 
-def _quoted_keys(features: Features, keys: set[str]) -> str:
-    """The heaviest shared keys, earliest mentioned first (keys are stored in text order)."""
+def _quoted_keys(features: Features, keys: set[str], other: Features | None = None) -> str:
+    """The heaviest shared keys, earliest mentioned first (keys are stored in text order);
+    a bridge key as the names it joins ("ferstappen~verstapp", "country tr")."""
     position = {key: index for index, key in enumerate(features.keys)}
     ranked = sorted(keys, key=lambda k: (-features.keys[k], position[k]))
-    return ", ".join(ranked[:REASON_KEYS_SHOWN])
+    return ", ".join(_bridge_shown(key, features, other) for key in ranked[:REASON_KEYS_SHOWN])
+
+
+def _bridge_shown(key: str, a: Features, b: Features | None) -> str:
+    if key.startswith("cc:"):
+        return f"country {key[3:]}"
+    if key.startswith("sk:") and b is not None and key in a.bridge and key in b.bridge:
+        return f"{min(a.bridge[key])}~{min(b.bridge[key])}"
+    return key
 
 
 def _in_window(item: Item, candidate: Candidate, window: timedelta) -> bool:
-    return abs(candidate.published - item.published) <= window
+    """Published within ``window`` of the item, or reprinted within it: a wire story that
+    outlets keep running is alive as long as they do."""
+    last_seen = max(candidate.published, candidate.last_seen or candidate.published)
+    return candidate.published - window <= item.published <= last_seen + window
 
 
 def match(
@@ -354,13 +366,14 @@ def match(
     keys = tuple(new_features.keys)
     best_dup: tuple[float, float, Candidate] | None = None  # ratio, containment, candidate
     best_story: tuple[float, Candidate, set[str]] | None = None
+    seen: dict[int, Features] = {}  # candidate item id -> its features
     best_similar: tuple[float, Candidate, set[str]] | None = None  # z, candidate, shared
     # The best candidate that fell short, so that "new story" can say how close it came.
     runner_up: tuple[float, float, Candidate] | None = None  # score, shared weight, candidate
     for candidate in candidates:
         if not _in_window(item, candidate, window):
             continue
-        old = features(candidate.title, candidate.text, candidate.lang)
+        old = seen[candidate.item_id] = features(candidate.title, candidate.text, candidate.lang)
         dup = _duplicate_scores(new_features, old)
         if dup is not None and (best_dup is None or max(dup) > max(best_dup[:2])):
             best_dup = (*dup, candidate)
@@ -412,7 +425,8 @@ def match(
             score=round(min(score, 100.0), 1),
             reason=(
                 f"same story as item {candidate.item_id}: shared "
-                f"{_quoted_keys(new_features, shared)} (score {score:.0f})"
+                f"{_quoted_keys(new_features, shared, seen[candidate.item_id])}"
+                f" (score {score:.0f})"
             ),
             keys=keys,
         )
@@ -425,7 +439,7 @@ def match(
             reason=(
                 f"same story as item {candidate.item_id} across languages: embedding"
                 f" {z:.1f} MADs above the language pair's usual (needs {SIMILAR_MIN_Z:.0f}),"
-                f" shared {_quoted_keys(new_features, shared)}"
+                f" shared {_quoted_keys(new_features, shared, seen[candidate.item_id])}"
             ),
             keys=keys,
         )
