@@ -150,6 +150,8 @@ class Pipeline:
         """Embed these items now, in batches, for their story matching to come (issue 13:
         one call for many texts costs a third of one call each). Without the extra, nothing."""
         self._vectors = {}  # what an earlier call left (items seen before) is not needed
+        if not items:
+            return  # a cycle with nothing on topic never loads the model
         encoder = self.encoder
         if encoder is None:
             return

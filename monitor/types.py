@@ -93,6 +93,9 @@ class StoryMatch:
     # multilingual extra: stored so that nothing is embedded twice.
     vector: bytes | None = None
     vector_model: str | None = None  # the encoder that made it
+    # Other stories this item also belongs to (one of their items passes the same-story
+    # test with it): two stories of one event, started apart, become one (issue 13).
+    also: tuple[int, ...] = ()
 
 
 # Issue 12: what kind of statement a figure is (``Figure.modality``). Only asserted

