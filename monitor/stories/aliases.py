@@ -23,7 +23,7 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["ALIASES", "canonical", "hangul_alias", "has_hangul"]
+__all__ = ["ALIASES", "KO_PARTICLES", "canonical", "hangul_alias", "has_hangul", "korean_stem"]
 
 _CYRILLIC = dict(
     zip(
@@ -226,3 +226,41 @@ def hangul_alias(word: str) -> str | None:
         if word.startswith(alias):
             return ALIASES[alias]
     return None
+
+
+# Korean particles and endings that attach to a word (쿠르스크에서, 병력을).
+KO_PARTICLES = tuple(
+    sorted(
+        [
+            "에서",
+            "에게",
+            "으로",
+            "로",
+            "에",
+            "은",
+            "는",
+            "이",
+            "가",
+            "을",
+            "를",
+            "의",
+            "와",
+            "과",
+            "도",
+            "만",
+            "께서",
+            "까지",
+            "부터",
+        ],
+        key=len,
+        reverse=True,
+    )
+)
+
+
+def korean_stem(word: str) -> str:
+    """A Korean word without the particle attached to it (쿠르스크에서 -> 쿠르스크)."""
+    for particle in KO_PARTICLES:
+        if word.endswith(particle) and len(word) > len(particle) + 1:
+            return word[: -len(particle)]
+    return word

@@ -31,7 +31,7 @@ from functools import lru_cache
 
 from anyascii import anyascii
 
-from monitor.stories.aliases import has_hangul
+from monitor.stories.aliases import KO_PARTICLES, has_hangul
 
 __all__ = ["SKELETON_LENGTH", "bridge_keys", "roman_value", "skeleton"]
 
@@ -111,24 +111,9 @@ def roman_value(word: str) -> int | None:
     return total
 
 
-# Russian case endings and Korean particles, dropped before a country name is looked up.
+# Russian case endings, dropped before a country name is looked up (Korean particles:
+# aliases.KO_PARTICLES).
 _RU_ENDINGS = ("ией", "ии", "ию", "ия", "ой", "ом", "у", "е", "ы", "а", "и", "я")
-_KO_PARTICLES = (
-    "에서",
-    "으로",
-    "에",
-    "의",
-    "은",
-    "는",
-    "이",
-    "가",
-    "을",
-    "를",
-    "와",
-    "과",
-    "도",
-    "로",
-)
 
 
 def _ru_stem(word: str) -> str:
@@ -171,7 +156,7 @@ def country(word: str) -> str | None:
     if has_hangul(lowered):
         for name, code in hangul:
             rest = lowered.removeprefix(name)
-            if rest != lowered and (not rest or rest in _KO_PARTICLES):
+            if rest != lowered and (not rest or rest in KO_PARTICLES):
                 return code
         return None
     return by_name.get(_ru_stem(lowered)) or by_name.get(lowered)

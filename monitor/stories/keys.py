@@ -20,7 +20,7 @@ from functools import lru_cache
 from monitor.figures import extract
 from monitor.lang import guess as guess_lang
 from monitor.stories import boilerplate
-from monitor.stories.aliases import canonical, hangul_alias, has_hangul
+from monitor.stories.aliases import canonical, hangul_alias, has_hangul, korean_stem
 from monitor.stories.bridge import bridge_keys, country, roman_value
 
 __all__ = ["Features", "features"]
@@ -137,34 +137,6 @@ _CALENDAR_KEY_SET = frozenset(CALENDAR_KEYS.values())
 _KO_DESIGNATION = re.compile(r"-(\d+)")
 # Korean months are written "6월".
 _KO_MONTH = re.compile(r"(\d{1,2})월")
-# Korean particles and endings that attach to a word (쿠르스크에서, 병력을).
-_KO_PARTICLES = tuple(
-    sorted(
-        [
-            "에서",
-            "에게",
-            "으로",
-            "로",
-            "에",
-            "은",
-            "는",
-            "이",
-            "가",
-            "을",
-            "를",
-            "의",
-            "와",
-            "과",
-            "도",
-            "만",
-            "께서",
-            "까지",
-            "부터",
-        ],
-        key=len,
-        reverse=True,
-    )
-)
 # Korean words (particles removed) of at least this many syllables are kept as rare words.
 KO_RARE_MIN_LEN = 3
 # Number words that stand for a figure on their own ("tausend Pioniere", "a thousand").
@@ -288,14 +260,6 @@ _COMMON_STEMS = frozenset(map(_stem, COMMON_WORDS))
 _COMMON_KEYS = frozenset(canonical(stem) for stem in _COMMON_STEMS) - _CALENDAR_KEY_SET
 
 
-def _korean_stem(word: str) -> str:
-    """A Korean word without the particle attached to it (쿠르스크에서 -> 쿠르스크)."""
-    for particle in _KO_PARTICLES:
-        if word.endswith(particle) and len(word) > len(particle) + 1:
-            return word[: -len(particle)]
-    return word
-
-
 def _korean_key(word: str) -> tuple[str, float] | None:
     """A Korean word's key: a known name (any particle attached), else a long word."""
     alias = hangul_alias(word)
@@ -307,7 +271,7 @@ def _korean_key(word: str) -> tuple[str, float] | None:
     month = _KO_MONTH.fullmatch(word)
     if month is not None and 1 <= int(month.group(1)) <= 12:
         return f"m{int(month.group(1)):02d}", WEIGHT_CALENDAR
-    word = _korean_stem(word)
+    word = korean_stem(word)
     if len(word) >= KO_RARE_MIN_LEN:
         return word, WEIGHT_RARE_WORD
     return None
@@ -444,7 +408,7 @@ def _word_keys(
                 continue  # "86분", "1천명": read by the number pattern
             korean = _korean_key(lowered)
             if korean is not None and korean[1] != WEIGHT_CALENDAR:
-                add_bridge(_korean_stem(lowered), korean[0])
+                add_bridge(korean_stem(lowered), korean[0])
             elif (code := country(lowered)) is not None:  # 독일: too short for a key
                 add_bridge_key(f"cc:{code}", code)
                 background.add(f"cc:{code}")
@@ -526,7 +490,7 @@ def _lead_weekdays(body: str) -> frozenset[str]:
     found = set()
     for token in _TOKEN.findall(body[:PLACE_LEAD_CHARS]):
         lowered = token.casefold()
-        word = _korean_stem(lowered) if has_hangul(lowered) else lowered
+        word = korean_stem(lowered) if has_hangul(lowered) else lowered
         key = CALENDAR_KEYS.get(word)
         if key and not key[1:].isdigit() and (token[0].isupper() or word not in _CASED_CALENDAR):
             found.add(key)
