@@ -33,7 +33,7 @@ from monitor.store import Store
 from monitor.store.save import Correction
 from monitor.stories import RARITY_WINDOW, CandidateIndex
 from monitor.stories.embedding import EMBED_BATCH, Encoder, embed_text, load_encoder
-from monitor.text import counted
+from monitor.text import clean, counted
 from monitor.types import (
     ASSERTED,
     RETRACTED,
@@ -267,7 +267,16 @@ class Pipeline:
         """
         if self._seen_before(item, totals):
             return False
-        analysis = self.analyse(item)
+        try:
+            analysis = self.analyse(item)
+        except Exception as exc:  # one hostile item must not stall every feed
+            # A reading bug on one item (found: a row of 110 numbers overflowed a float)
+            # would otherwise end the cycle and leave every feed of it unrecorded, again
+            # and again. The item is kept, as skipped with the reason, and logged whole.
+            log.exception("item %r of %s could not be analysed", item.guid, item.source)
+            reason = f"could not be analysed ({type(exc).__name__}: {exc})"
+            totals.errors.append(clean(f"{item.source}: item {item.guid!r} {reason}"))
+            analysis = Analysis(item, TopicMatch(None, clean(reason)), None)
         self._save(analysis, totals, self._retractions(analysis))
         return True
 

@@ -358,12 +358,19 @@ def _sums(text: str, numbers: list[Num]) -> list[Num]:
     return out
 
 
+# No count in the news has more digits (10^15); a longer run is junk or a row of numbers
+# whose spaces read as thousands separators ("100 100 100 ..."), and float() of it fails.
+MAX_DIGITS = 15
+
+
 def _digit_number(m: re.Match[str], lang: str) -> Num | None:
     if m.group("date"):
         return Num(m.start(), m.end(), None, None, form="date")
     if m.group("time"):
         return Num(m.start(), m.end(), None, None, form="time")
     raw = m.group("num")
+    if sum(ch.isdigit() for ch in raw) > MAX_DIGITS:
+        return None  # a row of numbers read as one, or junk: no count, never a crash
     value, decimal = _parse_digits(raw, m.group("sep"))
     scale = 1
     word = m.group("scale") or m.group("abbr")

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from monitor.figures import extract
+from monitor.figures.numbers import MAX_DIGITS
 from monitor.lang import guess as guess_lang
 from monitor.stories import boilerplate
 from monitor.stories.aliases import canonical, hangul_alias, has_hangul, korean_stem
@@ -236,9 +237,6 @@ class Features:
     # Figure key -> the claims monitor.figures reads it as counting ("1000" -> {"deminers"}):
     # 1,000 killed and 1,000 deminers share a number, not a fact.
     claims: Mapping[str, frozenset[str]]
-    # Country bridge keys read from words too common to be keys (Russia in a Russia
-    # monitor): evidence for a match across languages by embedding, never in the score.
-    background: frozenset[str] = frozenset()
 
 
 def _normalise(text: str) -> list[str]:
@@ -290,12 +288,16 @@ def _number_value(digits: str, scale: str | None) -> float:
 def _numbers(text: str) -> Iterator[tuple[float, bool]]:
     """(value, had a scale word) for each number written in ``text``."""
     for found in _NUMBER.finditer(text):
+        if sum(ch.isdigit() for ch in found.group(1)) > MAX_DIGITS:
+            continue  # junk or a row of numbers read as one (figures.numbers says why)
         yield _number_value(found.group(1), found.group(2)), bool(found.group(2))
     if has_hangul(text):
         for found in _KO_NUMBER.finditer(text):
             man, cheon, rest = found.groups()
             if man is None and cheon is None:
                 continue  # plain digits: read above
+            if sum(ch.isdigit() for ch in found.group(0)) > MAX_DIGITS:
+                continue
             value = sum(
                 float(part.replace(",", ".")) * scale
                 for part, scale in ((man, 10_000), (cheon, 1_000), (rest, 1))
@@ -348,7 +350,7 @@ def _number_keys(text: str, claims: Mapping[str, set[str]]) -> dict[str, float]:
 
 def _word_keys(
     text: str,
-) -> tuple[dict[str, float], set[str], dict[str, set[str]], set[str], tuple[str, ...]]:
+) -> tuple[dict[str, float], set[str], dict[str, set[str]], tuple[str, ...]]:
     """Names, rare long lowercase words, calendar words and number words, stemmed; with
     the keys bound to the text's language (rare words), the bridge keys (compared only
     across languages) and the names read as places.
@@ -361,8 +363,6 @@ def _word_keys(
     keys: dict[str, float] = {}
     local: set[str] = set()  # keys only ever compared within one language
     bridge: dict[str, set[str]] = {}  # bridge key -> the name keys it was read from
-    background: set[str] = set()  # country keys of words too common to be keys
-    named: set[str] = set()  # bridge keys read from names
 
     def add_bridge_key(found: str, key: str) -> None:
         if found not in keys or found in bridge:
@@ -372,7 +372,6 @@ def _word_keys(
     def add_bridge(name: str, key: str) -> None:
         for found in bridge_keys(name):
             add_bridge_key(found, key)
-            named.add(found)
 
     places: dict[str, None] = {}  # names after "in", "near", "в", ...: where it happened
     sentence_initial: set[str] = set()
@@ -407,11 +406,11 @@ def _word_keys(
             if token[0].isdigit():
                 continue  # "86분", "1천명": read by the number pattern
             korean = _korean_key(lowered)
-            if korean is not None and korean[1] != WEIGHT_CALENDAR:
+            common = korean is not None and korean[0] in _COMMON_KEYS  # 러시아 in a Russia monitor
+            if korean is not None and korean[1] != WEIGHT_CALENDAR and not common:
                 add_bridge(korean_stem(lowered), korean[0])
-            elif (code := country(lowered)) is not None:  # 독일: too short for a key
+            elif korean is None and (code := country(lowered)) is not None:  # 독일: too short
                 add_bridge_key(f"cc:{code}", code)
-                background.add(f"cc:{code}")
             if korean is not None and korean[0] not in _COMMON_KEYS:
                 keys[korean[0]] = max(keys.get(korean[0], 0.0), korean[1])
                 if korean[1] == WEIGHT_RARE_WORD:
@@ -435,12 +434,6 @@ def _word_keys(
         )
         if not is_name or text[run_end : found.start()].strip(" -\u00a0"):
             close_run()
-        if not is_name and token[0].isupper() and (code := country(token)) is not None:
-            # A country too common to be a key here (Russia in a Russia monitor) is still
-            # evidence that an embedding match across languages is not a coincidence
-            # (Russia / России / 러시아 share "cc:ru"); never in the key score.
-            add_bridge_key(f"cc:{code}", code)
-            background.add(f"cc:{code}")
         if is_name and run and (number := roman_value(token)) is not None:
             keys[str(number)] = max(keys.get(str(number), 0.0), WEIGHT_SMALL_NUMBER)
             run_end = found.end()  # "Benedict XVI": the numeral belongs to the name
@@ -482,7 +475,7 @@ def _word_keys(
         if len(stem) >= RARE_WORD_MIN_LEN:
             keys[stem] = WEIGHT_RARE_WORD
             local.add(stem)
-    return keys, local, bridge, background - named, tuple(places)
+    return keys, local, bridge, tuple(places)
 
 
 def _lead_weekdays(body: str) -> frozenset[str]:
@@ -509,7 +502,7 @@ def features(title: str, text: str, lang: str | None = None) -> Features:
     body = f"{title}.\n{boilerplate.strip(text)}"
     words = tuple(_normalise(body))
     lang = lang or guess_lang(body)
-    word_keys, local, bridge, background, places = _word_keys(body)
+    word_keys, local, bridge, places = _word_keys(body)
     claims = _claims(body, lang)
     keys = {sys.intern(k): w for k, w in (word_keys | _number_keys(body, claims)).items()}
     return Features(
@@ -520,7 +513,6 @@ def features(title: str, text: str, lang: str | None = None) -> Features:
         dates=frozenset(k for k in keys if k in _CALENDAR_KEY_SET),
         local=frozenset(local & keys.keys()),
         bridge={key: frozenset(names) for key, names in bridge.items()},
-        background=frozenset(background),
         places=tuple(place for place in places if place in keys),
         lead_days=_lead_weekdays(body),
         lang=lang,

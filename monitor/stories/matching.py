@@ -206,7 +206,7 @@ def _story_score(new: _Weighted, old: _Weighted) -> tuple[float, float, set[str]
     shared -= _counting_apart(a, b)
     if across:
         shared -= a.local | b.local
-        shared |= _bridged(a, b, shared) - a.background - b.background
+        shared |= _bridged(a, b, shared)
     weighted = sum(min(new.keys[k], old.keys[k]) for k in shared)
     score = 100 * weighted / math.sqrt(new_total * old_total)
     new_days, old_days = _weekdays(a), _weekdays(b)
@@ -426,10 +426,7 @@ def match(
             z is not None
             and z >= SIMILAR_MIN_Z
             and new_features.lang != old.lang
-            and sum(
-                min(new.keys[k], old_weighted.keys[k])
-                for k in shared | (new_features.background & old.background)
-            )
+            and sum(min(new.keys[k], old_weighted.keys[k]) for k in shared)
             >= SIMILAR_MIN_SHARED_WEIGHT
             and _conflict(new_features, old) is None
         ):
