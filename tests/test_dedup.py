@@ -160,6 +160,17 @@ def test_duplicate_of_a_duplicate_points_at_the_original() -> None:
     assert found.reason.startswith("reprint of item 12 ")
 
 
+def test_a_reprint_is_of_another_source_never_of_the_same_one() -> None:
+    """Issue 14: an outlet's own near-identical item (its article edited or run again) is
+    never the original of a reprint; it may join that item's story."""
+    later = NOON + timedelta(hours=5)
+    found = match(item(REPRINT_TITLE, REPRINT_TEXT, later, source="stored"), [WIRE])
+    assert (found.story_id, found.duplicate_of) == (4, None)
+    assert found.reason.startswith("same story as item 12")
+    found = match(item(REPRINT_TITLE, REPRINT_TEXT, later, source="other"), [WIRE])
+    assert (found.story_id, found.duplicate_of) == (4, 12)
+
+
 def test_duplicate_wins_over_a_same_story_match() -> None:
     rewrite = stored(11, 4, REWRITE_TITLE, REWRITE_TEXT)
     found = match(item(REPRINT_TITLE, REPRINT_TEXT), [rewrite, WIRE])

@@ -7,6 +7,9 @@ Two questions, answered with different evidence (both on ``keys.features``):
    footer added). The normalised words of both texts are aligned with rapidfuzz's LCS on
    word sequences; word order must survive, so two write-ups that merely share vocabulary
    do not pass. Precision matters most here: a reprint is hidden from the reader.
+   A reprint is always of another source's item (``_may_reprint``): an outlet's own
+   near-identical item is its article edited or run again, never a reprint of itself
+   (issue 14); it may still join that item's story.
 2. **Same story** (different write-ups of one event). Two texts belong together when the
    key weight they share, relative to what each holds, passes a threshold. Evidence
    against counts as well: different weekdays, different places in the opening sentence,
@@ -163,6 +166,12 @@ def _duplicate_scores(new: Features, old: Features) -> tuple[float, float] | Non
     if ratio >= DUP_MIN_RATIO or containment >= DUP_MIN_CONTAINMENT:
         return ratio, containment
     return None
+
+
+def _may_reprint(item: Item, candidate: Candidate) -> bool:
+    """Whether ``candidate`` may be taken as the original ``item`` reprints: only an item
+    of another source. (Candidates are originals: the index holds no reprints.)"""
+    return candidate.source != item.source
 
 
 @dataclass(frozen=True)
@@ -403,7 +412,7 @@ def match(
         if not _in_window(item, candidate, window):
             continue
         old = seen[candidate.item_id] = features(candidate.title, candidate.text, candidate.lang)
-        dup = _duplicate_scores(new_features, old)
+        dup = _duplicate_scores(new_features, old) if _may_reprint(item, candidate) else None
         if dup is not None and (best_dup is None or max(dup) > max(best_dup[:2])):
             best_dup = (*dup, candidate)
         if best_dup is not None:
