@@ -9,9 +9,13 @@ history), the alerts they raised (or that stood only on them) are withdrawn, a
 correction alert per corrected claim tells the channels that got a withdrawn alert, and
 its new figures are judged against what stands. A new item whose figure is retracted
 ("an earlier version said 15,000") never alerts with it, and supersedes the same outlet's
-latest earlier asserted figure of that claim and value, when there is one. Fetching
-and parsing live in `monitor.poller` and `ingest_paths`, which only turn the outside
-world into Items. The clock is injected so tests and the demo are repeatable.
+latest earlier asserted figure of that claim and value, when there is one.
+
+Issue 14, identity: an entry whose key its feed changed (a token in its link, a slug
+edited with its headline) is the stored item it matches (``monitor.stories.identity``),
+refreshed like any re-delivered entry, never stored twice. Fetching and parsing live in
+`monitor.poller` and `ingest_paths`, which only turn the outside world into Items. The
+clock is injected so tests and the demo are repeatable.
 """
 
 from __future__ import annotations
@@ -31,9 +35,9 @@ from monitor.figures import divergence
 from monitor.figures.divergence import figure_of, format_value
 from monitor.store import Store
 from monitor.store.save import Correction
-from monitor.stories import RARITY_WINDOW, CandidateIndex
+from monitor.stories import RARITY_WINDOW, CandidateIndex, identity
 from monitor.stories.embedding import EMBED_BATCH, Encoder, embed_text, load_encoder
-from monitor.text import clean, counted
+from monitor.text import canonical_url, clean, counted
 from monitor.types import (
     ASSERTED,
     RETRACTED,
@@ -42,6 +46,7 @@ from monitor.types import (
     Figure,
     Item,
     Reported,
+    StoredEntry,
     StoryMatch,
     TopicMatch,
 )
@@ -289,13 +294,13 @@ class Pipeline:
         feeds as it arrives, so that the bulk of a cycle's writes (most items of most
         feeds are off topic) is done while other feeds are still being fetched.
         """
-        known = self.store.stored_contents([(item.source, item.guid) for item in items])
+        items, known = self._identified(items)
         skipped: dict[tuple[str, str], tuple[Item, TopicMatch]] = {}
         later: list[Item] = []
         for item in items:
             key = (item.source, item.guid)
             if key in skipped:  # twice in one batch: the later copy is the newer
-                changed = _content(skipped[key][0]) != _content(item)
+                changed = not _unchanged(_content(skipped[key][0]), item)
                 totals.updated += changed
                 totals.already_seen += not changed
                 skipped[key] = (item, skipped[key][1])
@@ -312,6 +317,44 @@ class Pipeline:
         totals.skipped += len(skipped)
         return [item for item, _ in skipped.values()], later
 
+    def _identified(
+        self, items: Sequence[Item]
+    ) -> tuple[list[Item], dict[tuple[str, str], tuple[str, str, str | None]]]:
+        """The items, each under the key it is stored under, and the stored contents of
+        those seen before (``Store.stored_contents``).
+
+        An entry whose key is new may be a stored item of its feed under a changed key
+        (``identity.same_item``): looked for among the items of its feed stored with its
+        date, by index, leaving out those whose own key is among these entries.
+        """
+        known = self.store.stored_contents([(item.source, item.guid) for item in items])
+        new = [item for item in items if (item.source, item.guid) not in known]
+        if not new:
+            return list(items), known
+        listed = {(item.source, item.guid) for item in items}
+        dated: dict[tuple[str, datetime], list[StoredEntry]] = {}
+        for entry in self.store.entries_published_at([(i.source, i.published) for i in new]):
+            if (entry.source, entry.guid) not in listed:
+                dated.setdefault((entry.source, entry.published), []).append(entry)
+        if not dated:
+            return list(items), known
+        found: list[Item] = []
+        for item in items:
+            stored = dated.get((item.source, item.published), [])
+            new_key = (item.source, item.guid) not in known
+            same = identity.same_item(item, stored) if stored and new_key else None
+            if same is None:
+                found.append(item)
+                continue
+            entry, why = same
+            stored.remove(entry)  # one entry per stored item
+            log.info("%s: %r is stored item %r (%s)", item.source, item.guid, entry.guid, why)
+            # A link that only gained a token keeps the stored one: nothing changed.
+            item = replace(item, guid=entry.guid, url=entry.url if why == "link" else item.url)
+            known[(item.source, item.guid)] = (entry.title, entry.text, entry.url)
+            found.append(item)
+        return found, known
+
     def _topic_rules(self) -> Sequence[topics.TopicRule]:
         return self.config.topics if self.config.topics is not None else topics.DEFAULT_TOPICS
 
@@ -325,7 +368,7 @@ class Pipeline:
     def _refresh(self, item: Item, stored: tuple[str, str, str | None], totals: Totals) -> None:
         """An item seen before: its stored copy refreshed if its content changed, and an
         item on topic has its figures read again (a correction, issue 12)."""
-        if stored == _content(item):
+        if _unchanged(stored, item):
             totals.already_seen += 1
             return
         totals.updated += 1
@@ -392,7 +435,7 @@ class Pipeline:
 
     def process_all(self, items: Iterable[Item], totals: Totals) -> None:
         """``process`` each item in turn; the ones on topic are embedded ahead in batches."""
-        items = list(items)
+        items, _ = self._identified(list(items))
         rules = self._topic_rules()
         self.embed_ahead([item for item in items if topics.classify(item, rules).topic])
         for item in items:
@@ -446,6 +489,18 @@ def _corrections(
 def _content(item: Item) -> tuple[str, str, str | None]:
     """What a re-delivered entry may change: title, text and link."""
     return (item.title, item.text, item.url)
+
+
+def _unchanged(stored: tuple[str, str, str | None], item: Item) -> bool:
+    """Whether a re-delivered entry says what was stored. A link that differs only in a
+    fragment or tracking parameters (a token some feeds add on every request) is the
+    same link (issue 14): the stored one stands."""
+    title, text, url = stored
+    if (title, text) != (item.title, item.text):
+        return False
+    if url is None or item.url is None:
+        return url == item.url
+    return url == item.url or canonical_url(url) == canonical_url(item.url)
 
 
 def article_text(item: Item) -> str:

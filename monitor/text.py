@@ -4,11 +4,14 @@ Feed text is stripped of terminal escape sequences and control characters at the
 (``monitor.feeds.parse``) and again wherever it is printed (``monitor.ui.render``), so that a
 feed cannot drive the terminal of whoever reads its items. Links lose the query
 parameters that only track the reader: for an item's identity (``canonical_url``) and
-in alerts (``without_tracking``).
+in alerts (``without_tracking``). An entry whose guid or link its feed repeats is known
+by its link, title and date instead (``composite_key``, issue 14); an entry without a
+title is given the start of its text (``title_from_text``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -42,6 +45,20 @@ TRACKING_PARAMS = frozenset(
 )
 TRACKING_PREFIXES = ("utm_", "at_", "pk_", "mtm_")
 DEFAULT_PORTS = {"http": 80, "https": 443}
+WEB_SCHEMES = frozenset({"http", "https"})
+
+# A composite key is the canonical link, this mark, and a digest of title and date.
+# canonical_url drops fragments, so no plain link key ever contains it.
+COMPOSITE_MARK = "#~"
+# A title made from a text is its first sentence, or its opening cut at a word boundary
+# when that sentence is longer: about what a headline holds.
+MADE_TITLE_CHARS = 80
+# ...and holds at least this many characters: "Dr. Smith said" is not a sentence "Dr".
+MADE_TITLE_MIN_CHARS = 12
+# A sentence ends at ., ! or ? (or a closing quote after one) before a space and a
+# character that is not a lower-case letter, and not after a one-letter word: "3.5 km",
+# "U.S. Army" and "J. Smith" do not end one.
+_SENTENCE_END = re.compile(r"(?<!\b\w)[.!?…][\"'»”)]*(?=\s+[^\sa-zа-яё]|\s*$)")
 
 # ANSI/VT escape sequences (CSI "ESC [ ... final", OSC "ESC ] ... BEL|ESC \", and
 # two-byte "ESC X"), their one-character C1 forms (CSI U+009B, OSC U+009D, which some
@@ -92,6 +109,48 @@ def canonical_url(url: str) -> str:
         doseq=True,
     )
     return urlunsplit((scheme, host, parts.path or ("/" if host else ""), query, ""))
+
+
+def is_web_url(value: str) -> bool:
+    """An absolute http(s) URL with a host and no white space: a link a reader can open."""
+    if not value or any(char.isspace() for char in value):
+        return False
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in WEB_SCHEMES and bool(parts.hostname)
+
+
+def composite_key(url: str | None, title: str, date: str) -> str:
+    """An entry's key from its link, title and date (``date``: as written, "" for none),
+    for entries whose guid or link their feed gives to several (issue 14)."""
+    digest = hashlib.sha1(f"{title}\n{date}".encode()).hexdigest()[:16]
+    return f"{canonical_url(url) if url else ''}{COMPOSITE_MARK}{digest}"
+
+
+def keyed_by_link(guid: str, url: str | None) -> bool:
+    """Whether an item's key comes from its link (it had no guid of its own, or one its
+    feed repeated), not from a guid the feed vouches for."""
+    if url is None:
+        return False
+    link = canonical_url(url)
+    return guid == link or guid.startswith(link + COMPOSITE_MARK)
+
+
+def title_from_text(text: str) -> str:
+    """A title for an entry that has none: the first sentence of ``text`` without its
+    full stop, or, when that is longer than MADE_TITLE_CHARS, its opening cut at a word
+    boundary with an ellipsis. "" for an empty text."""
+    first = text.strip().split("\n", 1)[0].strip()
+    end = _SENTENCE_END.search(first, MADE_TITLE_MIN_CHARS)
+    sentence = first[: end.end()].strip() if end else first
+    if len(sentence) <= MADE_TITLE_CHARS:
+        return sentence[:-1] if sentence.endswith(".") and not sentence.endswith("..") else sentence
+    cut = sentence[: MADE_TITLE_CHARS - 1]
+    if sentence[MADE_TITLE_CHARS - 1] != " " and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]  # no half words
+    return cut.rstrip(" ,;:-–—") + "…"
 
 
 def without_tracking(url: str) -> str:

@@ -57,6 +57,19 @@ class Item:
 
 
 @dataclass(frozen=True)
+class StoredEntry:
+    """A stored item as entry identity sees it (issue 14): what its feed said, and the
+    key it is stored under. A new entry may be this item under another key."""
+
+    source: str
+    guid: str
+    title: str
+    text: str
+    url: str | None
+    published: datetime
+
+
+@dataclass(frozen=True)
 class TopicMatch:
     """Whether an item belongs to a configured topic, and why."""
 

@@ -8,6 +8,11 @@ reduce HTML to text ourselves with ``html_to_text``.
 Everything that leaves this module is clean text: control characters and terminal
 escape sequences are stripped from titles and bodies here, at the door, so that a
 feed cannot drive the terminal of whoever later prints its items.
+
+Identity (issue 14): an entry is known by its guid, else its link; a key that several
+entries of one document share is not trusted, and those entries are known by link,
+title and date instead (``_distinct_keys``). A guid stands in for a missing link only
+when it is an absolute http(s) URL. An entry without a title gets the start of its text.
 """
 
 from __future__ import annotations
@@ -15,9 +20,11 @@ from __future__ import annotations
 import calendar
 import hashlib
 import io
+import logging
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -29,8 +36,17 @@ import feedparser.api
 
 from monitor.errors import ParseError
 from monitor.feeds import fastparse
-from monitor.text import canonical_url, clean_text, strip_controls
+from monitor.text import (
+    canonical_url,
+    clean_text,
+    composite_key,
+    is_web_url,
+    strip_controls,
+    title_from_text,
+)
 from monitor.types import Item
+
+log = logging.getLogger(__name__)
 
 # feedparser first tries the SAX driver of the long-abandoned libxml2 bindings; the failed
 # import searches sys.path again on every parse (~0.2 ms of a 3-item feed's ~2 ms).
@@ -93,6 +109,7 @@ BLOCK_ELEMENTS = frozenset(
 )
 _WHITESPACE = re.compile(r"\s+")
 _LANGUAGE_TAG = re.compile(r"^([a-z]{2,3})(?:[-_][a-z0-9]+)*$")
+_XML_BASE = re.compile(rb"xml:base\s*=")
 
 
 @dataclass(frozen=True)
@@ -143,14 +160,15 @@ def parse_feed_document(
         entries: list[Any] = fast.entries
         feed: Mapping[str, Any] = fast.feed
     else:
-        entries, feed = _feedparser_read(body, headers)
+        entries, feed = _feedparser_read(body, headers, feed_url)
     feed_lang = _normalise_lang(feed.get("language")) or _normalise_lang(lang)
     fetched = fetched_at.astimezone(UTC)
+    items = [
+        _item(entry, source=source, feed_url=feed_url, fetched_at=fetched, feed_lang=feed_lang)
+        for entry in entries
+    ]
     return ParsedFeed(
-        items=[
-            _item(entry, source=source, feed_url=feed_url, fetched_at=fetched, feed_lang=feed_lang)
-            for entry in entries
-        ],
+        items=_distinct_keys(items, source=source, fetched_at=fetched),
         ttl=_text_or_none(feed.get("ttl")),
         update_period=_text_or_none(feed.get("sy_updateperiod")),
         update_frequency=_text_or_none(feed.get("sy_updatefrequency")),
@@ -158,12 +176,19 @@ def parse_feed_document(
 
 
 def _feedparser_read(
-    body: bytes, headers: Mapping[str, str] | None
+    body: bytes, headers: Mapping[str, str] | None, feed_url: str | None = None
 ) -> tuple[list[Any], Mapping[str, Any]]:
+    response_headers = dict(headers or {})
+    if feed_url and _XML_BASE.search(body) and "content-location" not in response_headers:
+        # feedparser resolves xml:base against the document's own address, and without
+        # one it drops a relative xml:base nested in another relative one. Only for such
+        # documents: elsewhere it would also resolve relative permalink guids, which
+        # would change the keys items are stored under.
+        response_headers["content-location"] = feed_url
     try:
         parsed = feedparser.parse(
             io.BytesIO(body),  # a file object: bytes could be taken for a file name
-            response_headers=dict(headers or {}),
+            response_headers=response_headers,
             sanitize_html=False,
             resolve_relative_uris=False,
         )
@@ -253,6 +278,7 @@ def _item(
 ) -> Item:
     title = " ".join(_detail_text(entry.get("title", ""), entry.get("title_detail")).split())
     text = _best_body(entry)
+    title = title or title_from_text(text)  # a microblog post: its opening as its title
     url = _link(entry, feed_url)
     guid = strip_controls(entry.get("id") or "").strip() or (canonical_url(url) if url else "")
     if not guid:
@@ -288,12 +314,52 @@ def _detail_text(value: str, detail: Mapping[str, Any] | None) -> str:
 
 
 def _link(entry: Mapping[str, Any], feed_url: str | None) -> str | None:
+    """The entry's link, made absolute against the feed's URL (xml:base is applied by
+    feedparser); None when there is none. An RSS guid stands in for a missing <link>
+    (feedparser and the fast path copy it there) only when it is an absolute http(s)
+    URL: "ferry notice 4711" or a tag: URI names the entry but is no address."""
     link = (entry.get("link") or "").strip()
     if not link:
+        return None
+    if link == (entry.get("id") or "").strip() and not is_web_url(link):
         return None
     if feed_url and not urlsplit(link).scheme:
         link = urljoin(feed_url, link)
     return strip_controls(link)
+
+
+def _distinct_keys(items: Sequence[Item], *, source: str, fetched_at: datetime) -> list[Item]:
+    """The items, those whose key (guid, else link) another entry of the same document
+    shares given a composite key of link, title and date instead.
+
+    A CMS that gives every entry one guid, or a shop whose entries all link to its home
+    page, would otherwise have its entries stored as one item that changes on each
+    poll. The date is the entry's own: the fetch time stood in for a missing one and
+    changes on each poll.
+    """
+    counts = Counter(item.guid for item in items)
+    shared = {guid for guid, count in counts.items() if count > 1}
+    if not shared:
+        return list(items)
+    log.warning(
+        "%s: %d entries share a guid or link with another entry of the feed;"
+        " they are told apart by link, title and date",
+        source,
+        sum(counts[guid] for guid in shared),
+    )
+    return [
+        replace(
+            item,
+            guid=composite_key(
+                item.url,
+                item.title,
+                "" if item.published == fetched_at else item.published.isoformat(),
+            ),
+        )
+        if item.guid in shared
+        else item
+        for item in items
+    ]
 
 
 def _published(entry: Mapping[str, Any]) -> datetime | None:

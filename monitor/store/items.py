@@ -2,8 +2,10 @@
 
 :class:`ItemsMixin` provides ``seen``, ``stored_content`` and ``stored_contents`` (is an
 entry new, or changed?), ``save_skipped`` (items outside every topic, in bulk),
-``update_item`` (a changed entry refreshed in place), ``stored_item`` (a re-delivered
-entry's stored row and standing figures, which a correction re-reads), ``story_keys``,
+``update_item`` (a changed entry refreshed in place), ``entries_published_at`` (stored
+items of a feed with a given date: an entry under a changed key, issue 14),
+``stored_item`` (a re-delivered entry's stored row and standing figures, which a
+correction re-reads), ``story_keys``,
 ``last_indexed_item`` and ``candidates_by_id`` (the candidate index the story matcher
 reads), ``item`` and ``stories`` (listings). Items on a topic are written with all that
 is derived from them by ``save`` (monitor.store.save).
@@ -24,7 +26,7 @@ from monitor.store.base import (
     iso,
     placeholders,
 )
-from monitor.types import Candidate, Item, TopicMatch
+from monitor.types import Candidate, Item, StoredEntry, TopicMatch
 
 # last_seen: the latest of the item and its reprints (a reprint carries it forward).
 _CANDIDATE_SELECT = (
@@ -85,6 +87,28 @@ class ItemsMixin(StoreBase):
                 )
                 for guid, title, text, url in rows:
                     found[(source, guid)] = (title, text, url)
+        return found
+
+    @guarded
+    def entries_published_at(self, keys: Sequence[tuple[str, datetime]]) -> list[StoredEntry]:
+        """The stored items of each (source, publication time) pair, by the
+        (source, published) index: where a new entry whose key changed may be stored."""
+        moments_of: dict[str, list[str]] = {}
+        for source, moment in dict.fromkeys(keys):
+            moments_of.setdefault(source, []).append(iso(moment))
+        found: list[StoredEntry] = []
+        for source, moments in moments_of.items():
+            for start in range(0, len(moments), IN_CHUNK):
+                chunk = moments[start : start + IN_CHUNK]
+                rows = self._db.execute(
+                    "SELECT guid, title, text, url, published FROM items"
+                    f" WHERE source = ? AND published IN ({placeholders(chunk)})",
+                    [source, *chunk],
+                )
+                found += [
+                    StoredEntry(source, guid, title, text, url, datetime.fromisoformat(at))
+                    for guid, title, text, url, at in rows
+                ]
         return found
 
     @guarded

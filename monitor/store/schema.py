@@ -325,6 +325,16 @@ def _item_vectors(db: Database) -> None:
     db.execute("CREATE INDEX items_duplicate_of ON items(duplicate_of)")
 
 
+def _item_identity(db: Database) -> None:
+    """Version 10 (issue 14, entry identity): items by source and publication time.
+
+    A new entry whose key the feed changed (a token in its link, a slug edited with its
+    headline) is looked for among the stored items of its feed with the same date
+    (``monitor.stories.identity``); this index makes that a lookup, not a scan.
+    """
+    db.execute("CREATE INDEX items_source_published ON items(source, published)")
+
+
 MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _create_core_tables,
     _create_alert_tables,
@@ -335,6 +345,7 @@ MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _story_notices,
     _claim_model,
     _item_vectors,
+    _item_identity,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
