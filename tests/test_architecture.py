@@ -40,7 +40,17 @@ MAY_IMPORT: dict[str, set[str]] = {
 }
 
 # Pure: decisions from strings and plain data, no I/O library loaded on import.
-PURE_PARTS = ["types", "errors", "text", "lang", "topics", "figures", "stories", "feeds.schedule"]
+PURE_PARTS = [
+    "types",
+    "errors",
+    "text",
+    "lang",
+    "topics",
+    "figures",
+    "stories",
+    "feeds.schedule",
+    "feeds.dates",
+]
 IO_LIBRARIES = ["httpx", "feedparser", "sqlite_utils", "sqlite3", "yaml", "rich", "apscheduler"]
 
 MAX_MODULE_LINES = 600
