@@ -13,6 +13,7 @@ import pytest
 from monitor.errors import ParseError
 from monitor.feeds import fastparse
 from monitor.feeds.parse import (
+    ParsedFeed,
     article_text,
     html_to_text,
     parse_feed,
@@ -399,3 +400,111 @@ def test_fast_path_reads_what_the_poller_needs() -> None:
         body, source="S", feed_url="https://ko.example/rss", fetched_at=FETCHED, use_fast_path=False
     )
     assert slow == parsed
+
+
+# --- dates (monitor.feeds.dates through parse) -----------------------------------------------
+
+CASES_FETCHED = datetime(2025, 7, 1, 12, 0, tzinfo=UTC)
+
+
+def _case(shared_dir: Path, name: str) -> bytes:
+    path = shared_dir / "cases" / "feeds" / name
+    if not path.is_file():
+        pytest.skip(f"../shared/cases/feeds/{name} is absent")
+    return path.read_bytes()
+
+
+def _both(body: bytes, fetched_at: datetime = CASES_FETCHED) -> ParsedFeed:
+    """The parsed feed, after checking that both paths give the same (fast first)."""
+    options = {"source": "S", "feed_url": "https://zones.example/rss", "fetched_at": fetched_at}
+    fast = parse_feed_document(body, **options)  # type: ignore[arg-type]
+    slow = parse_feed_document(body, use_fast_path=False, **options)  # type: ignore[arg-type]
+    assert fast == slow
+    return fast
+
+
+def test_zone_abbreviations_case(shared_dir: Path) -> None:
+    body = _case(shared_dir, "tz-abbrev.rss")
+    assert fastparse.read(body, {}) is not None
+    parsed = _both(body)
+    assert [(item.guid, item.published) for item in parsed.items] == [
+        ("zone-1", datetime(2025, 6, 17, 7, 30, tzinfo=UTC)),  # CEST
+        ("zone-2", datetime(2025, 6, 17, 9, 0, tzinfo=UTC)),  # KST
+        ("zone-3", datetime(2025, 6, 17, 9, 0, tzinfo=UTC)),  # MSK
+        ("zone-4", datetime(2025, 6, 17, 13, 30, tzinfo=UTC)),  # EDT, read by feedparser
+    ]
+    assert parsed.warnings == []
+
+
+def test_localized_dates_case(shared_dir: Path) -> None:
+    body = _case(shared_dir, "localized-dates.rss")
+    assert fastparse.read(body, {}) is not None
+    parsed = _both(body)
+    assert [(item.guid, item.published) for item in parsed.items] == [
+        ("lok-1", datetime(2024, 10, 31, 9, 15, tzinfo=UTC)),
+        ("lok-2", datetime(2024, 12, 2, 7, 0, tzinfo=UTC)),
+        ("lok-3", datetime(2025, 6, 20, 7, 0, tzinfo=UTC)),
+    ]
+    assert parsed.warnings == []
+
+
+def _dated_feed(*dates: str, atom: bool = False) -> bytes:
+    if atom:
+        entries = "".join(
+            f"<entry><id>urn:e:{n}</id><title>E{n}</title><updated>{date}</updated></entry>"
+            for n, date in enumerate(dates)
+        )
+        return f'<feed xmlns="http://www.w3.org/2005/Atom">{entries}</feed>'.encode()
+    items = "".join(
+        f"<item><guid>g{n}</guid><title>T{n}</title><pubDate>{date}</pubDate></item>"
+        for n, date in enumerate(dates)
+    )
+    return f'<?xml version="1.0"?><rss version="2.0"><channel>{items}</channel></rss>'.encode()
+
+
+def test_unreadable_and_future_dates_get_the_fetch_time_and_a_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    body = _dated_feed(
+        "Blah 99",
+        "Tue, 17 Jun 2025 09:30:00 GMT",
+        "Nope",
+        "Mon, 01 Jan 2035 00:00:00 GMT",
+        "never",
+    )
+    with caplog.at_level("WARNING", logger="monitor.feeds.parse"):
+        parsed = _both(body)
+    published = [item.published for item in parsed.items]
+    assert published == [
+        CASES_FETCHED,
+        datetime(2025, 6, 17, 9, 30, tzinfo=UTC),
+        CASES_FETCHED,
+        CASES_FETCHED,
+        CASES_FETCHED,
+    ]
+    assert parsed.warnings == [
+        "3 items with unreadable dates ('Blah 99'), given the fetch time",
+        "1 item dated in the future ('Mon, 01 Jan 2035 00:00:00 GMT'), given the fetch time",
+    ]
+    assert "S: 3 items with unreadable dates ('Blah 99')" in caplog.text
+
+
+def test_a_warning_shows_the_raw_date_without_control_characters() -> None:
+    body = _dated_feed("Blah&#x1b;[2J 99&#x7;")
+    assert parse_feed_document(
+        body, source="S", feed_url=None, fetched_at=CASES_FETCHED, use_fast_path=False
+    ).warnings == ["1 item with unreadable dates ('Blah 99'), given the fetch time"]
+
+
+def test_atom_dates_with_zone_names_on_both_paths() -> None:
+    parsed = _both(_dated_feed("2025-06-17 09:30:00 CEST", "2025-06-17T09:30:00Z", atom=True))
+    assert [item.published for item in parsed.items] == [
+        datetime(2025, 6, 17, 7, 30, tzinfo=UTC),
+        datetime(2025, 6, 17, 9, 30, tzinfo=UTC),
+    ]
+
+
+def test_an_item_without_a_date_is_no_warning() -> None:
+    parsed = parse_feed_document(RSS, source="S", feed_url=None, fetched_at=FETCHED)
+    assert parsed.items[1].published == FETCHED
+    assert parsed.warnings == []

@@ -117,6 +117,7 @@ _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")  # CLDR numbers them f
 _ENGLISH = frozenset(name.lower() for name in _MONTHS + _DAYS)
 # Words that carry no date: German "Uhr" (o'clock), English "at".
 _NOISE = frozenset({"uhr", "at"})
+_OFFSET_START = frozenset("+-0123456789")
 _NUMERIC_ZONE = re.compile(r"^([+-])(\d{2}):?(\d{2})$")
 _OFFSET_ZONE = re.compile(r"^(?:GMT|UTC|UT)([+-])(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
 _COMMENT = re.compile(r"\s*\([^()]*\)\s*$")  # "+0200 (CEST)": the offset says it all
@@ -170,6 +171,9 @@ def describe(fallbacks: Sequence[Fallback]) -> list[str]:
 
 def misread_zone(value: str) -> bool:
     """Whether the date ends in a zone feedparser reads wrong (as UTC): "CEST", "GMT+3"."""
+    parts = value.rsplit(None, 1)
+    if not parts or parts[-1][:1] in _OFFSET_START:
+        return False  # the common case, cheaply: a numeric offset (or no zone)
     parts = _COMMENT.sub("", value).split()
     if not parts:
         return False

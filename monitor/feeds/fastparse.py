@@ -139,8 +139,11 @@ _RESERVED = frozenset(
         "link",
         "links",
         "id",
+        "published",
         "published_parsed",
+        "updated",
         "updated_parsed",
+        "created",
         "created_parsed",
         "language",
         "ttl",
@@ -417,7 +420,9 @@ class _Reader:
                 if is_link:
                     entry.setdefault("link", value)
             elif name in _DATES:
-                entry[_DATES[name]] = _date(_finish(_leaf_text(child)))
+                key = _DATES[name]
+                written = _finish(_leaf_text(child))
+                entry[key.removesuffix("_parsed")], entry[key] = written, _date(written)
             elif name == "source" and not len(child):
                 pass  # RSS <source url="...">name</source>: filed apart
             elif name in _HARMLESS or _is_generic(name):

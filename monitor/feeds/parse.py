@@ -5,6 +5,10 @@ or open a local file named like the body). HTML sanitising and relative-URI
 resolution are switched off: they halve feedparser's speed (PERF-NOTES.md) and we
 reduce HTML to text ourselves with ``html_to_text``.
 
+An item's date is feedparser's reading, or ours (``dates``) where feedparser has none
+or misreads the zone ("CEST" as UTC); when neither gives a believable date the item
+gets the fetch time and ``ParsedFeed.warnings`` says so.
+
 Everything that leaves this module is clean text: control characters and terminal
 escape sequences are stripped from titles and bodies here, at the door, so that a
 feed cannot drive the terminal of whoever later prints its items.
@@ -24,7 +28,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -35,7 +39,7 @@ import feedparser
 import feedparser.api
 
 from monitor.errors import ParseError
-from monitor.feeds import fastparse
+from monitor.feeds import dates, fastparse
 from monitor.text import (
     canonical_url,
     clean_text,
@@ -52,6 +56,8 @@ log = logging.getLogger(__name__)
 # import searches sys.path again on every parse (~0.2 ms of a 3-item feed's ~2 ms).
 # Straight to expat, the driver it falls back to anyway.
 feedparser.api.PREFERRED_XML_PARSERS = []
+
+log = logging.getLogger(__name__)
 
 # Elements whose text is page furniture or code, never article text.
 SKIPPED_ELEMENTS = frozenset(
@@ -107,6 +113,9 @@ BLOCK_ELEMENTS = frozenset(
         "ul",
     }
 )
+# An entry's dates in order of preference; feedparser files each as written under the
+# key and as a struct_time in UTC under key + "_parsed".
+DATE_KEYS = ("published", "updated", "created")
 _WHITESPACE = re.compile(r"\s+")
 _LANGUAGE_TAG = re.compile(r"^([a-z]{2,3})(?:[-_][a-z0-9]+)*$")
 _XML_BASE = re.compile(rb"xml:base\s*=")
@@ -114,12 +123,14 @@ _XML_BASE = re.compile(rb"xml:base\s*=")
 
 @dataclass(frozen=True)
 class ParsedFeed:
-    """A feed's entries and what the feed says about how often to poll it."""
+    """A feed's entries, what the feed says about how often to poll it, and what went
+    wrong in reading it without stopping it (one line each, safe to print)."""
 
     items: list[Item]
     ttl: str | None = None  # RSS <ttl>, minutes, as written
     update_period: str | None = None  # sy:updatePeriod ("hourly", "daily", ...)
     update_frequency: str | None = None  # sy:updateFrequency (times per period)
+    warnings: list[str] = field(default_factory=list)
 
 
 def parse_feed(
@@ -163,15 +174,24 @@ def parse_feed_document(
         entries, feed = _feedparser_read(body, headers, feed_url)
     feed_lang = _normalise_lang(feed.get("language")) or _normalise_lang(lang)
     fetched = fetched_at.astimezone(UTC)
-    items = [
-        _item(entry, source=source, feed_url=feed_url, fetched_at=fetched, feed_lang=feed_lang)
-        for entry in entries
-    ]
+    items: list[Item] = []
+    fallbacks: list[dates.Fallback] = []
+    for entry in entries:
+        item, fallback = _item(
+            entry, source=source, feed_url=feed_url, fetched_at=fetched, feed_lang=feed_lang
+        )
+        items.append(item)
+        if fallback is not None:
+            fallbacks.append(fallback)
+    warnings = dates.describe(fallbacks)
+    for warning in warnings:
+        log.warning("%s: %s", source, warning)
     return ParsedFeed(
         items=_distinct_keys(items, source=source, fetched_at=fetched),
         ttl=_text_or_none(feed.get("ttl")),
         update_period=_text_or_none(feed.get("sy_updateperiod")),
         update_frequency=_text_or_none(feed.get("sy_updatefrequency")),
+        warnings=warnings,
     )
 
 
@@ -275,7 +295,8 @@ def _item(
     feed_url: str | None,
     fetched_at: datetime,
     feed_lang: str | None,
-) -> Item:
+) -> tuple[Item, dates.Fallback | None]:
+    """The entry as an Item, and why it was given the fetch time as its date, if it was."""
     title = " ".join(_detail_text(entry.get("title", ""), entry.get("title_detail")).split())
     text = _best_body(entry)
     title = title or title_from_text(text)  # a microblog post: its opening as its title
@@ -283,16 +304,18 @@ def _item(
     guid = strip_controls(entry.get("id") or "").strip() or (canonical_url(url) if url else "")
     if not guid:
         guid = hashlib.sha1(f"{title}\n{text}".encode()).hexdigest()
-    return Item(
+    published, fallback = dates.choose(_dates(entry), fetched_at)
+    item = Item(
         source=source,
         guid=guid,
         title=title,
         text=text,
         url=url,
-        published=_published(entry) or fetched_at,
+        published=published,
         lang=_entry_lang(entry) or feed_lang,
         feed_url=feed_url,
     )
+    return item, fallback
 
 
 def _best_body(entry: Mapping[str, Any]) -> str:
@@ -362,17 +385,24 @@ def _distinct_keys(items: Sequence[Item], *, source: str, fetched_at: datetime) 
     ]
 
 
-def _published(entry: Mapping[str, Any]) -> datetime | None:
-    for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        parsed = entry.get(key)
-        if parsed is None:
-            continue
-        try:
-            # feedparser's struct_time is already UTC; timegm does not apply a local offset.
-            return datetime.fromtimestamp(calendar.timegm(parsed), UTC)
-        except (OverflowError, ValueError, TypeError, OSError):
-            continue
-    return None
+def _dates(entry: Mapping[str, Any]) -> list[tuple[object, datetime | None]]:
+    """(the date as written, feedparser's reading) for published, updated and created."""
+    return [(_field(entry, key), _utc(_field(entry, f"{key}_parsed"))) for key in DATE_KEYS]
+
+
+def _field(entry: Mapping[str, Any], key: str) -> Any:
+    # dict.get: a FeedParserDict answers "updated" with "published" (and a warning).
+    return dict.get(entry, key) if isinstance(entry, dict) else entry.get(key)
+
+
+def _utc(parsed: object) -> datetime | None:
+    if parsed is None:
+        return None
+    try:
+        # feedparser's struct_time is already UTC; timegm does not apply a local offset.
+        return datetime.fromtimestamp(calendar.timegm(parsed), UTC)  # type: ignore[arg-type]
+    except (OverflowError, ValueError, TypeError, OSError):
+        return None
 
 
 def _entry_lang(entry: Mapping[str, Any]) -> str | None:
