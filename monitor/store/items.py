@@ -236,11 +236,19 @@ class ItemsMixin(StoreBase):
         return row
 
     @guarded
+    def folded_into(self, story_id: int) -> int | None:
+        """The story a folded story now lives in (issue 13), None if it was not folded."""
+        row = self._db.execute(
+            "SELECT folded_into FROM stories WHERE id = ?", [story_id]
+        ).fetchone()
+        return None if row is None else row[0]
+
+    @guarded
     def stories(self, limit: int | None = None) -> list[dict[str, Any]]:
         """Stories, most recently updated first, each with its items oldest first."""
         stories = list(
             self._db.query(
-                "SELECT id, title, created, updated FROM stories"
+                "SELECT id, title, created, updated FROM stories WHERE folded_into IS NULL"
                 " ORDER BY updated DESC, id DESC LIMIT ?",
                 [-1 if limit is None else limit],
             )

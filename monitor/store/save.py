@@ -139,8 +139,8 @@ class SaveMixin(StoreBase):
         return match.story_id
 
     def _fold_story(self, story_id: int, *, into: int) -> None:
-        """Move a story's items, figures and notices into another, then drop it (issue 13:
-        an item that belongs to both shows they report one event)."""
+        """Move a story's items, figures and notices into another and leave it pointing
+        there (issue 13: an item that belongs to both shows they report one event)."""
         for table in ("items", "figures"):
             self._db.execute(
                 f"UPDATE {table} SET story_id = ? WHERE story_id = ?", [into, story_id]
@@ -155,7 +155,10 @@ class SaveMixin(StoreBase):
             " updated = max(updated, (SELECT updated FROM stories WHERE id = ?)) WHERE id = ?",
             [story_id, story_id, into],
         )
-        self._db.execute("DELETE FROM stories WHERE id = ?", [story_id])
+        self._db.execute(
+            "UPDATE stories SET folded_into = ? WHERE id = ? OR folded_into = ?",
+            [into, story_id, story_id],
+        )
 
     def _insert_story_keys(self, item_id: int, published: str, keys: Sequence[str]) -> None:
         self._db.conn.executemany(

@@ -307,7 +307,7 @@ def _item_vectors(db: Database) -> None:
     made it, the item's language and publication time (to fill the candidate index by
     time, as ``story_keys`` does). Written only with the multilingual extra installed.
     Items get an index on ``duplicate_of``: a candidate's latest reprint keeps its story
-    in the window.
+    in the window. Stories get ``folded_into``: the story a folded one now lives in.
     """
     db.execute(
         """
@@ -323,6 +323,9 @@ def _item_vectors(db: Database) -> None:
     db.execute("CREATE INDEX item_vectors_published ON item_vectors(published)")
     # A candidate's last reprint carries its story forward (issue 13): found by index.
     db.execute("CREATE INDEX items_duplicate_of ON items(duplicate_of)")
+    # A story folded into another (one event whose coverage started apart) is kept as
+    # a pointer, so that its old number still leads somewhere.
+    db.execute("ALTER TABLE stories ADD COLUMN folded_into INTEGER REFERENCES stories(id)")
 
 
 def _item_identity(db: Database) -> None:

@@ -23,7 +23,7 @@ class StatsMixin(StoreBase):
             SELECT (SELECT count(*) FROM items),
                    (SELECT count(*) FROM items WHERE status = 'kept'),
                    (SELECT count(*) FROM items WHERE status = 'skipped'),
-                   (SELECT count(*) FROM stories),
+                   (SELECT count(*) FROM stories WHERE folded_into IS NULL),
                    (SELECT count(*) FROM figures),
                    (SELECT count(*) FROM alerts),
                    (SELECT count(*) FROM outbox WHERE status = 'pending')
