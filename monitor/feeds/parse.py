@@ -130,6 +130,8 @@ class ParsedFeed:
     ttl: str | None = None  # RSS <ttl>, minutes, as written
     update_period: str | None = None  # sy:updatePeriod ("hourly", "daily", ...)
     update_frequency: str | None = None  # sy:updateFrequency (times per period)
+    # What a reader of the feed should know about this document, one line each (e.g. "3
+    # items with unreadable dates, given the fetch time"); stored in the feed's state.
     warnings: list[str] = field(default_factory=list)
 
 

@@ -3,8 +3,9 @@
 :class:`FeedsMixin` provides ``sync_feeds`` (match feeds.yaml), ``add_feed`` and
 ``remove_feed`` (feeds added from the command line), ``feed_state``, ``poll_plan``,
 ``due_feeds`` and ``feed_specs`` (what the poller needs), ``record_fetch`` (one fetch
-attempt: validators, redirects, Retry-After, gone feeds, backoff) and ``feeds`` (the
-shape of `monitor feeds --json`). :class:`FeedState` is what the fetcher gets back.
+attempt: validators, redirects, Retry-After, gone feeds, backoff, runs of 304s and the
+unconditional GET that ends a long one, the fetch's warnings) and ``feeds`` (the shape
+of `monitor feeds --json`). :class:`FeedState` is what the fetcher gets back.
 """
 
 from __future__ import annotations
@@ -69,6 +70,9 @@ class FeedState:
     retry_until: datetime | None = None  # a server asked us not to ask before this
     gone: bool = False  # answered 410 Gone; polled again only when forced
     interval: int | None = None  # the effective interval last computed
+    not_modified_run: int = 0  # 304s since the last 200
+    last_full_fetch: datetime | None = None  # the last 200 (None: not known)
+    last_unconditional: datetime | None = None  # the last GET sent without validators
 
 
 def _row_status(row: dict[str, Any], failing_after: int = FAILING_AFTER) -> str:
@@ -97,6 +101,9 @@ def _feed_state(row: dict[str, Any], failing_after: int = FAILING_AFTER) -> Feed
         retry_until=_parse(row["retry_until"]),
         gone=row["gone_since"] is not None,
         interval=row["effective_interval"],
+        not_modified_run=row["not_modified_run"],
+        last_full_fetch=_parse(row["last_full_fetch"]),
+        last_unconditional=_parse(row["last_unconditional"]),
     )
 
 
@@ -241,29 +248,67 @@ class FeedsMixin(StoreBase):
         retry_until: datetime | None = None,
         gone: bool = False,
         interval: int | None = None,
+        warning: str | None = None,
+        dropped_last_modified: str | None = None,
+        unconditional: bool = False,
     ) -> None:
         """Record one fetch attempt. Validators are only replaced when given, because
         a 304 answer need not repeat them. ``moved_to`` (a 301/308) becomes the URL
-        fetched from now on; ``gone`` (a 410) stops the feed until a forced poll."""
+        fetched from now on; ``gone`` (a 410) stops the feed until a forced poll.
+
+        A success replaces the feed's ``warning`` (None clears it); a failure leaves it.
+        ``dropped_last_modified`` (an implausible Last-Modified, and why) clears the
+        stored one and is shown until a 200 comes without one. A 304 extends the run of
+        304s, a 200 ends it; ``unconditional`` (sent without validators) records when,
+        and the new items it found."""
         with self._write():
             self._db.execute(
                 "INSERT OR IGNORE INTO feeds (url, name, configured) VALUES (?, ?, 0)",
                 [url, url],
             )
-            common = [iso(at), status, _iso_or_none(next_poll), _iso_or_none(retry_until)]
             if ok:
                 self._db.execute(
                     """
-                    UPDATE feeds SET last_attempt = ?, last_status = ?, next_poll = ?,
-                        retry_until = ?, last_success = ?, failures = 0,
-                        last_error = NULL, items_seen = items_seen + ?, gone_since = NULL,
-                        etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified),
-                        effective_interval = COALESCE(?, effective_interval)
-                    WHERE url = ?
+                    UPDATE feeds SET last_attempt = :at, last_status = :status,
+                        next_poll = :next_poll, retry_until = :retry_until, last_success = :at,
+                        failures = 0, last_error = NULL, items_seen = items_seen + :new_items,
+                        gone_since = NULL, etag = COALESCE(:etag, etag),
+                        last_modified = CASE WHEN :dropped IS NOT NULL THEN NULL
+                            ELSE COALESCE(:last_modified, last_modified) END,
+                        last_modified_dropped = CASE
+                            WHEN :dropped IS NOT NULL OR :last_modified IS NOT NULL
+                                OR NOT :not_modified THEN :dropped
+                            ELSE last_modified_dropped END,
+                        effective_interval = COALESCE(:interval, effective_interval),
+                        warning = :warning,
+                        not_modified_run = CASE WHEN :not_modified
+                            THEN not_modified_run + 1 ELSE 0 END,
+                        last_full_fetch = CASE WHEN :not_modified
+                            THEN last_full_fetch ELSE :at END,
+                        last_unconditional = CASE WHEN :unconditional
+                            THEN :at ELSE last_unconditional END,
+                        unconditional_new = CASE WHEN :unconditional
+                            THEN :new_items ELSE unconditional_new END
+                    WHERE url = :url
                     """,
-                    [*common, iso(at), new_items, etag, last_modified, interval, url],
+                    {
+                        "at": iso(at),
+                        "status": status,
+                        "next_poll": _iso_or_none(next_poll),
+                        "retry_until": _iso_or_none(retry_until),
+                        "new_items": new_items,
+                        "etag": etag,
+                        "last_modified": last_modified,
+                        "dropped": dropped_last_modified,
+                        "not_modified": status == 304,
+                        "interval": interval,
+                        "warning": warning,
+                        "unconditional": unconditional,
+                        "url": url,
+                    },
                 )
             else:
+                common = [iso(at), status, _iso_or_none(next_poll), _iso_or_none(retry_until)]
                 self._db.execute(
                     """
                     UPDATE feeds SET last_attempt = ?, last_status = ?, next_poll = ?,
@@ -307,6 +352,12 @@ class FeedsMixin(StoreBase):
                 "retry_after": row["retry_until"],
                 "gone_since": row["gone_since"],
                 "items_seen": row["items_seen"],
+                "warning": row["warning"],
+                "last_modified_dropped": row["last_modified_dropped"],
+                "last_full_fetch": row["last_full_fetch"],
+                "not_modified_run": row["not_modified_run"],
+                "last_unconditional": row["last_unconditional"],
+                "unconditional_new": row["unconditional_new"],
             }
             for row in rows
         ]

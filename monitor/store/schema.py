@@ -338,6 +338,32 @@ def _item_identity(db: Database) -> None:
     db.execute("CREATE INDEX items_source_published ON items(source, published)")
 
 
+def _feed_warnings(db: Database) -> None:
+    """Version 11 (issue 14): conditional requests that cannot starve, and feed warnings.
+
+    A feed's state gains ``warning`` (what its last successful fetch had to say: items
+    whose dates could not be read, a Last-Modified not kept; NULL when nothing),
+    ``last_modified_dropped`` (an implausible Last-Modified that is not sent back, and
+    why), ``last_full_fetch`` (its last 200), ``not_modified_run`` (304s since then), and
+    ``last_unconditional`` / ``unconditional_new`` (the last GET sent without validators
+    after a day of 304s, and how many new items it found). A feed whose last fetch was a
+    200 had its last full fetch then; one answering 304 is in a run of unknown length, so
+    its next poll is unconditional (it may have been starved for years).
+    """
+    for statement in (
+        "ALTER TABLE feeds ADD COLUMN warning TEXT",
+        "ALTER TABLE feeds ADD COLUMN last_modified_dropped TEXT",
+        "ALTER TABLE feeds ADD COLUMN last_full_fetch TEXT",
+        "ALTER TABLE feeds ADD COLUMN not_modified_run INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE feeds ADD COLUMN last_unconditional TEXT",
+        "ALTER TABLE feeds ADD COLUMN unconditional_new INTEGER",
+        "UPDATE feeds SET last_full_fetch = last_success"
+        " WHERE last_status = 200 OR (last_status IS NULL AND last_success IS NOT NULL)",
+        "UPDATE feeds SET not_modified_run = 1 WHERE last_status = 304",
+    ):
+        db.execute(statement)
+
+
 MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _create_core_tables,
     _create_alert_tables,
@@ -349,6 +375,7 @@ MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _claim_model,
     _item_vectors,
     _item_identity,
+    _feed_warnings,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
