@@ -11,6 +11,9 @@ A cycle fetches and parses each feed as soon as a slot is free, settles the item
 order does not matter as they arrive, then processes the items on topic oldest first
 across the feeds of the cycle (so which server answered first does not change stories
 or alerts), then records each feed's outcome and next poll time (``monitor.feeds.schedule``).
+A feed that has answered 304 for a day since its last 200 is fetched once without
+validators (``schedule.recheck_due``), so a server whose 304s never end cannot hide new
+items for good; what the fetch and the parser had to say is kept as the feed's warning.
 One feed's failure is recorded against that feed and nothing else: every exception of
 a feed's task is caught and reported per feed.
 """
@@ -67,6 +70,7 @@ class FeedOutcome:
     result: FetchResult | None = None
     parsed: ParsedFeed | None = None
     error: MonitorError | None = None
+    unconditional: bool = False  # sent without validators after a long run of 304s
 
 
 class _Sorting:
@@ -221,6 +225,7 @@ class Poller:
     # ------------------------------------------------------------------ one feed
 
     async def _get(self, url: str, state: FeedState | None, expect: Expect) -> FetchResult:
+        """Fetch ``url``, conditionally when ``state`` has validators."""
         if self._limits is None:  # made on first use, inside the loop that uses it
             self._limits = PollLimits(self.poll.concurrency, self.poll.per_host)
         request = FetchRequest(
@@ -243,8 +248,15 @@ class Poller:
 
     async def _poll_feed(self, spec: FeedSpec, state: FeedState) -> FeedOutcome:
         outcome = FeedOutcome(spec, state)
+        outcome.unconditional = schedule.recheck_due(
+            state.not_modified_run,
+            state.last_full_fetch,
+            state.last_unconditional,
+            self.pipeline.clock(),
+        )
         try:
-            outcome.result = await self._get(state.fetch_url or spec.url, state, "feed")
+            validators = None if outcome.unconditional else state
+            outcome.result = await self._get(state.fetch_url or spec.url, validators, "feed")
             if outcome.result.status != 304:
                 outcome.parsed = parse_feed_document(
                     outcome.result.body,
@@ -318,6 +330,16 @@ class Poller:
             log.warning(
                 "%s: moved permanently to %s; polled there from now on", spec.name, result.moved_to
             )
+        warnings = list(parsed.warnings) if parsed is not None else []
+        if result.dropped_last_modified is not None:
+            warnings.append(f"Last-Modified {result.dropped_last_modified} not sent back")
+        if outcome.unconditional and new_items:
+            warnings.append(
+                f"a GET without validators after {_not_modified_run(state, now)}"
+                f" found {counted(new_items, 'new item')}"
+            )
+        for warning in warnings:
+            log.warning("%s: %s", spec.name, warning)
         self.pipeline.store.record_fetch(
             spec.url,
             at=now,
@@ -329,8 +351,17 @@ class Poller:
             status=result.status,
             moved_to=result.moved_to,
             interval=interval,
+            warning="; ".join(warnings) or None,
+            dropped_last_modified=result.dropped_last_modified,
+            unconditional=outcome.unconditional,
         )
-        log.info("%s: HTTP %s, %d new items", spec.name, result.status, new_items)
+        log.info(
+            "%s: HTTP %s%s, %d new items",
+            spec.name,
+            result.status,
+            " (without validators)" if outcome.unconditional else "",
+            new_items,
+        )
 
     def _record_failure(
         self, outcome: FeedOutcome, error: MonitorError, now: datetime, totals: Totals
@@ -366,6 +397,15 @@ class Poller:
             retry_until=retry_until,
             gone=gone,
         )
+
+
+def _not_modified_run(state: FeedState, now: datetime) -> str:
+    """'26 h of 304s (12 in a row)': the run since the last 200, when that is known."""
+    count = f"({state.not_modified_run} in a row)"
+    if state.last_full_fetch is None:
+        return f"304s {count}"
+    hours = (now - state.last_full_fetch).total_seconds() / 3600
+    return f"{hours:.0f} h of 304s {count}"
 
 
 def held_back(state: FeedState, now: datetime) -> str | None:

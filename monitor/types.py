@@ -40,6 +40,9 @@ class FetchResult:
     # Where the feed now lives when every redirect followed was permanent (301/308);
     # None when there was no redirect or one of them was temporary (302/303/307).
     moved_to: str | None = None
+    # A Last-Modified not kept because it is implausible, and why, e.g.
+    # "Thu, 01 Jan 1970 00:00:00 GMT (before 1995)"; ``last_modified`` is then None.
+    dropped_last_modified: str | None = None
 
 
 @dataclass(frozen=True)

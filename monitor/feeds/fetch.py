@@ -1,10 +1,13 @@
 """Fetch one feed: a polite conditional GET with an httpx client passed in.
 
 ``fetch`` sends If-None-Match / If-Modified-Since from the previous response, returns
-an empty body on 304, follows at most ``MAX_REDIRECTS`` redirects itself (so a loop is
-reported as a loop, and a redirect can never lead to a file:// URL), streams the body
-and aborts past ``max_bytes`` (measured after gzip decoding, so a compressed bomb is
-stopped too), and bounds the whole exchange by ``timeout`` seconds.
+an empty body on 304, keeps no implausible Last-Modified (before 1995, later than the
+response's Date, unreadable: ``FetchResult.dropped_last_modified`` says which and why,
+``schedule.last_modified_problem``) and sends none back, follows at most
+``MAX_REDIRECTS`` redirects itself (so a loop is reported as a loop, and a redirect can
+never lead to a file:// URL), streams the body and aborts past ``max_bytes`` (measured
+after gzip decoding, so a compressed bomb is stopped too), and bounds the whole exchange
+by ``timeout`` seconds.
 
 Every failure is one ``FetchError`` line that starts with the URL, e.g.
 ``https://example.org/rss: HTTP 503 Service Unavailable``; httpx exceptions are
@@ -39,6 +42,7 @@ import httpx
 
 from monitor import __version__
 from monitor.errors import FetchError
+from monitor.feeds.schedule import last_modified_problem
 from monitor.types import FetchResult
 
 USER_AGENT = f"monitor/{__version__} (+https://github.com/monitor-news/monitor)"
@@ -58,6 +62,8 @@ _RETRY_LATER_STATUSES = frozenset({429, 503})
 # Content types no feed is ever served as; refused before reading the body.
 _NOT_FEED_MAIN_TYPES = frozenset({"image", "audio", "video", "font", "model"})
 _NOT_FEED_TYPES = frozenset({"application/pdf", "application/zip", "application/gzip"})
+# How much of a dropped header value is kept to show why (a hostile one may be long).
+_SHOWN_HEADER_CHARS = 80
 # How far into a body we look for the first tag when the server says text/html.
 _SNIFF_BYTES = 1024
 
@@ -163,7 +169,8 @@ async def _get(
     headers = {}
     if etag:
         headers["If-None-Match"] = etag
-    if last_modified:
+    # One kept before these were checked (an older database) is not sent either.
+    if last_modified and last_modified_problem(last_modified, None) is None:
         headers["If-Modified-Since"] = last_modified
     visited = [url]
     current = url
@@ -208,12 +215,23 @@ async def _result(
     headers = {name.lower(): value for name, value in response.headers.items()}
     etag = headers.get("etag")
     last_modified = headers.get("last-modified")
+    dropped = None
+    problem = last_modified_problem(last_modified, headers.get("date"))
+    if problem is not None and last_modified is not None:
+        shown = " ".join(last_modified.split())[:_SHOWN_HEADER_CHARS]
+        dropped, last_modified = f"{shown} ({problem})", None
     if response.status_code == 304:
         # Read the (empty) rest of the response: httpcore closes a connection whose
         # response was not read to its end, and a 304 cycle would reconnect per feed.
         await _drain(response)
         return FetchResult(
-            url=url, status=304, body=b"", headers=headers, etag=etag, last_modified=last_modified
+            url=url,
+            status=304,
+            body=b"",
+            headers=headers,
+            etag=etag,
+            last_modified=last_modified,
+            dropped_last_modified=dropped,
         )
     if not 200 <= response.status_code < 300:
         status = f"{url}: HTTP {response.status_code} {response.reason_phrase}".rstrip()
@@ -250,6 +268,7 @@ async def _result(
         headers=headers,
         etag=etag,
         last_modified=last_modified,
+        dropped_last_modified=dropped,
     )
 
 

@@ -9,6 +9,12 @@ added, so a server's max-age is never undercut) spreads feeds that share an inte
 After a failure the feed backs off exponentially: the interval, doubled for each
 failure in a row after the first, capped at the upper bound. A server's
 ``Retry-After`` (seconds or an HTTP date) is honoured on top of that.
+
+Conditional requests must not starve a feed (issue 14): ``last_modified_problem`` says
+why a Last-Modified must not be sent back as If-Modified-Since (before 1995, later than
+the response's own Date, or unreadable), and ``recheck_due`` says when a feed that has
+answered 304 for a day since its last 200 gets one unconditional GET, in case the
+server's 304s hide new items.
 """
 
 from __future__ import annotations
@@ -18,6 +24,14 @@ import re
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
+
+# No feed predates the web's first years: a Last-Modified before this is a default
+# (the epoch, 1980, a DOS date) that every later If-Modified-Since would match.
+PLAUSIBLE_SINCE = datetime(1995, 1, 1, tzinfo=UTC)
+# A run of 304s this long since the last 200 gets one unconditional GET: a server whose
+# validators never change (a Last-Modified stuck in 1970, one ETag for ever) would
+# otherwise hide new items for good, and one full fetch a day costs little.
+RECHECK_AFTER = timedelta(days=1)
 
 # sy:updatePeriod -> seconds (RSS 1.0 syndication module; "hourly" is the default).
 SY_PERIODS = {
@@ -106,3 +120,37 @@ def _http_date(value: str | None) -> datetime | None:
     if parsed is None:
         return None
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+def last_modified_problem(value: str | None, date: str | None) -> str | None:
+    """Why a response's Last-Modified must not come back as If-Modified-Since; None when
+    it may. ``date`` is the same response's Date header (RFC 9110: a Last-Modified is
+    never later than it), when it had one."""
+    if not value:
+        return None
+    modified = _http_date(value)
+    if modified is None:
+        return "unreadable"
+    if modified < PLAUSIBLE_SINCE:
+        return f"before {PLAUSIBLE_SINCE.year}"
+    sent = _http_date(date)
+    if sent is not None and modified > sent:
+        return "later than the response's Date"
+    return None
+
+
+def recheck_due(
+    not_modified_run: int,
+    last_full_fetch: datetime | None,
+    last_unconditional: datetime | None,
+    now: datetime,
+) -> bool:
+    """Whether this poll of a feed goes without validators: it has answered 304 since
+    its last 200 (``last_full_fetch``; None when that is not known, e.g. in a database
+    from before these were counted) for ``RECHECK_AFTER`` or more, and no unconditional
+    GET ran within that time either."""
+    if not_modified_run <= 0:
+        return False
+    if last_full_fetch is not None and now - last_full_fetch < RECHECK_AFTER:
+        return False
+    return last_unconditional is None or now - last_unconditional >= RECHECK_AFTER

@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from monitor.figures.divergence import value_of
-from monitor.text import clean
+from monitor.text import clean, counted
 
 
 def day(iso: str | None) -> str:
@@ -118,7 +118,8 @@ def alerts_table(alerts: Sequence[Mapping[str, Any]]) -> Table:
 
 
 def feeds_table(feeds: Sequence[Mapping[str, Any]], now: datetime | None = None) -> Table:
-    """One row per feed; its last error (or where it moved) on a second, dimmer line."""
+    """One row per feed; its last error (or where it moved) on a second, dimmer line, and
+    its warning and conditional-request notes (issue 14) on the lines after."""
     now = now or datetime.now(UTC)
     table = Table(title="Feeds", title_justify="left")
     table.add_column("feed", ratio=1, overflow="fold")
@@ -132,9 +133,17 @@ def feeds_table(feeds: Sequence[Mapping[str, Any]], now: datetime | None = None)
         note = _feed_note(feed)
         if note:
             name.append(f"\n{clean(note, 200)}", style="red" if feed.get("last_error") else "dim")
+        if feed.get("warning"):
+            name.append(f"\nwarning: {clean(feed['warning'], 300)}", style="yellow")
+        conditional = _conditional_note(feed, now)
+        if conditional:
+            name.append(f"\n{clean(conditional, 200)}", style="dim")
+        status = Text(str(feed["status"]))
+        if feed.get("warning"):
+            status.append(" (warning)", style="yellow")
         table.add_row(
             name,
-            Text(str(feed["status"])),
+            status,
             str(feed.get("failures", 0)),
             str(feed.get("items_seen", 0)),
             ago(feed.get("last_success"), now),
@@ -165,6 +174,23 @@ def _feed_note(feed: Mapping[str, Any]) -> str:
     if fetch_url and fetch_url != feed.get("url"):
         notes.append(f"moved to {fetch_url}")
     return "; ".join(note for note in notes if note)
+
+
+def _conditional_note(feed: Mapping[str, Any], now: datetime) -> str:
+    """A Last-Modified not sent back, a run of 304s of a day or more, the last GET sent
+    without validators and what it found (issue 14)."""
+    notes = []
+    dropped = feed.get("last_modified_dropped")
+    if dropped and dropped not in (feed.get("warning") or ""):
+        notes.append(f"Last-Modified {dropped} not sent back")
+    run, since = feed.get("not_modified_run") or 0, feed.get("last_full_fetch")
+    if run and (since is None or (now - datetime.fromisoformat(since)).days >= 1):
+        notes.append(f"304 × {run} since {'an unknown time' if since is None else ago(since, now)}")
+    checked = feed.get("last_unconditional")
+    if checked:
+        found = counted(feed.get("unconditional_new") or 0, "new item")
+        notes.append(f"last GET without validators {ago(checked, now)}: {found}")
+    return "; ".join(notes)
 
 
 # --- issue 12: `monitor explain` and `monitor alert` ------------------------------------
