@@ -289,13 +289,13 @@ def test_a_long_304_run_shows_in_the_table(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- upgrade in place
 
 
-def test_a_schema_9_database_upgrades_and_rechecks_a_feed_that_answered_304(
+def test_a_schema_10_database_upgrades_and_rechecks_a_feed_that_answered_304(
     tmp_path: Path,
 ) -> None:
     state = tmp_path / "state"
     state.mkdir()
     db = Database(state / DB_FILENAME)
-    assert migrate(db, target=9) == 9
+    assert migrate(db, target=10) == 10
     for url, status in (("https://a.example/rss", 200), ("https://b.example/rss", 304)):
         db.execute(
             "INSERT INTO feeds (url, name, last_success, last_status, last_modified)"
@@ -305,7 +305,7 @@ def test_a_schema_9_database_upgrades_and_rechecks_a_feed_that_answered_304(
     db.conn.commit()
     db.close()
     with Store.open(state) as upgraded:
-        assert upgraded.schema_version() == 10
+        assert upgraded.schema_version() == 11
         rows = {row["url"]: row for row in upgraded.feeds()}
         a, b = rows["https://a.example/rss"], rows["https://b.example/rss"]
         assert (a["last_full_fetch"], a["not_modified_run"]) == (T0.isoformat(), 0)
