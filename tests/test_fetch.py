@@ -133,7 +133,7 @@ def test_gzip_is_decoded(feed_server: FeedServer) -> None:
     result = run_fetch(url)
     assert result.body == RSS
     assert result.headers["content-encoding"] == "gzip"
-    assert feed_server.requests[-1].headers["accept-encoding"] == "gzip"
+    assert feed_server.requests[-1].headers["accept-encoding"] == "zstd, br, gzip"
 
 
 def test_truncated_body_is_a_fetch_error(feed_server: FeedServer) -> None:
@@ -213,11 +213,11 @@ def test_gone_is_its_own_error(feed_server: FeedServer) -> None:
 
 def test_binary_content_type_is_refused_but_a_page_may_be_html(feed_server: FeedServer) -> None:
     pdf = feed_server.route("/x.pdf", b"%PDF-1.4", headers={"Content-Type": "application/pdf"})
-    assert fetch_error(pdf) == f"{pdf}: wrong content type application/pdf: not a feed"
+    assert fetch_error(pdf) == f"{pdf}: HTTP 200, wrong content type application/pdf, not a feed"
     page = feed_server.route(
         "/a.html", b"<!doctype html><html></html>", headers={"Content-Type": "text/html"}
     )
-    assert "a web page, not a feed" in fetch_error(page)
+    assert fetch_error(page) == f"{page}: HTTP 200, an HTML page, not a feed"
     assert run_fetch(page, expect="page").body == b"<!doctype html><html></html>"
 
 
@@ -265,3 +265,66 @@ def test_200s_and_304s_reuse_one_keep_alive_connection() -> None:
 
     assert asyncio.run(go()) == [200, 304, 304, 304, 200]
     assert connections == 1
+
+
+# --- Content-Encoding: br, zstd, and codings that cannot be undone ----------------------
+
+
+def test_brotli_and_zstd_are_decoded(feed_server: FeedServer) -> None:
+    brotli = pytest.importorskip("brotli")
+    zstandard = pytest.importorskip("zstandard")
+    br = feed_server.route("/br.xml", brotli.compress(RSS), headers={"Content-Encoding": "br"})
+    zstd = feed_server.route(
+        "/zstd.xml",
+        zstandard.ZstdCompressor().compress(RSS),
+        headers={"Content-Encoding": "zstd"},
+    )
+    assert run_fetch(br).body == RSS
+    assert run_fetch(zstd).body == RSS
+
+
+@pytest.mark.parametrize("coding", ["br", "zstd"])
+def test_size_cap_applies_after_brotli_and_zstd_decoding(
+    feed_server: FeedServer, coding: str
+) -> None:
+    # 64 MiB of zeros are a few hundred bytes of brotli: the decoder itself must stop.
+    zeros = b"\0" * (64 * 1024 * 1024)
+    if coding == "br":
+        body = pytest.importorskip("brotli").compress(zeros, quality=5)
+    else:
+        body = pytest.importorskip("zstandard").ZstdCompressor().compress(zeros)
+    url = feed_server.route("/bomb", body, headers={"Content-Encoding": coding})
+    assert fetch_error(url, max_bytes=1024 * 1024) == f"{url}: response larger than 1 MiB"
+
+
+def test_a_coding_nobody_decodes_is_named(feed_server: FeedServer) -> None:
+    url = feed_server.route(
+        "/z.xml", b"\x1f\x9d\x90<\x00", headers={"Content-Encoding": "compress"}
+    )
+    assert fetch_error(url) == f"{url}: HTTP 200, unsupported Content-Encoding compress"
+
+
+def test_brotli_without_its_decoder_is_named(
+    feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from monitor.feeds import decoding
+
+    monkeypatch.setattr(decoding, "brotli", None)  # as in a venv without the package
+    assert "br" not in decoding.supported()
+    url = feed_server.route("/br.xml", b"\x8b\x02\x80\x1b\x03", headers={"Content-Encoding": "br"})
+    assert fetch_error(url) == f"{url}: HTTP 200, unsupported Content-Encoding br"
+
+
+def test_a_body_that_is_not_in_its_coding_is_named(feed_server: FeedServer) -> None:
+    url = feed_server.route(
+        "/bad.xml", b"\x00\x01 not gzip at all", headers={"Content-Encoding": "gzip"}
+    )
+    message = fetch_error(url)
+    assert message.startswith(f"{url}: HTTP 200, body not in its Content-Encoding gzip: ")
+
+
+def test_plain_xml_under_a_coding_it_does_not_have_is_read(feed_server: FeedServer) -> None:
+    # Servers that send `Content-Encoding: gzip` (or `UTF-8`) on a plain body exist.
+    for coding in ("gzip", "utf-8", "br"):
+        url = feed_server.route(f"/{coding}.xml", RSS, headers={"Content-Encoding": coding})
+        assert run_fetch(url).body == RSS

@@ -89,7 +89,7 @@ def test_the_worker_answers_exactly_as_this_process_would() -> None:
     assert [type(r) for r in remote[2:5]] == [RetryLater, Gone, HTTPStatusError]
     assert remote[2].retry_after == "7" and remote[2].status == 503
     assert "no complete response within 1 s" in str(remote[5])
-    assert "a web page, not a feed" in str(remote[6])
+    assert "HTTP 200, an HTML page, not a feed" in str(remote[6])
     assert remote[7].moved_to == server.url("/ok.xml") and remote[7].body == RSS
     assert "connection refused" in str(remote[8])
 

@@ -307,10 +307,11 @@ def test_web_pages_and_wrong_content_types_are_per_feed_errors(tmp_path: Path) -
         )
         totals = poll_once(pipeline)
         rows = feed_rows(pipeline)
-        assert rows["Page"]["last_error"].endswith(
-            "wrong content type text/html: a web page, not a feed"
+        assert rows["Page"]["last_error"] == f"{page}: HTTP 200, an HTML page, not a feed"
+        assert (
+            rows["Image"]["last_error"]
+            == f"{image}: HTTP 200, wrong content type image/png, not a feed"
         )
-        assert rows["Image"]["last_error"].endswith("wrong content type image/png: not a feed")
         assert rows["Mislabelled"]["status"] == "ok" and totals.items == 1
 
 

@@ -6,12 +6,14 @@ response's Date, unreadable: ``FetchResult.dropped_last_modified`` says which an
 ``schedule.last_modified_problem``) and sends none back, follows at most
 ``MAX_REDIRECTS`` redirects itself (so a loop is reported as a loop, and a redirect can
 never lead to a file:// URL), streams the body and aborts past ``max_bytes`` (measured
-after gzip decoding, so a compressed bomb is stopped too), and bounds the whole exchange
-by ``timeout`` seconds.
+after decoding gzip, br or zstd with a bound of its own, ``monitor.feeds.decoding``, so
+a compressed bomb is stopped too), and bounds the whole exchange by ``timeout`` seconds.
 
 Every failure is one ``FetchError`` line that starts with the URL, e.g.
-``https://example.org/rss: HTTP 503 Service Unavailable``; httpx exceptions are
-translated here and never travel further.
+``https://example.org/rss: HTTP 503 Service Unavailable`` or ``https://example.org/rss:
+HTTP 200, unsupported Content-Encoding br``; httpx exceptions are translated here and
+never travel further. A body that is plainly text although the server named a coding
+(``Content-Encoding: gzip`` on plain XML) is taken as it is.
 
 Two failures say more than a line, so they have their own types: ``RetryLater`` (429 or
 503; carries the raw ``Retry-After`` value, seconds or an HTTP date, for the scheduler)
@@ -42,6 +44,7 @@ import httpx
 
 from monitor import __version__
 from monitor.errors import FetchError
+from monitor.feeds import decoding
 from monitor.feeds.schedule import last_modified_problem
 from monitor.types import FetchResult
 
@@ -113,14 +116,19 @@ def make_client(
     max_connections: int = MAX_CONNECTIONS,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> httpx.AsyncClient:
-    """An AsyncClient for ``fetch``: our User-Agent, gzip only, no automatic redirects.
+    """An AsyncClient for ``fetch``: our User-Agent, the codings we decode, no automatic
+    redirects.
 
     Reuse one client for many fetches; a new client per cycle is ~3x slower.
     ``transport`` is for tests (httpx.MockTransport).
     """
     return httpx.AsyncClient(
         verify=tls_context(),
-        headers={"User-Agent": USER_AGENT, "Accept": ACCEPT, "Accept-Encoding": "gzip"},
+        headers={
+            "User-Agent": USER_AGENT,
+            "Accept": ACCEPT,
+            "Accept-Encoding": decoding.ACCEPT_ENCODING,
+        },
         timeout=httpx.Timeout(timeout, connect=min(CONNECT_TIMEOUT, timeout)),
         limits=httpx.Limits(
             max_connections=max_connections, max_keepalive_connections=max_connections
@@ -242,25 +250,28 @@ async def _result(
             wait = f" (Retry-After: {retry_after.strip()})" if retry_after else ""
             raise RetryLater(f"{status}{wait}", response.status_code, retry_after)
         raise HTTPStatusError(status, response.status_code)
+    said = f"{url}: HTTP {response.status_code}"
     content_type = _media_type(headers.get("content-type", ""))
     if expect == "feed" and _never_a_feed(content_type):
-        raise FetchError(f"{url}: wrong content type {content_type}: not a feed")
+        raise FetchError(f"{said}, wrong content type {content_type}, not a feed")
     declared = headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:  # refuse before reading a byte
         raise FetchError(f"{url}: response larger than {_size(max_bytes)}")
     chunks: list[bytes] = []
     received = 0
     try:
-        async for chunk in response.aiter_bytes():  # decoded: the cap applies after gzip
+        # As sent: decoded below, with a bound (httpx would inflate each chunk whole).
+        async for chunk in response.aiter_raw():
             received += len(chunk)
             if received > max_bytes:
                 raise FetchError(f"{url}: response larger than {_size(max_bytes)}")
             chunks.append(chunk)
     except httpx.HTTPError as exc:
         raise FetchError(f"{url}: {_describe_error(exc)}") from exc
-    body = b"".join(chunks)
+    raw = b"".join(chunks)
+    body = _decoded(raw, headers.get("content-encoding", ""), url, response.status_code, max_bytes)
     if expect == "feed" and content_type == "text/html" and _is_web_page(body):
-        raise FetchError(f"{url}: wrong content type text/html: a web page, not a feed")
+        raise FetchError(f"{said}, an HTML page, not a feed")
     return FetchResult(
         url=url,
         status=response.status_code,
@@ -270,6 +281,24 @@ async def _result(
         last_modified=last_modified,
         dropped_last_modified=dropped,
     )
+
+
+def _decoded(raw: bytes, content_encoding: str, url: str, status: int, max_bytes: int) -> bytes:
+    said = f"{url}: HTTP {status}"
+    applied = decoding.codings(content_encoding)
+    if not applied:
+        return raw
+    try:
+        return decoding.decode(raw, applied, max_bytes)
+    except decoding.TooLarge as exc:
+        raise FetchError(f"{url}: response larger than {_size(max_bytes)}") from exc
+    except decoding.Undecodable as exc:
+        if _is_plain_text(raw):  # a server that names a coding it did not apply
+            return raw
+        if isinstance(exc, decoding.Unsupported):
+            raise FetchError(f"{said}, unsupported Content-Encoding {exc}") from exc
+        coding = ", ".join(applied)
+        raise FetchError(f"{said}, body not in its Content-Encoding {coding}: {exc}") from exc
 
 
 async def _drain(response: httpx.Response) -> None:
@@ -292,6 +321,11 @@ def _is_web_page(body: bytes) -> bool:
     """An HTML document rather than a feed mislabelled as text/html (which is common)."""
     head = body[:_SNIFF_BYTES].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     return head.startswith((b"<!doctype html", b"<html"))
+
+
+def _is_plain_text(body: bytes) -> bool:
+    """Markup or JSON as it is: what a compressed stream practically never starts with."""
+    return body[:_SNIFF_BYTES].lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"<", b"{"))
 
 
 def _read_file(url: str, max_bytes: int) -> FetchResult:
@@ -330,7 +364,7 @@ def _describe_error(exc: httpx.HTTPError | httpx.InvalidURL) -> str:
     if isinstance(exc, httpx.RemoteProtocolError):
         return f"the server broke the connection: {_one_line(exc)}"
     if isinstance(exc, httpx.DecodingError):
-        return "cannot decode the response body (bad gzip?)"
+        return f"cannot decode the response body: {_one_line(exc)}"
     if isinstance(exc, (httpx.UnsupportedProtocol, httpx.InvalidURL)):
         return f"invalid URL: {_one_line(exc)}"
     return f"{type(exc).__name__}: {_one_line(exc)}"

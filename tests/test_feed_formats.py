@@ -1,0 +1,109 @@
+"""Feeds in other formats and encodings, polled through the real poller into a real store:
+the ``br_unasked`` scenario of ../shared/cases/feeds/server.py, JSON Feeds served by
+tests/feedserver.py, and the one-line error of each kind of body that is not a feed."""
+
+from __future__ import annotations
+
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from monitor.config import PollConfig, from_feeds
+from monitor.pipeline import Pipeline
+from monitor.poller import poll_once
+from monitor.store import Store
+from monitor.types import FeedSpec
+
+NOW = datetime(2025, 6, 20, 12, 0, tzinfo=UTC)
+
+
+def make_pipeline(tmp_path: Path, feeds: dict[str, str]) -> Pipeline:
+    """A pipeline over a fresh store in ``tmp_path/state``; ``feeds`` maps names to URLs."""
+    config = replace(
+        from_feeds([FeedSpec(url=url, name=name) for name, url in feeds.items()]),
+        poll=replace(PollConfig(), jitter=0.0, min_interval=1, timeout=5.0),
+    )
+    return Pipeline(Store.open(tmp_path / "state"), config, clock=lambda: NOW)
+
+
+def stored(tmp_path: Path, source: str) -> list[tuple[str, str, str | None, str]]:
+    """(title, published, url, guid) of a source's stored items, oldest first."""
+    with sqlite3.connect(tmp_path / "state" / "monitor.db") as conn:
+        rows = conn.execute(
+            "SELECT title, published, url, guid FROM items WHERE source = ? ORDER BY published",
+            (source,),
+        ).fetchall()
+    return [tuple(row) for row in rows]
+
+
+def feed_row(pipeline: Pipeline, name: str) -> dict[str, Any]:
+    return next(row for row in pipeline.store.feeds() if row["name"] == name)
+
+
+# --- the shared br_unasked scenario: Brotli although only gzip was asked for -------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def br_unasked(shared_dir: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    server = shared_dir / "cases" / "feeds" / "server.py"
+    if not server.is_file():
+        pytest.skip("../shared/cases/feeds/server.py is absent")
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, str(server), "br_unasked", str(port), "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:  # until it listens
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    pytest.fail("the br_unasked server did not start")
+                time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}/feed.xml", process
+    finally:
+        process.kill()
+        process.wait()
+        assert process.stderr is not None
+        process.stderr.close()
+
+
+def test_brotli_sent_unasked_is_decoded_after_one_and_two_polls(
+    tmp_path: Path, br_unasked: tuple[str, subprocess.Popen[bytes]]
+) -> None:
+    url, _ = br_unasked
+    pipeline = make_pipeline(tmp_path, {"Wire": url})
+    expected = [
+        (
+            "Harbour reopens after storm",
+            "2025-06-16T08:00:00+00:00",
+            "http://127.0.0.1/news/n-1",
+            "n-1",
+        )
+    ]
+    first = poll_once(pipeline)
+    assert first.errors == [] and first.items == 1
+    assert stored(tmp_path, "Wire") == expected
+    second = poll_once(pipeline)
+    assert second.errors == [] and second.items == 0
+    assert stored(tmp_path, "Wire") == expected
+    assert feed_row(pipeline, "Wire")["status"] == "ok"
