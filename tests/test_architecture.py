@@ -50,6 +50,7 @@ PURE_PARTS = [
     "stories",
     "feeds.schedule",
     "feeds.dates",
+    "feeds.jsonfeed",
 ]
 IO_LIBRARIES = ["httpx", "feedparser", "sqlite_utils", "sqlite3", "yaml", "rich", "apscheduler"]
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from feedserver import running_server
 
 from monitor.config import PollConfig, from_feeds
 from monitor.pipeline import Pipeline
@@ -24,6 +25,7 @@ from monitor.store import Store
 from monitor.types import FeedSpec
 
 NOW = datetime(2025, 6, 20, 12, 0, tzinfo=UTC)
+FIXTURES = Path(__file__).parent / "fixtures" / "jsonfeed"
 
 
 def make_pipeline(tmp_path: Path, feeds: dict[str, str]) -> Pipeline:
@@ -107,3 +109,66 @@ def test_brotli_sent_unasked_is_decoded_after_one_and_two_polls(
     assert second.errors == [] and second.items == 0
     assert stored(tmp_path, "Wire") == expected
     assert feed_row(pipeline, "Wire")["status"] == "ok"
+
+
+# --- JSON Feeds from tests/feedserver.py, polled twice ----------------------------------
+
+
+def test_json_feeds_are_polled_like_rss(tmp_path: Path) -> None:
+    with running_server() as server:
+        v11 = server.route(
+            "/harbour.json",
+            (FIXTURES / "feed-1.1.json").read_bytes(),
+            headers={"Content-Type": "application/feed+json"},
+            etag='"h1"',
+        )
+        # Served as XML, as some servers do: the body's "{" is enough.
+        v10 = server.route("/rail.json", (FIXTURES / "feed-1.0.json").read_bytes(), gzip=True)
+        pipeline = make_pipeline(tmp_path, {"Harbour": v11, "Rail": v10})
+        expected = {
+            "Harbour": [
+                (
+                    "Tide tables for the summer",
+                    "2025-06-16T08:00:00+00:00",
+                    "https://elsewhere.example/tide-tables",
+                    "hw-103",
+                ),
+                ("Bridge closed for repairs", "2025-06-17T06:15:00+00:00", None, "102"),
+                (
+                    "Ferry timetable changes in July",
+                    "2025-06-18T07:00:00+00:00",
+                    "https://harbour.example/news/ferry-timetable",
+                    "hw-101",
+                ),
+            ],
+            "Rail": [
+                (
+                    "Platform 4 reopens on Monday after the works.",
+                    "2025-06-15T12:00:00+00:00",
+                    None,
+                    "rail-2",
+                ),
+                (
+                    "Rail line gets new timetable",
+                    "2025-06-17T12:00:00+00:00",
+                    "https://rail.example/2025/06/timetable",
+                    "https://rail.example/2025/06/timetable",
+                ),
+            ],
+        }
+        first = poll_once(pipeline)
+        assert first.errors == [] and first.items == 5
+        second = poll_once(pipeline)
+        assert second.errors == [] and second.items == 0
+        assert any(
+            request.path == "/harbour.json" and request.headers.get("if-none-match") == '"h1"'
+            for request in server.requests
+        )
+        for name, items in expected.items():
+            got = stored(tmp_path, name)
+            assert [row[1:] for row in got] == [row[1:] for row in items]  # dates, links, ids
+            # A title from the text for an untitled item is issue 14's item 3, not ours.
+            assert [row[0] for row in got if row[3] != "rail-2"] == [
+                row[0] for row in items if row[3] != "rail-2"
+            ]
+            assert feed_row(pipeline, name)["status"] == "ok"

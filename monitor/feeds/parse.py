@@ -1,5 +1,8 @@
 """Turn feed bytes and local article files into Items of plain text.
 
+RSS, Atom and RDF go to lxml's fast path (``fastparse``) or feedparser, JSON Feed to
+``jsonfeed``; all three give the same entry mappings, read by one ``_item``.
+
 feedparser gets the body and the response headers, never a URL (it would fetch it,
 or open a local file named like the body). HTML sanitising and relative-URI
 resolution are switched off: they halve feedparser's speed (PERF-NOTES.md) and we
@@ -39,7 +42,7 @@ import feedparser
 import feedparser.api
 
 from monitor.errors import ParseError
-from monitor.feeds import dates, fastparse
+from monitor.feeds import dates, fastparse, jsonfeed
 from monitor.text import (
     canonical_url,
     clean_text,
@@ -165,15 +168,11 @@ def parse_feed_document(
 ) -> ParsedFeed:
     """Like ``parse_feed``, with the feed's own refresh hints (<ttl>, sy:update*).
 
-    A well-formed RSS 2.0 or Atom 1.0 document takes lxml's fast path (``fastparse``),
+    A JSON body (or one served as JSON) is read as a JSON Feed (``jsonfeed``). A
+    well-formed RSS 2.0 or Atom 1.0 document takes lxml's fast path (``fastparse``),
     which yields exactly what feedparser would; everything else goes to feedparser.
     """
-    fast = fastparse.read(body, headers or {}) if use_fast_path else None
-    if fast is not None:
-        entries: list[Any] = fast.entries
-        feed: Mapping[str, Any] = fast.feed
-    else:
-        entries, feed = _feedparser_read(body, headers, feed_url)
+    entries, feed = _read(body, headers or {}, use_fast_path, feed_url)
     feed_lang = _normalise_lang(feed.get("language")) or _normalise_lang(lang)
     fetched = fetched_at.astimezone(UTC)
     items: list[Item] = []
@@ -195,6 +194,22 @@ def parse_feed_document(
         update_frequency=_text_or_none(feed.get("sy_updatefrequency")),
         warnings=warnings,
     )
+
+
+def _read(
+    body: bytes, headers: Mapping[str, str], use_fast_path: bool, feed_url: str | None
+) -> tuple[list[Any], Mapping[str, Any]]:
+    """The feedparser-shaped entries and feed of a JSON Feed, RSS, Atom or RDF body."""
+    content_type = next(
+        (value for name, value in headers.items() if name.lower() == "content-type"), ""
+    )
+    if jsonfeed.looks_like(body, content_type):
+        json_feed = jsonfeed.read(body)
+        return json_feed.entries, json_feed.feed
+    fast = fastparse.read(body, headers) if use_fast_path else None
+    if fast is not None:
+        return fast.entries, fast.feed
+    return _feedparser_read(body, headers, feed_url)
 
 
 def _feedparser_read(
