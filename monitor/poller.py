@@ -32,14 +32,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from monitor.errors import FetchError, MonitorError
+from monitor.errors import FetchError, MonitorError, ParseError
 from monitor.feeds import schedule
 from monitor.feeds.fetch import Expect, Gone, HTTPStatusError, RetryLater
 from monitor.feeds.fetcher import Fetcher, FetchRequest, FetchSettings, FetchWorker, PollLimits
-from monitor.feeds.parse import ParsedFeed, article_text, parse_feed_document
+from monitor.feeds.parse import ParsedFeed, article_text, parse_feed_document, with_origin
 from monitor.pipeline import Pipeline, Totals, oldest_first
 from monitor.store import FeedState
-from monitor.text import counted
+from monitor.text import counted, strip_controls
 from monitor.types import FeedSpec, FetchResult, Item
 
 log = logging.getLogger(__name__)
@@ -258,14 +258,17 @@ class Poller:
             validators = None if outcome.unconditional else state
             outcome.result = await self._get(state.fetch_url or spec.url, validators, "feed")
             if outcome.result.status != 304:
-                outcome.parsed = parse_feed_document(
-                    outcome.result.body,
-                    source=spec.name,
-                    feed_url=spec.url,
-                    fetched_at=self.pipeline.clock(),
-                    headers=outcome.result.headers,
-                    lang=spec.lang,
-                )
+                try:
+                    outcome.parsed = parse_feed_document(
+                        outcome.result.body,
+                        source=spec.name,
+                        feed_url=spec.url,
+                        fetched_at=self.pipeline.clock(),
+                        headers=outcome.result.headers,
+                        lang=spec.lang,
+                    )
+                except ParseError as exc:  # say where, and what the server answered
+                    raise with_origin(exc, outcome.result) from exc
                 if spec.fulltext:
                     outcome.parsed = await self._with_full_text(outcome.parsed)
         except MonitorError as exc:
@@ -373,7 +376,7 @@ class Poller:
         )
         next_poll: datetime | None = schedule.with_jitter(now, wait, self.poll.jitter, self.rng)
         retry_until = None
-        message = str(error)
+        message = " ".join(strip_controls(str(error)).split())  # one line, safe to print
         if isinstance(error, RetryLater):
             retry_until = schedule.retry_after(error.retry_after, now, self.poll.max_interval)
             if retry_until is not None and next_poll is not None:

@@ -4,6 +4,8 @@ tests/feedserver.py, and the one-line error of each kind of body that is not a f
 
 from __future__ import annotations
 
+import contextlib
+import json
 import socket
 import sqlite3
 import subprocess
@@ -16,13 +18,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from feedserver import running_server
+from rich.console import Console
 
+from monitor.cli import cli
 from monitor.config import PollConfig, from_feeds
+from monitor.feeds import decoding
 from monitor.pipeline import Pipeline
 from monitor.poller import poll_once
 from monitor.store import Store
 from monitor.types import FeedSpec
+from monitor.ui.render import feeds_table
 
 NOW = datetime(2025, 6, 20, 12, 0, tzinfo=UTC)
 FIXTURES = Path(__file__).parent / "fixtures" / "jsonfeed"
@@ -60,16 +67,17 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture
-def br_unasked(shared_dir: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+@contextlib.contextmanager
+def shared_server(shared_dir: Path, scenario: str, requests: int) -> Iterator[str]:
+    """../shared/cases/feeds/server.py running ``scenario``; yields its feed URL."""
     server = shared_dir / "cases" / "feeds" / "server.py"
     if not server.is_file():
         pytest.skip("../shared/cases/feeds/server.py is absent")
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, str(server), "br_unasked", str(port), "2"],
+        [sys.executable, str(server), scenario, str(port), str(requests)],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
     )
     try:
         deadline = time.monotonic() + 10
@@ -79,21 +87,19 @@ def br_unasked(shared_dir: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]
                 break
             except OSError:
                 if time.monotonic() > deadline or process.poll() is not None:
-                    pytest.fail("the br_unasked server did not start")
+                    pytest.fail(f"the {scenario} server did not start")
                 time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}/feed.xml", process
+        yield f"http://127.0.0.1:{port}/feed.xml"
     finally:
         process.kill()
         process.wait()
-        assert process.stderr is not None
-        process.stderr.close()
 
 
-def test_brotli_sent_unasked_is_decoded_after_one_and_two_polls(
-    tmp_path: Path, br_unasked: tuple[str, subprocess.Popen[bytes]]
+# Brotli although only gzip was asked for; "Content-Encoding: gzip" on a plain body.
+@pytest.mark.parametrize("scenario", ["br_unasked", "gzip_lie"])
+def test_bodies_in_unexpected_codings_give_their_items_after_one_and_two_polls(
+    tmp_path: Path, shared_dir: Path, scenario: str
 ) -> None:
-    url, _ = br_unasked
-    pipeline = make_pipeline(tmp_path, {"Wire": url})
     expected = [
         (
             "Harbour reopens after storm",
@@ -102,13 +108,15 @@ def test_brotli_sent_unasked_is_decoded_after_one_and_two_polls(
             "n-1",
         )
     ]
-    first = poll_once(pipeline)
-    assert first.errors == [] and first.items == 1
-    assert stored(tmp_path, "Wire") == expected
-    second = poll_once(pipeline)
-    assert second.errors == [] and second.items == 0
-    assert stored(tmp_path, "Wire") == expected
-    assert feed_row(pipeline, "Wire")["status"] == "ok"
+    with shared_server(shared_dir, scenario, requests=2) as url:
+        pipeline = make_pipeline(tmp_path, {"Wire": url})
+        first = poll_once(pipeline)
+        assert first.errors == [] and first.items == 1
+        assert stored(tmp_path, "Wire") == expected
+        second = poll_once(pipeline)
+        assert second.errors == [] and second.items == 0
+        assert stored(tmp_path, "Wire") == expected
+        assert feed_row(pipeline, "Wire")["status"] == "ok"
 
 
 # --- JSON Feeds from tests/feedserver.py, polled twice ----------------------------------
@@ -172,3 +180,80 @@ def test_json_feeds_are_polled_like_rss(tmp_path: Path) -> None:
                 row[0] for row in items if row[3] != "rail-2"
             ]
             assert feed_row(pipeline, name)["status"] == "ok"
+
+
+# --- bodies that are not feeds: one line naming the URL, the status and what came -------
+
+NOT_FEEDS: dict[str, tuple[bytes, dict[str, str], str]] = {
+    # name: (body, response headers, what the error says after "URL: ")
+    "Page": (
+        b"<!DOCTYPE html><html><head><title>Sign in</title></head><body>user</body></html>",
+        {"Content-Type": "application/rss+xml"},
+        "HTTP 200, an HTML page, not a feed",
+    ),
+    "Page as HTML": (
+        b"<!doctype html><html><body>Just a moment...</body></html>",
+        {"Content-Type": "text/html; charset=utf-8"},
+        "HTTP 200, an HTML page, not a feed",
+    ),
+    "Api": (
+        b'{"status": "ok", "results": []}',
+        {"Content-Type": "application/json"},
+        'HTTP 200, JSON that is not a feed: no "version" naming jsonfeed.org',
+    ),
+    "Empty": (b"", {"Content-Type": "application/atom+xml"}, "HTTP 200, an empty body, not a feed"),
+    "Binary": (
+        bytes(range(256)) * 4,
+        {"Content-Type": "application/octet-stream"},
+        "HTTP 200, binary data, not a feed",
+    ),
+    "Note": (
+        b'<?xml version="1.0"?><note><to>nobody</to></note>',
+        {},
+        "HTTP 200, XML that is not a feed: no RSS, Atom or RDF elements found",
+    ),
+    "Compress": (
+        b"\x1f\x9d\x90<\x00\x00\x00\x00",
+        {"Content-Encoding": "compress"},
+        "HTTP 200, unsupported Content-Encoding compress",
+    ),
+}
+
+
+def test_each_kind_of_body_that_is_not_a_feed_is_one_line(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with running_server() as server:
+        urls = {
+            name: server.route(f"/{index}", body, headers=headers)
+            for index, (name, (body, headers, _)) in enumerate(NOT_FEEDS.items())
+        }
+        pipeline = make_pipeline(tmp_path, urls)
+        totals = poll_once(pipeline)
+    expected = {name: f"{urls[name]}: {said}" for name, (_, _, said) in NOT_FEEDS.items()}
+    assert {name: feed_row(pipeline, name)["last_error"] for name in urls} == expected
+    assert sorted(totals.errors) == sorted(f"{name}: {said}" for name, said in expected.items())
+    logged = [record.getMessage() for record in caplog.records]
+    assert all(f"{name}: {said}" in logged for name, said in expected.items())
+
+
+def test_brotli_without_its_decoder_in_poll_and_feeds_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(decoding, "brotli", None)  # a venv without the package
+    body = bytes.fromhex("1b2d00f8a5aa9a9401b4") + bytes(range(200))
+    with running_server() as server:
+        url = server.route("/br.xml", body, headers={"Content-Encoding": "br"})
+        config = tmp_path / "feeds.yaml"
+        config.write_text(f"feeds:\n  - {{url: '{url}', name: Wire}}\n")
+        runner = CliRunner()
+        base = ["--config", str(config), "--state", str(tmp_path / "state")]
+        polled = runner.invoke(cli, [*base, "poll", "--once"])
+        listed = runner.invoke(cli, [*base, "feeds", "--json"])
+    said = f"{url}: HTTP 200, unsupported Content-Encoding br"
+    assert f"Wire: {said}" in polled.output.replace("\n", "")
+    assert [feed["last_error"] for feed in json.loads(listed.stdout)] == [said]
+    console = Console(width=400, record=True)
+    with Store.open(tmp_path / "state") as store:
+        console.print(feeds_table(store.feeds()))
+    assert said in console.export_text()

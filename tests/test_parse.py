@@ -19,8 +19,9 @@ from monitor.feeds.parse import (
     parse_feed,
     parse_feed_document,
     parse_text_file,
+    with_origin,
 )
-from monitor.types import Item
+from monitor.types import FetchResult, Item
 
 FETCHED = datetime(2024, 11, 20, 8, 30, tzinfo=UTC)
 
@@ -146,10 +147,21 @@ def test_illformed_feed_with_entries_is_used() -> None:
 @pytest.mark.parametrize(
     ("body", "reason"),
     [
-        (b"", "not a feed: "),
-        (b"\x00\xff garbage \x8f", "not a feed: "),
-        (b"<html><body><p>Just a web page</p></body></html>", "not a feed: "),
-        (b"<note><to>nobody</to></note>", "not a feed: no RSS, Atom or RDF elements found"),
+        (b"", "an empty body, not a feed"),
+        (b" \r\n\t", "an empty body, not a feed"),
+        (b"\x00\xff garbage \x8f", "binary data, not a feed"),
+        (b"\x1f\x8b\x08\x00" + bytes(range(256)) * 3, "binary data, not a feed"),
+        (b"<html><body><p>Just a web page</p></body></html>", "an HTML page, not a feed"),
+        (
+            b'<?xml version="1.0"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN">'
+            b"<html><body><p>An XHTML page</p></body></html>",
+            "an HTML page, not a feed",
+        ),
+        (b"<note><to>nobody</to></note>", "XML that is not a feed: no RSS, Atom or RDF elements"),
+        (b'<?xml version="1.0"?><rss <<< >', "XML that is not a feed: not well-formed"),
+        ("<note>\u00e9</note>".encode("utf-16"), "XML that is not a feed: "),
+        (b'["an", "array"]', "JSON that is not a feed: not an object"),
+        (b"Service temporarily down. Try later.", "plain text, not a feed"),
     ],
 )
 def test_garbage_is_a_parse_error(body: bytes, reason: str) -> None:
@@ -157,6 +169,19 @@ def test_garbage_is_a_parse_error(body: bytes, reason: str) -> None:
         parse(body)
     assert str(caught.value).startswith(reason)
     assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("url", "origin"),
+    [
+        ("https://x.example/feed", "https://x.example/feed: HTTP 200, "),
+        ("file:///srv/feed.xml", "file:///srv/feed.xml: "),
+    ],
+)
+def test_with_origin_names_the_url_and_status_on_one_clean_line(url: str, origin: str) -> None:
+    error = ParseError("XML that is not a feed: bad\x1b[31m token\nat line 3")
+    said = str(with_origin(error, FetchResult(url=url, status=200, body=b"")))
+    assert said == f"{origin}XML that is not a feed: bad token at line 3"
 
 
 def test_a_body_that_looks_like_a_path_is_not_opened(tmp_path: Path) -> None:

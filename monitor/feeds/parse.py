@@ -1,7 +1,10 @@
 """Turn feed bytes and local article files into Items of plain text.
 
 RSS, Atom and RDF go to lxml's fast path (``fastparse``) or feedparser, JSON Feed to
-``jsonfeed``; all three give the same entry mappings, read by one ``_item``.
+``jsonfeed``; all three give the same entry mappings, read by one ``_item``. A body that
+is no feed is a ``ParseError`` saying what it looked like ("an HTML page, not a feed",
+"XML that is not a feed: ...", "binary data, not a feed"); ``with_origin`` puts the URL
+and HTTP status before it.
 
 feedparser gets the body and the response headers, never a URL (it would fetch it,
 or open a local file named like the body). HTML sanitising and relative-URI
@@ -51,7 +54,7 @@ from monitor.text import (
     strip_controls,
     title_from_text,
 )
-from monitor.types import Item
+from monitor.types import FetchResult, Item
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +62,6 @@ log = logging.getLogger(__name__)
 # import searches sys.path again on every parse (~0.2 ms of a 3-item feed's ~2 ms).
 # Straight to expat, the driver it falls back to anyway.
 feedparser.api.PREFERRED_XML_PARSERS = []
-
-log = logging.getLogger(__name__)
 
 # Elements whose text is page furniture or code, never article text.
 SKIPPED_ELEMENTS = frozenset(
@@ -122,6 +123,19 @@ DATE_KEYS = ("published", "updated", "created")
 _WHITESPACE = re.compile(r"\s+")
 _LANGUAGE_TAG = re.compile(r"^([a-z]{2,3})(?:[-_][a-z0-9]+)*$")
 _XML_BASE = re.compile(rb"xml:base\s*=")
+_SNIFF_BYTES = 1024  # how much of a body that is not a feed is looked at to say what it is
+# Byte order marks of the encodings whose text has NUL bytes; first match wins.
+_WIDE_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+    (b"<\x00", "utf-16-le"),
+    (b"\x00<", "utf-16-be"),
+)
+# Text in any encoding has almost no C0 controls besides tab and line breaks; compressed
+# or binary data has about one byte in ten.
+_BINARY_CONTROL_SHARE = 0.05
 
 
 @dataclass(frozen=True)
@@ -196,6 +210,14 @@ def parse_feed_document(
     )
 
 
+def with_origin(error: ParseError, result: FetchResult) -> ParseError:
+    """``error`` after the URL fetched and its HTTP status, as one clean line:
+    "https://x/feed: HTTP 200, an HTML page, not a feed"."""
+    local = urlsplit(result.url).scheme.lower() == "file"
+    origin = f"{result.url}:" if local else f"{result.url}: HTTP {result.status},"
+    return ParseError(_one_line(f"{origin} {error}"))
+
+
 def _read(
     body: bytes, headers: Mapping[str, str], use_fast_path: bool, feed_url: str | None
 ) -> tuple[list[Any], Mapping[str, Any]]:
@@ -230,17 +252,55 @@ def _feedparser_read(
             resolve_relative_uris=False,
         )
     except Exception as exc:  # feedparser should not raise, but a bad feed must not crash us
-        raise ParseError(f"not a feed: {_one_line(str(exc)) or type(exc).__name__}") from exc
+        reason = _one_line(str(exc)) or type(exc).__name__
+        raise ParseError(_not_a_feed(body, reason)) from exc
     entries = parsed.get("entries") or []
     if not entries:
         problem = parsed.get("bozo_exception")
         # feedparser's "nobody cares" warnings (a wrong charset or Content-Type) are
         # harmless: the version check below still tells a feed from a web page.
         if parsed.get("bozo") and not isinstance(problem, feedparser.ThingsNobodyCaresAboutButMe):
-            raise ParseError(f"not a feed: {_bozo_reason(problem)}")
+            raise ParseError(_not_a_feed(body, _bozo_reason(problem)))
         if not parsed.get("version"):
-            raise ParseError("not a feed: no RSS, Atom or RDF elements found")
+            raise ParseError(_not_a_feed(body, "no RSS, Atom or RDF elements found"))
     return entries, parsed.get("feed", {})
+
+
+def _not_a_feed(body: bytes, reason: str) -> str:
+    """What a body that feedparser could not read looked like, in words."""
+    kind = _body_kind(body[:_SNIFF_BYTES])
+    if kind == "XML":
+        return f"XML that is not a feed: {reason}"
+    if kind == "JSON":  # an array: jsonfeed.looks_like takes every object
+        return f"{jsonfeed.NOT_A_FEED}: not an object"
+    return f"{kind}, not a feed"
+
+
+def _body_kind(head: bytes) -> str:
+    if not head.strip(b"\xef\xbb\xbf \t\r\n"):
+        return "an empty body"
+    text = _head_text(head)
+    if text is None:
+        return "binary data"
+    start = text.lstrip("\ufeff \t\r\n").lower()
+    if "<!doctype html" in start or "<html" in start:
+        return "an HTML page"
+    if start.startswith("<"):
+        return "XML"
+    if start.startswith(("{", "[")):
+        return "JSON"
+    return "plain text"
+
+
+def _head_text(head: bytes) -> str | None:
+    """The start of a body as text, or None when it is binary data."""
+    for mark, codec in _WIDE_BOMS:
+        if head.startswith(mark):
+            return head.decode(codec, errors="replace")
+    controls = sum(1 for byte in head if byte < 9 or 13 < byte < 32 or byte == 127)
+    if b"\0" in head or controls > len(head) * _BINARY_CONTROL_SHARE:
+        return None
+    return head.decode("utf-8", errors="replace")
 
 
 def article_text(html: bytes, *, url: str | None = None) -> str | None:
