@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import gzip
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from feedserver import FeedServer, running_server, unused_url
 
@@ -328,3 +330,16 @@ def test_plain_xml_under_a_coding_it_does_not_have_is_read(feed_server: FeedServ
     for coding in ("gzip", "utf-8", "br"):
         url = feed_server.route(f"/{coding}.xml", RSS, headers={"Content-Encoding": coding})
         assert run_fetch(url).body == RSS
+
+
+def test_an_in_memory_response_is_read_as_httpx_decoded_it() -> None:
+    # httpx.MockTransport responses are read before fetch sees them: no raw stream is left.
+    def answer(request: httpx.Request) -> httpx.Response:
+        headers = {"Content-Type": "application/rss+xml", "Content-Encoding": "gzip"}
+        return httpx.Response(200, content=gzip.compress(RSS), headers=headers)
+
+    async def go() -> FetchResult:
+        async with make_client(transport=httpx.MockTransport(answer)) as client:
+            return await fetch(client, "https://example.org/feed.xml")
+
+    assert asyncio.run(go()).body == RSS

@@ -152,6 +152,7 @@ def test_illformed_feed_with_entries_is_used() -> None:
         (b"\x00\xff garbage \x8f", "binary data, not a feed"),
         (b"\x1f\x8b\x08\x00" + bytes(range(256)) * 3, "binary data, not a feed"),
         (b"<html><body><p>Just a web page</p></body></html>", "an HTML page, not a feed"),
+        (b"\r\n" * 2000 + b"<html><body>late</body></html>", "an HTML page, not a feed"),
         (
             b'<?xml version="1.0"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN">'
             b"<html><body><p>An XHTML page</p></body></html>",

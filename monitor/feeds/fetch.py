@@ -257,19 +257,12 @@ async def _result(
     declared = headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:  # refuse before reading a byte
         raise FetchError(f"{url}: response larger than {_size(max_bytes)}")
-    chunks: list[bytes] = []
-    received = 0
-    try:
-        # As sent: decoded below, with a bound (httpx would inflate each chunk whole).
-        async for chunk in response.aiter_raw():
-            received += len(chunk)
-            if received > max_bytes:
-                raise FetchError(f"{url}: response larger than {_size(max_bytes)}")
-            chunks.append(chunk)
-    except httpx.HTTPError as exc:
-        raise FetchError(f"{url}: {_describe_error(exc)}") from exc
-    raw = b"".join(chunks)
-    body = _decoded(raw, headers.get("content-encoding", ""), url, response.status_code, max_bytes)
+    if response.is_stream_consumed:  # built in memory (httpx.MockTransport): httpx decoded it
+        body = response.content
+    else:
+        raw = await _read_raw(response, url, max_bytes)
+        coding = headers.get("content-encoding", "")
+        body = _decoded(raw, coding, url, response.status_code, max_bytes)
     if expect == "feed" and content_type == "text/html" and _is_web_page(body):
         raise FetchError(f"{said}, an HTML page, not a feed")
     return FetchResult(
@@ -281,6 +274,22 @@ async def _result(
         last_modified=last_modified,
         dropped_last_modified=dropped,
     )
+
+
+async def _read_raw(response: httpx.Response, url: str, max_bytes: int) -> bytes:
+    """The body as sent, up to ``max_bytes``: decoded by ``_decoded``, with a bound on its
+    output (httpx would inflate each chunk whole, however large it grows)."""
+    chunks: list[bytes] = []
+    received = 0
+    try:
+        async for chunk in response.aiter_raw():
+            received += len(chunk)
+            if received > max_bytes:
+                raise FetchError(f"{url}: response larger than {_size(max_bytes)}")
+            chunks.append(chunk)
+    except httpx.HTTPError as exc:
+        raise FetchError(f"{url}: {_describe_error(exc)}") from exc
+    return b"".join(chunks)
 
 
 def _decoded(raw: bytes, content_encoding: str, url: str, status: int, max_bytes: int) -> bytes:

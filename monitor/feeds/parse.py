@@ -268,7 +268,7 @@ def _feedparser_read(
 
 def _not_a_feed(body: bytes, reason: str) -> str:
     """What a body that feedparser could not read looked like, in words."""
-    kind = _body_kind(body[:_SNIFF_BYTES])
+    kind = _body_kind(body.lstrip(b"\xef\xbb\xbf \t\r\n")[:_SNIFF_BYTES])
     if kind == "XML":
         return f"XML that is not a feed: {reason}"
     if kind == "JSON":  # an array: jsonfeed.looks_like takes every object
@@ -277,7 +277,7 @@ def _not_a_feed(body: bytes, reason: str) -> str:
 
 
 def _body_kind(head: bytes) -> str:
-    if not head.strip(b"\xef\xbb\xbf \t\r\n"):
+    if not head:
         return "an empty body"
     text = _head_text(head)
     if text is None:
