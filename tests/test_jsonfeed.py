@@ -237,7 +237,9 @@ def test_wrong_types_are_ignored_per_item() -> None:
         language=["en"],
     )
     first, second, third = items_of(body)
-    assert first.title == "" and first.text == "Only this is text." and first.url is None
+    # A title that is no string is ignored; the item takes its opening as its title.
+    assert first.title == "Only this is text" and first.text == "Only this is text."
+    assert first.url is None
     assert first.published == datetime(2025, 6, 18, 9, 0, tzinfo=UTC)
     assert first.guid  # a hash of title and text: no id, no link
     assert (second.guid, second.url) == ("ok", None)
