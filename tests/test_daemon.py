@@ -151,3 +151,28 @@ def test_sighup_reloads_watchdog_pings_and_sigterm_is_quick(config: Path, tmp_pa
     assert "configuration reloaded: 3 feeds" in log
     assert "Traceback" not in log
     assert all("\x1b[" not in line for line in log.splitlines())  # no colour in the journal
+
+
+def test_sd_notify_never_stalls_on_a_full_queue(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from monitor.service import daemon
+
+    notify = tmp_path / "full.sock"
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(str(notify))
+    monkeypatch.setenv("NOTIFY_SOCKET", str(notify))
+    monkeypatch.setattr(daemon, "NOTIFY_WAIT_SECONDS", 0.3)
+    try:
+        sent = 0
+        while daemon.sd_notify("WATCHDOG=1"):  # nobody reads: the queue fills
+            sent += 1
+            assert sent < 10_000
+        started = time.monotonic()
+        assert daemon.sd_notify("WATCHDOG=1") is False  # dropped at once
+        assert daemon.sd_notify("READY=1") is False  # waited a moment, then dropped
+        assert time.monotonic() - started < 2.0
+        sock.recv(100)  # room for one
+        assert daemon.sd_notify("READY=1") is True
+    finally:
+        sock.close()

@@ -55,6 +55,10 @@ DISPATCH_SECONDS = 5
 STOP_GRACE_SECONDS = 5
 
 
+# How long a state change waits for room in the manager's queue before it is dropped.
+NOTIFY_WAIT_SECONDS = 2.0
+
+
 def sd_notify(message: str) -> bool:
     """Send one sd_notify(3) datagram when started by systemd; a no-op otherwise."""
     address = os.environ.get("NOTIFY_SOCKET")
@@ -63,9 +67,16 @@ def sd_notify(message: str) -> bool:
     if address.startswith("@"):  # abstract namespace socket
         address = "\0" + address[1:]
     with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
+        # A full socket queue (a busy or stuck manager, a slow reader) must not stall the
+        # event loop: a watchdog ping is dropped at once (the next comes within half the
+        # interval); a state change (READY, RELOADING, STOPPING) waits a moment for room.
+        sock.settimeout(0.0 if message.startswith("WATCHDOG=") else NOTIFY_WAIT_SECONDS)
         try:
             sock.connect(address)
-            sock.sendall(message.encode())
+            sock.send(message.encode())
+        except (BlockingIOError, TimeoutError):
+            log.debug("sd_notify: the manager's queue is full; %r not sent", message)
+            return False
         except OSError as exc:
             log.warning("sd_notify failed: %s", exc)
             return False
