@@ -53,6 +53,9 @@ from monitor.types import (
 
 log = logging.getLogger(__name__)
 
+# How many items older than the story window are tested as originals of a late reprint.
+REPRINT_SHORTLIST = 5
+
 FEED_SUFFIXES = {".xml", ".rss", ".atom", ".rdf"}
 TEXT_SUFFIXES = {".txt"}
 
@@ -139,6 +142,12 @@ class Pipeline:
             index.add_rows(self.store.story_keys(since=since - RARITY_WINDOW, until=until))
         keys = stories.features(item.title, item.text, item.lang).keys
         shortlist = index.shortlist(keys, since=since, until=until)
+        # Older items the index still holds, for the reprint test only: an outlet that
+        # runs a wire copy days later reprints it, it does not start a story.
+        older = index.shortlist(
+            keys, since=since - index.retention, until=since, limit=REPRINT_SHORTLIST
+        )
+        shortlist += [item_id for item_id in older if item_id not in shortlist]
         encoder = self.encoder
         if encoder is None or item.lang is None:
             candidates = self.store.candidates_by_id(shortlist)

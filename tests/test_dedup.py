@@ -225,11 +225,14 @@ def test_best_scoring_candidate_wins() -> None:
     assert match(item(WIRE_TITLE, WIRE_TEXT), candidates).story_id == 4
 
 
-def test_candidates_outside_the_window_are_ignored() -> None:
+def test_outside_the_window_a_copy_is_still_a_reprint_and_a_rewrite_is_new() -> None:
     old = stored(12, 4, WIRE_TITLE, WIRE_TEXT, published=NOON - timedelta(days=4))
-    assert match(item(REPRINT_TITLE, REPRINT_TEXT), [old]).story_id is None
-    found = match(item(REPRINT_TITLE, REPRINT_TEXT), [old], window=timedelta(days=5))
-    assert found.duplicate_of == 12
+    # A copy run four days later reprints the wire story (issue 13) ...
+    assert match(item(REPRINT_TITLE, REPRINT_TEXT), [old]).duplicate_of == 12
+    # ... a different write-up that late is no story match: the window decides that.
+    assert match(item(REWRITE_TITLE, REWRITE_TEXT), [old]).story_id is None
+    found = match(item(REWRITE_TITLE, REWRITE_TEXT), [old], window=timedelta(days=5))
+    assert found.story_id == 4 and found.duplicate_of is None
 
 
 def test_no_candidates_is_a_new_story() -> None:

@@ -274,3 +274,15 @@ def test_monitor_story_follows_a_folded_story(tmp_path: Path) -> None:
     shown = json.loads(result.stdout)
     assert shown["id"] == live
     assert sorted(i["source"] for i in shown["items"]) == ["outlet-de", "outlet-en", "outlet-ru"]
+
+
+def test_a_copy_run_days_after_the_window_is_still_a_reprint(tmp_path: Path) -> None:
+    with Store.open(tmp_path) as store:
+        pipeline = Pipeline(store, EVERYTHING, clock=lambda: T0, multilingual=False)
+        pipeline.process_all([item("wire", WIRE, "en", source="Eastwire")], Totals())
+        late = item("late", WIRE + " (Wire)", "en", hours=96, source="Weekly Review")
+        pipeline.process_all([late], Totals())
+        rows = {str(row["guid"]): row for row in _rows(store)}
+        # 96 hours: outside the 72-hour story window, still one story and no new voice.
+        assert rows["late"]["duplicate_of"] == rows["wire"]["id"]
+        assert rows["late"]["story_id"] == rows["wire"]["story_id"]

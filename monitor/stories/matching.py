@@ -409,13 +409,15 @@ def match(
     # The best candidate that fell short, so that "new story" can say how close it came.
     runner_up: tuple[float, float, Candidate] | None = None  # score, shared weight, candidate
     for candidate in candidates:
-        if not _in_window(item, candidate, window):
+        # A copy is a copy however late it runs; a story match needs the window.
+        in_window = _in_window(item, candidate, window)
+        if not in_window and not _may_reprint(item, candidate):
             continue
         old = seen[candidate.item_id] = features(candidate.title, candidate.text, candidate.lang)
         dup = _duplicate_scores(new_features, old) if _may_reprint(item, candidate) else None
         if dup is not None and (best_dup is None or max(dup) > max(best_dup[:2])):
             best_dup = (*dup, candidate)
-        if best_dup is not None:
+        if best_dup is not None or not in_window:
             continue  # once a copy is found, story scores no longer matter
         old_weighted = _weighted(old, rarity)
         score, shared_weight, shared = _story_score(new, old_weighted)
