@@ -292,6 +292,8 @@ class Pipeline:
             totals.errors.append(clean(f"{item.source}: item {item.guid!r} {reason}"))
             analysis = Analysis(item, TopicMatch(None, clean(reason)), None)
         self._save(analysis, totals, self._retractions(analysis))
+        if analysis.match is not None:  # every decision, with -v
+            log.debug("%s: %r: %s", item.source, item.title[:80], analysis.match.reason)
         return True
 
     def triage(self, items: Sequence[Item], totals: Totals) -> tuple[list[Item], list[Item]]:

@@ -181,8 +181,8 @@ class Poller:
 
     async def _logged_cycle(self, plan: Sequence[tuple[FeedSpec, FeedState]]) -> Totals:
         totals = await self.cycle(plan)
-        if totals.items or totals.updated:
-            log.warning("polled %s: %s", counted(len(plan), "feed"), totals.summary())
+        # One line per cycle: the daemon's heartbeat in the log (trouble is logged apart).
+        log.info("polled %s: %s", counted(len(plan), "feed"), totals.summary())
         return totals
 
     async def cycle(self, plan: Sequence[tuple[FeedSpec, FeedState]]) -> Totals:
@@ -358,7 +358,7 @@ class Poller:
             dropped_last_modified=result.dropped_last_modified,
             unconditional=outcome.unconditional,
         )
-        log.info(
+        log.debug(  # every fetch, with -v
             "%s: HTTP %s%s, %d new items",
             spec.name,
             result.status,

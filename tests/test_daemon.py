@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -148,7 +149,14 @@ def test_sighup_reloads_watchdog_pings_and_sigterm_is_quick(config: Path, tmp_pa
     log = proc.stderr.read() if proc.stderr else ""
     assert "reload failed, keeping the running configuration" in log
     assert "feeds[2].url" in log and "(line" in log
-    assert "configuration reloaded: 3 feeds" in log
+    assert "configuration reloaded: +1 feed, -0 (3 feeds)" in log
+    # Normal life at INFO with timestamps; one line per cycle; no scheduler chatter.
+    assert re.search(
+        r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ INFO monitor running: 2 feeds$", log, re.M
+    )
+    assert re.search(r" INFO polled \d+ feeds?: ", log)
+    assert "INFO monitor stopped" in log
+    assert "Adding job" not in log and "WARNING monitor" not in log
     assert "Traceback" not in log
     assert all("\x1b[" not in line for line in log.splitlines())  # no colour in the journal
 
@@ -176,3 +184,26 @@ def test_sd_notify_never_stalls_on_a_full_queue(
         assert daemon.sd_notify("READY=1") is True
     finally:
         sock.close()
+
+
+def test_daemon_log_under_journald_has_priorities_and_no_timestamps(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import logging
+
+    from monitor.service.daemon import daemon_logging
+
+    monkeypatch.setenv("JOURNAL_STREAM", "8:1234")
+    try:
+        daemon_logging(verbose=False)
+        logging.getLogger("monitor.service.daemon").info("monitor running: 2 feeds")
+        logging.getLogger("monitor.poller").warning("North Wire: HTTP 503")
+        logging.getLogger("monitor.pipeline").debug("every decision: only with -v")
+        logging.getLogger("apscheduler.scheduler").info("Adding job tentatively")
+        err = capsys.readouterr().err
+        assert err.splitlines() == ["<6>monitor running: 2 feeds", "<4>North Wire: HTTP 503"]
+        daemon_logging(verbose=True)
+        logging.getLogger("monitor.pipeline").debug("every decision")
+        assert capsys.readouterr().err == "<7>every decision\n"
+    finally:
+        logging.basicConfig(level=logging.WARNING, force=True)

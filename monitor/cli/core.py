@@ -85,8 +85,11 @@ def run(obj: Context, with_view: bool) -> None:
     SIGHUP re-reads the configuration; an invalid new one is reported and the
     running one kept. Under systemd it reports readiness and watchdog pings.
     """
-    from monitor.service.daemon import run_daemon
+    from monitor.service.daemon import daemon_logging, run_daemon
     from monitor.ui.live import live_beside
+
+    verbose = logging.getLogger().level <= logging.INFO  # -v on the command line
+    daemon_logging(verbose)
 
     with obj.store() as store:
         has_feeds = bool(store.feed_specs())  # feeds added with `monitor feeds add`
@@ -95,7 +98,8 @@ def run(obj: Context, with_view: bool) -> None:
         # Log lines would tear the full-screen view: they go to a file instead.
         handler = logging.FileHandler(obj.state / "monitor.log", encoding="utf-8")
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
-        logging.basicConfig(level=logging.getLogger().level, handlers=[handler], force=True)
+        level = logging.DEBUG if verbose else logging.INFO
+        logging.basicConfig(level=level, handlers=[handler], force=True)
     run_daemon(obj.config, config, obj.state, live=live_beside if with_view else None)
 
 

@@ -32,6 +32,7 @@ import logging
 import os
 import signal
 import socket
+import sys
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import UTC, datetime
 from pathlib import Path
@@ -57,6 +58,38 @@ STOP_GRACE_SECONDS = 5
 
 # How long a state change waits for room in the manager's queue before it is dropped.
 NOTIFY_WAIT_SECONDS = 2.0
+
+
+# journald reads a "<N>" line prefix as the syslog priority of the line.
+_SYSLOG_PRIORITY = {
+    logging.DEBUG: 7,
+    logging.INFO: 6,
+    logging.WARNING: 4,
+    logging.ERROR: 3,
+    logging.CRITICAL: 2,
+}
+
+
+class _JournalFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return f"<{_SYSLOG_PRIORITY.get(record.levelno, 6)}>{super().format(record)}"
+
+
+def daemon_logging(verbose: bool) -> None:
+    """The daemon's log on stderr: INFO for normal life (start, one line per cycle,
+    reloads, stop), WARNING for trouble, DEBUG (every fetch and decision) with -v.
+    Timestamps and levels on a terminal or file; under journald (``JOURNAL_STREAM`` set)
+    no timestamps, which it adds, and syslog priorities instead of level names."""
+    handler = logging.StreamHandler(sys.stderr)
+    if os.environ.get("JOURNAL_STREAM"):
+        handler.setFormatter(_JournalFormatter("%(message)s"))
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    level = logging.DEBUG if verbose else logging.INFO
+    logging.basicConfig(level=level, handlers=[handler], force=True)
+    # The scheduler's own INFO lines ("Adding job tentatively", "Job ... executed") are
+    # its life, not ours: only its trouble is shown.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 def sd_notify(message: str) -> bool:
@@ -124,7 +157,7 @@ async def serve(config: Config, store: Store, stop: asyncio.Event) -> None:
 
     scheduler.start()
     sd_notify("READY=1")
-    log.warning("monitor running: %s", counted(len(store.feed_specs()), "feed"))
+    log.info("monitor running: %s", counted(len(store.feed_specs()), "feed"))
     await stop.wait()
     if watchdog is not None:
         watchdog.cancel()
@@ -172,7 +205,15 @@ def reloaded(load_config: Callable[[], Config], running: Config) -> Config:
     except MonitorError as exc:
         log.error("reload failed, keeping the running configuration: %s", exc)
         return running
-    log.warning("configuration reloaded: %s", counted(len(config.feeds), "feed"))
+    before = {feed.url for feed in running.feeds}
+    after = {feed.url for feed in config.feeds}
+    added, removed = len(after - before), len(before - after)
+    log.info(
+        "configuration reloaded: +%s, -%d (%s)",
+        counted(added, "feed"),
+        removed,
+        counted(len(config.feeds), "feed"),
+    )
     return config
 
 
@@ -206,7 +247,7 @@ async def run_until_stopped(
             sd_notify("RELOADING=1")
             config = reloaded(load_config, config)
     sd_notify("STOPPING=1")
-    log.warning("monitor stopped")
+    log.info("monitor stopped")
 
 
 def run_daemon(
