@@ -78,6 +78,8 @@ class Totals:
     updated: int = 0  # seen before, content changed: stored item refreshed (issue 3)
     held_back: int = 0  # feeds a manual poll left alone: Retry-After or 410 (issue 3)
     corrections: int = 0  # correction alerts: an outlet corrected a figure (issue 12)
+    feeds_polled: int = 0  # feeds fetched this cycle, failed or not (issue 15: exit codes)
+    feeds_failed: int = 0  # of those, feeds whose fetch or parse failed
 
     def summary(self) -> str:
         parts = [

@@ -303,7 +303,9 @@ class Poller:
 
     def _record(self, outcome: FeedOutcome, new_items: int, totals: Totals) -> None:
         now = self.pipeline.clock()
+        totals.feeds_polled += 1
         if outcome.error is not None:
+            totals.feeds_failed += 1
             self._record_failure(outcome, outcome.error, now, totals)
         else:
             self._record_success(outcome, new_items, now)

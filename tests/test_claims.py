@@ -96,8 +96,10 @@ def test_claims_shows_each_claims_timeline_with_sources(tmp_path: Path) -> None:
     assert "25,000" in table and "alert" in table and "South Korea's intelligence" in table
 
 
-def test_claims_on_an_empty_state_is_an_empty_list(tmp_path: Path) -> None:
-    assert as_json("claims", state=tmp_path / "state") == []
+def test_claims_without_a_database_is_an_error_not_an_empty_list(tmp_path: Path) -> None:
+    result = run("claims", "--json", state=tmp_path / "state")
+    assert result.exit_code == 1 and "no database in" in result.stderr
+    assert not (tmp_path / "state").exists()
 
 
 def test_seeds_raise_no_alert(seeds_dir: Path, tmp_path: Path) -> None:

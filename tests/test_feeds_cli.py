@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 from feedserver import running_server
 
@@ -101,7 +102,11 @@ def test_import_then_export_round_trip(tmp_path: Path) -> None:
     }
 
 
-def test_added_feed_is_polled_without_a_feeds_yaml(tmp_path: Path) -> None:
+def test_added_feed_is_polled_without_a_feeds_yaml(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Not in the checkout: its feeds.yaml (real feeds, unreachable here) would be polled too.
+    monkeypatch.chdir(tmp_path)
     state = tmp_path / "state"
     with running_server() as server:
         url = server.route("/added.xml", RSS)

@@ -37,7 +37,7 @@ def state(tmp_path: Path) -> Path:
     result = CliRunner().invoke(
         cli, ["--config", str(config), "--state", str(state), "poll", "--once"]
     )
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # the dead feed failed (issue 15)
     # Straight into the store, past the parser that would strip it: the view must cope too.
     with Store.open(state) as store:
         item = Item(
@@ -123,5 +123,5 @@ def test_live_in_a_real_terminal(state: Path, tmp_path: Path, size: tuple[int, i
 def test_live_without_a_database_says_what_to_do(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["--state", str(tmp_path / "none"), "live", "--once"])
     assert result.exit_code == 1
-    assert "no database" in result.stderr and "monitor run" in result.stderr
+    assert "no database" in result.stderr and "monitor poll --once" in result.stderr
     assert not (tmp_path / "none").exists()

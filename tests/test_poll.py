@@ -49,7 +49,7 @@ def test_poll_once_fetches_processes_and_reports_each_feed(tmp_path: Path) -> No
         state = tmp_path / "state"
 
         first = invoke(config, state, "poll", "--once")
-        assert first.exit_code == 0, first.output
+        assert first.exit_code == 1, first.output  # some feeds failed (issue 15)
         assert "4 new items" in first.stderr and "3 errors" in first.stderr
 
         feeds = {f["name"]: f for f in json.loads(invoke(config, state, "feeds", "--json").stdout)}
@@ -326,7 +326,8 @@ def test_poll_force_flag_on_the_command_line(tmp_path: Path) -> None:
         assert "1 feed held back" in held.stderr and server.hits("/gone.xml") == 1
         assert "Gone: not polled: gone (HTTP 410)" in held.stderr
         forced = invoke(config, state, "poll", "--once", "--force")
-        assert forced.exit_code == 0 and server.hits("/gone.xml") == 2
+        # The only feed failed again: exit 3 (issue 15).
+        assert forced.exit_code == 3 and server.hits("/gone.xml") == 2
 
 
 def test_each_host_keeps_its_pool_with_room_for_its_connections() -> None:

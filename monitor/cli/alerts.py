@@ -52,7 +52,7 @@ def alerts(ctx: click.Context, as_json: bool, limit: int | None) -> None:
     if ctx.invoked_subcommand is not None:
         return
     obj: Context = ctx.obj
-    with obj.store() as store:
+    with obj.store(read_only=True) as store:
         rows = store.alerts(limit=limit)
     show(rows, as_json, render.alerts_table)
 
@@ -68,7 +68,7 @@ def alert_command(obj: Context, alert_id: int, as_json: bool) -> None:
     `monitor explain --alert N` says why each earlier figure agreed or not. The JSON is
     one element of `monitor alerts --json`.
     """
-    with obj.store() as store:
+    with obj.store(read_only=True) as store:
         found = store.alert(alert_id)
     if found is None:
         raise MonitorError(f"no alert {alert_id}")
@@ -120,7 +120,7 @@ def outbox(ctx: click.Context, as_json: bool, show_all: bool) -> None:
     if ctx.invoked_subcommand is not None:
         return
     obj: Context = ctx.obj
-    with obj.store() as store:
+    with obj.store(read_only=True) as store:
         rows = store.outbox(include_delivered=show_all)
     show(rows, as_json, outbox_table)
 
@@ -133,6 +133,11 @@ def outbox_retry(obj: Context, ids: tuple[int, ...], no_deliver: bool) -> None:
     """Make pending and failed deliveries due now, then send them (unless --no-deliver)."""
     config = obj.config()
     with obj.store() as store:
+        known = {row["id"] for row in store.outbox(include_delivered=True)}
+        missing = [str(i) for i in ids if i not in known]
+        if missing:
+            listed = "`monitor outbox --all` lists them"
+            raise MonitorError(f"no outbox row {', '.join(missing)} ({listed})")
         count = store.retry_deliveries(datetime.now(UTC), list(ids) if ids else None)
         click.echo(f"{count} deliveries due now", err=True)
         if not no_deliver:

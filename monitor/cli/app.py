@@ -19,13 +19,19 @@ from rich.console import Console, RenderableType
 
 from monitor import __version__
 from monitor.config import Config, from_feeds, load
-from monitor.errors import ConfigError, MonitorError
+from monitor.errors import ConfigError, MonitorError, StoreError
 from monitor.pipeline import Totals
-from monitor.store import Store
+from monitor.store import DB_FILENAME, Store
 
 DEFAULT_CONFIG = Path("feeds.yaml")
 DEFAULT_STATE = Path("state")
 SAMPLES = Path(__file__).parent.parent / "samples"
+
+# Exit codes scripts can rely on (README "Exit codes"): 0 all went well; 1 an error, or a
+# run that had errors (some feeds or files failed); 2 a usage error (click's own);
+# 3 a poll in which every feed failed.
+EXIT_ERRORS = 1
+EXIT_ALL_FEEDS_FAILED = 3
 
 log = logging.getLogger("monitor")
 
@@ -68,12 +74,23 @@ class Context:
         return from_feeds([])
 
     @contextmanager
-    def store(self) -> Iterator[Store]:
+    def store(self, *, read_only: bool = False) -> Iterator[Store]:
+        """The store of the state dir. ``read_only``: a command that only shows what is
+        stored; it never creates a state dir or database (a mistyped --state would
+        otherwise print an empty table) but fails with one line saying how to make one."""
+        if read_only and not (self.state / DB_FILENAME).is_file():
+            raise StoreError(no_database(self.state))
         store = Store.open(self.state)
         try:
             yield store
         finally:
             store.close()
+
+
+def no_database(state: Path) -> str:
+    return (
+        f"no database in {state} yet — run `monitor poll --once` or `monitor demo --state {state}`"
+    )
 
 
 def emit_json(data: Any) -> None:

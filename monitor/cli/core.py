@@ -12,7 +12,17 @@ from pathlib import Path
 import click
 
 from monitor.cli.alerts import deliver_pending, no_deliver_option
-from monitor.cli.app import SAMPLES, Context, cli, console, emit_json, json_option, report
+from monitor.cli.app import (
+    EXIT_ALL_FEEDS_FAILED,
+    EXIT_ERRORS,
+    SAMPLES,
+    Context,
+    cli,
+    console,
+    emit_json,
+    json_option,
+    report,
+)
 from monitor.config import load
 from monitor.pipeline import Pipeline, ingest_paths
 from monitor.poller import poll_once
@@ -42,7 +52,7 @@ def ingest(obj: Context, paths: tuple[Path, ...], no_deliver: bool) -> None:
         with obj.store() as store:
             deliver_pending(store, config)
     if totals.errors:
-        sys.exit(1)
+        sys.exit(EXIT_ERRORS)
 
 
 @cli.command()
@@ -59,6 +69,8 @@ def poll(obj: Context, once: bool, force: bool, no_deliver: bool) -> None:
 
     Polls the feeds of feeds.yaml and those added with `monitor feeds add`, whatever
     their schedule. Every fetch is bounded by poll.timeout, so this always ends.
+    Exits 1 when the poll had errors (some feeds failed), 3 when every feed failed;
+    the summary line is printed either way.
     """
     with obj.store() as store:
         # Feeds added with `monitor feeds add` need no feeds.yaml.
@@ -69,6 +81,10 @@ def poll(obj: Context, once: bool, force: bool, no_deliver: bool) -> None:
     if not no_deliver:
         with obj.store() as store:
             deliver_pending(store, config)
+    if totals.feeds_polled and totals.feeds_failed == totals.feeds_polled:
+        sys.exit(EXIT_ALL_FEEDS_FAILED)
+    if totals.errors:
+        sys.exit(EXIT_ERRORS)
 
 
 @cli.command()

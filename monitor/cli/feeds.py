@@ -20,6 +20,7 @@ import click
 from monitor.cli.app import Context, cli, json_option, show
 from monitor.errors import ConfigError
 from monitor.pipeline import utcnow
+from monitor.text import clean
 from monitor.types import FeedSpec
 from monitor.ui import render
 
@@ -40,7 +41,7 @@ def feeds(ctx: click.Context, as_json: bool) -> None:
         return
     obj: Context = ctx.obj
     failing_after = obj.config().poll.failing_after
-    with obj.store() as store:
+    with obj.store(read_only=True) as store:
         rows = store.feeds(failing_after)
     show(rows, as_json, render.feeds_table)
 
@@ -85,8 +86,16 @@ def remove(obj: Context, feed: str) -> None:
 @click.option("--interval", type=click.IntRange(min=1), help="Seconds between polls.")
 @click.pass_obj
 def import_(obj: Context, opml: Path, interval: int | None) -> None:
-    """Add every feed of an OPML file (as exported by feed readers)."""
-    outlines = _read_opml(opml)
+    """Add every feed of an OPML file (as exported by feed readers).
+
+    An entry left out (no xmlUrl, a file:// or other non-http(s) URL, a duplicate) is
+    reported on stderr, one line each, and counted in the summary.
+    """
+    outlines, skipped = _read_opml(opml)
+    for line in skipped:
+        click.echo(f"{opml}: {line}", err=True)
+    if not outlines:
+        raise ConfigError(f"{opml}: no http(s) feed to import ({len(skipped)} skipped)")
     every = interval or obj.config().poll.interval
     added = known = 0
     with obj.store() as store:
@@ -95,7 +104,9 @@ def import_(obj: Context, opml: Path, interval: int | None) -> None:
                 added += 1
             else:
                 known += 1
-    click.echo(f"{opml}: {added} feeds added, {known} already known", err=True)
+    click.echo(
+        f"{opml}: {added} feeds added, {known} already known, {len(skipped)} skipped", err=True
+    )
 
 
 @feeds.command("export")
@@ -108,7 +119,7 @@ def import_(obj: Context, opml: Path, interval: int | None) -> None:
 @click.pass_obj
 def export(obj: Context, output: Path | None) -> None:
     """Print every enabled feed (configured and added) as OPML 2.0."""
-    with obj.store() as store:
+    with obj.store(read_only=True) as store:
         rows = [row for row in store.feeds() if row["enabled"]]
     root = ElementTree.Element("opml", version="2.0")
     ElementTree.SubElement(ElementTree.SubElement(root, "head"), "title").text = "monitor feeds"
@@ -145,8 +156,12 @@ def _spec(url: str, name: str | None, interval: int, lang: str | None, fulltext:
     )
 
 
-def _read_opml(path: Path) -> list[tuple[str, str | None]]:
-    """(xmlUrl, title) of every feed outline, nested folders included."""
+def _read_opml(path: Path) -> tuple[list[tuple[str, str | None]], list[str]]:
+    """(xmlUrl, title) of every feed outline, nested folders included, and one line per
+    outline left out and why (no xmlUrl, not a feed type, not http(s), a duplicate).
+
+    A folder (an outline holding others) is not an entry and is not reported.
+    """
     try:
         root = ElementTree.parse(path).getroot()
     except ElementTree.ParseError as exc:
@@ -156,13 +171,32 @@ def _read_opml(path: Path) -> list[tuple[str, str | None]]:
     if root.tag.lower() != "opml":
         raise ConfigError(f"{path}: not an OPML file (root element <{root.tag}>)")
     found: list[tuple[str, str | None]] = []
+    skipped: list[str] = []
+    seen: set[str] = set()
     for outline in root.iter("outline"):
-        url = outline.get("xmlUrl") or outline.get("xmlurl")
-        if not url or (outline.get("type") or "").lower() not in OPML_FEED_TYPES:
+        url = (outline.get("xmlUrl") or outline.get("xmlurl") or "").strip()
+        title = outline.get("title") or outline.get("text")
+        if not url and len(outline):
+            continue  # a folder
+        label = " ".join(f"{title or ''} <{url}>".split()) if url else repr(title or "")
+        kind = (outline.get("type") or "").lower()
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        if not url:
+            reason = "no xmlUrl"
+        elif kind not in OPML_FEED_TYPES:
+            reason = f"type {kind!r} is not a feed"
+        elif scheme == "file":
+            reason = "file:// URL (import adds http(s) feeds; list local files in feeds.yaml)"
+        elif scheme not in ("http", "https") or not parts.hostname:
+            reason = "not an http(s) URL"
+        elif url in seen:
+            reason = "duplicate"
+        else:
+            seen.add(url)
+            found.append((url, title))
             continue
-        parts = urlsplit(url.strip())
-        if parts.scheme.lower() in ("http", "https") and parts.hostname:
-            found.append((url.strip(), outline.get("title") or outline.get("text")))
-    if not found:
+        skipped.append(f"skipped {clean(label, 200)}: {reason}")
+    if not found and not skipped:
         raise ConfigError(f"{path}: no feed outlines (xmlUrl) found")
-    return found
+    return found, skipped

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict
@@ -13,6 +14,7 @@ from rich.text import Text
 
 from monitor import figures
 from monitor.cli.app import Context, cli, emit_json, json_option, show
+from monitor.errors import MonitorError
 from monitor.figures.divergence import value_of
 from monitor.text import clean
 from monitor.types import ASSERTED
@@ -50,7 +52,9 @@ _TIMELINE_KEYS = (
 @click.pass_obj
 def figures_command(obj: Context, as_json: bool, claim: str | None) -> None:
     """List the figures read from on-topic articles."""
-    with obj.store() as store:
+    if claim is not None:
+        known_claim(obj, claim)
+    with obj.store(read_only=True) as store:
         rows = store.figures(claim=claim)
     show(rows, as_json, render.figures_table)
 
@@ -65,10 +69,30 @@ def claims_command(obj: Context, as_json: bool, claim: str | None) -> None:
     Reprints are left out (their originals speak for them); an article repeating one
     value in its headline and body counts once. A value that raised an alert is marked.
     """
-    with obj.store() as store:
+    if claim is not None:
+        known_claim(obj, claim)
+    with obj.store(read_only=True) as store:
         rows = store.claim_history(claim=claim)
     history = claim_timelines(rows)
     show(history, as_json, claims_table)
+
+
+def known_claim(obj: Context, claim: str) -> None:
+    """Fail with one line, and a "did you mean", for a claim filter no figure can have.
+
+    Known: the shipped lexicon's kinds and the kinds under `claims:` in the
+    configuration (read only when the shipped ones do not match); a claim key such as
+    "troops/deployment" is known by its kind.
+    """
+    kind = claim.split("/", 1)[0]
+    if kind in figures.CLAIM_LABELS:
+        return
+    names = sorted({*figures.CLAIM_LABELS, *(terms.kind for terms in obj.config().claims)})
+    if kind in names:
+        return
+    close = difflib.get_close_matches(claim, names, n=1)
+    hint = f"did you mean {close[0]!r}?" if close else "known: " + ", ".join(names)
+    raise MonitorError(f"unknown claim {claim!r} ({hint})")
 
 
 def claim_timelines(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:

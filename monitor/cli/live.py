@@ -8,8 +8,6 @@ import click
 from rich.console import Console
 
 from monitor.cli.app import Context, cli
-from monitor.errors import StoreError
-from monitor.store import DB_FILENAME
 from monitor.ui.live import REFRESH_SECONDS, print_once, run_live
 
 
@@ -29,12 +27,7 @@ def live(obj: Context, refresh: float, once: bool) -> None:
     Reads the state only, so it can run in a second terminal beside `monitor run`,
     or over ssh. Ctrl-C quits.
     """
-    if not (obj.state / DB_FILENAME).is_file():
-        raise StoreError(
-            f"no database in {obj.state}/ yet: start `monitor run` or `monitor poll --once` "
-            "there first (or pass --state DIR)"
-        )
-    with obj.store() as store:
+    with obj.store(read_only=True) as store:
         if once:
             print_once(store, Console(), datetime.now(UTC))
         else:

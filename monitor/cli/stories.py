@@ -21,7 +21,7 @@ from monitor.ui import render
 @click.pass_obj
 def stories(obj: Context, as_json: bool, limit: int | None) -> None:
     """List stories, most recently updated first, with their items."""
-    with obj.store() as store:
+    with obj.store(read_only=True) as store:
         rows = store.stories(limit=limit)
     show(rows, as_json, render.stories_table)
 
@@ -32,7 +32,7 @@ def stories(obj: Context, as_json: bool, limit: int | None) -> None:
 @click.pass_obj
 def story(obj: Context, story_id: int, as_json: bool) -> None:
     """Show one story: its items, which are reprints, and the figures it carries."""
-    with obj.store() as store:
+    with obj.store(read_only=True) as store:
         folded = store.folded_into(story_id)
         if folded is not None:  # one event that started as two stories (issue 13)
             click.echo(f"story {story_id} was folded into story {folded}", err=True)
@@ -92,7 +92,7 @@ def explain(
     if len(given) != 1:
         raise click.UsageError("give one of ITEM, --figure N or --alert N")
     rules = obj.config().divergence
-    with obj.store() as store:
+    with obj.store(read_only=True) as store:
         if figure_id is not None:
             _explain_figure(store, figure_id, rules, as_json)
         elif alert_id is not None:
