@@ -108,8 +108,8 @@ def test_read_only_command_never_creates_a_state(
     result = run("--state", str(typo), *command)
     assert result.exit_code == 1, result.output
     assert error_line(result) == (
-        f"Error: no database in {typo} yet — run `monitor poll --once` "
-        f"or `monitor demo --state {typo}`"
+        f"Error: no database in {typo} yet — run `monitor --state {typo} poll --once`"
+        f" or `monitor --state {typo} ingest FILE...`"
     )
     assert not typo.exists()
 

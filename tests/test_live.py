@@ -123,5 +123,5 @@ def test_live_in_a_real_terminal(state: Path, tmp_path: Path, size: tuple[int, i
 def test_live_without_a_database_says_what_to_do(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["--state", str(tmp_path / "none"), "live", "--once"])
     assert result.exit_code == 1
-    assert "no database" in result.stderr and "monitor poll --once" in result.stderr
+    assert "no database" in result.stderr and "poll --once" in result.stderr
     assert not (tmp_path / "none").exists()

@@ -88,8 +88,10 @@ class Context:
 
 
 def no_database(state: Path) -> str:
+    # `monitor demo --state DIR` joins the hint once the demo can keep its state (issue 15).
     return (
-        f"no database in {state} yet — run `monitor poll --once` or `monitor demo --state {state}`"
+        f"no database in {state} yet — run `monitor --state {state} poll --once`"
+        f" or `monitor --state {state} ingest FILE...`"
     )
 
 
