@@ -207,3 +207,37 @@ def test_daemon_log_under_journald_has_priorities_and_no_timestamps(
         assert capsys.readouterr().err == "<7>every decision\n"
     finally:
         logging.basicConfig(level=logging.WARNING, force=True)
+
+
+def test_a_second_daemon_on_one_state_refuses_to_start(config: Path, tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    first = subprocess.Popen(
+        monitor("run", config=config, state=state), stderr=subprocess.PIPE, text=True
+    )
+    try:
+        wait_for(lambda: (state / "monitor.db").exists() and len(stories(config, state)) == 2)
+        second = subprocess.run(
+            monitor("run", config=config, state=state),
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        assert second.returncode == 1
+        assert second.stderr.strip().splitlines()[-1] == (
+            f"Error: another monitor run (pid {first.pid}) is using {state}; stop it first"
+        )
+        assert first.poll() is None  # the first one is untouched
+        first.send_signal(signal.SIGTERM)
+        assert first.wait(timeout=10) == 0
+    finally:
+        first.kill()
+    # The lock went with the process: a restart is not blocked by a stale file.
+    again = subprocess.Popen(
+        monitor("run", config=config, state=state), stderr=subprocess.PIPE, text=True
+    )
+    try:
+        wait_for(lambda: (state / "monitor.pid").read_text().strip() == str(again.pid))
+        again.send_signal(signal.SIGTERM)
+        assert again.wait(timeout=10) == 0
+    finally:
+        again.kill()

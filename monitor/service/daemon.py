@@ -28,12 +28,14 @@ reported in one log line and the running configuration is kept.
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import logging
 import os
 import signal
 import socket
 import sys
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -56,6 +58,8 @@ DISPATCH_SECONDS = 5
 STOP_GRACE_SECONDS = 5
 
 
+# Held, locked, by the one daemon running on a state directory.
+PID_FILE = "monitor.pid"
 # How long a state change waits for room in the manager's queue before it is dropped.
 NOTIFY_WAIT_SECONDS = 2.0
 
@@ -260,7 +264,7 @@ def run_daemon(
     """Run until SIGTERM or SIGINT, then stop cleanly; SIGHUP reloads the configuration.
 
     ``live(store, stop)``, when given, is a coroutine function run beside the daemon
-    (`monitor run --live`)."""
+    (`monitor run --live`). MonitorError when another daemon runs on ``state``."""
 
     async def main() -> None:
         stop, reload = asyncio.Event(), asyncio.Event()
@@ -277,4 +281,35 @@ def run_daemon(
         finally:
             store.close()
 
-    asyncio.run(main())
+    with daemon_lock(state):
+        asyncio.run(main())
+
+
+@contextmanager
+def daemon_lock(state: Path) -> Iterator[None]:
+    """Hold ``state``/monitor.pid, locked, while one daemon runs on that state.
+
+    Two daemons on one state would poll every feed twice and race each other's writes.
+    The lock is the kernel's (flock): it goes with the process, a kill -9 included, so a
+    stale file never blocks a restart. MonitorError names the holder's pid.
+    """
+    state.mkdir(parents=True, exist_ok=True)
+    path = state / PID_FILE
+    with open(path, "a+", encoding="ascii") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            raise MonitorError(
+                f"another monitor run (pid {holder}) is using {state}; stop it first"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()  # the lock itself is released when the file closes
