@@ -241,3 +241,27 @@ def test_a_second_daemon_on_one_state_refuses_to_start(config: Path, tmp_path: P
         assert again.wait(timeout=10) == 0
     finally:
         again.kill()
+
+
+def test_a_daemon_whose_channel_secret_is_missing_fails_at_start(tmp_path: Path) -> None:
+    config = tmp_path / "feeds.yaml"
+    config.write_text(
+        "feeds:\n"
+        f"  - {{url: '{(SAMPLES / 'north-wire.xml').as_uri()}', name: North Wire}}\n"
+        "alerts:\n"
+        "  slack: {webhook_url_env: MONITOR_TEST_UNSET_HOOK}\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "MONITOR_TEST_UNSET_HOOK"}
+    result = subprocess.run(
+        monitor("run", config=config, state=tmp_path / "state"),
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env=env,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "Error: alerts.slack.webhook_url_env: environment variable MONITOR_TEST_UNSET_HOOK"
+        " is not set"
+    )
+    assert not (tmp_path / "state" / "monitor.pid").exists()  # never started

@@ -206,6 +206,7 @@ def reloaded(load_config: Callable[[], Config], running: Config) -> Config:
     """The new configuration, or the running one when the new one is invalid."""
     try:
         config = load_config()
+        check_secrets(config)
     except MonitorError as exc:
         log.error("reload failed, keeping the running configuration: %s", exc)
         return running
@@ -281,8 +282,19 @@ def run_daemon(
         finally:
             store.close()
 
+    check_secrets(config)
     with daemon_lock(state):
         asyncio.run(main())
+
+
+def check_secrets(config: Config) -> None:
+    """Read every alert channel's secret now: a daemon whose Slack webhook variable is
+    unset would otherwise start, and fail and retry every delivery for ever.
+    ConfigError naming the channel and the variable or file."""
+    for email in config.alerts.email:
+        email.password()
+    for slack in config.alerts.slack:
+        slack.webhook_url()
 
 
 @contextmanager
