@@ -356,6 +356,20 @@ def _bridge_shown(key: str, a: Features, b: Features | None) -> str:
     return key
 
 
+def _joins(
+    candidate: Candidate, score: float, reason: str, keys: tuple[str, ...], also: tuple[int, ...]
+) -> StoryMatch:
+    """The item joins ``candidate``'s story (and folds ``also`` into it); score 0..100."""
+    return StoryMatch(
+        story_id=candidate.story_id,
+        duplicate_of=None,
+        score=round(min(score, 100.0), 1),
+        reason=reason,
+        keys=keys,
+        also=also,
+    )
+
+
 def _also(
     joined: Mapping[int, int], chosen: Candidate, seen: Mapping[int, Features]
 ) -> tuple[int, ...]:
@@ -461,33 +475,29 @@ def match(
     if best_story is not None:
         score, candidate, shared = best_story
         also = _also(joined, candidate, seen)
-        return StoryMatch(
-            story_id=candidate.story_id,
-            duplicate_of=None,
-            score=round(min(score, 100.0), 1),
-            reason=(
-                f"same story as item {candidate.item_id}: shared "
-                f"{_quoted_keys(new_features, shared, seen[candidate.item_id])}"
-                f" (score {score:.0f}){_also_said(also, joined)}"
-            ),
-            keys=keys,
-            also=also,
+        return _joins(
+            candidate,
+            score,
+            f"same story as item {candidate.item_id}: shared "
+            f"{_quoted_keys(new_features, shared, seen[candidate.item_id])}"
+            f" (score {score:.0f}){_also_said(also, joined)}",
+            keys,
+            also,
         )
     if best_similar is not None:
         z, candidate, shared = best_similar
         also = _also(joined, candidate, seen)
-        return StoryMatch(
-            story_id=candidate.story_id,
-            duplicate_of=None,
-            score=round(min(10 * z, 100.0), 1),
-            reason=(
+        return _joins(
+            candidate,
+            10 * z,
+            (
                 f"same story as item {candidate.item_id} across languages: embedding"
                 f" {z:.1f} MADs above the language pair's usual (needs {SIMILAR_MIN_Z:.0f}),"
                 f" shared {_quoted_keys(new_features, shared, seen[candidate.item_id])}"
                 f"{_also_said(also, joined)}"
             ),
-            keys=keys,
-            also=also,
+            keys,
+            also,
         )
     reason = "new story"
     if runner_up is not None:
