@@ -361,11 +361,11 @@ class Poller:
             unconditional=outcome.unconditional,
         )
         log.debug(  # every fetch, with -v
-            "%s: HTTP %s%s, %d new items",
+            "%s: HTTP %s%s, %s",
             spec.name,
             result.status,
             " (without validators)" if outcome.unconditional else "",
-            new_items,
+            counted(new_items, "new item"),
         )
 
     def _record_failure(

@@ -111,7 +111,7 @@ def test_each_of_several_channels_is_checked_under_its_own_name(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, smtp_port: int
 ) -> None:
     monkeypatch.delenv("MONITOR_TEST_HOOK", raising=False)
-    monkeypatch.setenv("MONITOR_TEST_PLAIN", "http://hooks.example/not-https")
+    monkeypatch.setenv("MONITOR_TEST_PLAIN", "ftp://hooks.example/not-http")
     config = write_config(
         tmp_path,
         "alerts:\n"
@@ -126,7 +126,33 @@ def test_each_of_several_channels_is_checked_under_its_own_name(
     assert checks["desk"]["status"] == "ok"
     assert checks["de-desk"]["status"] == "fail"
     assert "alerts.slack[de-desk].webhook_url_env" in checks["de-desk"]["detail"]
-    assert checks["osint"]["status"] == "fail" and "https" in checks["osint"]["detail"]
+    assert checks["osint"]["status"] == "fail" and "http(s)" in checks["osint"]["detail"]
+
+
+def test_an_http_webhook_that_delivery_would_use_is_a_warning_and_a_bad_port_a_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Delivery posts to a plain-http webhook (a relay you run), so doctor must not call it
+    broken; a port that is not a number is one failed check, not a traceback."""
+    with socket.socket() as relay:
+        relay.bind(("127.0.0.1", 0))
+        relay.listen()
+        port = relay.getsockname()[1]
+        monkeypatch.setenv("MONITOR_TEST_RELAY", f"http://127.0.0.1:{port}/hook")
+        monkeypatch.setenv("MONITOR_TEST_BADPORT", "https://hooks.example:99999x/hook")
+        config = write_config(
+            tmp_path,
+            "alerts:\n  slack:\n"
+            "    - {name: relay, webhook_url_env: MONITOR_TEST_RELAY}\n"
+            "    - {name: typo, webhook_url_env: MONITOR_TEST_BADPORT}\n",
+        )
+        code, checks = doctor(config, tmp_path / "state")
+    assert checks["relay"]["status"] == "warn"
+    assert "127.0.0.1 reachable" in checks["relay"]["detail"]
+    assert "unencrypted" in checks["relay"]["detail"]
+    assert checks["typo"]["status"] == "fail"
+    assert "valid port" in checks["typo"]["detail"]
+    assert code == 1
 
 
 def test_doctor_says_whether_stories_use_embeddings(tmp_path: Path) -> None:

@@ -139,7 +139,7 @@ def outbox_retry(obj: Context, ids: tuple[int, ...], no_deliver: bool) -> None:
             listed = "`monitor outbox --all` lists them"
             raise MonitorError(f"no outbox row {', '.join(missing)} ({listed})")
         count = store.retry_deliveries(datetime.now(UTC), list(ids) if ids else None)
-        click.echo(f"{count} deliveries due now", err=True)
+        click.echo(f"{count} {'delivery' if count == 1 else 'deliveries'} due now", err=True)
         if not no_deliver:
             _exit_on_failure(deliver_pending(store, config))
 

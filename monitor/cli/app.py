@@ -28,22 +28,65 @@ DEFAULT_STATE = Path("state")
 SAMPLES = Path(__file__).parent.parent / "samples"
 
 # Exit codes scripts can rely on (README "Exit codes"): 0 all went well; 1 an error, or a
-# run that had errors (some feeds or files failed); 2 a usage error (click's own);
-# 3 a poll in which every feed failed.
+# run that had errors (some feeds or files failed); 2 a usage error (an unknown option, a
+# missing argument: the command line itself is wrong); 3 a poll in which every feed failed.
 EXIT_ERRORS = 1
 EXIT_ALL_FEEDS_FAILED = 3
 
 log = logging.getLogger("monitor")
 
 
+EXIT_USAGE = 2
+
+# The group's own options, which must come before the command (`monitor --state X stories`),
+# with what each takes.
+GLOBAL_OPTIONS = {"--config": " FILE", "--state": " DIR", "-v": "", "--verbose": ""}
+
+
+class OneLineUsageError(click.UsageError):
+    """A usage error as one line on stderr naming the command's --help (click prints three).
+
+    ``--state`` or ``--config`` after the command gets a hint to move it before."""
+
+    def __init__(self, error: click.UsageError) -> None:
+        super().__init__(error.format_message(), error.ctx)
+        self.option = getattr(error, "option_name", None)
+
+    def show(self, file: Any = None) -> None:
+        command = self.ctx.command_path if self.ctx else "monitor"
+        message = self.format_message().rstrip(".")
+        if self.option in GLOBAL_OPTIONS and self.ctx and self.ctx.parent is not None:
+            sub = self.ctx.info_name
+            message += (
+                f"; {self.option} is a global option and goes before the command:"
+                f" monitor {self.option}{GLOBAL_OPTIONS[self.option]} {sub} ..."
+            )
+        click.echo(f"Error: {message} (see `{command} --help`)", err=True)
+
+
 class MonitorGroup(click.Group):
-    """Turns every MonitorError into one line on stderr and exit code 1 — never a traceback."""
+    """Turns every MonitorError into one line on stderr and exit code 1 — never a traceback;
+    usage errors are one line too, with exit code 2."""
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as exc:
+            raise OneLineUsageError(exc) from exc
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except MonitorError as exc:
             raise click.ClickException(str(exc)) from exc
+        except click.UsageError as exc:
+            raise exc if isinstance(exc, OneLineUsageError) else OneLineUsageError(exc) from exc
 
 
 class Context:

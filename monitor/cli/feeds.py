@@ -20,7 +20,7 @@ import click
 from monitor.cli.app import Context, cli, json_option, show
 from monitor.errors import ConfigError
 from monitor.pipeline import utcnow
-from monitor.text import clean
+from monitor.text import clean, counted
 from monitor.types import FeedSpec
 from monitor.ui import render
 
@@ -105,7 +105,8 @@ def import_(obj: Context, opml: Path, interval: int | None) -> None:
             else:
                 known += 1
     click.echo(
-        f"{opml}: {added} feeds added, {known} already known, {len(skipped)} skipped", err=True
+        f"{opml}: {counted(added, 'feed')} added, {known} already known, {len(skipped)} skipped",
+        err=True,
     )
 
 

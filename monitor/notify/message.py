@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 from monitor.figures import CLAIM_LABELS
 from monitor.figures.divergence import figure_of, format_value
-from monitor.text import clean, without_tracking
+from monitor.text import clean, counted, without_tracking
 from monitor.types import CONTRADICTION, CORRECTION, UPDATE, WITHDRAWN
 
 __all__ = [
@@ -371,9 +371,9 @@ def _alert_text(v: AlertView) -> list[str]:
 
 def notice_summary(v: NoticeView) -> str:
     """ "3 outlets (1 reprint) in de, en" """
-    summary = f"{v.sources} outlets"
+    summary = counted(v.sources, "outlet")
     if v.reprints:
-        summary += f" ({v.reprints} reprint{'s' if v.reprints != 1 else ''})"
+        summary += f" ({counted(v.reprints, 'reprint')})"
     if v.languages:
         summary += f" in {', '.join(v.languages)}"
     return summary

@@ -239,19 +239,32 @@ def check_slack(slack: SlackConfig) -> Iterator[Check]:
         yield Check(slack.name, FAIL, str(exc), "set the variable or create the file it names")
         return
     parts = urlsplit(url)
-    if parts.scheme != "https" or not parts.hostname:
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:  # a port that is not a number or out of range
+        port = None
+    if parts.scheme not in ("http", "https") or not parts.hostname or port is None:
         yield Check(
             slack.name,
             FAIL,
-            "the webhook URL is not an https URL",
+            "the webhook URL is not an http(s) URL with a host and a valid port",
             "copy the incoming-webhook URL from Slack's app settings",
         )
         return
     try:
-        socket.create_connection((parts.hostname, parts.port or 443), CONNECT_TIMEOUT).close()
+        socket.create_connection((parts.hostname, port), CONNECT_TIMEOUT).close()
     except OSError as exc:
         yield Check(
             slack.name, FAIL, f"cannot reach {parts.hostname}: {exc}", "check the network or proxy"
+        )
+        return
+    if parts.scheme == "http":  # delivery posts to it too (a relay on the intranet, tests)
+        yield Check(
+            slack.name,
+            WARN,
+            f"{parts.hostname} reachable, sending nothing; plain http: the message travels"
+            " unencrypted",
+            "use the https URL Slack gives unless this is a relay you run",
         )
         return
     yield Check(slack.name, OK, f"{parts.hostname} reachable, sending nothing")
