@@ -294,8 +294,20 @@ class Pipeline:
             totals.errors.append(clean(f"{item.source}: item {item.guid!r} {reason}"))
             analysis = Analysis(item, TopicMatch(None, clean(reason)), None)
         self._save(analysis, totals, self._retractions(analysis))
-        if analysis.match is not None:  # every decision, with -v
-            log.debug("%s: %r: %s", item.source, item.title[:80], analysis.match.reason)
+        # Every decision, with -v: the topic's, then the story's and each alert.
+        title = clean(item.title, 80)
+        if analysis.match is None:
+            log.debug("%s: %r: skipped: %s", item.source, title, analysis.topic.reason)
+        else:
+            log.debug(
+                "%s: %r: topic %s; %s",
+                item.source,
+                title,
+                analysis.topic.topic,
+                analysis.match.reason,
+            )
+        for found in analysis.divergences:
+            log.debug("%s: %r: %s: %s", item.source, title, found.kind, found.reason)
         return True
 
     def triage(self, items: Sequence[Item], totals: Totals) -> tuple[list[Item], list[Item]]:

@@ -187,7 +187,7 @@ def cli(ctx: click.Context, config_path: Path | None, state: Path, verbose: bool
     Try `monitor demo` first: it runs the bundled sample feeds offline.
     """
     logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
+        level=logging.DEBUG if verbose else logging.WARNING,
         format="%(levelname)s %(message)s",
         stream=sys.stderr,
         force=True,  # bind to this invocation's stderr (matters when embedded or tested)

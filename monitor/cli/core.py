@@ -104,7 +104,7 @@ def run(obj: Context, with_view: bool) -> None:
     from monitor.service.daemon import daemon_logging, run_daemon
     from monitor.ui.live import live_beside
 
-    verbose = logging.getLogger().level <= logging.INFO  # -v on the command line
+    verbose = logging.getLogger().level <= logging.DEBUG  # -v on the command line
     daemon_logging(verbose)
 
     with obj.store() as store:
