@@ -187,6 +187,7 @@ def test_a_kept_item_with_two_figures_starts_a_story(store: Store) -> None:
             "updated": "2025-06-17T09:30:00+00:00",
             "sources": 1,
             "languages": ["en"],
+            "topics": ["russia-dprk"],
             "items": [
                 {
                     "id": item_id,
@@ -196,6 +197,7 @@ def test_a_kept_item_with_two_figures_starts_a_story(store: Store) -> None:
                     "lang": "en",
                     "published": "2025-06-17T09:30:00+00:00",
                     "duplicate_of": None,
+                    "topic": "russia-dprk",
                 }
             ],
         }

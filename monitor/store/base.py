@@ -63,7 +63,8 @@ def placeholders(values: Sequence[Any]) -> str:
 FIGURE_SELECT = """
     SELECT f.id, f.item_id, f.story_id, i.source, f.claim, f.claim_key, f.low, f.high,
            f.hedge, f.modifier, f.attribution, f.text, f.start, f."end", i.url, i.published,
-           i.title, f.scope, f.place, f.modality, f.basis, f.period, f.role, f.superseded
+           i.title, f.scope, f.place, f.modality, f.basis, f.period, f.role, f.superseded,
+           i.topic
     FROM figures f JOIN items i ON i.id = f.item_id
 """
 

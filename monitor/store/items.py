@@ -244,6 +244,14 @@ class ItemsMixin(StoreBase):
         return None if row is None else row[0]
 
     @guarded
+    def stored_topics(self) -> list[str]:
+        """The names of the topics stored items were kept for, sorted."""
+        rows = self._db.execute(
+            "SELECT DISTINCT topic FROM items WHERE topic IS NOT NULL ORDER BY topic"
+        )
+        return [row[0] for row in rows]
+
+    @guarded
     def stories(self, limit: int | None = None) -> list[dict[str, Any]]:
         """Stories, most recently updated first, each with its items oldest first."""
         stories = list(
@@ -256,7 +264,7 @@ class ItemsMixin(StoreBase):
         items: dict[int, list[dict[str, Any]]] = {story["id"]: [] for story in stories}
         for chunk in chunks(list(items)):
             for row in self._db.query(
-                "SELECT id, story_id, source, title, url, lang, published, duplicate_of"
+                "SELECT id, story_id, source, title, url, lang, published, duplicate_of, topic"
                 f" FROM items WHERE story_id IN ({placeholders(chunk)})"
                 " ORDER BY published, id",
                 list(chunk),
@@ -266,5 +274,6 @@ class ItemsMixin(StoreBase):
             members = items[story["id"]]
             story["sources"] = len({member["source"] for member in members})
             story["languages"] = sorted({m["lang"] for m in members if m["lang"] is not None})
+            story["topics"] = sorted({m["topic"] for m in members if m["topic"] is not None})
             story["items"] = members
         return stories
