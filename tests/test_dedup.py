@@ -236,7 +236,8 @@ def test_outside_the_window_a_copy_is_still_a_reprint_and_a_rewrite_is_new() -> 
 
 
 def test_no_candidates_is_a_new_story() -> None:
-    assert match(item(WIRE_TITLE, WIRE_TEXT), []).reason == "new story"
+    reason = match(item(WIRE_TITLE, WIRE_TEXT), []).reason
+    assert reason == "new story (no candidate: no item within 72 h shares a key with it)"
 
 
 # --- features -------------------------------------------------------------------------

@@ -28,6 +28,9 @@ item of the week ("Kursk" during the Kursk offensive) says little.
 
 ``match`` scores the candidates it is given; the pipeline shortlists them from the
 candidate index (``monitor.stories.index``), so the cost does not grow with the store.
+Its reason, stored with the item and printed by ``monitor explain``, gives each measure
+beside the bar that applied to this pair ("shared weight 3.5 < 4.5"), scaled bars
+included.
 """
 
 from __future__ import annotations
@@ -334,10 +337,63 @@ def _evidence_needed(new: Features, old: Features) -> tuple[float, int]:
     return weight, keys
 
 
+def _shared_figures(new: Features, old: Features) -> int:
+    return len(new.figures & old.figures - _counting_apart(new, old))
+
+
 def _story_threshold(new: Features, old: Features) -> float:
-    shared_figures = new.figures & old.figures - _counting_apart(new, old)
-    enough_figures = len(shared_figures) >= STORY_MIN_SHARED_FIGURES
+    enough_figures = _shared_figures(new, old) >= STORY_MIN_SHARED_FIGURES
     return STORY_MIN_SCORE_WITH_FIGURES if enough_figures else STORY_MIN_SCORE
+
+
+@dataclass(frozen=True)
+class _Evidence:
+    """One candidate's same-story evidence beside the bars that applied to it, for the
+    reason: score 0..100, shared weight (base weights), shared keys; the bars as
+    ``_story_threshold`` and ``_evidence_needed`` set them for this pair."""
+
+    score: float
+    weight: float
+    keys: int
+    min_score: float
+    min_weight: float
+    min_keys: int
+    shared_figures: int
+    words: int  # the shorter text's words, which scale min_weight and min_keys
+
+    def __str__(self) -> str:
+        """'score 14.4 ≥ 12 with 2 shared figures; shared weight 9.3 ≥ 4.5; shared keys
+        5 ≥ 3', and when the shorter text is short, that its bars were scaled."""
+        figures = ""
+        if self.min_score == STORY_MIN_SCORE_WITH_FIGURES:
+            figures = f" with {self.shared_figures} shared figures"
+        text = (
+            f"score {_versus(self.score, self.min_score)}{figures};"
+            f" shared weight {_versus(self.weight, self.min_weight)};"
+            f" shared keys {_versus(self.keys, self.min_keys)}"
+        )
+        if self.words < STORY_FULL_EVIDENCE_WORDS:
+            text += (
+                f"; weight and key bars scaled to the shorter text's {self.words}"
+                f" of {STORY_FULL_EVIDENCE_WORDS} words"
+            )
+        return text
+
+
+def _evidence(new: Features, old: Features, score: float, weight: float, keys: int) -> _Evidence:
+    min_weight, min_keys = _evidence_needed(new, old)
+    words = min(len(new.words), len(old.words))
+    threshold, figures = _story_threshold(new, old), _shared_figures(new, old)
+    return _Evidence(score, weight, keys, threshold, min_weight, min_keys, figures, words)
+
+
+def _versus(value: float, bar: float) -> str:
+    """'14.3 ≥ 12', '3.5 < 4.5': a measure beside the bar it had to reach (rounded to one
+    decimal, more where rounding would tell the comparison wrong)."""
+    digits = 1
+    while digits < 4 and (round(value, digits) >= bar) != (value >= bar):
+        digits += 1
+    return f"{round(value, digits):g} {'≥' if value >= bar else '<'} {round(bar, 3):g}"
 
 
 def _quoted_keys(features: Features, keys: set[str], other: Features | None = None) -> str:
@@ -370,23 +426,48 @@ def _joins(
     )
 
 
-def _also(
-    joined: Mapping[int, int], chosen: Candidate, seen: Mapping[int, Features]
-) -> tuple[int, ...]:
+# Story id -> (item id, shared keys): the first item of that story the new item passes with.
+_Passes = dict[int, tuple[int, int]]
+
+
+def _passed(folds: _Passes, short: _Passes, candidate: Candidate, keys: int) -> None:
+    """Note that the item passes with ``candidate``: its story may be folded in when they
+    share MERGE_MIN_SHARED_KEYS keys (``folds``), else it is only named (``short``)."""
+    passes = folds if keys >= MERGE_MIN_SHARED_KEYS else short
+    passes.setdefault(candidate.story_id, (candidate.item_id, keys))
+
+
+def _also(passes: _Passes, chosen: Candidate, seen: Mapping[int, Features]) -> tuple[int, ...]:
     """The other stories the item passes with whose item is in another language than the
     one it joins: coverage of one event that started apart in two languages."""
     lang = seen[chosen.item_id].lang
     return tuple(
         sorted(
             story
-            for story, item_id in joined.items()
+            for story, (item_id, _) in passes.items()
             if story != chosen.story_id and seen[item_id].lang != lang
         )
     )
 
 
-def _also_said(also: Sequence[int], joined: Mapping[int, int]) -> str:
-    return "".join(f"; also joins story {s} (through item {joined[s]})" for s in also)
+def _folding(
+    folds: _Passes, short: _Passes, chosen: Candidate, seen: Mapping[int, Features]
+) -> str:
+    """What the item does with the other stories, in other languages, it passes with:
+    folds them into the one it joins, or, sharing fewer than MERGE_MIN_SHARED_KEYS keys
+    with them, only names them."""
+    said = [
+        f"; also joins story {story} (through item {folds[story][0]}: shared keys"
+        f" {_versus(folds[story][1], MERGE_MIN_SHARED_KEYS)}, enough to fold two stories)"
+        for story in _also(folds, chosen, seen)
+    ]
+    said += [
+        f"; passes with story {story} too (item {short[story][0]}) but does not fold it:"
+        f" shared keys {_versus(short[story][1], MERGE_MIN_SHARED_KEYS)}"
+        for story in _also(short, chosen, seen)
+        if story not in folds
+    ]
+    return "".join(said)
 
 
 def _in_window(item: Item, candidate: Candidate, window: timedelta) -> bool:
@@ -416,12 +497,14 @@ def match(
     new = _weighted(new_features, rarity)
     keys = tuple(new_features.keys)
     best_dup: tuple[float, float, Candidate] | None = None  # ratio, containment, candidate
-    best_story: tuple[float, Candidate, set[str]] | None = None
+    best_story: tuple[float, Candidate, set[str], float] | None = None  # ..., shared weight
     seen: dict[int, Features] = {}  # candidate item id -> its features
-    joined: dict[int, int] = {}  # story id -> an item of it that passes with this one
-    best_similar: tuple[float, Candidate, set[str]] | None = None  # z, candidate, shared
+    folds: _Passes = {}  # the stories the item passes with, sharing enough keys to fold
+    short: _Passes = {}  # ... and those it passes with sharing fewer
+    best_similar: tuple[float, Candidate, set[str], float] | None = None  # z, _, shared, weight
     # The best candidate that fell short, so that "new story" can say how close it came.
-    runner_up: tuple[float, float, Candidate] | None = None  # score, shared weight, candidate
+    runner_up: tuple[_Evidence, Candidate] | None = None
+    compared, hours = 0, f"{window / timedelta(hours=1):g} h"  # candidates scored, window
     for candidate in candidates:
         # A copy is a copy however late it runs; a story match needs the window.
         in_window = _in_window(item, candidate, window)
@@ -433,32 +516,32 @@ def match(
             best_dup = (*dup, candidate)
         if best_dup is not None or not in_window:
             continue  # once a copy is found, story scores no longer matter
+        compared += 1
         old_weighted = _weighted(old, rarity)
         score, shared_weight, shared = _story_score(new, old_weighted)
         threshold = _story_threshold(new_features, old)
         min_weight, min_keys = _evidence_needed(new_features, old)
         enough = shared_weight >= min_weight and len(shared) >= min_keys
         if score >= threshold and enough:
-            if len(shared) >= MERGE_MIN_SHARED_KEYS:  # strong enough to fold two stories
-                joined.setdefault(candidate.story_id, candidate.item_id)
+            _passed(folds, short, candidate, len(shared))
             if best_story is None or score > best_story[0]:
-                best_story = (score, candidate, shared)
+                best_story = (score, candidate, shared, shared_weight)
             continue
-        if score > 0 and (runner_up is None or score > runner_up[0]):
-            runner_up = (score, shared_weight, candidate)
+        if score > 0 and (runner_up is None or score > runner_up[0].score):
+            evidence = _evidence(new_features, old, score, shared_weight, len(shared))
+            runner_up = (evidence, candidate)
         z = (similar or {}).get(candidate.item_id)
+        rare_weight = sum(min(new.keys[k], old_weighted.keys[k]) for k in shared)
         if (
             z is not None
             and z >= SIMILAR_MIN_Z
             and new_features.lang != old.lang
-            and sum(min(new.keys[k], old_weighted.keys[k]) for k in shared)
-            >= SIMILAR_MIN_SHARED_WEIGHT
+            and rare_weight >= SIMILAR_MIN_SHARED_WEIGHT
             and _conflict(new_features, old) is None
         ):
-            if len(shared) >= MERGE_MIN_SHARED_KEYS:
-                joined.setdefault(candidate.story_id, candidate.item_id)
+            _passed(folds, short, candidate, len(shared))
             if best_similar is None or z > best_similar[0]:
-                best_similar = (z, candidate, shared)
+                best_similar = (z, candidate, shared, rare_weight)
 
     if best_dup is not None:
         ratio, containment, candidate = best_dup
@@ -468,44 +551,45 @@ def match(
             duplicate_of=original,
             score=round(max(ratio, containment), 1),
             reason=(
-                f"reprint of item {original} (ratio {ratio:.0f}, containment {containment:.0f})"
+                f"reprint of item {original} (ratio {_versus(ratio, DUP_MIN_RATIO)},"
+                f" containment {_versus(containment, DUP_MIN_CONTAINMENT)}; either makes a"
+                " reprint)"
             ),
             keys=keys,
         )
     if best_story is not None:
-        score, candidate, shared = best_story
-        also = _also(joined, candidate, seen)
+        score, candidate, shared, shared_weight = best_story
+        old = seen[candidate.item_id]
+        evidence = _evidence(new_features, old, score, shared_weight, len(shared))
         return _joins(
             candidate,
             score,
-            f"same story as item {candidate.item_id}: shared "
-            f"{_quoted_keys(new_features, shared, seen[candidate.item_id])}"
-            f" (score {score:.0f}){_also_said(also, joined)}",
+            f"same story as item {candidate.item_id}: shared"
+            f" {_quoted_keys(new_features, shared, old)} ({evidence})"
+            f"{_folding(folds, short, candidate, seen)}",
             keys,
-            also,
+            _also(folds, candidate, seen),
         )
     if best_similar is not None:
-        z, candidate, shared = best_similar
-        also = _also(joined, candidate, seen)
+        z, candidate, shared, rare_weight = best_similar
         return _joins(
             candidate,
             10 * z,
             (
                 f"same story as item {candidate.item_id} across languages: embedding"
-                f" {z:.1f} MADs above the language pair's usual (needs {SIMILAR_MIN_Z:.0f}),"
-                f" shared {_quoted_keys(new_features, shared, seen[candidate.item_id])}"
-                f"{_also_said(also, joined)}"
+                f" {_versus(z, SIMILAR_MIN_Z)} MADs above the language pair's usual, shared"
+                f" {_quoted_keys(new_features, shared, seen[candidate.item_id])} (weight with"
+                f" rarity {_versus(rare_weight, SIMILAR_MIN_SHARED_WEIGHT)})"
+                f"{_folding(folds, short, candidate, seen)}"
             ),
             keys,
-            also,
+            _also(folds, candidate, seen),
         )
-    reason = "new story"
     if runner_up is not None:
-        score, shared_weight, candidate = runner_up
-        reason += (
-            f" (closest: item {candidate.item_id}, score {score:.0f}, shared weight"
-            f" {shared_weight:.1f}; needs score {STORY_MIN_SCORE:.0f}, or"
-            f" {STORY_MIN_SCORE_WITH_FIGURES:.0f} with {STORY_MIN_SHARED_FIGURES} shared figures,"
-            f" and weight {STORY_MIN_SHARED_WEIGHT:.0f})"
-        )
+        evidence, candidate = runner_up
+        reason = f"new story (closest: item {candidate.item_id}, {evidence})"
+    elif compared:
+        reason = f"new story (none of {compared} candidates within {hours} scores above 0)"
+    else:
+        reason = f"new story (no candidate: no item within {hours} shares a key with it)"
     return StoryMatch(story_id=None, duplicate_of=None, score=0, reason=reason, keys=keys)
