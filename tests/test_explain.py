@@ -5,6 +5,7 @@ why an item raised an alert or none."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from click.testing import CliRunner
 
 from monitor.cli import cli
 from monitor.store import Store
+from monitor.stories import features, matching
 from monitor.types import (
     PER_PERIOD,
     PROJECTED,
@@ -194,6 +196,153 @@ def test_explain_wants_exactly_one_thing(ingested: Path) -> None:
         assert "give one of ITEM, --figure N or --alert N" in result.stderr
     assert "--figure N" in run("explain", "--help", state=ingested).output
     assert "Show alert N whole" in run("alert", "--help", state=ingested).output
+
+
+# --- the rule that decided, with the bars that applied to this item (issue 15) -----------
+
+SAMPLES = Path(__file__).resolve().parents[1] / "monitor" / "samples"
+MEASURES = ("score", "shared weight", "shared keys")
+
+
+def said(text: str, what: str) -> tuple[float, str, float]:
+    """(measure, "<" or "≥", bar) printed after ``what`` ("shared weight"), wherever the
+    output wrapped the line."""
+    found = re.search(re.escape(what) + r" ([\d.]+) ([<≥]) ([\d.]+)", " ".join(text.split()))
+    assert found is not None, (what, text)
+    return float(found[1]), found[2], float(found[3])
+
+
+def bars(state: Path, item_id: int, other_id: int) -> tuple[float, float, int]:
+    """What the matcher itself requires of these two stored items: (score, shared weight,
+    shared keys), the last two scaled by the shorter text's length."""
+    with Store.open(state) as store:
+        rows = [store.item(item_id), store.item(other_id)]
+    new, old = (features(row["title"], row["text"], row["lang"]) for row in rows if row)
+    weight, keys = matching._evidence_needed(new, old)
+    return matching._story_threshold(new, old), weight, keys
+
+
+def check_bars(text: str, state: Path, item_id: int, other_id: int) -> list[str]:
+    """Each measure printed against the matcher's bar for the pair; the comparisons."""
+    compared = []
+    for what, bar in zip(MEASURES, bars(state, item_id, other_id), strict=True):
+        measure, sign, shown = said(text, what)
+        assert shown == pytest.approx(bar, abs=1e-3), (what, text)
+        assert sign == ("≥" if measure >= bar else "<")
+        compared.append(sign)
+    return compared
+
+
+def test_a_new_story_names_the_scaled_bar_it_missed(ingested: Path) -> None:
+    ids = _by_source(ingested)
+    item = ids["beta-post"]
+    assert as_json("explain", str(item), state=ingested)["decision"] == "new story"
+    text = run("explain", str(item), state=ingested).output
+    closest = re.search(r"new story \(closest: item (\d+),", " ".join(text.split()))
+    assert closest is not None and int(closest[1]) == ids["alpha-wire"]
+    # Two one-sentence items: the weight bar is scaled below the article's 4.5 ...
+    assert bars(ingested, item, ids["alpha-wire"])[1] < matching.STORY_MIN_SHARED_WEIGHT
+    assert "scaled to the shorter text's" in " ".join(text.split())
+    # ... and the printed bars are the ones that applied; one of them was missed.
+    assert "<" in check_bars(text, ingested, item, ids["alpha-wire"])
+
+    first = run("explain", str(ids["alpha-wire"]), state=ingested).output
+    assert "new story (no candidate: no item within 72 h shares a key with it)" in " ".join(
+        first.split()
+    )
+
+
+def test_a_reprint_names_its_similarity_and_bar(ingested: Path) -> None:
+    ids = _by_source(ingested)
+    text = run("explain", str(ids["echo-news"]), state=ingested).output
+    assert said(text, "ratio")[1:] == ("≥", matching.DUP_MIN_RATIO)
+    assert said(text, "containment")[1:] == ("≥", matching.DUP_MIN_CONTAINMENT)
+
+
+@pytest.fixture(scope="module")
+def samples(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled samples polled once, as `monitor demo` does."""
+    state = tmp_path_factory.mktemp("samples") / "state"
+    config = SAMPLES / "feeds.yaml"
+    result = CliRunner().invoke(
+        cli, ["--config", str(config), "--state", str(state), "poll", "--once"]
+    )
+    assert result.exit_code == 0, result.output
+    return state
+
+
+def test_a_joined_story_states_the_bars_it_passed_and_links_the_items(samples: Path) -> None:
+    items = [i for s in as_json("stories", state=samples) for i in s["items"]]
+    german = next(i for i in items if i["title"].startswith("Kim schickt Minenräumer"))
+    data = as_json("explain", str(german["id"]), state=samples)
+    assert data["decision"] == "joined story"
+    joined = re.match(r"same story as item (\d+): shared ", data["match_reason"])
+    assert joined is not None
+    wire = int(joined[1])
+    text = run("explain", str(german["id"]), state=samples, columns=200).output
+    assert check_bars(text, samples, german["id"], wire) == ["≥", "≥", "≥"]
+    # The item and the one its decision names, each with its link (tracking removed).
+    assert [i["id"] for i in data["items"]] == [german["id"], wire]
+    assert data["url"] == german["url"] == data["items"][0]["url"]
+    wire_url = data["items"][1]["url"]
+    assert wire_url.endswith("?utm_source=rss")
+    assert german["url"] in text and wire_url.removesuffix("?utm_source=rss") in text
+    assert "utm_source" not in text
+
+
+def _rss(path: Path, lang: str, when: str, text: str) -> Path:
+    link = f"https://{path.stem}.example/1"
+    path.write_text(
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>{path.stem}</title><link>https://{path.stem}.example/</link>"
+        f"<language>{lang}</language><item><title>{text}</title><link>{link}</link>"
+        f"<guid>{link}</guid><pubDate>{when}</pubDate></item></channel></rss>",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_folding_two_stories_names_the_shared_keys_rule(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One pledge reported in English, then in Russian four days later (apart: outside
+    each other's window), then in German between them: the German item folds the two
+    stories, and its reason says it shares enough keys to (MERGE_MIN_SHARED_KEYS)."""
+    monkeypatch.chdir(tmp_path)
+    state = tmp_path / "state"
+    feeds = [
+        (
+            "en-wire",
+            "en",
+            "Mon, 16 Jun 2025 08:00:00 GMT",
+            "Shoigu says North Korea will send 1,000 deminers and 5,000 builders to Kursk.",
+        ),
+        (
+            "ru-wire",
+            "ru",
+            "Fri, 20 Jun 2025 12:00:00 GMT",
+            "Шойгу: КНДР направит в Курск 1000 саперов и 5000 военных строителей.",
+        ),
+        (
+            "de-wire",
+            "de",
+            "Wed, 18 Jun 2025 10:00:00 GMT",
+            "Schoigu: Nordkorea schickt 1000 Minenräumer und 5000 Bauarbeiter nach Kursk.",
+        ),
+    ]
+    for name, lang, when, text in feeds:
+        path = _rss(tmp_path / f"{name}.xml", lang, when, text)
+        assert run("ingest", str(path), state=state).exit_code == 0
+    [story] = as_json("stories", state=state)
+    german = next(i for i in story["items"] if i["source"] == "de-wire")
+    text = " ".join(run("explain", str(german["id"]), state=state).output.split())
+    folded = re.search(
+        r"also joins story \d+ \(through item \d+: shared keys (\d+) ≥ (\d+), enough to fold"
+        r" two stories\)",
+        text,
+    )
+    assert folded is not None, text
+    assert int(folded[2]) == matching.MERGE_MIN_SHARED_KEYS <= int(folded[1])
 
 
 # --- reasons the reader will give once it sets modality and basis: stored figures ---------

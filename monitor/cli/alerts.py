@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import click
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
@@ -47,7 +48,8 @@ def deliver_pending(store: Store, config: Config) -> list[ChannelReport]:
 def alerts(ctx: click.Context, as_json: bool, limit: int | None) -> None:
     """List divergence alerts, newest first: the new figure and the earlier ones it contradicts.
 
-    Each alert lists its deliveries (channel, status, attempts, last error).
+    Each alert lists its deliveries (channel, status, tries); `monitor alert N` gives
+    their last error.
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -165,24 +167,30 @@ def _what(row: dict[str, Any]) -> str:
     return f"alert {row['alert_id']}"
 
 
-def outbox_table(rows: Sequence[dict[str, Any]]) -> Table:
+def outbox_table(rows: Sequence[dict[str, Any]]) -> Group:
+    """One row per delivery; under the table, each delivery's last error on a line of
+    its own (an error names hosts and ports: it needs the width)."""
     table = Table(title="Outbox", title_justify="left")
-    table.add_column("id", justify="right")
+    table.add_column("id", justify="right", no_wrap=True)
     table.add_column("for", no_wrap=True)
-    table.add_column("channel")
-    table.add_column("status")
-    table.add_column("tries", justify="right")
+    table.add_column("channel", max_width=16, overflow="fold")
+    table.add_column("status", no_wrap=True)
+    table.add_column("tries", justify="right", no_wrap=True)
     table.add_column("next try (UTC)", no_wrap=True)
-    table.add_column("last error", ratio=1, overflow="fold")
+    errors = []
     for row in rows:
         due = render.day(row["next_attempt"]) if row["status"] == "pending" else "-"
+        channel = clean(row["channel"], 30)
         table.add_row(
             str(row["id"]),
             _what(row),
-            Text(row["channel"]),
+            Text(channel),
             Text(row["status"]),
             str(row["attempts"]),
             due,
-            Text(clean(row.get("last_error") or "", 200)),
         )
-    return table
+        if row.get("last_error"):
+            error = clean(row["last_error"], 300)
+            said = f"delivery {row['id']} ({_what(row)}, {channel}), last error: {error}"
+            errors.append(Text(said, style="red" if row["status"] == "failed" else "dim"))
+    return Group(table, *errors)

@@ -17,7 +17,6 @@ from monitor.cli.app import Context, cli, emit_json, json_option, show
 from monitor.errors import MonitorError
 from monitor.figures.divergence import value_of
 from monitor.text import clean
-from monitor.types import ASSERTED
 from monitor.ui import render
 
 # The keys of one timeline entry in `monitor claims --json` (a public shape).
@@ -127,32 +126,28 @@ def claim_timelines(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
 
 
 def claims_table(history: Sequence[Mapping[str, Any]]) -> Table:
-    table = Table(title="Claims", title_justify="left")
-    table.add_column("claim")
+    """One section per claim key, one row per report: when, the value (never cut: see
+    ``render.value_text``), who reported it and whom they cite, whose and where."""
+    # Full width, two fifths of the text for the claim: its label on one line when there
+    # is room; at 80 columns room for "(deployment)" and for a source's long words.
+    table = Table(title="Claims", title_justify="left", expand=True)
+    table.add_column("claim", ratio=2, overflow="fold")
     table.add_column("when (UTC)", no_wrap=True)
-    table.add_column("value")
-    table.add_column("whose, where")
-    table.add_column("source, and who is cited", overflow="fold")
+    table.add_column("value", no_wrap=True)
+    table.add_column("source, who is cited; whose, where", ratio=3, overflow="fold")
     for entry in history:
         label = entry["label"] + (f" ({entry['modifier']})" if entry["modifier"] else "")
         for index, point in enumerate(entry["timeline"]):
-            value = Text(point["value"])
-            if point.get("modality") not in (None, ASSERTED):  # stored, shown, never compared
-                value.append(f" ({point['modality']})", style="dim")
-            if point.get("superseded"):
-                value.stylize("strike")
-                value.append(" superseded", style="dim")
-            if point["alert_id"] is not None:
-                value.append(f"  alert {point['alert_id']}", style="bold red")
             source = Text(clean(point["source"], 40))
             if point["attribution"]:
                 source.append(f", according to {clean(point['attribution'], 60)}", style="dim")
             scope = ", ".join(p.replace("_", " ") for p in (point["scope"], point["place"]) if p)
+            if scope:
+                source.append(f"\n{scope}", style="italic")
             table.add_row(
                 Text(label if index == 0 else ""),
                 render.day(point["published"]),
-                value,
-                Text(scope or "-"),
+                render.value_text(point["value"], point, point["alert_id"]),
                 source,
                 end_section=index == len(entry["timeline"]) - 1,
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import click
@@ -10,7 +11,6 @@ from monitor.cli.app import Context, cli, console, emit_json, json_option, show
 from monitor.errors import MonitorError
 from monitor.figures import why
 from monitor.store import Store
-from monitor.text import clean
 from monitor.types import DivergenceRules
 from monitor.ui import render
 
@@ -31,7 +31,8 @@ def stories(obj: Context, as_json: bool, limit: int | None) -> None:
 @json_option
 @click.pass_obj
 def story(obj: Context, story_id: int, as_json: bool) -> None:
-    """Show one story: its items, which are reprints, and the figures it carries."""
+    """Show one story: its items with their links, which are reprints, and the figures
+    it carries."""
     with obj.store(read_only=True) as store:
         folded = store.folded_into(story_id)
         if folded is not None:  # one event that started as two stories (issue 13)
@@ -71,8 +72,10 @@ def explain(
 
     \b
     monitor explain ITEM          why the item matched a topic or not, its story or
-                                  reprint decision, its figures, and why it raised no
-                                  alert when it raised none
+                                  reprint decision (each measure beside the bar it
+                                  had to reach), the items that names with their
+                                  links, its figures, and why it raised no alert
+                                  when it raised none
     monitor explain --figure N    how each part of figure N was read (value, hedge,
                                   claim, modality, time basis, whose, where, who is
                                   cited), the earlier figures it was compared with, and
@@ -145,6 +148,15 @@ def _explain_alert(store: Store, alert_id: int, rules: DivergenceRules, as_json:
         console().print(render.alert_explanation(alert, result))
 
 
+def _named_items(store: Store, row: dict[str, Any]) -> list[dict[str, Any]]:
+    """The item, then each item its story decision names ("same story as item 3",
+    "closest: item 2", "reprint of item 3"), as the store's item dicts with their links."""
+    named = [int(n) for n in re.findall(r"\bitem (\d+)", row["match_reason"] or "")]
+    rows = [row] + [store.item(n) for n in dict.fromkeys(named) if n != row["id"]]
+    keys = ("id", "source", "title", "url", "published", "story_id", "duplicate_of")
+    return [{key: found[key] for key in keys} for found in rows if found is not None]
+
+
 def _explain_item(store: Store, item_id: int, rules: DivergenceRules, as_json: bool) -> None:
     row = store.item(item_id)
     if row is None:
@@ -163,6 +175,7 @@ def _explain_item(store: Store, item_id: int, rules: DivergenceRules, as_json: b
         "id": row["id"],
         "title": row["title"],
         "source": row["source"],
+        "url": row["url"],
         "lang": row["lang"],
         "published": row["published"],
         "decision": _decision(row),
@@ -173,28 +186,12 @@ def _explain_item(store: Store, item_id: int, rules: DivergenceRules, as_json: b
         "duplicate_of": row["duplicate_of"],
         "match_score": row["match_score"],
         "match_reason": row["match_reason"],
+        "items": _named_items(store, row),
         "alerts": [alert["id"] for alert in alerts],
         "alert_summary": why.summary(explained, row["duplicate_of"]) if kept else None,
         "figures": explained,
     }
     if as_json:
         emit_json(result)
-        return
-    lines = [
-        f"item {result['id']}: {clean(result['title'])}",
-        f"  {clean(result['source'])}, {result['lang'] or '?'},"
-        f" {render.day(result['published'])} UTC",
-        f"topic: {'kept as ' + str(result['topic']) if result['topic'] else 'skipped'}",
-        f"  {clean(result['topic_reason'])}",
-    ]
-    if kept:
-        story_line = f"story {result['story_id']}: {clean(result['story_title'])}"
-        lines += [
-            f"decision: {result['decision']}",
-            f"  {clean(result['match_reason'])}",
-            story_line,
-            f"alerts: {clean(result['alert_summary'])}",
-        ]
-    click.echo("\n".join(lines))
-    if explained:
-        console().print(render.item_figures_table(explained))
+    else:
+        console().print(render.item_explanation(result))

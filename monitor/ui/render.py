@@ -1,7 +1,14 @@
 """Tables for people: turns the store's public dicts into rich renderables.
 
 Every string that came from a feed goes through `clean` and into a `Text`, never
-into markup, so a title cannot inject terminal escape codes or rich markup.
+into markup, so a title cannot inject terminal escape codes or rich markup; a link
+also loses its tracking parameters (`link`).
+
+Read at 80 columns: ids, dates, counts and figures sit in columns that never wrap
+(`no_wrap`; a value that has words is broken into lines by `value_text`, never
+inside a number), and only text columns (titles, quotes, reasons) shrink, wrapping
+between words. Long notes (a feed's last error, a delivery's) go under the table,
+where they have the whole width.
 """
 
 from __future__ import annotations
@@ -11,11 +18,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from rich.console import Group
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
 from monitor.figures.divergence import value_of
-from monitor.text import clean, counted
+from monitor.text import clean, counted, without_tracking
+from monitor.types import ASSERTED
 
 
 def day(iso: str | None) -> str:
@@ -23,13 +32,37 @@ def day(iso: str | None) -> str:
     return iso[:16].replace("T", " ") if iso else "-"
 
 
+def link(url: str | None) -> str:
+    """An item's link safe to print: escapes and control characters dropped, tracking
+    parameters removed; "" for none."""
+    return clean(without_tracking(url), 300) if url else ""
+
+
+def value_text(
+    value: str, row: Mapping[str, Any] | None = None, alert_id: int | None = None
+) -> Text:
+    """A figure's value for a no-wrap column, one part a line so that no number is ever
+    cut ("several thousand" / "(2,000–9,999)"), then what is not plain about its figure
+    ``row``: not asserted, superseded by a correction, the alert it raised."""
+    row = row or {}
+    text = Text(value.replace(" (", "\n("))
+    if row.get("superseded"):
+        text.stylize("strike")
+        text.append("\nsuperseded", style="dim")
+    if row.get("modality") not in (None, ASSERTED):  # stored, shown, never compared
+        text.append(f"\n({row['modality']})", style="dim")
+    if alert_id is not None:
+        text.append(f"\nalert {alert_id}", style="bold red")
+    return text
+
+
 def stories_table(stories: Sequence[Mapping[str, Any]]) -> Table:
     table = Table(title="Stories", title_justify="left", expand=False)
-    table.add_column("id", justify="right")
+    table.add_column("id", justify="right", no_wrap=True)
     table.add_column("title", ratio=1, overflow="fold")
-    table.add_column("sources", justify="right")
-    table.add_column("reprints", justify="right")
-    table.add_column("langs")
+    table.add_column("sources", justify="right", no_wrap=True)
+    table.add_column("reprints", justify="right", no_wrap=True)
+    table.add_column("langs", no_wrap=True)
     table.add_column("updated (UTC)", no_wrap=True)
     for story in stories:
         reprints = sum(1 for item in story["items"] if item.get("duplicate_of"))
@@ -44,43 +77,43 @@ def stories_table(stories: Sequence[Mapping[str, Any]]) -> Table:
     return table
 
 
+def items_table(title: str, items: Sequence[Mapping[str, Any]]) -> Table:
+    """Items (the store's item dicts: id, source, title, url, published, duplicate_of),
+    each with its link under its title."""
+    table = Table(title=title, title_justify="left")
+    table.add_column("item", justify="right", no_wrap=True)
+    table.add_column("published (UTC)", no_wrap=True)
+    table.add_column("source", max_width=16, overflow="fold")
+    table.add_column("title, link", ratio=1, overflow="fold")
+    for item in items:
+        source = Text(clean(item["source"], 40))
+        if item.get("duplicate_of"):
+            source.append(f"\nreprint of {item['duplicate_of']}", style="dim")
+        text = Text(clean(item["title"], 200))
+        if item.get("url"):
+            text.append(f"\n{link(item['url'])}", style="dim")
+        table.add_row(str(item["id"]), day(item.get("published")), source, text)
+    return table
+
+
 def story_detail(story: Mapping[str, Any], figures: Sequence[Mapping[str, Any]]) -> Group:
-    items = Table(title=f"Story {story['id']}: {clean(story['title'], 100)}", title_justify="left")
-    items.add_column("item", justify="right")
-    items.add_column("source")
-    items.add_column("title", ratio=1, overflow="fold")
-    items.add_column("reprint of", justify="right")
-    items.add_column("published (UTC)", no_wrap=True)
-    for item in story["items"]:
-        items.add_row(
-            str(item["id"]),
-            Text(clean(item["source"], 30)),
-            Text(clean(item["title"], 100)),
-            str(item["duplicate_of"] or ""),
-            day(item.get("published")),
-        )
-    return Group(items, figures_table(figures))
+    title = f"Story {story['id']}: {clean(story['title'], 100)}"
+    return Group(items_table(title, story["items"]), figures_table(figures))
 
 
 def figures_table(figures: Sequence[Mapping[str, Any]]) -> Table:
     table = Table(title="Figures", title_justify="left")
-    table.add_column("item", justify="right")
-    table.add_column("source")
-    table.add_column("claim")
-    table.add_column("value")
-    table.add_column("quote, and who is cited", overflow="fold")
+    table.add_column("item", justify="right", no_wrap=True)
+    table.add_column("source", max_width=16, overflow="fold")
+    table.add_column("claim, value", no_wrap=True)
+    table.add_column("quote, and who is cited", ratio=1, overflow="fold")
     for row in figures:
-        claim = row["claim"] + (f" ({row['modifier']})" if row.get("modifier") else "")
+        claim = Text(row["claim"] + (f"\n({row['modifier']})" if row.get("modifier") else ""))
+        claim.append("\n").append(value_text(value_of(row), row))
         quote = Text(f"“{clean(row['text'], 120)}”")
         if row.get("attribution"):
             quote.append(f"\naccording to {clean(row['attribution'], 60)}", style="dim")
-        table.add_row(
-            str(row["item_id"]),
-            Text(clean(row["source"], 40)),
-            Text(claim),
-            Text(value_of(row)),
-            quote,
-        )
+        table.add_row(str(row["item_id"]), Text(clean(row["source"], 40)), claim, quote)
     return table
 
 
@@ -103,9 +136,10 @@ def alert_headline(alert: Mapping[str, Any]) -> str:
 
 def alerts_table(alerts: Sequence[Mapping[str, Any]]) -> Table:
     table = Table(title="Alerts", title_justify="left")
-    table.add_column("id", justify="right")
+    table.add_column("id", justify="right", no_wrap=True)
     table.add_column("when (UTC)", no_wrap=True)
     table.add_column("divergence", ratio=1, overflow="fold")
+    table.add_column("delivery", max_width=16, overflow="fold")
     for alert in alerts:
         lines = Text(clean(alert_headline(alert)), style="bold")
         for label, row in [("new", alert["new"])] + [("was", p) for p in alert["previous"]]:
@@ -113,43 +147,57 @@ def alerts_table(alerts: Sequence[Mapping[str, Any]]) -> Table:
             lines.append(
                 f"\n  {label}: “{clean(row['text'], 140)}” — {clean(row['source'], 40)}{by}"
             )
-        table.add_row(str(alert["id"]), day(alert.get("created")), lines)
+        deliveries = "\n".join(_delivery(row) for row in alert.get("deliveries") or ())
+        table.add_row(
+            str(alert["id"]), day(alert.get("created")), lines, Text(deliveries or "none")
+        )
     return table
 
 
-def feeds_table(feeds: Sequence[Mapping[str, Any]], now: datetime | None = None) -> Table:
-    """One row per feed; its last error (or where it moved) on a second, dimmer line, and
-    its warning and conditional-request notes (issue 14) on the lines after."""
+def _delivery(row: Mapping[str, Any]) -> str:
+    """'email: delivered', 'slack: pending, 3 tries' (the last error is in `alert N`)."""
+    text = f"{clean(row['channel'], 30)}: {row['status']}"
+    tries = row.get("attempts") or 0
+    if tries and row["status"] in ("pending", "failed"):
+        text += f", {tries} {'try' if tries == 1 else 'tries'}"
+    return text
+
+
+def feeds_table(feeds: Sequence[Mapping[str, Any]], now: datetime | None = None) -> Group:
+    """One row per feed; under the table, per feed, its last error (or where it moved),
+    its warning and conditional-request notes (issue 14), each on a line of its own."""
     now = now or datetime.now(UTC)
     table = Table(title="Feeds", title_justify="left")
     table.add_column("feed", ratio=1, overflow="fold")
     table.add_column("status", no_wrap=True)
-    table.add_column("fails", justify="right")
-    table.add_column("items", justify="right")
+    table.add_column("fails", justify="right", no_wrap=True)
+    table.add_column("items", justify="right", no_wrap=True)
     table.add_column("last success", no_wrap=True, justify="right")
     table.add_column("next poll", no_wrap=True, justify="right")
+    notes: list[Text] = []
     for feed in feeds:
-        name = Text(clean(feed["name"], 60))
-        note = _feed_note(feed)
-        if note:
-            name.append(f"\n{clean(note, 200)}", style="red" if feed.get("last_error") else "dim")
+        name = clean(feed["name"], 60)
+        error = _feed_note(feed)
+        if error:
+            style = "red" if feed.get("last_error") else "dim"
+            notes.append(Text(f"{name}: {clean(error, 300)}", style=style))
         if feed.get("warning"):
-            name.append(f"\nwarning: {clean(feed['warning'], 300)}", style="yellow")
+            notes.append(Text(f"{name}: warning: {clean(feed['warning'], 300)}", style="yellow"))
         conditional = _conditional_note(feed, now)
         if conditional:
-            name.append(f"\n{clean(conditional, 200)}", style="dim")
+            notes.append(Text(f"{name}: {clean(conditional, 200)}", style="dim"))
         status = Text(str(feed["status"]))
         if feed.get("warning"):
             status.append(" (warning)", style="yellow")
         table.add_row(
-            name,
+            Text(name),
             status,
             str(feed.get("failures", 0)),
             str(feed.get("items_seen", 0)),
             ago(feed.get("last_success"), now),
             ago(feed.get("next_poll"), now),
         )
-    return table
+    return Group(table, *notes)
 
 
 def ago(iso: str | None, now: datetime) -> str:
@@ -234,9 +282,9 @@ def comparisons_table(explained: Mapping[str, Any]) -> Table:
         f" {day(window['since'])} UTC, stored before it",
         title_justify="left",
     )
-    table.add_column("fig", justify="right")
-    table.add_column("source, published", max_width=20, overflow="fold")
-    table.add_column("value, widened", max_width=22, overflow="fold")
+    table.add_column("fig", justify="right", no_wrap=True)
+    table.add_column("source, published", min_width=16, max_width=20, overflow="fold")
+    table.add_column("value, widened", no_wrap=True)
     table.add_column("outcome", ratio=1, overflow="fold")
     styles = {"agrees": "green", "differs": "bold red"}
     for row in explained["comparisons"]:
@@ -249,7 +297,7 @@ def comparisons_table(explained: Mapping[str, Any]) -> Table:
         table.add_row(
             str(row["figure_id"]),
             Text(f"{clean(row['source'], 30)}\n{day(row['published'])}"),
-            Text(f"{row['value']}\n[{widened[0]:,.0f}, {top}]"),
+            Text(f"{row['value']}\n[{widened[0]:,.0f}, {top}]".replace(" (", "\n(")),
             outcome,
         )
     return table
@@ -282,15 +330,49 @@ def figure_explanation(explained: Mapping[str, Any]) -> Group:
     return Group(*parts)
 
 
+def item_explanation(explained: Mapping[str, Any]) -> Group:
+    """`monitor explain ITEM`: the item, its topic and story decisions with their reasons
+    (each line wrapped between words, indented), the items its decision names with their
+    links, and its figures."""
+
+    def line(text: str, indent: int = 0) -> Padding:
+        return Padding(Text(text), (0, 0, 0, indent), expand=False)
+
+    parts: list[Any] = [
+        _heading(f"item {explained['id']}: {clean(explained['title'], 300)}"),
+        line(
+            f"{clean(explained['source'], 60)}, {explained['lang'] or '?'},"
+            f" {day(explained['published'])} UTC",
+            2,
+        ),
+        line(
+            f"topic: {'kept as ' + clean(explained['topic']) if explained['topic'] else 'skipped'}"
+        ),
+        line(clean(explained["topic_reason"], 400), 2),
+    ]
+    if explained["decision"] != "skipped":
+        parts += [
+            line(f"decision: {explained['decision']}"),
+            line(clean(explained["match_reason"], 600), 2),
+            line(f"story {explained['story_id']}: {clean(explained['story_title'], 300)}"),
+            line(f"alerts: {clean(explained['alert_summary'], 600)}"),
+        ]
+    parts.append(items_table("Items (this one, then those its decision names)", explained["items"]))
+    if explained["figures"]:
+        parts.append(item_figures_table(explained["figures"]))
+    return Group(*parts)
+
+
 def item_figures_table(explained: Sequence[Mapping[str, Any]]) -> Table:
     """`monitor explain ITEM`: each figure of the item, how it was read, its outcome."""
     table = Table(title="Figures (monitor explain --figure N for each)", title_justify="left")
-    table.add_column("fig", justify="right")
-    table.add_column("claim, value", max_width=24, overflow="fold")
-    table.add_column("read as", max_width=14, overflow="fold")
+    table.add_column("fig", justify="right", no_wrap=True)
+    table.add_column("claim, value", no_wrap=True)
+    table.add_column("read as", no_wrap=True)
     table.add_column("outcome", ratio=1, overflow="fold")
     for row in explained:
         read = {entry["aspect"]: entry["read"] for entry in row["reading"]}
+        read_as = "\n".join(r for r in (read["modality"], read["time basis"]) if r != "-")
         outcome = row["outcome"]
         text = Text(
             outcome["reason"].replace("_", " "), style="bold red" if outcome["alert"] else ""
@@ -298,8 +380,8 @@ def item_figures_table(explained: Sequence[Mapping[str, Any]]) -> Table:
         text.append(f"\n{clean(outcome['why'], 300)}", style="dim")
         table.add_row(
             str(row["figure_id"]),
-            Text(f"{row['claim_key'] or '-'}\n{row['value']}"),
-            Text("\n".join(r for r in (read["modality"], read["time basis"]) if r != "-")),
+            Text(f"{row['claim_key'] or '-'}\n").append(value_text(row["value"])),
+            Text(read_as.replace(" (", "\n(")),  # "per_period" / "(per week)"
             text,
         )
     return table
@@ -313,7 +395,7 @@ def _figure_block(label: str, row: Mapping[str, Any]) -> Text:
     if row.get("attribution"):
         text.append(f"\n  according to {clean(row['attribution'], 100)}", style="dim")
     if row.get("url"):
-        text.append(f"\n  {clean(row['url'], 200)}", style="dim")
+        text.append(f"\n  {link(row['url'])}", style="dim")
     return text
 
 
@@ -333,10 +415,10 @@ def alert_detail(alert: Mapping[str, Any]) -> Group:
     parts.append(_figure_block("new", alert["new"]))
     parts += [_figure_block("was", row) for row in alert["previous"]]
     deliveries = Table(title="Deliveries", title_justify="left")
-    deliveries.add_column("id", justify="right")
-    deliveries.add_column("channel")
-    deliveries.add_column("status")
-    deliveries.add_column("tries", justify="right")
+    deliveries.add_column("id", justify="right", no_wrap=True)
+    deliveries.add_column("channel", max_width=16, overflow="fold")
+    deliveries.add_column("status", no_wrap=True)
+    deliveries.add_column("tries", justify="right", no_wrap=True)
     deliveries.add_column("last error", ratio=1, overflow="fold")
     for row in alert["deliveries"]:
         deliveries.add_row(
