@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from datetime import UTC, datetime
 
 import click
 from rich.console import Console
 
 from monitor.cli.app import Context, cli
-from monitor.ui.live import REFRESH_SECONDS, print_once, run_live
+from monitor.ui.live import REFRESH_SECONDS, print_document, print_once, run_live
+
+PIPE_WIDTH = 100  # columns of the page printed when stdout is not a terminal, unless $COLUMNS
 
 
 @cli.command()
@@ -25,10 +29,20 @@ def live(obj: Context, refresh: float, once: bool) -> None:
     """Watch feeds, the newest stories and alerts, and counters, live.
 
     Reads the state only, so it can run in a second terminal beside `monitor run`,
-    or over ssh. Ctrl-C quits.
+    or over ssh. q, Q, Esc or Ctrl-C quits. When stdout is not a terminal (a pipe,
+    cron) it prints everything once, every alert in full, $COLUMNS or 100 wide, and exits.
     """
     with obj.store(read_only=True) as store:
-        if once:
-            print_once(store, Console(), datetime.now(UTC))
+        now = datetime.now(UTC)
+        if not sys.stdout.isatty():
+            # A reader gone before the end (a broken pipe): rich exits 1, quietly.
+            print_document(store, Console(width=pipe_width()), now)
+        elif once:
+            print_once(store, Console(), now)
         else:
-            run_live(store, refresh=refresh)
+            run_live(store, refresh=refresh, keys=sys.stdin)
+
+
+def pipe_width() -> int:
+    columns = os.environ.get("COLUMNS", "")
+    return int(columns) if columns.isdigit() and int(columns) >= 40 else PIPE_WIDTH
