@@ -70,6 +70,9 @@ _ESCAPE_SEQUENCE = re.compile(
     r"|\x1b[ -~]?"  # any other escape, and a lone ESC
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Unicode bidi controls (embeddings, overrides, isolates, marks): one in a title reverses
+# the rest of its line on a screen or in a message ("Trojan Source", CVE-2021-42574).
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def clean_text(text: str) -> str:
@@ -177,10 +180,11 @@ def counted(n: int, noun: str) -> str:
 
 
 def clean(value: object, width: int | None = None) -> str:
-    """Text safe to print: escape sequences and control characters dropped, whitespace
-    collapsed, maybe shortened. The parser already cleans what feeds send; this also
-    covers whatever reached the database another way."""
-    text = " ".join(strip_controls(str(value if value is not None else "")).split())
+    """Text safe to print: escape sequences, control characters and bidi controls dropped,
+    whitespace collapsed, maybe shortened. The parser already cleans what feeds send; this
+    also covers whatever reached the database another way."""
+    text = _BIDI.sub("", str(value if value is not None else ""))
+    text = " ".join(strip_controls(text).split())
     if width is not None and len(text) > width:
         text = text[: width - 1] + "…"
     return text

@@ -39,3 +39,10 @@ def test_controls_and_escape_sequences_are_stripped() -> None:
     plain = "Kursk\ttroops\n"
     assert strip_controls(plain) is plain  # nothing to strip: the same string back
     assert clean_text("  a \r\n\r\n b\x1b[1m  c ") == "a\nb c"
+
+
+def test_clean_drops_bidi_controls_that_would_reverse_a_line() -> None:
+    from monitor.text import clean
+
+    hostile = "Kursk \u202e000,01\u202c troops \u2066x\u2069 \u200fy\u200e"
+    assert clean(hostile) == "Kursk 000,01 troops x y"

@@ -62,9 +62,6 @@ STATUS_STYLE = {
     "gone": "dim",
     "disabled": "dim",
 }
-# Unicode bidi controls (embeddings, overrides, isolates, marks): text.clean leaves them,
-# and one in a title would reverse the rest of its line on the screen.
-_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _NUMBER = re.compile(r"[\d.,–-]*\d[\d.,–/-]*")
 # Wraps quotes; rich needs a console for that, not one that writes anywhere.
 _WRAPPER = Console(file=io.StringIO(), width=200)
@@ -94,9 +91,9 @@ def snapshot(store: Store, now: datetime) -> Snapshot:
 
 
 def safe(value: object, width: int | None = None) -> str:
-    """Feed text fit for the terminal: `text.clean` (no escape sequences or controls, one
-    line, maybe shortened) and no bidi controls."""
-    return clean(_BIDI.sub("", str(value if value is not None else "")), width)
+    """Feed text fit for the terminal: `text.clean` (no escape sequences, controls or bidi
+    controls; one line, maybe shortened)."""
+    return clean(value, width)
 
 
 def header(snap: Snapshot, hint: str, width: int) -> Text:
