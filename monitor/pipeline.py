@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from monitor import figures, lang, stories, topics
-from monitor.config import Config
+from monitor.config import Config, topics_in_force
 from monitor.errors import MonitorError, ParseError
 from monitor.feeds.parse import parse_feed, parse_text_file
 from monitor.figures import divergence
@@ -381,7 +381,7 @@ class Pipeline:
         return found, known
 
     def _topic_rules(self) -> Sequence[topics.TopicRule]:
-        return self.config.topics if self.config.topics is not None else topics.DEFAULT_TOPICS
+        return topics_in_force(self.config).rules
 
     def _seen_before(self, item: Item, totals: Totals) -> bool:
         stored = self.store.stored_content(item.source, item.guid)

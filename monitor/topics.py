@@ -17,7 +17,9 @@ so that inflection does not defeat them:
   typographic one ("people's" / "people’s").
 
 Each rule is compiled once into one regular expression per group (``compile_rule`` is
-cached on the frozen rule), so ``classify`` costs a few regex scans per item.
+cached on the frozen rule), so ``classify`` costs a few regex scans per item. The rules
+are data: the built-in Russia–North Korea rule is ``monitor/config/default_topics.yaml``,
+read by ``monitor.config`` like a ``topics:`` entry of feeds.yaml.
 """
 
 from __future__ import annotations
@@ -30,85 +32,7 @@ from functools import lru_cache
 
 from monitor.types import Item, TopicMatch, TopicRule
 
-__all__ = ["DEFAULT_TOPICS", "CompiledRule", "classify", "compile_rule"]
-
-RUSSIA_TERMS: tuple[str, ...] = (
-    # en
-    "russia",  # also russian, russians
-    "moscow",
-    "kremlin",
-    "putin",
-    "kursk",
-    "shoigu",
-    "lavrov",
-    # de
-    "russland",
-    "russisch",
-    "russen",  # not "russe": that is also the start of "Russell"
-    "moskau",
-    "kreml",
-    "schoigu",
-    "lawrow",
-    # ru: stems, so every case ending matches (России, российских, Москвы, Кремлём)
-    "росси",
-    "москв",
-    "кремл",
-    "путин",
-    "курск",
-    "шойгу",
-    "лавров",
-    "рф",  # Российская Федерация
-    # ko
-    "러시아",
-    "로씨야",  # the North Korean spelling
-    "모스크바",
-    "크렘린",
-    "푸틴",
-    "쿠르스크",
-    "쇼이구",
-    "라브로프",
-)
-
-# Plain "korea" / "korean" / "корея" / "한국" are left out on purpose: they match South
-# Korea as readily as the North.
-NORTH_KOREA_TERMS: tuple[str, ...] = (
-    # en
-    "north korea",  # also north korean(s), north korea's, north-korean
-    "n. korea",  # headline style: "N. Korea", "N.Korea"
-    "n.korea",
-    "dprk",
-    "democratic people's republic of korea",
-    "pyongyang",
-    "kim jong",  # Kim Jong Un, Kim Jong-un
-    # de
-    "nordkorea",  # also Nordkoreas, nordkoreanisch(e/en/er), Nordkoreaner
-    "nord korea",  # Nord-Korea
-    "dvrk",  # Demokratische Volksrepublik Korea
-    "kdvr",
-    "volksrepublik korea",
-    "pjöngjang",
-    "pjoengjang",
-    # ru
-    "кндр",
-    "северн коре",  # Северная Корея, Северной Кореи, Северную Корею
-    "северокоре",  # северокорейский, северокорейских
-    "пхеньян",
-    "ким чен",  # Ким Чен Ын
-    "корейск народн",  # Корейская Народно-Демократическая Республика
-    # ko: plain "조선" is left out; it also means shipbuilding (조선업, 조선소) and names
-    # the South Korean daily 조선일보. These compounds are unambiguous.
-    "북한",
-    "북조선",
-    "조선민주주의인민공화국",
-    "조선중앙통신",
-    "조선인민군",
-    "평양",
-    "김정은",
-)
-
-DEFAULT_TOPICS: tuple[TopicRule, ...] = (
-    TopicRule(name="russia-north-korea", all_of=(RUSSIA_TERMS, NORTH_KOREA_TERMS)),
-)
+__all__ = ["CompiledRule", "classify", "compile_rule"]
 
 # How many terms of a missing group the reason lists before "...".
 REASON_TERMS_SHOWN = 4

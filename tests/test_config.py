@@ -164,7 +164,7 @@ def test_from_feeds() -> None:
             "feeds[1].url: same URL as feeds[0] (line 3)",
         ),
         ("feeds:\n  - name: no url\n", "feeds[0].url: missing (line 2)"),
-        ("feeds: []\n", "feeds: expected at least one feed (line 1)"),
+        ("feeds:\n", "feeds: expected a list, got nothing (line 1)"),
         (
             "feeds:\n  - url: https://a.example/rss\n    enabled: maybe\n",
             "feeds[0].enabled: expected true or false, got 'maybe' (line 3)",
@@ -192,6 +192,28 @@ def test_from_feeds() -> None:
             "topics[0]: needs `all`, `any` or `match: all` (line 3)",
         ),
         (
+            "feeds: []\ntopics:\n  - {extends: default, name: mine}\n",
+            "topics[0].name: `extends: default` stands alone in its entry (line 3); "
+            "write your own topics as entries of their own",
+        ),
+        (
+            "feeds: []\ntopics:\n  - extends: defaults\n",
+            "topics[0].extends: the only accepted value is 'default', got 'defaults' (line 3)",
+        ),
+        (
+            "feeds: []\ntopics:\n  - name: russia-north-korea\n    any: [x]\n"
+            "  - extends: default\n",
+            "topics[1].extends: topic 'russia-north-korea' is defined twice (line 5)",
+        ),
+        (
+            "feeds: []\ntopics:\n  - name: t\n    all: [{en: [a], fr: [b]}]\n",
+            "topics[0].all[0].fr: unknown key (line 4); expected one of de, en, ru, ko",
+        ),
+        (
+            "feeds: []\ntopics:\n  - name: t\n    all: [{}]\n",
+            "topics[0].all[0]: expected at least one term (line 4)",
+        ),
+        (
             "feeds: [{url: 'https://a.example/rss'}]\ndivergence:\n  tolerance: {roughly: 0.1}\n",
             "divergence.tolerance.roughly: unknown key (line 3); expected one of exact, about, "
             "between, more than, at least, up to, several",
@@ -205,6 +227,63 @@ def test_from_feeds() -> None:
 )
 def test_error_messages(tmp_path: Path, text: str, message: str) -> None:
     assert load_error(tmp_path, text) == message
+
+
+def test_no_feeds_is_valid(tmp_path: Path) -> None:
+    """`feeds: []`: feeds kept in the database (`monitor feeds add`), or `ingest` only."""
+    loaded = config.load(write(tmp_path, "feeds: []\n"))
+    assert (loaded.feeds, loaded.topics) == ((), None)
+
+
+def test_builtin_topic_is_data_read_like_a_topics_entry() -> None:
+    builtin = config.builtin_topics()
+    [rule] = builtin.rules
+    assert rule.name == "russia-north-korea" and rule.none_of == () and not rule.match_all
+    russia, north_korea = rule.all_of
+    assert (russia[:3], russia[-1], len(russia)) == (
+        ("russia", "moscow", "kremlin"),
+        "라브로프",
+        30,
+    )
+    assert "democratic people's republic of korea" in north_korea and len(north_korea) == 27
+    languages = dict(builtin.languages)
+    assert [languages[term] for term in ("lavrov", "lawrow", "кндр", "북한")] == [
+        "en",
+        "de",
+        "ru",
+        "ko",
+    ]
+    assert config.topics_in_force(config.from_feeds([])) == builtin
+
+
+def test_topics_extend_the_builtin_rule_in_place(tmp_path: Path) -> None:
+    text = (
+        "feeds: []\n"
+        "topics:\n"
+        "  - name: wagner\n"
+        "    all: [{en: [wagner], ru: [вагнер]}, [mali, africa]]\n"
+        "  - extends: default\n"
+        "  - {name: rest, match: all}\n"
+    )
+    loaded = config.load(write(tmp_path, text))
+    assert loaded.topics == (
+        TopicRule(name="wagner", all_of=(("wagner", "вагнер"), ("mali", "africa"))),
+        *config.builtin_topics().rules,
+        TopicRule(name="rest", match_all=True),
+    )
+    in_force = config.topics_in_force(loaded)
+    assert in_force.rules == loaded.topics
+    assert in_force.languages[:2] == (("wagner", "en"), ("вагнер", "ru"))
+    assert in_force.languages[2:] == config.builtin_topics().languages
+
+
+def test_alert_filters_name_the_builtin_topic_kept_by_extends(tmp_path: Path) -> None:
+    text = (
+        "feeds: []\ntopics:\n  - extends: default\n  - {name: mine, any: [x]}\n"
+        "alerts:\n  slack: {webhook_url_env: HOOK, topics: [russia-north-korea, mine]}\n"
+    )
+    [slack] = config.load(write(tmp_path, text)).alerts.slack
+    assert slack.rules.topics == ("russia-north-korea", "mine")
 
 
 def test_empty_file(tmp_path: Path) -> None:

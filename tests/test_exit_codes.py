@@ -6,11 +6,14 @@ or an id that names nothing fails with one line; `feeds import` says what it lef
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from feedserver import running_server
 
 from monitor.cli import cli
 
@@ -82,6 +85,45 @@ def test_ingest_of_a_missing_file_exits_1_after_the_others(tmp_path: Path) -> No
     assert result.stderr.splitlines()[-1].startswith("1 new item, ")
 
 
+# ------------------------------------------------------------------ feeds: [] (issue 15)
+
+
+def test_poll_and_run_without_any_feed_say_so_and_exit_1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "feeds.yaml").write_text("feeds: []\n", encoding="utf-8")
+    expected = (
+        "Error: no feeds to poll: feeds.yaml lists none enabled and none were added to s"
+        " (`monitor --state s feeds add URL`)"
+    )
+    assert error_line(run("--state", "s", "poll", "--once")) == expected
+    # `run` in its own process: were the check gone, it would poll nothing for ever.
+    daemon = subprocess.run(
+        [sys.executable, "-m", "monitor", "--state", "s", "run"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (daemon.returncode, daemon.stderr.strip()) == (1, expected)
+
+
+def test_with_feeds_empty_ingest_works_and_added_feeds_are_polled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "feeds.yaml").write_text("feeds: []\n", encoding="utf-8")
+    ingested = run("--state", "s", "ingest", str(ARTICLES / "01-ostpresse.txt"))
+    assert ingested.exit_code == 0, ingested.output
+    assert ingested.stderr.splitlines()[-1].startswith("1 new item, 1 on topic")
+    with running_server() as server:
+        url = server.route("/wire.xml", (SAMPLES / "north-wire.xml").read_bytes())
+        assert run("--state", "s", "feeds", "add", url, "--name", "Wire").exit_code == 0
+        polled = run("--state", "s", "poll", "--once")
+    assert polled.exit_code == 0, polled.output
+    assert polled.stderr.splitlines()[-1].startswith("2 new items, 2 on topic")
+
+
 # ----------------------------------------------------------------- read-only commands
 
 READ_ONLY = [
@@ -108,8 +150,8 @@ def test_read_only_command_never_creates_a_state(
     result = run("--state", str(typo), *command)
     assert result.exit_code == 1, result.output
     assert error_line(result) == (
-        f"Error: no database in {typo} yet — run `monitor --state {typo} poll --once`"
-        f" or `monitor --state {typo} ingest FILE...`"
+        f"Error: no database in {typo} yet — run `monitor --state {typo} poll --once`,"
+        f" `monitor --state {typo} ingest FILE...` or `monitor demo --state {typo}`"
     )
     assert not typo.exists()
 

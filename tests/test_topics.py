@@ -6,9 +6,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from monitor.topics import DEFAULT_TOPICS, classify, compile_rule
+from monitor.config import builtin_topics
+from monitor.topics import classify, compile_rule
 from monitor.types import Item, TopicRule
 
+# The built-in rule, read from monitor/config/default_topics.yaml.
+DEFAULT_TOPICS = builtin_topics().rules
 TOPIC = "russia-north-korea"
 
 

@@ -14,6 +14,7 @@ from monitor.cli import (  # noqa: F401  (importing a module registers its comma
     figures,
     live,
     stories,
+    topics,
 )
 from monitor.cli.app import cli, main
 

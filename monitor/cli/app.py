@@ -131,10 +131,10 @@ class Context:
 
 
 def no_database(state: Path) -> str:
-    # `monitor demo --state DIR` joins the hint once the demo can keep its state (issue 15).
+    """What a command that only shows the state says when there is none yet."""
     return (
-        f"no database in {state} yet — run `monitor --state {state} poll --once`"
-        f" or `monitor --state {state} ingest FILE...`"
+        f"no database in {state} yet — run `monitor --state {state} poll --once`,"
+        f" `monitor --state {state} ingest FILE...` or `monitor demo --state {state}`"
     )
 
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
+import shlex
 import sys
 import tempfile
 from contextlib import closing
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import click
+from click.core import ParameterSource
 
 from monitor.cli.alerts import deliver_pending, no_deliver_option
 from monitor.cli.app import (
@@ -23,12 +26,27 @@ from monitor.cli.app import (
     json_option,
     report,
 )
-from monitor.config import load
-from monitor.pipeline import Pipeline, ingest_paths
+from monitor.config import Config, load
+from monitor.errors import ConfigError, StoreError
+from monitor.pipeline import Pipeline, Totals, ingest_paths
 from monitor.poller import poll_once
-from monitor.store import Store
+from monitor.store import DB_FILENAME, Store
 from monitor.ui import render
 from monitor.ui.progress import progress
+
+
+def polling_config(obj: Context, store: Store) -> Config:
+    """The configuration of a command that polls. Its feeds are those listed in it and
+    those added to the state (`feeds add`/`import`, which need no feeds.yaml); with
+    none enabled in either, ConfigError: one line, exit 1."""
+    added = any(feed["enabled"] and feed["added"] for feed in store.feeds())
+    config = obj.config(need_feeds=not added)
+    if not added and not any(feed.enabled for feed in config.feeds):
+        raise ConfigError(
+            f"no feeds to poll: {config.source} lists none enabled and none were added"
+            f" to {obj.state} (`monitor --state {obj.state} feeds add URL`)"
+        )
+    return config
 
 
 @cli.command()
@@ -73,8 +91,7 @@ def poll(obj: Context, once: bool, force: bool, no_deliver: bool) -> None:
     the summary line is printed either way.
     """
     with obj.store() as store:
-        # Feeds added with `monitor feeds add` need no feeds.yaml.
-        config = obj.config(need_feeds=not store.feed_specs())
+        config = polling_config(obj, store)
         track = partial(progress, label="poll")
         totals = poll_once(Pipeline(store, config), force=force, track=track)
     report(totals)
@@ -108,8 +125,7 @@ def run(obj: Context, with_view: bool) -> None:
     daemon_logging(verbose)
 
     with obj.store() as store:
-        has_feeds = bool(store.feed_specs())  # feeds added with `monitor feeds add`
-    config = obj.config(need_feeds=not has_feeds)
+        config = polling_config(obj, store)
     if with_view:
         # Log lines would tear the full-screen view: they go to a file instead.
         handler = logging.FileHandler(obj.state / "monitor.log", encoding="utf-8")
@@ -120,25 +136,102 @@ def run(obj: Context, with_view: bool) -> None:
 
 
 @cli.command()
+@click.option(
+    "--state",
+    "keep",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    metavar="DIR",
+    help="Keep the demo's state in DIR (the global --state before `demo` does the same).",
+)
 @json_option
-def demo(as_json: bool) -> None:
-    """Run the bundled sample feeds (offline) into a temporary state and show the result.
+@click.pass_context
+def demo(ctx: click.Context, keep: Path | None, as_json: bool) -> None:
+    """Run the bundled sample feeds (offline) and show the result.
 
     Four fictional outlets in English and German report the same events: a wire
     story and its reprint, a German write-up that disagrees on the troop count, and
     two casualty figures that contradict each other.
+
+    The state is temporary unless --state DIR is given (`monitor demo --state DIR` or
+    `monitor --state DIR demo`): then it is kept in DIR and three commands to explore
+    it follow the result (on stderr with --json). Running the demo again on its own
+    state starts it afresh; a DIR holding any other database is refused.
     """
+    state = _demo_state(ctx, keep)
     config = load(SAMPLES / "feeds.yaml")
-    with (
-        tempfile.TemporaryDirectory(prefix="monitor-demo-") as tmp,
-        closing(Store.open(Path(tmp))) as store,
-    ):
-        totals = poll_once(Pipeline(store, config))
-        story_rows, alert_rows = store.stories(), store.alerts()
+    if state is None:
+        with tempfile.TemporaryDirectory(prefix="monitor-demo-") as tmp:
+            totals, story_rows, alert_rows = _run_demo(config, Path(tmp))
+    else:
+        _clear_demo_state(state, config)
+        totals, story_rows, alert_rows = _run_demo(config, state)
+    hint = (
+        "The state was temporary: `monitor demo --state DIR` keeps it to explore."
+        if state is None
+        else f"Kept in {state}. Next, try:\n"
+        + "".join(f"  {command}\n" for command in next_commands(state, story_rows, alert_rows))
+    )
     if as_json:
         emit_json({"stories": story_rows, "alerts": alert_rows})
+        if state is not None:
+            click.echo(hint.rstrip("\n"), err=True)
         return
     out = console()
     out.print(f"Polled {len(config.feeds)} bundled sample feeds: {totals.summary()}.\n")
     out.print(render.stories_table(story_rows))
     out.print(render.alerts_table(alert_rows))
+    click.echo(hint.rstrip("\n"))
+
+
+def _demo_state(ctx: click.Context, keep: Path | None) -> Path | None:
+    """Where the demo keeps its state: the demo's --state, else the global --state when
+    given on the command line; None (a temporary state) when neither is."""
+    obj: Context = ctx.obj
+    parent = ctx.parent
+    given = parent is not None and parent.get_parameter_source("state") not in (
+        None,
+        ParameterSource.DEFAULT,
+    )
+    if keep is not None and given and keep != obj.state:
+        raise click.UsageError(f"--state given twice: {obj.state} and {keep}")
+    return keep if keep is not None else (obj.state if given else None)
+
+
+def _run_demo(config: Config, state: Path) -> tuple[Totals, list[Any], list[Any]]:
+    """Poll the sample feeds into ``state``: the totals, then the stories and alerts as
+    ``stories --json`` and ``alerts --json`` list them."""
+    with closing(Store.open(state)) as store:
+        totals = poll_once(Pipeline(store, config))
+        return totals, store.stories(), store.alerts()
+
+
+def _clear_demo_state(state: Path, config: Config) -> None:
+    """Remove an earlier demo's database from ``state``, so the demo starts afresh.
+    A database is a demo's when its feeds are exactly the sample feeds; any other
+    one is refused (StoreError), and nothing is removed."""
+    if not (state / DB_FILENAME).is_file():
+        return
+    with closing(Store.open(state)) as store:
+        urls = {feed["url"] for feed in store.feeds()}
+    if urls != {feed.url for feed in config.feeds}:
+        raise StoreError(
+            f"{state} holds a database that is not the demo's; "
+            "give `monitor demo --state` a new directory"
+        )
+    for suffix in ("", "-wal", "-shm"):
+        (state / f"{DB_FILENAME}{suffix}").unlink(missing_ok=True)
+
+
+def next_commands(state: Path, story_rows: list[Any], alert_rows: list[Any]) -> list[str]:
+    """Three commands on a kept demo state, with its ids: the story with the most
+    sources, an alert (one raised in that story when there is one), the claims."""
+    prefix = f"monitor --state {shlex.quote(str(state))}"
+    story = max(story_rows, key=lambda row: row["sources"], default=None)
+    in_story = [row for row in alert_rows if story and row["new"]["story_id"] == story["id"]]
+    alert = next(iter(in_story or alert_rows), None)
+    return [
+        f"{prefix} story {story['id']}" if story else f"{prefix} stories",
+        f"{prefix} explain --alert {alert['id']}" if alert else f"{prefix} alerts",
+        f"{prefix} claims",
+    ]

@@ -8,7 +8,8 @@ The smallest accepted file is::
 
 Everything else has defaults. The full format (every key optional except ``feeds``)::
 
-    feeds:                        # at least one
+    feeds:                        # may be [] (feeds added with `monitor feeds add`, or
+                                  # `ingest` only); `poll` and `run` need one somewhere
       - url: https://...          # http(s) URL, file:///absolute/path.xml, or a plain
                                   # path ending in .xml/.rss/.atom (relative paths are
                                   # resolved against this file's folder)
@@ -17,11 +18,14 @@ Everything else has defaults. The full format (every key optional except ``feeds
         enabled: true
         lang: de                  # de | en | ru | ko; default: guessed per item
         fulltext: false           # true: fetch each new entry's page, extract its text
-    topics:                       # default: the shipped topic rules
+    topics:                       # default: the built-in rules (default_topics.yaml)
+      - extends: default          # keep the built-in rules here (else they are replaced)
       - name: troops
         all: [[nordkorea, north korea], [russland, russia]]   # each group needs a term
         any: [soldat, troops]     # shorthand for one more group
         none: [olympia]           # no term may occur
+      - name: wagner              # a group may give its terms per language
+        all: [{en: [wagner], ru: [вагнер]}, {en: [africa, mali], de: [afrika, mali]}]
       - {name: everything, match: all}
     divergence:
       window_days: 180
@@ -66,9 +70,11 @@ from monitor.config.model import (
     EmailConfig,
     PollConfig,
     SlackConfig,
+    TopicSet,
 )
 from monitor.config.nodes import mapping, positive_int, require
 from monitor.config.sections import (
+    builtin_topics,
     read_claims,
     read_divergence,
     read_feeds,
@@ -77,7 +83,6 @@ from monitor.config.sections import (
 )
 from monitor.errors import ConfigError
 from monitor.figures import CLAIM_LABELS
-from monitor.topics import DEFAULT_TOPICS
 from monitor.types import DivergenceRules, FeedSpec
 
 __all__ = [
@@ -87,8 +92,11 @@ __all__ = [
     "EmailConfig",
     "PollConfig",
     "SlackConfig",
+    "TopicSet",
+    "builtin_topics",
     "from_feeds",
     "load",
+    "topics_in_force",
 ]
 
 _TOP_KEYS = ("feeds", "topics", "divergence", "story_window_hours", "alerts", "poll", "claims")
@@ -97,6 +105,13 @@ _TOP_KEYS = ("feeds", "topics", "divergence", "story_window_hours", "alerts", "p
 def from_feeds(feeds: Sequence[FeedSpec]) -> Config:
     """A configuration built in code: these feeds, everything else at its default."""
     return Config(feeds=tuple(feeds))
+
+
+def topics_in_force(config: Config) -> TopicSet:
+    """The topic rules ``config`` applies: its own, or the built-in ones."""
+    if config.topics is None:
+        return builtin_topics()
+    return TopicSet(config.topics, config.topic_languages)
 
 
 def load(path: Path) -> Config:
@@ -128,13 +143,14 @@ def _config(root: yaml.Node, base: Path, source: Path) -> Config:
     poll = read_poll(values["poll"]) if "poll" in values else PollConfig()
     feeds_node = require(values, "feeds", "", root)
     topics = read_topics(values["topics"]) if "topics" in values else None
-    topic_names = tuple(rule.name for rule in (topics or DEFAULT_TOPICS))
+    topic_names = tuple(rule.name for rule in (topics or builtin_topics()).rules)
     claims = read_claims(values["claims"]) if "claims" in values else ()
     # an alert filter may name a kind defined under `claims:` as well as a shipped one
     claim_kinds = (*CLAIM_LABELS, *dict.fromkeys(terms.kind for terms in claims))
     return Config(
         feeds=read_feeds(feeds_node, base, poll.interval),
-        topics=topics,
+        topics=topics.rules if topics else None,
+        topic_languages=topics.languages if topics else (),
         divergence=(
             read_divergence(values["divergence"]) if "divergence" in values else DivergenceRules()
         ),

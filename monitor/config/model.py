@@ -165,12 +165,23 @@ class PollConfig:
 
 
 @dataclass(frozen=True)
+class TopicSet:
+    """Topic rules in the order they are tried (an item takes the first that matches), and
+    for display, ``languages``: (term, language) for each term written under a language
+    (``{en: [russia], de: [russland]}``); a term in a plain list has no entry."""
+
+    rules: tuple[TopicRule, ...]
+    languages: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class Config:
-    feeds: tuple[FeedSpec, ...]
-    topics: tuple[TopicRule, ...] | None = None  # None = the shipped default topics
+    feeds: tuple[FeedSpec, ...]  # may be empty: feeds kept in the database, or ingest only
+    topics: tuple[TopicRule, ...] | None = None  # None = the built-in topics
     divergence: DivergenceRules = field(default_factory=DivergenceRules)
     story_window_hours: int = DEFAULT_STORY_WINDOW_HOURS
     alerts: AlertsConfig = field(default_factory=AlertsConfig)
     poll: PollConfig = field(default_factory=PollConfig)
     source: Path | None = None  # the file this was read from
     claims: tuple[ClaimTerms, ...] = ()  # words added to the shipped claim lexicon
+    topic_languages: tuple[tuple[str, str], ...] = ()  # TopicSet.languages of ``topics``

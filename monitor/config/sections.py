@@ -4,6 +4,8 @@ types the pipeline uses (the format is described in ``monitor/config/__init__.py
 
 from __future__ import annotations
 
+from functools import cache
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -15,6 +17,7 @@ from monitor.config.model import (
     LANGUAGES,
     LOCAL_FEED_SUFFIXES,
     PollConfig,
+    TopicSet,
 )
 from monitor.config.nodes import (
     boolean,
@@ -29,11 +32,14 @@ from monitor.config.nodes import (
     string,
     terms,
 )
+from monitor.errors import ConfigError
 from monitor.figures.divergence import VAGUE_MODES
 from monitor.types import ClaimTerms, DivergenceRules, FeedSpec, TopicRule
 
 _FEED_KEYS = ("url", "name", "interval", "enabled", "lang", "fulltext")
 _TOPIC_KEYS = ("name", "all", "any", "none", "match")
+BUILTIN_TOPICS = "default"  # `- extends: default` in `topics:` keeps the built-in rules
+BUILTIN_TOPICS_FILE = "default_topics.yaml"  # in this package
 _DIVERGENCE_KEYS = ("window_days", "tolerance", "vague", "match_scope")
 _POLL_KEYS = (
     "interval",
@@ -105,10 +111,9 @@ def _poll_politeness(values: dict[str, yaml.Node], defaults: PollConfig) -> dict
 
 
 def read_feeds(node: yaml.Node, base: Path, default_interval: int) -> tuple[FeedSpec, ...]:
-    """``feeds:``: at least one, no URL twice; local paths are resolved against ``base``."""
+    """``feeds:``: no URL twice; local paths are resolved against ``base``. ``feeds: []``
+    is valid: feeds kept in the database (``monitor feeds add``), or ``ingest`` only."""
     items = sequence(node, "feeds")
-    if not items:
-        fail("feeds", node, "expected at least one feed")
     feeds: list[FeedSpec] = []
     first_seen: dict[str, int] = {}
     for index, item in enumerate(items):
@@ -181,32 +186,76 @@ def _lang(node: yaml.Node, path: str) -> str:
     return primary
 
 
-def read_topics(node: yaml.Node) -> tuple[TopicRule, ...]:
-    """``topics:``: at least one rule, each name once (they replace the shipped topics)."""
+def read_topics(node: yaml.Node) -> TopicSet:
+    """``topics:``: at least one rule, each name once. They replace the built-in rules,
+    except that an entry ``- extends: default`` puts the built-in rules in its place."""
     items = sequence(node, "topics")
     if not items:
         fail(
             "topics",
             node,
             "expected at least one topic",
-            "remove the key to use the shipped topics",
+            "remove the key to use the built-in topics",
         )
     rules: list[TopicRule] = []
-    names: set[str] = set()
+    languages: list[tuple[str, str]] = []
     for index, item in enumerate(items):
-        rule = _topic(item, f"topics[{index}]")
-        if rule.name in names:
+        path = f"topics[{index}]"
+        if _is_extends(item):
+            found, name_path, where = _extends(item, path), f"{path}.extends", item
+        else:
+            found, name_path = _topic(item, path), f"{path}.name"
+            where = mapping(item, path, _TOPIC_KEYS)["name"]
+        for rule in found.rules:
+            if any(earlier.name == rule.name for earlier in rules):
+                fail(name_path, where, f"topic {rule.name!r} is defined twice")
+            rules.append(rule)
+        languages.extend(found.languages)
+    return TopicSet(tuple(rules), tuple(languages))
+
+
+@cache
+def builtin_topics() -> TopicSet:
+    """The built-in topic rules, read once from the package's ``default_topics.yaml``
+    (the format of ``topics:`` in feeds.yaml)."""
+    text = (files("monitor.config") / BUILTIN_TOPICS_FILE).read_text(encoding="utf-8")
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        if root is None:
+            raise ConfigError("the file is empty")
+        return read_topics(require(mapping(root, "", ("topics",)), "topics", "", root))
+    except ConfigError as exc:  # a broken package, not a user's mistake
+        raise ConfigError(f"monitor/config/{BUILTIN_TOPICS_FILE}: {exc}") from exc
+
+
+def _is_extends(node: yaml.Node) -> bool:
+    return isinstance(node, yaml.MappingNode) and any(
+        key.value == "extends" for key, _ in node.value
+    )
+
+
+def _extends(node: yaml.Node, path: str) -> TopicSet:
+    """``- extends: default``: the built-in rules, at this place in the list."""
+    for key, _ in node.value:
+        if key.value != "extends":
             fail(
-                f"topics[{index}].name",
-                mapping(item, "", _TOPIC_KEYS)["name"],
-                f"topic {rule.name!r} is defined twice",
+                f"{path}.{key.value}",
+                key,
+                "`extends: default` stands alone in its entry",
+                "write your own topics as entries of their own",
             )
-        names.add(rule.name)
-        rules.append(rule)
-    return tuple(rules)
+    value = mapping(node, path, ("extends",))["extends"]
+    if scalar(value) != BUILTIN_TOPICS:
+        fail(
+            f"{path}.extends",
+            value,
+            f"the only accepted value is {BUILTIN_TOPICS!r}, got {describe(value)}",
+        )
+    return builtin_topics()
 
 
-def _topic(node: yaml.Node, path: str) -> TopicRule:
+def _topic(node: yaml.Node, path: str) -> TopicSet:
+    """One topic entry: a rule, and the language of each term written under one."""
     values = mapping(node, path, _TOPIC_KEYS)
     name = string(require(values, "name", path, node), f"{path}.name")
     if "match" in values:
@@ -219,22 +268,42 @@ def _topic(node: yaml.Node, path: str) -> TopicRule:
         for key in ("all", "any", "none"):
             if key in values:
                 fail(f"{path}.{key}", values[key], "cannot be combined with `match: all`")
-        return TopicRule(name=name, match_all=True)
-    groups: list[tuple[str, ...]] = []
+        return TopicSet((TopicRule(name=name, match_all=True),))
+    groups: list[list[tuple[str, str | None]]] = []
     if "all" in values:
         for index, group in enumerate(sequence(values["all"], f"{path}.all")):
             group_path = f"{path}.all[{index}]"
             # `all: [a, b]` reads naturally as "a and b": each plain term is its own group.
-            if isinstance(group, yaml.SequenceNode):
-                groups.append(terms(group, group_path))
+            if isinstance(group, yaml.ScalarNode):
+                what = "a term, a list of terms or terms per language"
+                groups.append([(string(group, group_path, what), None)])
             else:
-                groups.append((string(group, group_path, "a term or a list of terms"),))
+                groups.append(_group(group, group_path))
     if "any" in values:
-        groups.append(terms(values["any"], f"{path}.any"))
+        groups.append(_group(values["any"], f"{path}.any"))
     if not groups:
         fail(path, node, "needs `all`, `any` or `match: all`")
-    none_of = terms(values["none"], f"{path}.none") if "none" in values else ()
-    return TopicRule(name=name, all_of=tuple(groups), none_of=none_of)
+    none_of = _group(values["none"], f"{path}.none") if "none" in values else []
+    rule = TopicRule(
+        name=name,
+        all_of=tuple(tuple(term for term, _ in group) for group in groups),
+        none_of=tuple(term for term, _ in none_of),
+    )
+    written = [pair for group in [*groups, none_of] for pair in group]
+    return TopicSet((rule,), tuple((term, lang) for term, lang in written if lang))
+
+
+def _group(node: yaml.Node, path: str) -> list[tuple[str, str | None]]:
+    """Terms as a list (``[russia, moscow]``) or per language (``{en: [russia], de:
+    [russland]}``), in the order written, each with its language (None: not given)."""
+    if not isinstance(node, yaml.MappingNode):
+        return [(term, None) for term in terms(node, path)]
+    by_lang = mapping(node, path, LANGUAGES)
+    if not by_lang:
+        fail(path, node, "expected at least one term")
+    return [
+        (term, lang) for lang, words in by_lang.items() for term in terms(words, f"{path}.{lang}")
+    ]
 
 
 def read_divergence(node: yaml.Node) -> DivergenceRules:
