@@ -18,7 +18,7 @@ def monitor(*args: str) -> subprocess.CompletedProcess[str]:
     ("args", "says"),
     [
         (["stories", "--bogus"], "No such option '--bogus' (see `monitor stories --help`)"),
-        (["stroies"], "No such command 'stroies'. Did you mean 'stories'?"),
+        (["sotries"], "No such command 'sotries'. Did you mean 'stories'?"),
         (["story"], "Missing argument 'STORY_ID' (see `monitor story --help`)"),
         (["feeds", "add"], "Missing argument 'URL' (see `monitor feeds add --help`)"),
         (["stories", "--jsno"], "Did you mean '--json'?"),
