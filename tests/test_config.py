@@ -135,7 +135,7 @@ def test_full_file(tmp_path: Path) -> None:
 
 
 def test_from_feeds() -> None:
-    feed = FeedSpec(url="file:///tmp/x.xml", name="x")
+    feed = FeedSpec(url="file:///feeds/x.xml", name="x")
     built = config.from_feeds([feed])
     assert built.feeds == (feed,)
     assert (built.topics, built.source, built.poll) == (None, None, PollConfig())

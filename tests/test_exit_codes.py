@@ -6,6 +6,7 @@ or an id that names nothing fails with one line; `feeds import` says what it lef
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -267,3 +268,41 @@ def test_feeds_import_with_nothing_importable_exits_1(tmp_path: Path) -> None:
         "list local files in feeds.yaml)",
         f"Error: {opml}: no http(s) feed to import (1 skipped)",
     ]
+
+
+@pytest.mark.parametrize("command", ["stories", "alerts", "figures", "claims"])
+def test_a_topic_filter_keeps_its_topic_and_an_unknown_one_says_did_you_mean(
+    state: Path, command: str
+) -> None:
+    everything = run("--state", str(state), command, "--json")
+    kept = run("--state", str(state), command, "--json", "--topic", "russia-north-korea")
+    assert kept.exit_code == 0, kept.output
+    assert kept.stdout == everything.stdout and kept.stdout.strip() != "[]"
+
+    typo = run("--state", str(state), command, "--topic", "russia-north-corea")
+    assert typo.exit_code == 1
+    assert error_line(typo) == (
+        "Error: unknown topic 'russia-north-corea' (did you mean 'russia-north-korea'?)"
+    )
+
+
+def test_a_topic_filter_leaves_out_other_topics(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two topics in force: each listing keeps only its own topic's rows."""
+    monkeypatch.chdir(tmp_path)
+    config = tmp_path / "feeds.yaml"
+    config.write_text(
+        "feeds: []\ntopics:\n  - {name: weather, all: [[unwetter]]}\n  - extends: default\n"
+    )
+    made = tmp_path / "state"
+    files = sorted(str(p) for p in ARTICLES.glob("*.txt"))
+    assert run("--config", str(config), "--state", str(made), "ingest", *files).exit_code == 0
+    base = ("--config", str(config), "--state", str(made))
+    weather = run(*base, "stories", "--json", "--topic", "weather")
+    titles = [story["title"] for story in json.loads(weather.stdout)]
+    assert titles == ["Unwetter über Bayern"]
+    assert run(*base, "alerts", "--json", "--topic", "weather").stdout.strip() == "[]"
+    kursk = json.loads(run(*base, "stories", "--json", "--topic", "russia-north-korea").stdout)
+    assert "Unwetter über Bayern" not in [story["title"] for story in kursk]
+    assert len(kursk) == 1

@@ -12,7 +12,16 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from monitor.cli.app import Context, cli, console, emit_json, json_option, show
+from monitor.cli.app import (
+    Context,
+    cli,
+    console,
+    emit_json,
+    json_option,
+    known_topic,
+    show,
+    topic_option,
+)
 from monitor.config import Config
 from monitor.errors import ConfigError, DeliveryError, MonitorError
 from monitor.notify.message import test_view
@@ -44,8 +53,9 @@ def deliver_pending(store: Store, config: Config) -> list[ChannelReport]:
 @cli.group(invoke_without_command=True)
 @json_option
 @click.option("--limit", type=int, default=None, help="Show only the N newest.")
+@topic_option
 @click.pass_context
-def alerts(ctx: click.Context, as_json: bool, limit: int | None) -> None:
+def alerts(ctx: click.Context, as_json: bool, limit: int | None, topic: str | None) -> None:
     """List divergence alerts, newest first: the new figure and the earlier ones it contradicts.
 
     Each alert lists its deliveries (channel, status, tries); `monitor alert N` gives
@@ -55,7 +65,11 @@ def alerts(ctx: click.Context, as_json: bool, limit: int | None) -> None:
         return
     obj: Context = ctx.obj
     with obj.store(read_only=True) as store:
-        rows = store.alerts(limit=limit)
+        if topic is None:
+            rows = store.alerts(limit=limit)
+        else:
+            known_topic(obj, store, topic)
+            rows = [row for row in store.alerts() if row["new"]["topic"] == topic][:limit]
     show(rows, as_json, render.alerts_table)
 
 

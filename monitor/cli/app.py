@@ -6,6 +6,7 @@ the store's public JSON shapes (documented in the README) and nothing else on st
 
 from __future__ import annotations
 
+import difflib
 import json
 import logging
 import sys
@@ -18,7 +19,7 @@ import click
 from rich.console import Console, RenderableType
 
 from monitor import __version__
-from monitor.config import Config, from_feeds, load
+from monitor.config import Config, from_feeds, load, topics_in_force
 from monitor.errors import ConfigError, MonitorError, StoreError
 from monitor.pipeline import Totals
 from monitor.store import DB_FILENAME, Store
@@ -161,6 +162,23 @@ def report(totals: Totals) -> None:
 
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+topic_option = click.option(
+    "--topic", default=None, metavar="NAME", help="Only those of this topic (`monitor topics`)."
+)
+
+
+def known_topic(obj: Context, store: Store, topic: str) -> None:
+    """Fail with one line, and a "did you mean", for a topic filter nothing can have: known
+    are the topics in force and those stored items were kept for (a topic since removed
+    from the configuration still names its items)."""
+    names = sorted(
+        {rule.name for rule in topics_in_force(obj.config()).rules} | set(store.stored_topics())
+    )
+    if topic in names:
+        return
+    close = difflib.get_close_matches(topic, names, n=1)
+    hint = f"did you mean {close[0]!r}?" if close else "known: " + ", ".join(names)
+    raise MonitorError(f"unknown topic {topic!r} ({hint})")
 
 
 @click.group(cls=MonitorGroup, context_settings={"help_option_names": ["-h", "--help"]})

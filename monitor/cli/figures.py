@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from monitor import figures
-from monitor.cli.app import Context, cli, emit_json, json_option, show
+from monitor.cli.app import Context, cli, emit_json, json_option, known_topic, show, topic_option
 from monitor.errors import MonitorError
 from monitor.figures.divergence import value_of
 from monitor.text import clean
@@ -48,21 +48,25 @@ _TIMELINE_KEYS = (
 @cli.command("figures")
 @json_option
 @click.option("--claim", default=None, help="Only figures of this claim kind (e.g. troops).")
+@topic_option
 @click.pass_obj
-def figures_command(obj: Context, as_json: bool, claim: str | None) -> None:
+def figures_command(obj: Context, as_json: bool, claim: str | None, topic: str | None) -> None:
     """List the figures read from on-topic articles."""
     if claim is not None:
         known_claim(obj, claim)
     with obj.store(read_only=True) as store:
-        rows = store.figures(claim=claim)
+        if topic is not None:
+            known_topic(obj, store, topic)
+        rows = [r for r in store.figures(claim=claim) if topic in (None, r["topic"])]
     show(rows, as_json, render.figures_table)
 
 
 @cli.command("claims")
 @json_option
 @click.option("--claim", default=None, help="Only this claim kind (e.g. troops) or claim key.")
+@topic_option
 @click.pass_obj
-def claims_command(obj: Context, as_json: bool, claim: str | None) -> None:
+def claims_command(obj: Context, as_json: bool, claim: str | None, topic: str | None) -> None:
     """Per claim, the timeline of reported values with their sources, oldest first.
 
     Reprints are left out (their originals speak for them); an article repeating one
@@ -71,7 +75,9 @@ def claims_command(obj: Context, as_json: bool, claim: str | None) -> None:
     if claim is not None:
         known_claim(obj, claim)
     with obj.store(read_only=True) as store:
-        rows = store.claim_history(claim=claim)
+        if topic is not None:
+            known_topic(obj, store, topic)
+        rows = [r for r in store.claim_history(claim=claim) if topic in (None, r["topic"])]
     history = claim_timelines(rows)
     show(history, as_json, claims_table)
 

@@ -7,7 +7,16 @@ from typing import Any
 
 import click
 
-from monitor.cli.app import Context, cli, console, emit_json, json_option, show
+from monitor.cli.app import (
+    Context,
+    cli,
+    console,
+    emit_json,
+    json_option,
+    known_topic,
+    show,
+    topic_option,
+)
 from monitor.errors import MonitorError
 from monitor.figures import why
 from monitor.store import Store
@@ -18,11 +27,16 @@ from monitor.ui import render
 @cli.command()
 @json_option
 @click.option("--limit", type=int, default=None, help="Show only the N most recently updated.")
+@topic_option
 @click.pass_obj
-def stories(obj: Context, as_json: bool, limit: int | None) -> None:
+def stories(obj: Context, as_json: bool, limit: int | None, topic: str | None) -> None:
     """List stories, most recently updated first, with their items."""
     with obj.store(read_only=True) as store:
-        rows = store.stories(limit=limit)
+        if topic is None:
+            rows = store.stories(limit=limit)
+        else:
+            known_topic(obj, store, topic)
+            rows = [row for row in store.stories() if topic in row["topics"]][:limit]
     show(rows, as_json, render.stories_table)
 
 
