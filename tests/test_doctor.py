@@ -165,3 +165,33 @@ def test_doctor_says_whether_stories_use_embeddings(tmp_path: Path) -> None:
         assert "pip install 'monitor[multilingual]'" in check.detail
     else:
         assert check.detail == "keys and multilingual embeddings (across languages)"
+
+
+def test_no_feed_in_the_config_is_fine_once_feeds_were_added_to_the_state(
+    tmp_path: Path,
+) -> None:
+    config = tmp_path / "feeds.yaml"
+    config.write_text("feeds: []\n")
+    state = tmp_path / "state"
+    _, checks = doctor(config, state)
+    assert checks["feeds"]["status"] == "warn"
+    assert "monitor feeds add URL" in checks["feeds"]["fix"]
+    added = CliRunner().invoke(
+        cli,
+        [
+            "--config",
+            str(config),
+            "--state",
+            str(state),
+            "feeds",
+            "add",
+            "https://example.org/rss.xml",
+        ],
+    )
+    assert added.exit_code == 0, added.output
+    _, checks = doctor(config, state)
+    assert checks["feeds"] == {
+        **checks["feeds"],
+        "status": "ok",
+        "detail": f"1 feed added to {state}",
+    }

@@ -54,8 +54,31 @@ def check_config(path: Path) -> tuple[list[Check], Config | None]:
     summary = f"{path}: {counted(len(config.feeds), 'feed')}, {enabled} enabled"
     checks = [Check("config", OK, summary)]
     if not enabled:
-        checks.append(Check("feeds", WARN, "no feed is enabled", "set enabled: true on a feed"))
+        checks.append(
+            Check(
+                "feeds",
+                WARN,
+                f"no feed is enabled in {path}",
+                "set enabled: true on a feed, or add one: monitor feeds add URL",
+            )
+        )
     return checks, config
+
+
+def added_feeds(state: Path) -> int:
+    """How many enabled feeds `monitor feeds add`/`import` put in the state (0 without a
+    readable database; the database check reports why)."""
+    path = state / DB_FILENAME
+    if not path.is_file():
+        return 0
+    try:
+        with sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5) as conn:
+            row = conn.execute(
+                "SELECT count(*) FROM feeds WHERE enabled AND added IS NOT NULL"
+            ).fetchone()
+    except sqlite3.Error:
+        return 0
+    return int(row[0])
 
 
 def check_state(state: Path) -> list[Check]:
@@ -287,6 +310,14 @@ def run_checks(config_path: Path, state: Path) -> list[Check]:
     checks, config = check_config(config_path)
     checks += check_state(state)
     checks += check_database(state)
+    added = added_feeds(state)
+    if added:  # feeds kept in the state are polled too: no warning that none are
+        checks = [
+            Check("feeds", OK, f"{counted(added, 'feed')} added to {state}")
+            if check.name == "feeds"
+            else check
+            for check in checks
+        ]
     checks.append(check_embeddings())
     if config is not None:
         for email in config.alerts.email:
