@@ -1,7 +1,7 @@
 """The `monitor` command line: thin commands that wire config, store and pipeline.
 
 Each command's docstring is its --help. Listing commands take --json and then print
-the store's public JSON shapes (documented in the README) and nothing else on stdout.
+the store's public JSON shapes (documented in docs/json.md) and nothing else on stdout.
 `app` holds the group and what commands share; each other module adds one area's
 commands to it when imported.
 """

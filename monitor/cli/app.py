@@ -1,7 +1,7 @@
 """The `monitor` command group, its global options and what every command shares.
 
 Each command's docstring is its --help. Listing commands take --json and then print
-the store's public JSON shapes (documented in the README) and nothing else on stdout.
+the store's public JSON shapes (documented in docs/json.md) and nothing else on stdout.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ DEFAULT_CONFIG = Path("feeds.yaml")
 DEFAULT_STATE = Path("state")
 SAMPLES = Path(__file__).parent.parent / "samples"
 
-# Exit codes scripts can rely on (README "Exit codes"): 0 all went well; 1 an error, or a
+# Exit codes scripts can rely on (README, "Your own feeds"): 0 all went well; 1 an error, or a
 # run that had errors (some feeds or files failed); 2 a usage error (an unknown option, a
 # missing argument: the command line itself is wrong); 3 a poll in which every feed failed.
 EXIT_ERRORS = 1
