@@ -43,7 +43,7 @@ def check_config(path: Path) -> tuple[list[Check], Config | None]:
                 "config",
                 FAIL,
                 f"{path} not found",
-                "create it (see README, \"Your own feeds\") or pass --config FILE",
+                'create it (see README, "Your own feeds") or pass --config FILE',
             )
         ], None
     try:
