@@ -385,7 +385,8 @@ def test_shipped_examples_load_when_uncommented(tmp_path: Path) -> None:
         in_block = starts_block or (in_block and line.startswith("#   "))
         lines.append(body if in_block else line)
     loaded = config.load(write(tmp_path, "\n".join(lines) + "\n"))
-    assert loaded.topics is not None and loaded.topics[0].name == "troops"
+    assert loaded.topics is not None
+    assert [t.name for t in loaded.topics] == ["russia-north-korea", "troops", "everything"]
     assert loaded.alerts.email[0].password_env
     assert loaded.alerts.slack == (SlackConfig(webhook_url_env="SLACK_WEBHOOK_URL"),)
     assert loaded.divergence.window_days == 180
