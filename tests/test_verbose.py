@@ -43,3 +43,28 @@ def test_without_verbose_the_decisions_are_not_logged(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "DEBUG" not in result.stderr
     assert result.stderr.strip().endswith("1 reprint, 1 alert")
+
+
+def test_library_loggers_add_nothing_even_with_verbose(tmp_path: Path) -> None:
+    """httpx would log each request's URL at INFO (a Slack webhook URL is a secret) and
+    httpcore each connection step at DEBUG: only monitor's own lines are shown."""
+    from feedserver import running_server
+
+    samples = Path(__file__).resolve().parents[1] / "monitor" / "samples"
+    with running_server() as server:
+        url = server.route("/wire.xml", (samples / "north-wire.xml").read_bytes())
+        config = tmp_path / "feeds.yaml"
+        config.write_text(f"feeds:\n  - {{url: '{url}', name: Wire}}\n")
+        result = subprocess.run(
+            [sys.executable, "-m", "monitor", "-v", "--config", str(config)]
+            + ["--state", str(tmp_path / "s"), "poll", "--once"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=tmp_path,
+        )
+    assert result.returncode == 0, result.stderr
+    assert "DEBUG Wire: HTTP 200, 2 new items" in result.stderr
+    assert "HTTP Request" not in result.stderr and "connect_tcp" not in result.stderr
+    assert "selector" not in result.stderr
+    assert "127.0.0.1" not in result.stderr.replace(url, "")  # no library line names the host

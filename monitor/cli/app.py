@@ -21,6 +21,7 @@ from rich.console import Console, RenderableType
 from monitor import __version__
 from monitor.config import Config, from_feeds, load, topics_in_force
 from monitor.errors import ConfigError, MonitorError, StoreError
+from monitor.logs import quiet_libraries
 from monitor.pipeline import Totals
 from monitor.store import DB_FILENAME, Store
 
@@ -210,6 +211,7 @@ def cli(ctx: click.Context, config_path: Path | None, state: Path, verbose: bool
         stream=sys.stderr,
         force=True,  # bind to this invocation's stderr (matters when embedded or tested)
     )
+    quiet_libraries()
     ctx.obj = Context(config_path or DEFAULT_CONFIG, config_path is not None, state)
 
 

@@ -44,6 +44,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from monitor.config import Config
 from monitor.errors import MonitorError
+from monitor.logs import quiet_libraries
 from monitor.notify.outbox import add_delivery_job
 from monitor.pipeline import Pipeline
 from monitor.poller import Poller
@@ -91,9 +92,7 @@ def daemon_logging(verbose: bool) -> None:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     level = logging.DEBUG if verbose else logging.INFO
     logging.basicConfig(level=level, handlers=[handler], force=True)
-    # The scheduler's own INFO lines ("Adding job tentatively", "Job ... executed") are
-    # its life, not ours: only its trouble is shown.
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    quiet_libraries()
 
 
 def sd_notify(message: str) -> bool:
