@@ -195,3 +195,35 @@ def test_no_feed_in_the_config_is_fine_once_feeds_were_added_to_the_state(
         "status": "ok",
         "detail": f"1 feed added to {state}",
     }
+
+
+def test_without_a_feeds_yaml_the_defaults_are_a_warning_but_a_named_missing_file_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["--state", str(tmp_path / "s"), "doctor", "--json"])
+    checks = {check["name"]: check for check in json.loads(result.stdout)}
+    assert checks["config"]["status"] == "warn"
+    assert "feeds.yaml not found: the defaults apply" in checks["config"]["detail"]
+    assert result.exit_code == 0
+    code, named = doctor(tmp_path / "missing.yaml", tmp_path / "s")
+    assert code == 1 and named["config"]["status"] == "fail"
+
+
+def test_failing_feeds_added_to_the_state_are_reported(tmp_path: Path) -> None:
+    from feedserver import unused_url
+
+    config = tmp_path / "feeds.yaml"
+    config.write_text("feeds: []\n")
+    state = tmp_path / "state"
+    base = ["--config", str(config), "--state", str(state)]
+    dead = unused_url()
+    assert CliRunner().invoke(cli, [*base, "feeds", "add", dead, "--name", "Dead"]).exit_code == 0
+    for _ in range(3):  # failing_after: 3 failures in a row
+        assert CliRunner().invoke(cli, [*base, "poll", "--once"]).exit_code == 3
+    result = CliRunner().invoke(cli, [*base, "doctor", "--json"])
+    feeds = [check for check in json.loads(result.stdout) if check["name"] == "feeds"]
+    assert [check["status"] for check in feeds] == ["ok", "warn"]
+    assert feeds[0]["detail"] == f"1 feed added to {state}"
+    assert feeds[1]["detail"].startswith("1 failing: Dead (")
+    assert "monitor feeds remove NAME" in feeds[1]["fix"]

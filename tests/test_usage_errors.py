@@ -43,3 +43,10 @@ def test_a_global_option_after_the_command_says_where_it_goes(option: str, value
     metavar = {"--state": "DIR", "--config": "FILE"}[option]
     hint = f"{option} is a global option and goes before the command:"
     assert f"{hint} monitor {option} {metavar} alerts" in line
+
+
+def test_a_bare_monitor_prints_its_help_and_succeeds() -> None:
+    result = monitor()
+    assert result.returncode == 0 and result.stderr == ""
+    assert result.stdout.startswith("Usage: monitor [OPTIONS] COMMAND [ARGS]...")
+    assert "Try `monitor demo` first" in result.stdout

@@ -79,6 +79,9 @@ class MonitorGroup(click.Group):
     ) -> click.Context:
         try:
             return super().make_context(info_name, args, parent, **extra)
+        except click.exceptions.NoArgsIsHelpError as exc:  # a bare `monitor`: the help
+            click.echo(exc.ctx.get_help() if exc.ctx else "")
+            raise click.exceptions.Exit(0) from exc
         except click.UsageError as exc:
             raise OneLineUsageError(exc) from exc
 

@@ -23,7 +23,7 @@ def doctor(obj: Context, as_json: bool) -> None:
 
     Connects to each channel but sends nothing. Exits 1 when a check fails.
     """
-    checks = run_checks(obj.config_path, obj.state)
+    checks = run_checks(obj.config_path, obj.state, obj.config_given)
     if as_json:
         emit_json([asdict(check) for check in checks])
     else:

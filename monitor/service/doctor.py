@@ -25,6 +25,7 @@ from monitor.store import DB_FILENAME, FAILING_AFTER, SCHEMA_VERSION
 from monitor.text import counted
 
 OK, WARN, FAIL = "ok", "warn", "fail"
+NONE_ENABLED = "no feed is enabled"
 CONNECT_TIMEOUT = 5.0  # seconds; a channel slower than this would stall deliveries anyway
 
 
@@ -36,16 +37,22 @@ class Check:
     fix: str = ""
 
 
-def check_config(path: Path) -> tuple[list[Check], Config | None]:
+def check_config(path: Path, given: bool = True) -> tuple[list[Check], Config | None]:
+    """``given``: --config named the file, so a missing one is an error; the default
+    ./feeds.yaml may be missing (the defaults apply: feeds come from `feeds add`)."""
     if not path.exists():
-        return [
-            Check(
-                "config",
-                FAIL,
-                f"{path} not found",
-                'create it (see README, "Your own feeds") or pass --config FILE',
-            )
-        ], None
+        create = 'create it (see README, "Your own feeds")'
+        if not given:
+            return [
+                Check(
+                    "config",
+                    WARN,
+                    f"{path} not found: the defaults apply, and only feeds added to the"
+                    " state are polled",
+                    f"{create}, or add feeds with `monitor feeds add URL`",
+                )
+            ], None
+        return [Check("config", FAIL, f"{path} not found", f"{create} or pass --config FILE")], None
     try:
         config = load(path)
     except MonitorError as exc:
@@ -58,7 +65,7 @@ def check_config(path: Path) -> tuple[list[Check], Config | None]:
             Check(
                 "feeds",
                 WARN,
-                f"no feed is enabled in {path}",
+                f"{NONE_ENABLED} in {path}",
                 "set enabled: true on a feed, or add one: monitor feeds add URL",
             )
         )
@@ -194,7 +201,8 @@ def check_database(state: Path) -> list[Check]:
                 "feeds",
                 WARN,
                 f"{len(failing)} failing: {names}{more}",
-                "see `monitor feeds`; fix or disable the feed in the config",
+                "see `monitor feeds`; fix the feed, or disable it in feeds.yaml"
+                " (`monitor feeds remove NAME` for one added to the state)",
             )
         )
     return checks
@@ -306,15 +314,15 @@ def check_embeddings() -> Check:
     return Check("stories", OK, "keys and multilingual embeddings (across languages)")
 
 
-def run_checks(config_path: Path, state: Path) -> list[Check]:
-    checks, config = check_config(config_path)
+def run_checks(config_path: Path, state: Path, config_given: bool = True) -> list[Check]:
+    checks, config = check_config(config_path, config_given)
     checks += check_state(state)
     checks += check_database(state)
     added = added_feeds(state)
     if added:  # feeds kept in the state are polled too: no warning that none are
         checks = [
             Check("feeds", OK, f"{counted(added, 'feed')} added to {state}")
-            if check.name == "feeds"
+            if check.detail.startswith(NONE_ENABLED)
             else check
             for check in checks
         ]
