@@ -30,7 +30,7 @@ from monitor.ui import render
 @topic_option
 @click.pass_obj
 def stories(obj: Context, as_json: bool, limit: int | None, topic: str | None) -> None:
-    """List stories, most recently updated first, with their items."""
+    """List stories, most recently updated first (--json adds their items)."""
     with obj.store(read_only=True) as store:
         if topic is None:
             rows = store.stories(limit=limit)
@@ -85,21 +85,21 @@ def explain(
     """Say why, for an item, a figure or an alert.
 
     \b
-    monitor explain ITEM          why the item matched a topic or not, its story or
-                                  reprint decision (each measure beside the bar it
-                                  had to reach), the items that names with their
-                                  links, its figures, and why it raised no alert
-                                  when it raised none
-    monitor explain --figure N    how each part of figure N was read (value, hedge,
-                                  claim, modality, time basis, whose, where, who is
-                                  cited), the earlier figures it was compared with, and
-                                  why it raised an alert or not
-    monitor explain --alert N     the earlier figures the alert's new figure was
-                                  compared with, and why each agreed or not
+    monitor explain ITEM        why the item matched a topic or not, its story
+                                or reprint decision (each measure beside the
+                                bar it had to reach), the items that names with
+                                their links, its figures, and why it raised no
+                                alert when it raised none
+    monitor explain --figure N  how each part of figure N was read (value,
+                                hedge, claim, modality, time basis, whose,
+                                where, who is cited), the earlier figures it
+                                was compared with, and why it alerted or not
+    monitor explain --alert N   the earlier figures the alert's new figure was
+                                compared with, and why each agreed or not
 
     "Earlier" is what was stored before the figure; the window is `divergence:
-    window_days` of the configuration used now. Figure ids are in `monitor explain
-    ITEM`, `monitor figures --json` and `monitor alert N`.
+    window_days` of the configuration used now. Figure ids are in `monitor
+    explain ITEM`, `monitor figures --json` and `monitor alert N`.
     """
     given = [
         name
