@@ -534,7 +534,10 @@ def article_text(item: Item) -> str:
 
 
 def read_path(path: Path, now: datetime) -> list[Item]:
-    """Items from one local file: an RSS/Atom feed or a plain-text article."""
+    """Items from one local file: an RSS/Atom feed or a plain-text article. ParseError
+    names the file: "page.html: an HTML page, not a feed"."""
+    if path.is_dir():
+        raise ParseError(f"{path}: is a directory (give the files in it, e.g. {path / '*.xml'})")
     suffix = path.suffix.lower()
     if suffix in TEXT_SUFFIXES:
         return [parse_text_file(path, fetched_at=now)]
@@ -545,7 +548,11 @@ def read_path(path: Path, now: datetime) -> list[Item]:
     except OSError as exc:
         raise ParseError(f"{path}: {exc.strerror}") from exc
     if suffix in FEED_SUFFIXES or body.lstrip()[:1] == b"<":
-        return oldest_first(parse_feed(body, source=path.stem, feed_url=None, fetched_at=now))
+        try:
+            parsed = parse_feed(body, source=path.stem, feed_url=None, fetched_at=now)
+        except ParseError as exc:
+            raise ParseError(f"{path}: {exc}") from exc
+        return oldest_first(parsed)
     raise ParseError(f"{path}: not a feed (.xml/.rss/.atom) or a text article (.txt)")
 
 

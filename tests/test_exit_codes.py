@@ -86,6 +86,29 @@ def test_ingest_of_a_missing_file_exits_1_after_the_others(tmp_path: Path) -> No
     assert result.stderr.splitlines()[-1].startswith("1 new item, ")
 
 
+def test_every_ingest_error_names_the_file(tmp_path: Path) -> None:
+    (tmp_path / "page.html").write_text("<!DOCTYPE html><html><body>Hi</body></html>")
+    (tmp_path / "bin.xml").write_bytes(bytes(range(256)))
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "folder.txt").mkdir()
+    names = ["page.html", "bin.xml", "folder", "folder.txt", "missing.xml"]
+    result = run(
+        "--state", str(tmp_path / "s"), "ingest", *(str(tmp_path / name) for name in names)
+    )
+    assert result.exit_code == 1, result.output
+    errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR ")]
+    assert errors == [
+        f"ERROR {tmp_path / 'page.html'}: an HTML page, not a feed",
+        f"ERROR {tmp_path / 'bin.xml'}: binary data, not a feed",
+        f"ERROR {tmp_path / 'folder'}: is a directory (give the files in it, e.g."
+        f" {tmp_path / 'folder' / '*.xml'})",
+        f"ERROR {tmp_path / 'folder.txt'}: is a directory (give the files in it, e.g."
+        f" {tmp_path / 'folder.txt' / '*.xml'})",
+        f"ERROR {tmp_path / 'missing.xml'}: no such file",
+    ]
+    assert result.stderr.splitlines()[-1].endswith(", 5 errors")
+
+
 # ------------------------------------------------------------------ feeds: [] (issue 15)
 
 
@@ -107,6 +130,27 @@ def test_poll_and_run_without_any_feed_say_so_and_exit_1(
         timeout=60,
     )
     assert (daemon.returncode, daemon.stderr.strip()) == (1, expected)
+
+
+def test_poll_and_run_failing_for_their_configuration_create_no_state(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    state = tmp_path / "s"
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("feeds: []\n", encoding="utf-8")
+    nothing = run("--config", str(empty), "--state", str(state), "poll", "--once")
+    assert error_line(nothing).startswith("Error: no feeds to poll: ")
+    missing = run("--config", "missing.yaml", "--state", str(state), "poll", "--once")
+    assert error_line(missing) == "Error: missing.yaml: no such file"
+    assert not state.exists()
+    # No feeds.yaml at all, and `run` with its default state dir, in its own process.
+    daemon = subprocess.run(
+        [sys.executable, "-m", "monitor", "run"], capture_output=True, text=True, timeout=60
+    )
+    assert daemon.returncode == 1
+    assert daemon.stderr.startswith("Error: no feeds configured: feeds.yaml not found")
+    assert list(tmp_path.iterdir()) == [empty]  # no state/, no s/
 
 
 def test_with_feeds_empty_ingest_works_and_added_feeds_are_polled(
@@ -250,7 +294,7 @@ def test_feeds_import_reports_every_skipped_entry(tmp_path: Path) -> None:
         "http(s) feeds; list local files in feeds.yaml)",
         f"{opml}: skipped 'No URL': no xmlUrl",
         f"{opml}: skipped Wire again <https://wire.example/rss.xml>: duplicate",
-        f"{opml}: 2 feeds added, 0 already known, 3 skipped",
+        f"{opml}: 2 feeds added, 0 re-added, 0 already known, 3 skipped",
     ]
 
 

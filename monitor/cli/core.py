@@ -35,11 +35,16 @@ from monitor.ui import render
 from monitor.ui.progress import progress
 
 
-def polling_config(obj: Context, store: Store) -> Config:
+def polling_config(obj: Context) -> Config:
     """The configuration of a command that polls. Its feeds are those listed in it and
     those added to the state (`feeds add`/`import`, which need no feeds.yaml); with
-    none enabled in either, ConfigError: one line, exit 1."""
-    added = any(feed["enabled"] and feed["added"] for feed in store.feeds())
+    none enabled in either, ConfigError: one line, exit 1. Decided before anything is
+    created: a state without a database has no feeds added, and a command that fails
+    here leaves no state dir or database behind."""
+    added = False
+    if (obj.state / DB_FILENAME).is_file():
+        with obj.store(read_only=True) as store:
+            added = any(feed["enabled"] and feed["added"] for feed in store.feeds())
     config = obj.config(need_feeds=not added)
     if not added and not any(feed.enabled for feed in config.feeds):
         raise ConfigError(
@@ -90,8 +95,8 @@ def poll(obj: Context, once: bool, force: bool, no_deliver: bool) -> None:
     Exits 1 when the poll had errors (some feeds failed), 3 when every feed failed;
     the summary line is printed either way.
     """
+    config = polling_config(obj)
     with obj.store() as store:
-        config = polling_config(obj, store)
         track = partial(progress, label="poll")
         totals = poll_once(Pipeline(store, config), force=force, track=track)
     report(totals)
@@ -124,9 +129,10 @@ def run(obj: Context, with_view: bool) -> None:
     verbose = logging.getLogger().level <= logging.DEBUG  # -v on the command line
     daemon_logging(verbose)
 
-    with obj.store() as store:
-        config = polling_config(obj, store)
+    config = polling_config(obj)
     if with_view:
+        with obj.store():  # the state dir (one-line errors) before the log file in it
+            pass
         # Log lines would tear the full-screen view: they go to a file instead.
         handler = logging.FileHandler(obj.state / "monitor.log", encoding="utf-8")
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))

@@ -20,6 +20,8 @@ import click
 from monitor.cli.app import Context, cli, json_option, show
 from monitor.errors import ConfigError
 from monitor.pipeline import utcnow
+from monitor.store import DB_FILENAME
+from monitor.store.feeds import name_taken
 from monitor.text import clean, counted
 from monitor.types import FeedSpec
 from monitor.ui import render
@@ -33,9 +35,11 @@ OPML_FEED_TYPES = ("rss", "atom", "rdf", "")  # "" : many exporters leave type o
 def feeds(ctx: click.Context, as_json: bool) -> None:
     """List feeds with their fetch state: status, last success, failures, next poll.
 
-    Status is ok, new (never fetched), failing (several failures in a row), gone (the
-    server answered 410) or disabled. A feed that moved (301/308) shows where it is
-    fetched from now. Subcommands add, remove, import and export manage the list.
+    Status is ok, new (never fetched), retrying (failed lately, fewer times in a row
+    than poll.failing_after), failing (that many failures in a row or more), gone (the
+    server answered 410) or disabled (removed, or no longer in feeds.yaml: not polled,
+    no next poll). A feed that moved (301/308) shows where it is fetched from now.
+    Subcommands add, remove, import and export manage the list.
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -61,11 +65,57 @@ def add(
     lang: str | None,
     fulltext: bool,
 ) -> None:
-    """Add a feed by URL (kept in the state, not in feeds.yaml); polled from the next cycle."""
-    spec = _spec(url, name, interval or obj.config().poll.interval, lang, fulltext)
+    """Add a feed by URL (kept in the state, not in feeds.yaml); polled from the next cycle.
+
+    A feed removed earlier is polled again, with its history, as it was (the options
+    given replace its settings). A feed polled already is left as it is; a name another
+    feed has is refused.
+    """
+    config = obj.config()
+    spec = _spec(url, name, interval or config.poll.interval, lang, fulltext)
+    given = {
+        option
+        for option, value in (
+            ("name", (name or "").strip()),
+            ("interval", interval),
+            ("lang", lang),
+            ("fulltext", fulltext),
+        )
+        if value
+    }
+    listed = next((feed for feed in config.feeds if feed.url == spec.url), None)
+    if listed is not None:
+        if not listed.enabled:
+            raise ConfigError(
+                f"{spec.url} is listed in {config.source or 'feeds.yaml'} with enabled: false:"
+                " enable it there"
+            )
+        click.echo(_already_known(listed.name, spec, given), err=True)
+        return
+    taken = {feed.name: feed.url for feed in config.feeds if feed.enabled}
+    if spec.name in taken and not (obj.state / DB_FILENAME).is_file():
+        raise ConfigError(name_taken(spec.name, taken[spec.name]))  # before making a state
     with obj.store() as store:
-        added = store.add_feed(spec, utcnow())
-    click.echo(f"{'added' if added else 'already known'}: {spec.name} <{spec.url}>", err=True)
+        done = store.add_feed(spec, utcnow(), given=given, taken=taken)
+    if done.outcome == "known":
+        click.echo(_already_known(done.name, spec, given), err=True)
+    else:
+        click.echo(f"{done.outcome}: {done.name} <{done.url}>", err=True)
+
+
+def _already_known(name: str, spec: FeedSpec, given: set[str]) -> str:
+    """`already known: NAME <url>`, saying which options given were not applied."""
+    ignored = [option for option in ("name", "interval", "lang", "fulltext") if option in given]
+    if "name" in ignored and spec.name == name:
+        ignored.remove("name")  # the name it has
+    line = f"already known: {name} <{spec.url}>"
+    if not ignored:
+        return line
+    what = {True: "name", False: "settings"}
+    kept = " and ".join(dict.fromkeys(what[option == "name"] for option in ignored))
+    options = ", ".join(f"`--{option}`" for option in ignored)
+    verb = "applies" if len(ignored) == 1 else "apply"
+    return f"{line} (kept its {kept}; {options} {verb} only to a new or removed feed)"
 
 
 @feeds.command("remove")
@@ -74,11 +124,12 @@ def add(
 def remove(obj: Context, feed: str) -> None:
     """Stop polling a feed added with `feeds add` or `import` (FEED: its URL or name).
 
-    Its items, stories and figures stay. A feed listed in feeds.yaml is removed there.
+    Its items, stories and figures stay; `feeds add URL` polls it again. A feed listed
+    in feeds.yaml is removed there.
     """
     with obj.store() as store:
-        name = store.remove_feed(feed)
-    click.echo(f"removed: {name}", err=True)
+        name, url, was_polled = store.remove_feed(feed)
+    click.echo(f"removed: {name}" if was_polled else f"already removed: {name} <{url}>", err=True)
 
 
 @feeds.command("import")
@@ -88,24 +139,37 @@ def remove(obj: Context, feed: str) -> None:
 def import_(obj: Context, opml: Path, interval: int | None) -> None:
     """Add every feed of an OPML file (as exported by feed readers).
 
-    An entry left out (no xmlUrl, a file:// or other non-http(s) URL, a duplicate) is
-    reported on stderr, one line each, and counted in the summary.
+    An entry left out (no xmlUrl, a file:// or other non-http(s) URL, a duplicate within
+    the file) is reported on stderr, one line each, and so is a removed feed the file
+    lists, which is polled again with its name and history (re-added). Feeds polled
+    already, added or in feeds.yaml, are only counted ("already known").
     """
     outlines, skipped = _read_opml(opml)
     for line in skipped:
         click.echo(f"{opml}: {line}", err=True)
     if not outlines:
         raise ConfigError(f"{opml}: no http(s) feed to import ({len(skipped)} skipped)")
-    every = interval or obj.config().poll.interval
-    added = known = 0
+    config = obj.config()
+    every = interval or config.poll.interval
+    listed = {feed.url for feed in config.feeds}
+    given = {"interval"} if interval else set()
+    added = readded = known = 0
     with obj.store() as store:
         for url, title in outlines:
-            if store.add_feed(_spec(url, title, every, None, False), utcnow()):
+            if url in listed:
+                known += 1
+                continue
+            done = store.add_feed(_spec(url, title, every, None, False), utcnow(), given=given)
+            if done.outcome == "added":
                 added += 1
+            elif done.outcome == "re-added":
+                readded += 1
+                click.echo(f"{opml}: re-added {clean(done.name, 200)} <{done.url}>", err=True)
             else:
                 known += 1
     click.echo(
-        f"{opml}: {counted(added, 'feed')} added, {known} already known, {len(skipped)} skipped",
+        f"{opml}: {counted(added, 'feed')} added, {readded} re-added, {known} already known,"
+        f" {len(skipped)} skipped",
         err=True,
     )
 

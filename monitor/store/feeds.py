@@ -1,16 +1,17 @@
 """The feeds part of the store: the feeds table, each feed's polling state and listing.
 
 :class:`FeedsMixin` provides ``sync_feeds`` (match feeds.yaml), ``add_feed`` and
-``remove_feed`` (feeds added from the command line), ``feed_state``, ``poll_plan``,
-``due_feeds`` and ``feed_specs`` (what the poller needs), ``record_fetch`` (one fetch
-attempt: validators, redirects, Retry-After, gone feeds, backoff, runs of 304s and the
-unconditional GET that ends a long one, the fetch's warnings) and ``feeds`` (the shape
-of `monitor feeds --json`). :class:`FeedState` is what the fetcher gets back.
+``remove_feed`` (feeds added from the command line; :class:`Added` says what an add
+did), ``feed_state``, ``poll_plan``, ``due_feeds`` and ``feed_specs`` (what the poller
+needs), ``record_fetch`` (one fetch attempt: validators, redirects, Retry-After, gone
+feeds, backoff, runs of 304s and the unconditional GET that ends a long one, the
+fetch's warnings) and ``feeds`` (the shape of `monitor feeds --json`).
+:class:`FeedState` is what the fetcher gets back.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -22,6 +23,21 @@ from monitor.types import FeedSpec
 # A feed is "failing" after this many failed fetches in a row: one or two misses are
 # usually a flaky network or a server restart, three in a row rarely are.
 FAILING_AFTER = 3
+
+
+@dataclass(frozen=True)
+class Added:
+    """What `add_feed` did: "added" (a new feed), "re-added" (a feed known but not polled
+    is polled again) or "known" (polled already: nothing changed); the feed's name."""
+
+    outcome: str
+    name: str
+    url: str
+
+
+def name_taken(name: str, url: str) -> str:
+    """Why a feed cannot be added under ``name``: the feed at ``url`` has it."""
+    return f"a feed named {name!r} exists already ({url}); choose another --name"
 
 
 def _iso_or_none(moment: datetime | None) -> str | None:
@@ -148,28 +164,69 @@ class FeedsMixin(StoreBase):
             )
 
     @guarded
-    def add_feed(self, spec: FeedSpec, at: datetime) -> bool:
-        """Add a feed outside feeds.yaml (`monitor feeds add`/`import`); False when the URL
-        is already known (it is then only re-enabled if it had been removed)."""
+    def add_feed(
+        self,
+        spec: FeedSpec,
+        at: datetime,
+        *,
+        given: Collection[str] = (),
+        taken: Mapping[str, str] | None = None,
+    ) -> Added:
+        """Add a feed outside feeds.yaml (`monitor feeds add`/`import`).
+
+        A URL already polled as an added feed is left as it is ("known", its own name).
+        A URL known but not polled (removed with `feeds remove`, or dropped from
+        feeds.yaml) is polled again with its history ("re-added"); of ``spec`` only the
+        fields named in ``given`` (of name, interval, lang, fulltext) replace the
+        stored ones. ``taken``: when given, the name the feed ends up with must not be
+        that of another enabled feed, added or in ``taken`` (name → URL, the feeds of
+        feeds.yaml): StoreError naming it, and nothing changes."""
         with self._write():
-            cursor = self._db.execute(
-                "INSERT OR IGNORE INTO feeds (url, name, interval, enabled, configured, lang,"
-                " fulltext, added) VALUES (?, ?, ?, 1, 0, ?, ?, ?)",
-                [spec.url, spec.name, spec.interval, spec.lang, int(spec.fulltext), iso(at)],
-            )
-            if cursor.rowcount:
-                return True
+            row = self._feed_row(spec.url)
+            if row is not None and row["enabled"] and row["added"] is not None:
+                return Added("known", str(row["name"]), spec.url)
+            name = spec.name if row is None or "name" in given else str(row["name"])
+            if taken is not None:
+                other = taken.get(name) or self._added_feed_named(name, spec.url)
+                if other is not None and other != spec.url:
+                    raise StoreError(name_taken(name, other))
+            if row is None:
+                self._db.execute(
+                    "INSERT INTO feeds (url, name, interval, enabled, configured, lang,"
+                    " fulltext, added) VALUES (?, ?, ?, 1, 0, ?, ?, ?)",
+                    [spec.url, name, spec.interval, spec.lang, int(spec.fulltext), iso(at)],
+                )
+                return Added("added", name, spec.url)
+            changes = {
+                "name": name,
+                "interval": spec.interval,
+                "lang": spec.lang,
+                "fulltext": int(spec.fulltext),
+            }
+            kept = {field: value for field, value in changes.items() if field in given}
+            sets = "".join(f", {field} = ?" for field in kept)  # names from ``changes``
             self._db.execute(
-                "UPDATE feeds SET enabled = 1, added = COALESCE(added, ?)"
-                " WHERE url = ? AND configured = 0",
-                [iso(at), spec.url],
+                f"UPDATE feeds SET enabled = 1, added = ?, next_poll = NULL{sets} WHERE url = ?",
+                [iso(at), *kept.values(), spec.url],
             )
-            return False
+            return Added("re-added", name, spec.url)
+
+    def _added_feed_named(self, name: str, url: str) -> str | None:
+        """The URL of another enabled added feed called ``name``, if there is one."""
+        rows = list(
+            self._db.query(
+                "SELECT url FROM feeds WHERE name = ? AND url != ? AND enabled"
+                " AND added IS NOT NULL ORDER BY url LIMIT 1",
+                [name, url],
+            )
+        )
+        return str(rows[0]["url"]) if rows else None
 
     @guarded
-    def remove_feed(self, url: str) -> str:
+    def remove_feed(self, url: str) -> tuple[str, str, bool]:
         """Stop polling a feed added from the command line; its items stay. Returns its
-        name. StoreError when it is unknown or listed in feeds.yaml (edit the file)."""
+        name, its URL and whether it was polled until now (False: it had been removed
+        already). StoreError when it is unknown or listed in feeds.yaml (edit the file)."""
         row = self._feed_row_by_url_or_name(url)
         if row is None:
             raise StoreError(f"no feed {url!r} (see `monitor feeds`)")
@@ -177,22 +234,29 @@ class FeedsMixin(StoreBase):
             raise StoreError(
                 f"{row['url']} is listed in feeds.yaml: remove it there (it is then disabled)"
             )
+        if not row["enabled"]:
+            return str(row["name"]), str(row["url"]), False
         with self._write():
             self._db.execute(
                 "UPDATE feeds SET enabled = 0, added = NULL WHERE url = ?", [row["url"]]
             )
-        return str(row["name"])
+        return str(row["name"]), str(row["url"]), True
 
     def _feed_row_by_url_or_name(self, key: str) -> dict[str, Any] | None:
+        """The feed whose URL (or the URL it moved to) or name is ``key``. Of several
+        with that name, the one still polled; StoreError when that does not decide."""
         rows = list(
             self._db.query(
                 "SELECT * FROM feeds WHERE url = ? OR fetch_url = ? OR name = ?"
-                " ORDER BY url = ? DESC LIMIT 2",
+                " ORDER BY url = ? DESC, enabled DESC, url",
                 [key, key, key, key],
             )
         )
         if len(rows) > 1 and rows[0]["url"] != key:
-            raise StoreError(f"{key!r} names several feeds: give the URL")
+            enabled = [row for row in rows if row["enabled"]]
+            if len(enabled) != 1:
+                raise StoreError(f"{key!r} names several feeds: give the URL")
+            return enabled[0]
         return rows[0] if rows else None
 
     @guarded

@@ -165,7 +165,8 @@ def _delivery(row: Mapping[str, Any]) -> str:
 
 def feeds_table(feeds: Sequence[Mapping[str, Any]], now: datetime | None = None) -> Group:
     """One row per feed; under the table, per feed, its last error (or where it moved),
-    its warning and conditional-request notes (issue 14), each on a line of its own."""
+    its warning and conditional-request notes (issue 14), each on a line of its own. A
+    disabled feed is not polled: its next poll is "-"."""
     now = now or datetime.now(UTC)
     table = Table(title="Feeds", title_justify="left")
     table.add_column("feed", ratio=1, overflow="fold")
@@ -195,7 +196,7 @@ def feeds_table(feeds: Sequence[Mapping[str, Any]], now: datetime | None = None)
             str(feed.get("failures", 0)),
             str(feed.get("items_seen", 0)),
             ago(feed.get("last_success"), now),
-            ago(feed.get("next_poll"), now),
+            ago(feed.get("next_poll"), now) if feed.get("enabled", True) else "-",
         )
     return Group(table, *notes)
 
