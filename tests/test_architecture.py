@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "monitor"
 
 # What each part of ``monitor`` may import from the project, by its top-level name under
 # ``monitor/`` (a package or a module). Upward imports are the ones missing here.
-GROUND = {"types", "errors", "text", "lang"}
+GROUND = {"types", "errors", "text", "lang", "logs"}
 PURE_STAGES = GROUND | {"topics", "figures", "stories"}
 ADAPTERS = PURE_STAGES | {"config", "feeds", "store"}
 BELOW_FRONT_ENDS = ADAPTERS | {"notify", "pipeline", "poller"}
@@ -24,6 +24,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     "errors": set(),
     "text": set(),
     "lang": set(),
+    "logs": set(),
     "topics": GROUND,
     "figures": GROUND,
     "stories": GROUND | {"figures"},
