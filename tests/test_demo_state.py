@@ -8,12 +8,9 @@ import shlex
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
-from click.testing import CliRunner
-
-from monitor.cli import cli
+from clirun import as_json, run
 
 NEXT = [
     "monitor --state demo-state story 2",
@@ -22,21 +19,11 @@ NEXT = [
 ]
 
 
-def run(*args: str) -> Any:
-    return CliRunner(env={"COLUMNS": "200"}).invoke(cli, list(args))
-
-
 def suggested(output: str) -> list[str]:
     """The commands after "Next, try:" (the last lines of the demo's output)."""
     lines = output.splitlines()
     start = lines.index("Kept in demo-state. Next, try:") + 1
     return [line.strip() for line in lines[start:]]
-
-
-def as_json(*args: str) -> Any:
-    result = run(*args, "--json")
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
 
 
 @pytest.fixture

@@ -3,14 +3,10 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 import pytest
-from click.testing import CliRunner
-
-from monitor.cli import cli
+from clirun import as_json, run
 
 EXTENDED = """\
 feeds: []
@@ -25,16 +21,6 @@ ARTICLES = {
     "a.txt": "Russland und Nordkorea vertiefen Kooperation\nDer Kreml empfing Gäste.\n",
     "b.txt": "Wagner fighters leave Mali\nThey move to other countries in Africa.\n",
 }
-
-
-def run(*args: str) -> Any:
-    return CliRunner(env={"COLUMNS": "200"}).invoke(cli, list(args))
-
-
-def as_json(*args: str) -> Any:
-    result = run(*args, "--json")
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
 
 
 @pytest.fixture

@@ -9,17 +9,23 @@ from pathlib import Path
 ARTICLES = Path(__file__).resolve().parent / "fixtures" / "articles"
 
 
-def test_verbose_ingest_logs_each_decision(tmp_path: Path) -> None:
+def ingest_articles(tmp_path: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    """`monitor [OPTIONS] ingest` of the article fixtures into a new state, as a process."""
     files = sorted(str(p) for p in ARTICLES.glob("*.txt"))
     result = subprocess.run(
-        [sys.executable, "-m", "monitor", "-v", "--state", str(tmp_path), "ingest", "--no-deliver"]
-        + files,
+        [sys.executable, "-m", "monitor", *options, "--state", str(tmp_path), "ingest"]
+        + ["--no-deliver", *files],
         capture_output=True,
         text=True,
         timeout=120,
         cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_verbose_ingest_logs_each_decision(tmp_path: Path) -> None:
+    result = ingest_articles(tmp_path, "-v")
     decisions = [line for line in result.stderr.splitlines() if line.startswith("DEBUG ")]
     by_source = {line.split(":")[0].removeprefix("DEBUG "): line for line in decisions}
     assert "skipped: russia-north-korea: no term of group" in by_source["04-wetter"]
@@ -31,16 +37,7 @@ def test_verbose_ingest_logs_each_decision(tmp_path: Path) -> None:
 
 
 def test_without_verbose_the_decisions_are_not_logged(tmp_path: Path) -> None:
-    files = sorted(str(p) for p in ARTICLES.glob("*.txt"))
-    result = subprocess.run(
-        [sys.executable, "-m", "monitor", "--state", str(tmp_path), "ingest", "--no-deliver"]
-        + files,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=tmp_path,
-    )
-    assert result.returncode == 0, result.stderr
+    result = ingest_articles(tmp_path)
     assert "DEBUG" not in result.stderr
     assert result.stderr.strip().endswith("1 reprint, 1 alert")
 
