@@ -5,12 +5,9 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Group
-from rich.table import Table
-from rich.text import Text
 
 from monitor.cli.app import (
     Context,
@@ -19,16 +16,19 @@ from monitor.cli.app import (
     emit_json,
     json_option,
     known_topic,
-    show,
+    listing_limit,
+    more_left,
+    newest_options,
     topic_option,
 )
-from monitor.config import Config
 from monitor.errors import ConfigError, DeliveryError, MonitorError
-from monitor.notify.message import test_view
-from monitor.notify.outbox import ChannelReport, channels_from, message_id, outbox_for
-from monitor.store import Store
-from monitor.text import clean
-from monitor.ui import render
+
+if TYPE_CHECKING:
+    from rich.console import Group
+
+    from monitor.config import Config
+    from monitor.notify.outbox import ChannelReport
+    from monitor.store import Store
 
 no_deliver_option = click.option(
     "--no-deliver",
@@ -43,6 +43,8 @@ def deliver_pending(store: Store, config: Config) -> list[ChannelReport]:
     A channel that is down is reported and its alerts wait; it is not an error of the
     command (the alerts are safe in the outbox).
     """
+    from monitor.notify.outbox import outbox_for
+
     reports = outbox_for(store, config.alerts).deliver()
     for report in reports:
         if report.sent or report.waiting or report.failed or report.filtered:
@@ -52,25 +54,36 @@ def deliver_pending(store: Store, config: Config) -> list[ChannelReport]:
 
 @cli.group(invoke_without_command=True)
 @json_option
-@click.option("--limit", type=int, default=None, help="Show only the N newest.")
+@newest_options("newest")
 @topic_option
 @click.pass_context
-def alerts(ctx: click.Context, as_json: bool, limit: int | None, topic: str | None) -> None:
-    """List divergence alerts, newest first: the new figure and the earlier ones it contradicts.
+def alerts(
+    ctx: click.Context, as_json: bool, limit: int | None, show_all: bool, topic: str | None
+) -> None:
+    """List divergence alerts, newest first: the new figure and the earlier ones it
+    contradicts; the 50 newest unless --limit N or --all.
 
     Each alert lists its deliveries (channel, status, tries); `monitor alert N` gives
-    their last error.
+    their last error. Without --json, a line on stderr says when there are more.
     """
     if ctx.invoked_subcommand is not None:
         return
     obj: Context = ctx.obj
+    limit = listing_limit(limit, show_all)
     with obj.store(read_only=True) as store:
-        if topic is None:
-            rows = store.alerts(limit=limit)
-        else:
+        if topic is not None:
             known_topic(obj, store, topic)
-            rows = [row for row in store.alerts() if row["new"]["topic"] == topic][:limit]
-    show(rows, as_json, render.alerts_table)
+        rows = store.alerts(limit=limit, topic=topic)
+        total = len(rows)
+        if not as_json and total == limit:
+            total = store.alert_count(topic)
+    if as_json:
+        emit_json(rows)
+        return
+    from monitor.ui import render
+
+    console().print(render.alerts_table(rows))
+    more_left(len(rows), total, "newest", "alerts")
 
 
 @cli.command("alert")
@@ -91,6 +104,8 @@ def alert_command(obj: Context, alert_id: int, as_json: bool) -> None:
     if as_json:
         emit_json(found)
     else:
+        from monitor.ui import render
+
         console().print(render.alert_detail(found))
 
 
@@ -104,6 +119,9 @@ def alerts_test(obj: Context, channel: str) -> None:
     it has under `alerts:`. The message is marked as a test and goes around the outbox
     (nothing is stored).
     """
+    from monitor.notify.message import test_view
+    from monitor.notify.outbox import channels_from, message_id
+
     config = obj.config()
     configured = channels_from(config.alerts)
     if channel not in configured:
@@ -138,7 +156,10 @@ def outbox(ctx: click.Context, as_json: bool, show_all: bool) -> None:
     obj: Context = ctx.obj
     with obj.store(read_only=True) as store:
         rows = store.outbox(include_delivered=show_all)
-    show(rows, as_json, outbox_table)
+    if as_json:
+        emit_json(rows)
+    else:
+        console().print(outbox_table(rows))
 
 
 @outbox.command("retry")
@@ -184,6 +205,13 @@ def _what(row: dict[str, Any]) -> str:
 def outbox_table(rows: Sequence[dict[str, Any]]) -> Group:
     """One row per delivery; under the table, each delivery's last error on a line of
     its own (an error names hosts and ports: it needs the width)."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    from monitor.text import clean
+    from monitor.ui import render
+
     table = Table(title="Outbox", title_justify="left")
     table.add_column("id", justify="right", no_wrap=True)
     table.add_column("for", no_wrap=True)

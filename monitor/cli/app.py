@@ -6,24 +6,31 @@ the store's public JSON shapes (documented in docs/json.md) and nothing else on 
 
 from __future__ import annotations
 
-import difflib
 import json
 import logging
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console, RenderableType
 
 from monitor import __version__
-from monitor.config import Config, from_feeds, load, topics_in_force
 from monitor.errors import ConfigError, MonitorError, StoreError
 from monitor.logs import quiet_libraries
-from monitor.pipeline import Totals
-from monitor.store import DB_FILENAME, Store
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from monitor.config import Config
+    from monitor.pipeline import Totals
+    from monitor.store import Store
+
+# Start-up: a command imports what it needs when it runs (the store, the configuration,
+# rich for a table, the pipeline and HTTP for a poll), not when the command line is
+# read, so `monitor stories --json` or any `--help` starts in a tenth of a second
+# (bench/startup.py; tests/test_startup.py keeps it so).
 
 DEFAULT_CONFIG = Path("feeds.yaml")
 DEFAULT_STATE = Path("state")
@@ -104,6 +111,8 @@ class Context:
 
     def config(self, *, need_feeds: bool = False) -> Config:
         """The configuration, or the defaults (no feeds) when there is no feeds.yaml."""
+        from monitor.config import from_feeds, load
+
         if self.config_path.exists() or self.config_given:
             if not self.config_path.exists():
                 raise ConfigError(f"{self.config_path}: no such file")
@@ -126,6 +135,8 @@ class Context:
         """The store of the state dir. ``read_only``: a command that only shows what is
         stored; it never creates a state dir or database (a mistyped --state would
         otherwise print an empty table) but fails with one line saying how to make one."""
+        from monitor.store import DB_FILENAME, Store
+
         if read_only and not (self.state / DB_FILENAME).is_file():
             raise StoreError(no_database(self.state))
         store = Store.open(self.state)
@@ -147,16 +158,10 @@ def emit_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
-def show(rows: Any, as_json: bool, table: Callable[[Any], RenderableType]) -> None:
-    """A listing: its public JSON shape with --json, else the table made from it."""
-    if as_json:
-        emit_json(rows)
-    else:
-        console().print(table(rows))
-
-
 def console() -> Console:
     # Tables go to stdout; a pipe gets plain text without colour.
+    from rich.console import Console
+
     return Console(highlight=False, soft_wrap=False)
 
 
@@ -166,6 +171,49 @@ def report(totals: Totals) -> None:
 
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+
+# What a listing of things that accumulate without end (stories, alerts) shows unless
+# told otherwise: the newest screenful or two. A store followed for years holds tens of
+# thousands of stories, and all of them with their items are tens of megabytes of JSON
+# (bench/startup.py); --all asks for that.
+DEFAULT_LIMIT = 50
+
+
+def newest_options(what: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """--limit N (default DEFAULT_LIMIT) and --all, for a listing of the newest ``what``."""
+    limit = click.option(
+        "--limit",
+        type=int,
+        default=None,
+        metavar="N",
+        callback=_at_least_one,
+        help=f"Show the N {what}.  [default: {DEFAULT_LIMIT}]",
+    )
+    every = click.option("--all", "show_all", is_flag=True, help="Show every one.")
+    return lambda command: limit(every(command))
+
+
+def _at_least_one(ctx: click.Context, param: click.Parameter, value: int | None) -> int | None:
+    if value is not None and value < 1:
+        raise click.BadParameter("must be 1 or more (--all shows every one)")
+    return value
+
+
+def listing_limit(limit: int | None, show_all: bool) -> int | None:
+    """The limit a listing applies: None (no limit) for --all."""
+    if show_all and limit is not None:
+        raise click.UsageError("give --limit N or --all, not both")
+    return None if show_all else (limit or DEFAULT_LIMIT)
+
+
+def more_left(shown: int, total: int, which: str, what: str) -> None:
+    """Say on stderr, under a table, that it shows ``shown`` of ``total``: "the 50 newest
+    of 1,234 alerts; ..." """
+    if total > shown:
+        more = "--limit N or --all shows more"
+        click.echo(f"the {shown} {which} of {total:,} {what}; {more}", err=True)
+
+
 topic_option = click.option(
     "--topic", default=None, metavar="NAME", help="Only those of this topic (`monitor topics`)."
 )
@@ -175,6 +223,10 @@ def known_topic(obj: Context, store: Store, topic: str) -> None:
     """Fail with one line, and a "did you mean", for a topic filter nothing can have: known
     are the topics in force and those stored items were kept for (a topic since removed
     from the configuration still names its items)."""
+    import difflib
+
+    from monitor.config import topics_in_force
+
     names = sorted(
         {rule.name for rule in topics_in_force(obj.config()).rules} | set(store.stored_topics())
     )

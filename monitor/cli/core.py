@@ -5,11 +5,10 @@ from __future__ import annotations
 import logging
 import shlex
 import sys
-import tempfile
 from contextlib import closing
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from click.core import ParameterSource
@@ -26,13 +25,11 @@ from monitor.cli.app import (
     json_option,
     report,
 )
-from monitor.config import Config, load
 from monitor.errors import ConfigError, StoreError
-from monitor.pipeline import Pipeline, Totals, ingest_paths
-from monitor.poller import poll_once
-from monitor.store import DB_FILENAME, Store
-from monitor.ui import render
-from monitor.ui.progress import progress
+
+if TYPE_CHECKING:
+    from monitor.config import Config
+    from monitor.pipeline import Totals
 
 
 def polling_config(obj: Context) -> Config:
@@ -41,6 +38,8 @@ def polling_config(obj: Context) -> Config:
     none enabled in either, ConfigError: one line, exit 1. Decided before anything is
     created: a state without a database has no feeds added, and a command that fails
     here leaves no state dir or database behind."""
+    from monitor.store import DB_FILENAME
+
     added = False
     if (obj.state / DB_FILENAME).is_file():
         with obj.store(read_only=True) as store:
@@ -67,6 +66,9 @@ def ingest(obj: Context, paths: tuple[Path, ...], no_deliver: bool) -> None:
     Then sends the alerts waiting in the outbox (a channel that is down is reported
     and its alerts wait).
     """
+    from monitor.pipeline import Pipeline, ingest_paths
+    from monitor.ui.progress import progress
+
     config = obj.config()
     with obj.store() as store, progress(len(paths), "ingest") as advance:
         totals = ingest_paths(Pipeline(store, config), list(paths), on_file=advance)
@@ -95,6 +97,10 @@ def poll(obj: Context, once: bool, force: bool, no_deliver: bool) -> None:
     Exits 1 when the poll had errors (some feeds failed), 3 when every feed failed;
     the summary line is printed either way.
     """
+    from monitor.pipeline import Pipeline
+    from monitor.poller import poll_once
+    from monitor.ui.progress import progress
+
     config = polling_config(obj)
     with obj.store() as store:
         track = partial(progress, label="poll")
@@ -164,6 +170,10 @@ def demo(ctx: click.Context, keep: Path | None, as_json: bool) -> None:
     it follow the result (on stderr with --json). Running the demo again on its own
     state starts it afresh; a DIR holding any other database is refused.
     """
+    import tempfile
+
+    from monitor.config import load
+
     state = _demo_state(ctx, keep)
     config = load(SAMPLES / "feeds.yaml")
     if state is None:
@@ -183,6 +193,8 @@ def demo(ctx: click.Context, keep: Path | None, as_json: bool) -> None:
         if state is not None:
             click.echo(hint.rstrip("\n"), err=True)
         return
+    from monitor.ui import render
+
     out = console()
     out.print(f"Polled {len(config.feeds)} bundled sample feeds: {totals.summary()}.\n")
     out.print(render.stories_table(story_rows))
@@ -207,6 +219,10 @@ def _demo_state(ctx: click.Context, keep: Path | None) -> Path | None:
 def _run_demo(config: Config, state: Path) -> tuple[Totals, list[Any], list[Any]]:
     """Poll the sample feeds into ``state``: the totals, then the stories and alerts as
     ``stories --json`` and ``alerts --json`` list them."""
+    from monitor.pipeline import Pipeline
+    from monitor.poller import poll_once
+    from monitor.store import Store
+
     with closing(Store.open(state)) as store:
         totals = poll_once(Pipeline(store, config))
         return totals, store.stories(), store.alerts()
@@ -216,6 +232,8 @@ def _clear_demo_state(state: Path, config: Config) -> None:
     """Remove an earlier demo's database from ``state``, so the demo starts afresh.
     A database is a demo's when its feeds are exactly the sample feeds; any other
     one is refused (StoreError), and nothing is removed."""
+    from monitor.store import DB_FILENAME, Store
+
     if not (state / DB_FILENAME).is_file():
         return
     with closing(Store.open(state)) as store:

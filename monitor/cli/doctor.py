@@ -6,11 +6,8 @@ import sys
 from dataclasses import asdict
 
 import click
-from rich.table import Table
-from rich.text import Text
 
 from monitor.cli.app import Context, cli, console, emit_json, json_option
-from monitor.service.doctor import FAIL, run_checks
 
 STYLE = {"ok": "green", "warn": "yellow", "fail": "bold red"}
 
@@ -23,10 +20,15 @@ def doctor(obj: Context, as_json: bool) -> None:
 
     Connects to each channel but sends nothing. Exits 1 when a check fails.
     """
+    from monitor.service.doctor import FAIL, run_checks
+
     checks = run_checks(obj.config_path, obj.state, obj.config_given)
     if as_json:
         emit_json([asdict(check) for check in checks])
     else:
+        from rich.table import Table
+        from rich.text import Text
+
         table = Table(title="monitor doctor", title_justify="left")
         table.add_column("check")
         table.add_column("status")

@@ -11,20 +11,16 @@ removed by deleting it from the file.
 from __future__ import annotations
 
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
-from xml.etree import ElementTree
 
 import click
 
-from monitor.cli.app import Context, cli, json_option, show
+from monitor.cli.app import Context, cli, console, emit_json, json_option
 from monitor.errors import ConfigError
-from monitor.pipeline import utcnow
-from monitor.store import DB_FILENAME
-from monitor.store.feeds import name_taken
 from monitor.text import clean, counted
 from monitor.types import FeedSpec
-from monitor.ui import render
 
 OPML_FEED_TYPES = ("rss", "atom", "rdf", "")  # "" : many exporters leave type out
 
@@ -47,7 +43,12 @@ def feeds(ctx: click.Context, as_json: bool) -> None:
     failing_after = obj.config().poll.failing_after
     with obj.store(read_only=True) as store:
         rows = store.feeds(failing_after)
-    show(rows, as_json, render.feeds_table)
+    if as_json:
+        emit_json(rows)
+    else:
+        from monitor.ui import render
+
+        console().print(render.feeds_table(rows))
 
 
 @feeds.command("add")
@@ -71,6 +72,9 @@ def add(
     given replace its settings). A feed polled already is left as it is; a name another
     feed has is refused.
     """
+    from monitor.store import DB_FILENAME
+    from monitor.store.feeds import name_taken
+
     config = obj.config()
     spec = _spec(url, name, interval or config.poll.interval, lang, fulltext)
     given = {
@@ -96,7 +100,7 @@ def add(
     if spec.name in taken and not (obj.state / DB_FILENAME).is_file():
         raise ConfigError(name_taken(spec.name, taken[spec.name]))  # before making a state
     with obj.store() as store:
-        done = store.add_feed(spec, utcnow(), given=given, taken=taken)
+        done = store.add_feed(spec, datetime.now(UTC), given=given, taken=taken)
     if done.outcome == "known":
         click.echo(_already_known(done.name, spec, given), err=True)
     else:
@@ -159,7 +163,8 @@ def import_(obj: Context, opml: Path, interval: int | None) -> None:
             if url in listed:
                 known += 1
                 continue
-            done = store.add_feed(_spec(url, title, every, None, False), utcnow(), given=given)
+            spec = _spec(url, title, every, None, False)
+            done = store.add_feed(spec, datetime.now(UTC), given=given)
             if done.outcome == "added":
                 added += 1
             elif done.outcome == "re-added":
@@ -184,6 +189,8 @@ def import_(obj: Context, opml: Path, interval: int | None) -> None:
 @click.pass_obj
 def export(obj: Context, output: Path | None) -> None:
     """Print every enabled feed (configured and added) as OPML 2.0."""
+    from xml.etree import ElementTree
+
     with obj.store(read_only=True) as store:
         rows = [row for row in store.feeds() if row["enabled"]]
     root = ElementTree.Element("opml", version="2.0")
@@ -227,6 +234,8 @@ def _read_opml(path: Path) -> tuple[list[tuple[str, str | None]], list[str]]:
 
     A folder (an outline holding others) is not an entry and is not reported.
     """
+    from xml.etree import ElementTree
+
     try:
         root = ElementTree.parse(path).getroot()
     except ElementTree.ParseError as exc:

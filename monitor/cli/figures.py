@@ -6,18 +6,16 @@ import difflib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.table import Table
-from rich.text import Text
 
-from monitor import figures
-from monitor.cli.app import Context, cli, emit_json, json_option, known_topic, show, topic_option
+from monitor import figures  # its parts load as they are used (figures/__init__.py)
+from monitor.cli.app import Context, cli, console, emit_json, json_option, known_topic, topic_option
 from monitor.errors import MonitorError
-from monitor.figures.divergence import value_of
-from monitor.text import clean
-from monitor.ui import render
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 # The keys of one timeline entry in `monitor claims --json` (a public shape).
 _TIMELINE_KEYS = (
@@ -58,7 +56,12 @@ def figures_command(obj: Context, as_json: bool, claim: str | None, topic: str |
         if topic is not None:
             known_topic(obj, store, topic)
         rows = [r for r in store.figures(claim=claim) if topic in (None, r["topic"])]
-    show(rows, as_json, render.figures_table)
+    if as_json:
+        emit_json(rows)
+    else:
+        from monitor.ui import render
+
+        console().print(render.figures_table(rows))
 
 
 @cli.command("claims")
@@ -79,7 +82,10 @@ def claims_command(obj: Context, as_json: bool, claim: str | None, topic: str | 
             known_topic(obj, store, topic)
         rows = [r for r in store.claim_history(claim=claim) if topic in (None, r["topic"])]
     history = claim_timelines(rows)
-    show(history, as_json, claims_table)
+    if as_json:
+        emit_json(history)
+    else:
+        console().print(claims_table(history))
 
 
 def known_claim(obj: Context, claim: str) -> None:
@@ -102,6 +108,8 @@ def known_claim(obj: Context, claim: str) -> None:
 
 def claim_timelines(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Group the store's claim rows (ordered by claim key, then time) into timelines."""
+    from monitor.figures.divergence import value_of
+
     history: dict[str, dict[str, Any]] = {}
     seen: set[tuple[Any, ...]] = set()
     for row in rows:
@@ -134,6 +142,12 @@ def claim_timelines(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
 def claims_table(history: Sequence[Mapping[str, Any]]) -> Table:
     """One section per claim key, one row per report: when, the value (never cut: see
     ``render.value_text``), who reported it and whom they cite, whose and where."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from monitor.text import clean
+    from monitor.ui import render
+
     # Full width, two fifths of the text for the claim: its label on one line when there
     # is room; at 80 columns room for "(deployment)" and for a source's long words.
     table = Table(title="Claims", title_justify="left", expand=True)

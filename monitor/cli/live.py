@@ -7,10 +7,9 @@ import sys
 from datetime import UTC, datetime
 
 import click
-from rich.console import Console
 
 from monitor.cli.app import Context, cli
-from monitor.ui.live import REFRESH_SECONDS, print_document, print_once, run_live
+from monitor.ui import REFRESH_SECONDS
 
 PIPE_WIDTH = 100  # columns of the page printed when stdout is not a terminal, unless $COLUMNS
 
@@ -32,6 +31,10 @@ def live(obj: Context, refresh: float, once: bool) -> None:
     or over ssh. q, Q, Esc or Ctrl-C quits. When stdout is not a terminal (a pipe,
     cron) it prints everything once, every alert in full, $COLUMNS or 100 wide, and exits.
     """
+    from rich.console import Console
+
+    from monitor.ui.live import print_document, print_once, run_live
+
     with obj.store(read_only=True) as store:
         now = datetime.now(UTC)
         if not sys.stdout.isatty():

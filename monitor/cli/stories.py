@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -14,30 +14,46 @@ from monitor.cli.app import (
     emit_json,
     json_option,
     known_topic,
-    show,
+    listing_limit,
+    more_left,
+    newest_options,
     topic_option,
 )
 from monitor.errors import MonitorError
-from monitor.figures import why
-from monitor.store import Store
-from monitor.types import DivergenceRules
-from monitor.ui import render
+
+if TYPE_CHECKING:
+    from monitor.store import Store
+    from monitor.types import DivergenceRules
 
 
 @cli.command()
 @json_option
-@click.option("--limit", type=int, default=None, help="Show only the N most recently updated.")
+@newest_options("most recently updated")
 @topic_option
 @click.pass_obj
-def stories(obj: Context, as_json: bool, limit: int | None, topic: str | None) -> None:
-    """List stories, most recently updated first (--json adds their items)."""
+def stories(
+    obj: Context, as_json: bool, limit: int | None, show_all: bool, topic: str | None
+) -> None:
+    """List stories, most recently updated first: the 50 newest unless --limit N or --all
+    (--json adds their items).
+
+    Without --json, a line on stderr says when there are more.
+    """
+    limit = listing_limit(limit, show_all)
     with obj.store(read_only=True) as store:
-        if topic is None:
-            rows = store.stories(limit=limit)
-        else:
+        if topic is not None:
             known_topic(obj, store, topic)
-            rows = [row for row in store.stories() if topic in row["topics"]][:limit]
-    show(rows, as_json, render.stories_table)
+        rows = store.stories(limit=limit, topic=topic)
+        total = len(rows)
+        if not as_json and total == limit:
+            total = store.story_count(topic)
+    if as_json:
+        emit_json(rows)
+        return
+    from monitor.ui import render
+
+    console().print(render.stories_table(rows))
+    more_left(len(rows), total, "most recently updated", "stories")
 
 
 @cli.command()
@@ -52,13 +68,15 @@ def story(obj: Context, story_id: int, as_json: bool) -> None:
         if folded is not None:  # one event that started as two stories (issue 13)
             click.echo(f"story {story_id} was folded into story {folded}", err=True)
             story_id = folded
-        found = next((s for s in store.stories() if s["id"] == story_id), None)
+        found = store.story(story_id)
         if found is None:
             raise MonitorError(f"no story {story_id}")
-        story_figures = [f for f in store.figures() if f["story_id"] == story_id]
+        story_figures = store.figures(story_id=story_id)
     if as_json:
         emit_json({**found, "figures": story_figures})
     else:
+        from monitor.ui import render
+
         console().print(render.story_detail(found, story_figures))
 
 
@@ -123,6 +141,8 @@ def explained_figure(
     store: Store, row: dict[str, Any], rules: DivergenceRules, alerts: list[dict[str, Any]]
 ) -> dict[str, Any]:
     """why.explain_figure for a stored figure row (with its item's ``duplicate_of``)."""
+    from monitor.figures import why
+
     return why.explain_figure(
         row,
         store.earlier_figures(row["id"]),
@@ -133,6 +153,8 @@ def explained_figure(
 
 
 def _explain_figure(store: Store, figure_id: int, rules: DivergenceRules, as_json: bool) -> None:
+    from monitor.ui import render
+
     row = store.figure(figure_id)
     if row is None:
         raise MonitorError(f"no figure {figure_id}")
@@ -144,6 +166,9 @@ def _explain_figure(store: Store, figure_id: int, rules: DivergenceRules, as_jso
 
 
 def _explain_alert(store: Store, alert_id: int, rules: DivergenceRules, as_json: bool) -> None:
+    from monitor.figures import why
+    from monitor.ui import render
+
     alert = store.alert(alert_id)
     if alert is None:
         raise MonitorError(f"no alert {alert_id}")
@@ -172,12 +197,15 @@ def _named_items(store: Store, row: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _explain_item(store: Store, item_id: int, rules: DivergenceRules, as_json: bool) -> None:
+    from monitor.figures import why
+    from monitor.ui import render
+
     row = store.item(item_id)
     if row is None:
         raise MonitorError(f"no item {item_id}")
     story = None
     if row["story_id"] is not None:
-        story = next((s for s in store.stories() if s["id"] == row["story_id"]), None)
+        story = store.story(row["story_id"])
     alerts = store.item_alerts(item_id)
     explained = []
     for figure in row["figures"]:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import difflib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from monitor.cli.app import Context, cli, emit_json, json_option
-from monitor.config import builtin_topics, topics_in_force
 from monitor.errors import MonitorError
-from monitor.types import TopicRule
+
+if TYPE_CHECKING:
+    from monitor.types import TopicRule
 
 
 @cli.command()
@@ -24,6 +25,8 @@ def topics(obj: Context, name: str | None, as_json: bool) -> None:
     none; `- extends: default` under `topics:` keeps the built-in rule beside your own.
     NAME shows one topic. Needs no database.
     """
+    from monitor.config import builtin_topics, topics_in_force
+
     config = obj.config()
     in_force = topics_in_force(config)
     rows = topic_rows(in_force.rules, in_force.languages)
@@ -59,6 +62,8 @@ def topic_rows(rules: tuple[TopicRule, ...], languages: tuple[tuple[str, str], .
 
     ``languages`` names the language a term was written under (``{en: [...]}`` in the
     configuration); a term given in a plain list has none."""
+    from monitor.config import builtin_topics
+
     language: dict[str, str] = {}
     for term, lang in languages:
         language.setdefault(term, lang)

@@ -17,9 +17,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlite_utils import Database
-
 from monitor.store.base import FIGURE_SELECT, StoreBase, chunks, guarded, iso, placeholders
+from monitor.store.connection import Database
 from monitor.types import ACTIVE, WITHDRAWN, Figure, Reported
 
 # --- issue 12: the write side of a correction (called inside ``save``'s transaction) ---
@@ -152,28 +151,44 @@ class AlertsMixin(StoreBase):
         return rows
 
     @guarded
-    def figures(self, claim: str | None = None) -> list[dict[str, Any]]:
+    def figures(
+        self, claim: str | None = None, story_id: int | None = None
+    ) -> list[dict[str, Any]]:
         """Stored figures, oldest first; ``claim`` matches a kind ("troops", which includes
-        "troops/increment") or one exact claim key."""
-        if claim is None:
-            rows = self._db.query(FIGURE_SELECT + " ORDER BY i.published, f.id")
-        else:
-            rows = self._db.query(
-                FIGURE_SELECT + " WHERE f.claim = ? OR f.claim_key = ? ORDER BY i.published, f.id",
-                [claim, claim],
+        "troops/increment") or one exact claim key; ``story_id``: only that story's."""
+        where: list[str] = ["1"]
+        params: list[Any] = []
+        if claim is not None:
+            where.append("(f.claim = ? OR f.claim_key = ?)")
+            params += [claim, claim]
+        if story_id is not None:
+            where.append("f.story_id = ?")
+            params.append(story_id)
+        return list(
+            self._db.query(
+                FIGURE_SELECT + f" WHERE {' AND '.join(where)} ORDER BY i.published, f.id", params
             )
-        return list(rows)
+        )
 
     @guarded
-    def alerts(self, limit: int | None = None) -> list[dict[str, Any]]:
-        """Alerts, newest first, with the new figure, the ones it contradicts and deliveries."""
+    def alerts(self, limit: int | None = None, topic: str | None = None) -> list[dict[str, Any]]:
+        """Alerts, newest first, with the new figure, the ones it contradicts and deliveries;
+        ``limit``: only that many; ``topic``: only those whose new figure's item is of it."""
+        where, params = _ALERT_FILTER[topic is not None], [] if topic is None else [topic]
         rows = list(
             self._db.query(
-                "SELECT * FROM alerts ORDER BY created DESC, id DESC LIMIT ?",
-                [-1 if limit is None else limit],
+                f"SELECT * FROM alerts WHERE {where} ORDER BY created DESC, id DESC LIMIT ?",
+                [*params, -1 if limit is None else limit],
             )
         )
         return self._alert_dicts(rows)
+
+    @guarded
+    def alert_count(self, topic: str | None = None) -> int:
+        """How many alerts ``alerts`` would list without a limit."""
+        where, params = _ALERT_FILTER[topic is not None], [] if topic is None else [topic]
+        cursor = self._db.execute(f"SELECT count(*) FROM alerts WHERE {where}", params)
+        return int(cursor.fetchone()[0])
 
     # --- issue 12: reads for `monitor explain` and `monitor alert` ------------------------
 
@@ -222,6 +237,13 @@ class AlertsMixin(StoreBase):
         )
         return self._alert_dicts(rows)
 
+
+# The alerts a listing shows: all; [True]: those whose new figure's item is of a topic.
+_ALERT_FILTER = {
+    False: "1",
+    True: "new_figure_id IN"
+    " (SELECT f.id FROM figures f JOIN items i ON i.id = f.item_id WHERE i.topic = ?)",
+}
 
 # A figure with its item's reprint mark; "{where}" (over x, a FIGURE_SELECT row) is the
 # caller's.

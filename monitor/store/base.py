@@ -28,9 +28,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, Self, TypeVar
 
-from sqlite_utils import Database
-
 from monitor.errors import StoreError
+from monitor.store.connection import Database
 from monitor.store.schema import migrate, user_version
 
 DB_FILENAME = "monitor.db"
@@ -106,7 +105,7 @@ class StoreBase:
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open database {self.path}: {exc}") from exc
         try:
-            self._db = Database(conn, execute_plugins=False)
+            self._db = Database(conn)
             self._db.enable_wal()
             # NORMAL is safe with WAL (a power cut can lose the last commits, never
             # corrupt the file) and makes each commit ~3.5x cheaper (PERF-NOTES.md).

@@ -7,8 +7,8 @@ items of a feed with a given date: an entry under a changed key, issue 14),
 ``stored_item`` (a re-delivered entry's stored row and standing figures, which a
 correction re-reads), ``story_keys``,
 ``last_indexed_item`` and ``candidates_by_id`` (the candidate index the story matcher
-reads), ``item`` and ``stories`` (listings). Items on a topic are written with all that
-is derived from them by ``save`` (monitor.store.save).
+reads), ``item``, ``stories``, ``story_count`` and ``story`` (listings). Items on a
+topic are written with all that is derived from them by ``save`` (monitor.store.save).
 """
 
 from __future__ import annotations
@@ -252,15 +252,38 @@ class ItemsMixin(StoreBase):
         return [row[0] for row in rows]
 
     @guarded
-    def stories(self, limit: int | None = None) -> list[dict[str, Any]]:
-        """Stories, most recently updated first, each with its items oldest first."""
-        stories = list(
+    def stories(self, limit: int | None = None, topic: str | None = None) -> list[dict[str, Any]]:
+        """Stories, most recently updated first, each with its items oldest first;
+        ``limit``: only that many; ``topic``: only stories with an item of that topic."""
+        where, params = _STORY_FILTER[topic is not None], [] if topic is None else [topic]
+        rows = self._db.query(
+            f"SELECT id, title, created, updated FROM stories WHERE {where}"
+            " ORDER BY updated DESC, id DESC LIMIT ?",
+            [*params, -1 if limit is None else limit],
+        )
+        return self._with_items(list(rows))
+
+    @guarded
+    def story_count(self, topic: str | None = None) -> int:
+        """How many stories ``stories`` would list without a limit."""
+        where, params = _STORY_FILTER[topic is not None], [] if topic is None else [topic]
+        return int(
+            self._db.execute(f"SELECT count(*) FROM stories WHERE {where}", params).fetchone()[0]
+        )
+
+    @guarded
+    def story(self, story_id: int) -> dict[str, Any] | None:
+        """One story as ``stories`` lists it (a folded one too); None when there is none."""
+        rows = list(
             self._db.query(
-                "SELECT id, title, created, updated FROM stories WHERE folded_into IS NULL"
-                " ORDER BY updated DESC, id DESC LIMIT ?",
-                [-1 if limit is None else limit],
+                "SELECT id, title, created, updated FROM stories WHERE id = ?", [story_id]
             )
         )
+        return self._with_items(rows)[0] if rows else None
+
+    def _with_items(self, stories: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Each story row with its items (one query per IN_CHUNK stories, by the
+        items_story_id index), its sources, languages and topics."""
         items: dict[int, list[dict[str, Any]]] = {story["id"]: [] for story in stories}
         for chunk in chunks(list(items)):
             for row in self._db.query(
@@ -277,3 +300,11 @@ class ItemsMixin(StoreBase):
             story["topics"] = sorted({m["topic"] for m in members if m["topic"] is not None})
             story["items"] = members
         return stories
+
+
+# The stories a listing shows: not folded into another; [True]: with an item of a topic.
+_STORY_FILTER = {
+    False: "folded_into IS NULL",
+    True: "folded_into IS NULL"
+    " AND EXISTS (SELECT 1 FROM items WHERE items.story_id = stories.id AND topic = ?)",
+}

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlite_utils import Database
-
 from monitor.errors import StoreError
+from monitor.store.connection import Database
 
 _NOW_SQL = "strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')"
 

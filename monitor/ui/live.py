@@ -41,9 +41,9 @@ from monitor.figures.divergence import value_of
 from monitor.store import Store
 from monitor.text import clean
 from monitor.types import CONTRADICTION, WITHDRAWN
+from monitor.ui import REFRESH_SECONDS
 from monitor.ui.render import ago
 
-REFRESH_SECONDS = 2.0
 WIDE = 140  # columns from which stories and feeds sit side by side
 NEWEST_ALERTS = 20
 NEWEST_STORIES = 30
