@@ -70,15 +70,26 @@ def test_run_polls_then_stops_on_signal(config: Path, tmp_path: Path, signum: in
 
 def test_restart_resumes_without_duplicates(config: Path, tmp_path: Path) -> None:
     state = tmp_path / "state"
+    # READY=1 says the daemon handles SIGTERM: the second run finds its stories stored
+    # already, and `stories --json` answers before the daemon has started (issue 16).
+    notify = tmp_path / "notify.sock"
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(str(notify))
+    sock.settimeout(20)
+    env = {**os.environ, "NOTIFY_SOCKET": str(notify)}
     for _ in range(2):
-        proc = subprocess.Popen(monitor("run", config=config, state=state), stderr=subprocess.PIPE)
+        proc = subprocess.Popen(
+            monitor("run", config=config, state=state), env=env, stderr=subprocess.PIPE
+        )
         try:
+            assert datagrams(sock, b"READY=1")[-1] == b"READY=1"
             wait_for(lambda: (state / "monitor.db").exists() and len(stories(config, state)) == 2)
             time.sleep(0.5)
             proc.send_signal(signal.SIGTERM)
             assert proc.wait(timeout=10) == 0
         finally:
             proc.kill()
+    sock.close()
     items = [item for story in stories(config, state) for item in story["items"]]
     assert len(items) == 3  # two North Wire articles and one reprint; no copies
     feeds = json.loads(
