@@ -27,6 +27,12 @@ How a number becomes a Figure (``extraction.extract`` runs the steps, module by 
 6. "nach Angaben X", "according to X", "X said" in the same sentence give the attribution
    (``attribution``).
 
+Most numbers count nothing tracked: before steps 4-6 read a number's "number of" phrase
+and clause, the claim-word gate (``gate``) asks whether any word that could make it a claim
+stands within their reach, and a number with none keeps its plain reading. ``patterns``
+reads from a compiled pattern what its matches must hold, so that searches that cannot
+match are skipped; neither changes a result.
+
 How far each rule looks, a clause or a sentence, is cut in ``clauses``. Whether a new
 figure contradicts earlier ones is ``divergence``'s question; ``why`` puts both into
 words for ``monitor explain``.

@@ -36,6 +36,7 @@ from monitor.figures.lexicon import (
     kind_at,
 )
 from monitor.figures.numbers import Num, parse_number_words
+from monitor.figures.patterns import search_end
 
 _MONTH_BEFORE = re.compile(rf"\b(?:{MONTHS})\.?,?\s+$", re.I)
 
@@ -216,7 +217,7 @@ def refine(
     left, right = max(clause_start, neighbours[0]), min(clause_end, neighbours[1])
     claim = None if claim == PEOPLE else claim  # people count only as casualties
     if casualties and (claim is None or claim in PERSONNEL):
-        next_verb = _NEXT_VERB.search(text, end, right) if right == neighbours[1] else None
+        next_verb = search_end(_NEXT_VERB, text, end, right) if right == neighbours[1] else None
         if next_verb is not None:  # "killed 70 soldiers and wounded 110": the next count's verb
             right = next_verb.start()
         casualty = _casualty_after(text, end, right)
@@ -224,14 +225,14 @@ def refine(
             return casualty
         bare = claim is None and _BARE_END.match(text, end)  # "и ликвидировали 35."
         if (claim in PERSONNEL or bare) and (
-            DESTROYED_BEFORE.search(text, max(left, start - 40), start)
+            search_end(DESTROYED_BEFORE, text, max(left, start - 40), start)
             or DESTROYED.search(text, end, right)
         ):
             return "killed", end  # "уничтожены 27 военнослужащих КНДР"
-        m = CASUALTY_BEFORE.search(text, max(left, start - 40), start)
+        m = search_end(CASUALTY_BEFORE, text, max(left, start - 40), start)
         if m is not None:  # "In Kursk starben rund 600 Soldaten"
             return casualty_kind(m.group(0)), end
-        v2 = CASUALTY_BEFORE_V2.search(text, max(left, start - 60), start)
+        v2 = search_end(CASUALTY_BEFORE_V2, text, max(left, start - VERB_BEFORE_REACH), start)
         if v2 is not None and (claim in PERSONNEL or v2.group("v").lower() != "fallen"):
             # "Pro Tag fallen nach westlichen Schätzungen 100 Soldaten", "töteten in Kursk
             # bislang 1.200 Soldaten"
@@ -278,20 +279,24 @@ def casualty_kind(phrase: str) -> str | None:
 
 def not_a_count(before: str, after: str, num: Num, lang: str) -> bool:
     """True for percentages, money, ages, durations, dates, times and ordinals."""
-    if _PERCENT_AFTER.match(after) or _MONEY_AFTER.match(after) or _MONEY_BEFORE.search(before):
+    if (
+        _PERCENT_AFTER.match(after)
+        or _MONEY_AFTER.match(after)
+        or search_end(_MONEY_BEFORE, before)
+    ):
         return True
-    if _AGE.match(after) or _AGE_BEFORE.search(before) or _TIME_AFTER.match(after):
+    if _AGE.match(after) or search_end(_AGE_BEFORE, before) or _TIME_AFTER.match(after):
         return True
     if _ORDINAL_AFTER.match(after) or _YEAR_SUFFIX.match(after) or _CALIBRE_AFTER.match(after):
         return True
     if lang == "ko" and _KO_DATE_AFTER.match(after):
         return True
     if num.scale == 1 and not num.vague and num.low is not None:
-        if num.low <= 31 and (_MONTH_BEFORE.search(before) or MONTH_AFTER.match(after)):
+        if num.low <= 31 and (search_end(_MONTH_BEFORE, before) or MONTH_AFTER.match(after)):
             return True
         if lang == "de" and _DE_ORDINAL_AFTER.match(after):
             return True
-        if num.form == "year?" and _MONTH_BEFORE.search(before):
+        if num.form == "year?" and search_end(_MONTH_BEFORE, before):
             return True
     return bool(_DURATION_AFTER.match(after))
 
@@ -485,8 +490,8 @@ def number_of_phrase(
     clause_start, _ = clause_span(text, start, start)
     sentence_start, _ = sentence_span(text, start)
     left_limit = past_years(text, left_limit)
-    reach = _REACH_BEFORE.search(text, max(0, start - 40), start) is not None
-    left = max(sentence_start if reach else clause_start, left_limit, start - 160)
+    reach = search_end(_REACH_BEFORE, text, max(0, start - 40), start) is not None
+    left = max(sentence_start if reach else clause_start, left_limit, start - NUMBER_OF_REACH)
     window = text[left:start]
     for m in _NUMBER_OF.finditer(window):
         np = m.group("np") or m.group("compound") or ""
@@ -536,14 +541,18 @@ def _toll_subject(window: str, lang: str, vocab: Vocabulary) -> tuple[list[str],
     return ([kind] if kind else _kinds(np, lang, vocab)), window[: verb.start()]
 
 
+_DEATH_WORD = re.compile(r"\b(?:death|todes|смерт)", re.I)
+_CASUALTY_WORD = re.compile(r"\bcasualty", re.I)
+
+
 def _kinds(window: str, lang: str, vocab: Vocabulary) -> list[str]:
     tokens = [(w, 0, 0) for w in window.split()]
     found = [k for i in range(len(tokens)) if (k := kind_at(tokens, i, lang, vocab)[0])]
     # "die Zahl der Nordkoreaner in Kursk": a number of a nationality's people is of troops
     found = ["troops" if k == PEOPLE else k for k in found]
-    if not found and re.search(r"\b(?:death|todes|смерт)", window, re.I):
+    if not found and _DEATH_WORD.search(window):
         return ["killed"]  # "death toll", "Todeszahl"
-    if not found and re.search(r"\bcasualty", window, re.I):
+    if not found and _CASUALTY_WORD.search(window):
         return ["killed_or_wounded"]  # "casualty count"
     if not found and any(_UNIT.match(word) for word in window.split()):
         return ["troops"]  # "численность северокорейского контингента"
@@ -560,3 +569,16 @@ _REACH_BEFORE = re.compile(
     r"(?:\s+(?:to|at|auf|bei|до|на|by|um))?(?:\s+[^\W\d_]+\.?){0,2}\s+$",
     re.I,
 )
+
+
+# What can make a claim of a count whose own noun phrase (``counted``) names nothing, for
+# the claim-word gate (``gate``), which looks for these words before ``number_of_phrase``
+# and ``refine`` run: a "number of" phrase in the NUMBER_OF_REACH characters before the
+# number (the lexicon's words, and these), a verb in the VERB_BEFORE_REACH characters before
+# its span, a verb in the span or in the clause after it. A rule that reads other words, or
+# further, must add them here.
+NUMBER_OF_REACH = 160
+VERB_BEFORE_REACH = 60  # refine reads 40 (casualty, destroyed) or 60 (German V2) characters
+NAMED_BEFORE: tuple[re.Pattern[str], ...] = (_UNIT, _RU_LOST_AS, _DEATH_WORD, _CASUALTY_WORD)
+VERBS_BEFORE: tuple[re.Pattern[str], ...] = (CASUALTY_BEFORE, CASUALTY_BEFORE_V2, DESTROYED_BEFORE)
+VERBS_AFTER: tuple[re.Pattern[str], ...] = (*(p for p, _ in CASUALTY_VERBS), DESTROYED)

@@ -24,6 +24,7 @@ from monitor.figures.lexicon import (
     Vocabulary,
 )
 from monitor.figures.numbers import Num
+from monitor.figures.patterns import search_end
 from monitor.figures.scope import whose_named
 from monitor.types import Figure
 
@@ -90,7 +91,7 @@ def _people(text: str, num: Num, lang: str, vocab: Vocabulary) -> bool:
 def _verb_before(text: str, start: int) -> str | None:
     """The casualty a verb or noun right before ``start`` names ("погибли", "killed")."""
     window = text[max(0, start - 40) : start]
-    m = CASUALTY_BEFORE.search(window)
+    m = search_end(CASUALTY_BEFORE, window)
     if m is not None:
         return casualty_kind(m.group(0))
-    return "killed" if DESTROYED_BEFORE.search(window) else None
+    return "killed" if search_end(DESTROYED_BEFORE, window) else None

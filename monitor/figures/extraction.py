@@ -26,6 +26,7 @@ from monitor.figures.context import (
 )
 from monitor.figures.coordination import share
 from monitor.figures.deployment import DEPLOYMENT, is_deployment
+from monitor.figures.gate import Gate
 from monitor.figures.hedges import HEDGE_AFTER, RU_INCREMENT, read_hedge
 from monitor.figures.korean import KO_HEDGE_AFTER, KO_HEDGES, counted_ko, people_before
 from monitor.figures.lexicon import LANGS, PEOPLE, PERSONNEL, Vocabulary, vocabulary
@@ -33,6 +34,7 @@ from monitor.figures.modality import CORRECTED, contrasted, modality, withdrawn
 from monitor.figures.numbers import Num, find_numbers, merge_ranges
 from monitor.figures.partitive import apply as apply_partitives
 from monitor.figures.partitive import fraction_words, partitives, whole_indices
+from monitor.figures.patterns import search_end
 from monitor.figures.scope import PLACES, where_named, whose_and_where, whose_named
 from monitor.lang import guess as guess_language
 from monitor.types import ASSERTED, DISPATCH, PART, RETRACTED, WHOLE, ClaimTerms, Figure
@@ -54,15 +56,18 @@ def extract(
     numbers = fraction_words(text, merge_ranges(text, find_numbers(text, lang)), lang)
     pairs = partitives(text, numbers, lang)
     wholes = whole_indices(pairs)
+    gate = Gate(text, vocab)
+    all_counts = _all_neighbouring_counts(numbers, len(text))
     read: list[Figure] = []
     for index, (num, ranged) in enumerate(numbers):
         # context rules look no further than the neighbouring numbers
         preceding = numbers[index - 1][0].end if index else 0
         following = numbers[index + 1][0].start if index + 1 < len(numbers) else len(text)
-        counts = _neighbouring_counts(numbers, index, len(text))
         neighbours = (preceding, following)
         whole = index in wholes
-        read.append(_figure(text, num, ranged, lang, vocab, neighbours, counts, whole))
+        read.append(
+            _figure(text, num, ranged, lang, vocab, neighbours, all_counts[index], gate, whole)
+        )
     read = share(text, read, numbers, lang, vocab)
     apply_partitives(text, read, pairs)
     contrasts = _contrasts(text, read, numbers, lang)
@@ -371,6 +376,24 @@ def _neighbouring_counts(
     return (before[-1] if before else 0), (after[0] if after else length)
 
 
+def _all_neighbouring_counts(
+    numbers: Sequence[tuple[Num, bool]], length: int
+) -> list[tuple[int, int]]:
+    """``_neighbouring_counts`` of every number, in one pass each way."""
+    counts = [num.form not in ("date", "time", "year?") for num, _ in numbers]
+    before, end = [], 0
+    for (num, _), count in zip(numbers, counts, strict=True):
+        before.append(end)
+        if count:
+            end = num.end
+    after, start = [], length
+    for (num, _), count in zip(reversed(numbers), reversed(counts), strict=True):
+        after.append(start)
+        if count:
+            start = num.start
+    return list(zip(before, reversed(after), strict=True))
+
+
 def _figure(
     text: str,
     num: Num,
@@ -379,6 +402,7 @@ def _figure(
     vocab: Vocabulary,
     neighbours: tuple[int, int],
     counts: tuple[int, int],
+    gate: Gate,
     whole: bool = False,
 ) -> Figure:
     before = text[max(0, num.start - 60) : num.start]
@@ -425,12 +449,20 @@ def _figure(
         kinds, np_end, np_increment = counted_ko(text, num.start, num_end, vocab, left_limit)
     else:
         kinds, np_end, np_increment = counted(text, num.end, lang, vocab)
-        if not kinds or PEOPLE in kinds:  # "составили 2,3 тыс. человек": the people of
-            named, number_of_np = number_of_phrase(text, num.start, neighbours[0], lang, vocab)
-            kinds = named if named and kinds in ([], [PEOPLE]) else kinds
-    increment = increment or np_increment or bool(lang == "ru" and RU_INCREMENT.search(before))
-    if num.form == "year?" and (not kinds or YEAR_BEFORE.search(before)):
+    # The claim-word gate: a count whose noun phrase names nothing, with no word around it
+    # that a "number of" phrase or a verb could make a claim of, stays what it is.
+    counts_nothing = not kinds and not gate.may_count(num.start, start, max(np_end, num_end))
+    if lang != "ko" and not counts_nothing and (not kinds or PEOPLE in kinds):
+        # "составили 2,3 тыс. человек": the people of
+        named, number_of_np = number_of_phrase(text, num.start, neighbours[0], lang, vocab)
+        kinds = named if named and kinds in ([], [PEOPLE]) else kinds
+    increment = increment or np_increment or bool(lang == "ru" and search_end(RU_INCREMENT, before))
+    if num.form == "year?" and (not kinds or search_end(YEAR_BEFORE, before)):
         return plain()
+    if counts_nothing:
+        span_end = max(np_end, num_end)
+        modifier = "increment" if increment else None
+        return Figure(None, low, high, hedge, text[start:span_end], start, span_end, modifier)
 
     claim, span_end = refine(
         text, combine(kinds), (start, max(np_end, num_end)), neighbours, casualties=not whole

@@ -294,22 +294,78 @@ def vocabulary(lang: str, extra: tuple[ClaimTerms, ...] = ()) -> Vocabulary:
 def kind_at(
     tokens: list[tuple[str, int, int]], i: int, lang: str, vocab: Vocabulary
 ) -> tuple[str | None, int]:
-    """The kind named at token i, and how many tokens name it (2 for "combat engineers")."""
+    """The kind named at token i, and how many tokens name it (2 for "combat engineers").
+
+    The longest stem that matches wins; of stems of one length, the first in ``vocab``.
+    """
     word = tokens[i][0].lower()
-    best: tuple[int, str | None, int] = (0, None, 1)
-    for stem, kind in vocab:
-        if " " in stem:
-            n = stem.count(" ") + 1  # "rounds of ammunition" spans three words
-            words = " ".join(t[0].lower() for t in tokens[i : i + n])
-            if i + n - 1 < len(tokens) and words.startswith(stem) and len(stem) > best[0]:
-                best = (len(stem), kind, n)
-            continue
-        if _stem_matches(word, stem, lang) and len(stem) > best[0]:
-            best = (len(stem), kind, 1)
+    index = _index(vocab, lang)
+    best = index.single(word)  # (length, position in vocab, kind) or None
+    n = 1
+    # a stem of several words can only match where its first word is the token itself
+    for length, position, stem, kind, words in index.multi.get(word, ()):
+        if i + words - 1 < len(tokens) and (
+            best is None or (length, -position) > (best[0], -best[1])
+        ):
+            joined = " ".join(t[0].lower() for t in tokens[i : i + words])
+            if joined.startswith(stem):
+                best, n = (length, position, kind), words
+    if best is None:
+        return None, 1
     # "killed or wounded" spans three tokens
-    if best[1] == "killed_or_wounded" and best[2] == 2:
-        return best[1], min(3, len(tokens) - i)
-    return best[1], best[2]
+    if best[2] == "killed_or_wounded" and n == 2:
+        return best[2], min(3, len(tokens) - i)
+    return best[2], n
+
+
+class _Index:
+    """The stems of one vocabulary, for ``kind_at``: one-word stems looked up once per word,
+    stems of several words by their first word."""
+
+    def __init__(self, vocab: Vocabulary, lang: str) -> None:
+        self.vocab = vocab
+        self.lang = lang
+        self.stems = [
+            (len(stem), position, stem, kind)
+            for position, (stem, kind) in enumerate(vocab)
+            if " " not in stem
+        ]
+        # (length, position, stem, kind, words) by the stem's first word
+        self.multi: dict[str, list[tuple[int, int, str, str, int]]] = {}
+        for position, (stem, kind) in enumerate(vocab):
+            if " " in stem:
+                entry = (len(stem), position, stem, kind, stem.count(" ") + 1)
+                self.multi.setdefault(stem.split(" ")[0], []).append(entry)
+        self.words: dict[str, tuple[int, int, str] | None] = {}
+
+    def single(self, word: str) -> tuple[int, int, str] | None:
+        """The longest one-word stem matching ``word`` (the first of equal length)."""
+        try:
+            return self.words[word]
+        except KeyError:
+            pass
+        best: tuple[int, int, str] | None = None
+        for length, position, stem, kind in self.stems:
+            if length > (best[0] if best else 0) and _stem_matches(word, stem, self.lang):
+                best = (length, position, kind)
+        if len(self.words) >= _WORDS_KEPT:
+            self.words.clear()
+        self.words[word] = best
+        return best
+
+
+_WORDS_KEPT = 100_000  # words whose stem ``_Index`` remembers
+_INDEXES: dict[tuple[int, str], _Index] = {}
+
+
+def _index(vocab: Vocabulary, lang: str) -> _Index:
+    index = _INDEXES.get((id(vocab), lang))
+    if index is None or index.vocab is not vocab:
+        index = _Index(vocab, lang)
+        if len(_INDEXES) >= 64:
+            _INDEXES.clear()
+        _INDEXES[(id(vocab), lang)] = index
+    return index
 
 
 def _stem_matches(word: str, stem: str, lang: str) -> bool:

@@ -127,6 +127,7 @@ _MONTH_NUMBER_SPACE = re.compile(
     r" \d{3}(?!\d)",
     re.I,
 )
+_GROUPED = re.compile(r"\d \d{3}")  # what _MONTH_NUMBER_SPACE needs, found faster
 
 _DE_MORPH = (
     r"null|eins|ein|zwei|zwo|drei|vier|fünf|fuenf|sechs|sech|sieben|sieb|acht|neun|zehn"
@@ -239,7 +240,8 @@ def find_numbers(text: str, lang: str) -> list[Num]:
     ]
     taken = [(n.start, n.end) for n in found]
     # "40 000" groups thousands in every language, except after a month ("June 30 500")
-    digits = _DIGITS if _MONTH_NUMBER_SPACE.search(text) else _DIGITS_SPACED
+    spaced = _GROUPED.search(text) and _MONTH_NUMBER_SPACE.search(text)
+    digits = _DIGITS if spaced else _DIGITS_SPACED
     for m in digits.finditer(text):
         n = _digit_number(m, lang)
         if n is not None and not _overlaps(n.start, n.end, taken):

@@ -13,6 +13,8 @@ import re
 
 from text_to_num import text2num
 
+from monitor.figures.patterns import may_match
+
 _EN_UNITS = {
     "dozen": 12,
     "hundred": 100,
@@ -179,6 +181,8 @@ def find_forms(lowered: str, lang: str) -> list[tuple[int, int, float, int]]:
     patterns, read = (_EN, _en_value) if lang == "en" else (_DE, _de_value)
     found = []
     for pattern in patterns:
+        if not may_match(pattern, lowered):  # no unit word it needs: "dozen", "half", ...
+            continue
         for m in pattern.finditer(lowered):
             value = read(m)
             if value is not None:

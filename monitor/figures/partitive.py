@@ -15,10 +15,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from monitor.figures.clauses import clause_span, sentence_span
 from monitor.figures.lexicon import CASUALTIES, CASUALTY_BEFORE, CASUALTY_VERBS, PERCENT
 from monitor.figures.numbers import Num
+from monitor.figures.patterns import fold, may_match
 from monitor.figures.scope import where_named, whose_and_where
 from monitor.types import PART, WHOLE, Figure
 
@@ -35,14 +37,18 @@ _PERCENT = PERCENT
 # The part first: "300 of the 11,000", "40 Prozent der 11.000", "300 из 11 тысяч".
 _PART_FIRST = re.compile(rf"^(?P<pct>{_PERCENT})?\s+{_OF}(?:{_HEDGE}\s+)*$", re.I)
 # The whole first: "Of the 11,000 ...", "Von den rund 11.000 ...", "Из 11 тысяч ...".
+_OPENERS = r"that|dass|что|wonach"
 _WHOLE_FIRST = re.compile(
     # "Of the 11,000", and with a hedge the article may go: "Of some 4,000 casualties"
-    rf"(?:^|\b(?:that|dass|что|wonach)\s+)\W*(?:(?:(?:out\s+)?of\s+(?:the|those|these|its|their)"
+    rf"(?:^|\b(?:{_OPENERS})\s+)\W*(?:(?:(?:out\s+)?of\s+(?:the|those|these|its|their)"
     rf"|among\s+(?:the|those|these|its|their)|von\s+den|unter\s+den|aus\s+den|из(?:\s+числа)?"
     rf"|среди)\s+(?:{_HEDGE}\s+)*"
     rf"|(?:out\s+)?of\s+(?:{_HEDGE}\s+)+)$",
     re.I,
 )
+# Where else than at its start a clause may open with its whole: after "that" ("said that
+# of the 11,000 ...")
+_OPENER = re.compile(rf"\b(?:{_OPENERS})\s+", re.I)
 # Korean: "1만1천 명 가운데 (약) 300명", "1만1천 명의 북한군 중 300명".
 _KO_WHOLE_FIRST = re.compile(
     r"^(?:여)?\s?(?:명|발)?(?:의)?\s?(?:[가-힣]+\s){0,2}?(?:중|가운데)(?:에서|에는|엔)?\s+"
@@ -156,6 +162,10 @@ def fraction_words(
     partitive ("half of the 1,000 deminers"), or in Korean follows the whole ("1만2천 명
     가운데 절반"), so that ``partitives`` pairs it."""
     added: list[tuple[Num, bool]] = []
+    # only the fraction words the text holds: most hold none ("half", "Hälfte", "треть")
+    folded = fold(text)
+    before_words = [(p, share) for p, share in _FRACTIONS if may_match(p, text, folded)]
+    after_words = [(p, share) for p, share in _FRACTION_AFTER if may_match(p, text, folded)]
     for index, (num, _) in enumerate(numbers):
         if num.form in ("date", "time") or num.low is None:
             continue
@@ -165,15 +175,17 @@ def fraction_words(
             start, end = after.start("words"), after.end("words")
             added.append((Num(start, end, 0, 0, form="decimal", value=share), False))
             continue
-        share_after = _fraction_after(text, numbers, index) if lang != "ko" else None
+        share_after = _fraction_after(text, numbers, index, after_words) if lang != "ko" else None
         if share_after is not None:
             added.append(share_after)
+            continue
+        if not before_words:
             continue
         clause_start, _ = clause_span(text, num.start, num.end)
         if index:  # not across the number before (which may be the fraction itself)
             clause_start = max(clause_start, numbers[index - 1][0].end)
         before = text[clause_start : num.start]
-        for pattern, share in _FRACTIONS:
+        for pattern, share in before_words:
             m = pattern.search(before)
             if m is not None:
                 start, end = clause_start + m.start("words"), clause_start + m.end("words")
@@ -189,7 +201,10 @@ def fraction_words(
 
 
 def _fraction_after(
-    text: str, numbers: Sequence[tuple[Num, bool]], index: int
+    text: str,
+    numbers: Sequence[tuple[Num, bool]],
+    index: int,
+    words: Sequence[tuple[re.Pattern[str], float]] = _FRACTION_AFTER,
 ) -> tuple[Num, bool] | None:
     """A fraction word after a whole that opens its clause ("Из 12 тысяч ..., около
     половины"), before the next number and within the sentence, as a number below 1."""
@@ -199,7 +214,7 @@ def _fraction_after(
     _, s_end = sentence_span(text, num.start)
     limit = numbers[index + 1][0].start if index + 1 < len(numbers) else s_end
     window = text[num.end : s_end]  # "one in four" holds numbers of its own
-    for pattern, share in _FRACTION_AFTER:
+    for pattern, share in words:
         m = pattern.search(window)
         if m is not None and num.end + m.start() <= limit:
             start, end = num.end + m.start("words"), num.end + m.end("words")
@@ -209,8 +224,17 @@ def _fraction_after(
 
 def _whole_first(text: str, num: Num) -> bool:
     """Does the clause open with "Of the", "Von den", "Из" before this number?"""
-    clause_start, _ = clause_span(text, num.start, num.end)
-    return _WHOLE_FIRST.search(text[clause_start : num.start]) is not None
+    return _whole_first_at(text, num.start, num.end)
+
+
+@lru_cache(maxsize=256)  # asked by ``fraction_words`` and ``partitives`` alike
+def _whole_first_at(text: str, start: int, end: int) -> bool:
+    clause_start, _ = clause_span(text, start, end)
+    window = text[clause_start:start]
+    if _WHOLE_FIRST.match(window) is not None:
+        return True
+    # without "that" (or "dass") no later start is possible: skip the search
+    return may_match(_OPENER, window) and _WHOLE_FIRST.search(window) is not None
 
 
 def whole_indices(pairs: Sequence[Partitive]) -> set[int]:
