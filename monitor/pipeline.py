@@ -35,7 +35,7 @@ from monitor.figures import divergence
 from monitor.figures.divergence import figure_of, format_value
 from monitor.store import Store
 from monitor.store.save import Correction
-from monitor.stories import RARITY_WINDOW, CandidateIndex, identity
+from monitor.stories import RARITY_WINDOW, SHORTLIST_SIZE, CandidateIndex, identity
 from monitor.stories.embedding import EMBED_BATCH, Encoder, embed_text, load_encoder
 from monitor.text import canonical_url, clean, counted
 from monitor.types import (
@@ -125,14 +125,14 @@ class Pipeline:
         if item.lang is None:
             item = replace(item, lang=lang.guess(f"{item.title}\n{item.text}"))
 
-        match = self._story_match(item)
-
         found = tuple(figures.extract(article_text(item), item.lang, claims=self.config.claims))
+        # Read once (issue 16): the story keys' claims too, if read with the shipped lexicon.
+        match = self._story_match(item, None if self.config.claims else found)
         # A reprint repeats figures already judged with its original: never alert twice.
         divergences = () if match.duplicate_of is not None else self._divergences(item, found)
         return Analysis(item, topic, match, found, divergences)
 
-    def _story_match(self, item: Item) -> StoryMatch:
+    def _story_match(self, item: Item, read: Sequence[Figure] | None) -> StoryMatch:
         """Shortlist candidates from the index (never a scan of the store), then score them."""
         window = timedelta(hours=self.config.story_window_hours)
         since, until = item.published - window, item.published + window
@@ -142,24 +142,24 @@ class Pipeline:
             # alone, once; the cost is that of one window, not of the store.
             index = CandidateIndex(retention=until - since + index.retention)
             index.add_rows(self.store.story_keys(since=since - RARITY_WINDOW, until=until))
-        keys = stories.features(item.title, item.text, item.lang).keys
-        shortlist = index.shortlist(keys, since=since, until=until)
-        # Older items the index still holds, for the reprint test only: an outlet that
+        keys = stories.features(item.title, item.text, item.lang, read).keys
+        # And older items the index still holds, for the reprint test only: an outlet that
         # runs a wire copy days later reprints it, it does not start a story.
-        older = index.shortlist(
-            keys, since=since - index.retention, until=since, limit=REPRINT_SHORTLIST
+        shortlist, older = index.shortlists(
+            keys,
+            [(since, until, SHORTLIST_SIZE), (since - index.retention, since, REPRINT_SHORTLIST)],
         )
         shortlist += [item_id for item_id in older if item_id not in shortlist]
-        encoder = self.encoder
+        encoder, rarity = self.encoder, index.rarities()
         if encoder is None or item.lang is None:
             candidates = self.store.candidates_by_id(shortlist)
-            return stories.match(item, candidates, window=window, rarity=index.rarity)
+            return stories.match(item, candidates, window=window, rarity=rarity)
         text = embed_text(item.title, item.text)
         vector = self._vectors.pop(text, None) or encoder.encode([text])[0]
         similar = index.similar(vector, item.lang, since=since, until=until)
         shortlist += [item_id for item_id in similar if item_id not in shortlist]
         candidates = self.store.candidates_by_id(shortlist)
-        found = stories.match(item, candidates, window=window, rarity=index.rarity, similar=similar)
+        found = stories.match(item, candidates, window=window, rarity=rarity, similar=similar)
         return replace(found, vector=vector, vector_model=encoder.model)
 
     def embed_ahead(self, items: Sequence[Item]) -> None:
@@ -530,7 +530,7 @@ def _unchanged(stored: tuple[str, str, str | None], item: Item) -> bool:
 
 def article_text(item: Item) -> str:
     """The text figures are read from: the title, then the body."""
-    return f"{item.title}\n\n{item.text}"
+    return stories.article_text(item.title, item.text)
 
 
 def read_path(path: Path, now: datetime) -> list[Item]:

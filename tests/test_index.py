@@ -76,3 +76,47 @@ def test_explain_says_why(tmp_path: Path, monkeypatch: object) -> None:
     assert "topic: skipped" in skipped and "no term of group 1" in skipped
     missing = runner.invoke(cli, ["--state", state, "explain", "99"])
     assert missing.exit_code == 1 and "no item 99" in missing.output
+
+
+def test_rarities_are_what_each_key_share_gives_as_items_come_and_go() -> None:
+    """Issue 16: rarity is computed once per state of the index, from keys grouped by how
+    many items hold them; every key's rarity is still its share among recent items."""
+    import math
+    import random
+
+    from monitor.stories.index import MIN_RARITY, RARE_SHARE, RARITY_MIN_ITEMS
+
+    def by_share(index: CandidateIndex, key: str) -> float:
+        held = sum(key in keys for _, keys in index._items.values())
+        share = held / max(len(index), RARITY_MIN_ITEMS)
+        if share <= RARE_SHARE:
+            return 1.0
+        return max(MIN_RARITY, math.log(share) / math.log(RARE_SHARE))
+
+    rng = random.Random(16)
+    vocabulary = [f"k{number}" for number in range(60)]
+    index = CandidateIndex(retention=timedelta(hours=30))
+    for number in range(300):
+        keys = rng.sample(vocabulary[: rng.choice([8, 20, 60])], rng.randrange(1, 8))
+        index.add(number + 1, T0 + timedelta(hours=number // 3), keys)
+        if number % 7 == 0:
+            index.touch(rng.randrange(1, number + 2), T0 + timedelta(hours=number // 3))
+        if number % 25 == 0 or number > 280:
+            for key in [*vocabulary, "never"]:
+                assert index.rarity(key) == by_share(index, key), (number, key)
+            assert all(r < 1.0 for r in index.rarities().values())
+
+
+def test_shortlists_of_several_windows_are_each_window_alone() -> None:
+    index = CandidateIndex(retention=timedelta(days=7))
+    for number in range(60):
+        keys = ["kursk", f"name{number % 5}", f"figure{number % 3}"]
+        index.add(number + 1, T0 + timedelta(hours=2 * number), keys)
+    wanted = {"kursk": 2.0, "name1": 2.0, "figure2": 3.0}
+    windows = [
+        (T0 + timedelta(hours=60), T0 + timedelta(hours=120), 40),
+        (T0, T0 + timedelta(hours=60), 5),
+    ]
+    assert index.shortlists(wanted, windows) == [
+        index.shortlist(wanted, since, until, limit) for since, until, limit in windows
+    ]

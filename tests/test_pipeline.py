@@ -99,3 +99,49 @@ def test_figures_older_than_the_window_are_not_held_against_a_new_one(tmp_path: 
     assert totals.kept == 2 and totals.alerts == 0  # 1,000 is outside the window
     pipe.process(report("recent", "1,000", 1), totals)
     assert totals.alerts == 1  # 1,000 against 5,000, both inside it
+
+
+def test_a_new_items_figures_are_read_once(tmp_path: Path, monkeypatch: Any) -> None:
+    """Issue 16: the figures the pipeline reads are the ones its story keys read, unless
+    feeds.yaml adds claim words (the story keys read with the shipped lexicon only)."""
+    import monitor.figures
+    import monitor.stories.keys
+    from monitor.config import Config
+    from monitor.types import ClaimTerms
+
+    reads: list[str] = []
+    extract = monitor.figures.extract
+
+    def counted(text: str, *args: Any, **kwargs: Any) -> Any:
+        reads.append(text)
+        return extract(text, *args, **kwargs)
+
+    monkeypatch.setattr(monitor.figures, "extract", counted)
+    monkeypatch.setattr(monitor.stories.keys, "extract", counted)
+    news = [
+        item(f"n{number}", f"North Korea sends {number},500 troops to Kursk, Russia", number)
+        for number in range(1, 4)
+    ]
+    pipe = Pipeline(Store.open(tmp_path / "one"), from_feeds([]), clock=lambda: T0)
+    pipe.multilingual = False
+    pipe.process_all(news, Totals())
+    assert len(reads) == 3
+    reads.clear()
+    words = (ClaimTerms(kind="sappers", lang="en", stems=("deminer",)),)
+    config = replace(Config(feeds=()), claims=words)
+    pipe = Pipeline(Store.open(tmp_path / "two"), config, clock=lambda: T0, multilingual=False)
+    pipe.process_all([replace(found, title=found.title + " again") for found in news], Totals())
+    assert len(reads) == 6
+
+
+def test_story_keys_from_the_pipelines_figures_are_those_read_alone() -> None:
+    from monitor import figures, stories
+    from monitor.stories.keys import _features
+
+    title = "Seoul: 12,000 North Korean troops in Kursk"
+    for text in (
+        "About 12,000 soldiers arrived; 1,000 deminers will follow. Read more: Kursk",
+        "Pyongyang will send a thousand sappers and 5,000 builders to the region.",
+    ):
+        read = figures.extract(stories.article_text(title, text), "en")
+        assert _features(title, text, "en", read) == _features(title, text, "en", None)

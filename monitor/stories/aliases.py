@@ -20,6 +20,7 @@ longest aliased prefix.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -178,8 +179,12 @@ ALIASES: dict[str, str] = {
 _HANGUL_ALIASES = sorted((k for k in ALIASES if k[:1] >= "\uac00"), key=len, reverse=True)
 
 
+_HANGUL_SYLLABLE = re.compile("[\uac00-\ud7a3]")
+
+
 def has_hangul(text: str) -> bool:
-    return any("\uac00" <= ch <= "\ud7a3" for ch in text)
+    """Whether ``text`` holds a Hangul syllable (one scan in C, called for every word)."""
+    return _HANGUL_SYLLABLE.search(text) is not None
 
 
 def _is_cyrillic(word: str) -> bool:

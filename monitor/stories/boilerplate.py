@@ -43,7 +43,24 @@ def _word_set(words: str) -> frozenset[str]:
 
 
 def _any(*patterns: str) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), _FLAGS)
+    found = re.compile("|".join(f"(?:{p})" for p in patterns), _FLAGS)
+    anchored = [p for p in patterns if p.startswith("^")]
+    parts = [re.compile(p, _FLAGS) for p in patterns if not p.startswith("^")]
+    if anchored:
+        parts.insert(0, re.compile("|".join(f"(?:{p})" for p in anchored), _FLAGS))
+    _PARTS[found] = tuple(parts)
+    return found
+
+
+# Each pattern in parts: its alternatives that open with "^" together (tried at the start
+# only), each other alternative alone (searched one by one they cost about half as much
+# as within the whole). One part matches exactly when the pattern does.
+_PARTS: dict[re.Pattern[str], tuple[re.Pattern[str], ...]] = {}
+
+
+def _matches(pattern: re.Pattern[str], text: str) -> bool:
+    """Whether ``pattern`` (made by ``_any``) matches somewhere in ``text``."""
+    return any(part.search(text) for part in _PARTS[pattern])
 
 
 # What a credit line names when it is nothing else: an agency, a desk, a person.
@@ -252,7 +269,7 @@ def kind(sentence: str) -> str | None:
     if _is_byline(text):
         return "credit"
     for name, pattern in _KINDS:
-        if not pattern.search(text):
+        if not _matches(pattern, text):
             continue
         if name == "credit" and _NEWS_VERB.search(text) and not text.startswith(("(", "[")):
             continue  # "Reporting by the BBC showed ...": a sentence of the report

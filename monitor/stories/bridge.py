@@ -162,8 +162,10 @@ def country(word: str) -> str | None:
     return by_name.get(_ru_stem(lowered)) or by_name.get(lowered)
 
 
-def bridge_keys(name: str) -> list[str]:
-    """The bridge keys of one name as written (not stemmed): country and skeleton."""
+@lru_cache(maxsize=65536)
+def bridge_keys(name: str) -> tuple[str, ...]:
+    """The bridge keys of one name as written (not stemmed): country and skeleton (cached:
+    read for every name of every text)."""
     keys = []
     code = country(name)
     if code is not None:
@@ -171,4 +173,4 @@ def bridge_keys(name: str) -> list[str]:
     found = skeleton(name)
     if found:
         keys.append(f"sk:{found}")
-    return keys
+    return tuple(keys)

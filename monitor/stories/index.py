@@ -12,6 +12,9 @@ The index also answers *how rare a key is among recent items* (a document freque
 over the retention window), which scales key weights: a name in a third of the week's
 items ("Kursk" during the Kursk offensive) is background, not evidence. Below
 ``RARITY_MIN_ITEMS`` items there is too little to count on and every key counts fully.
+``rarities`` gives the keys below full weight, computed once per state of the index (an
+item added or evicted changes it) from the keys grouped by how many items hold them: a
+new item's match reads thousands of key weights, and most keys are rare.
 
 With the multilingual extra it also holds the items' embeddings (``add_vector``) and
 answers which items in *other* languages read most alike (``similar``), each cosine
@@ -25,7 +28,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from monitor.stories.embedding import PairNorm, cosines
@@ -58,6 +61,9 @@ class CandidateIndex:
     def __init__(self, retention: timedelta = RARITY_WINDOW) -> None:
         self.retention = retention
         self._postings: dict[str, set[int]] = {}
+        # Keys by how many items hold them (posting length); rarity depends on nothing else.
+        self._by_count: dict[int, set[str]] = {}
+        self._rarities: dict[str, float] | None = None  # for this state; None = not yet
         self._items: dict[int, tuple[datetime, tuple[str, ...]]] = {}
         self._by_time: list[tuple[datetime, int]] = []  # a heap: oldest first
         self.newest: datetime | None = None
@@ -78,9 +84,12 @@ class CandidateIndex:
             return  # too old to matter to what arrives now
         keys = tuple(dict.fromkeys(keys))
         self._items[item_id] = (published, keys)
+        self._rarities = None
         heapq.heappush(self._by_time, (published, item_id))
         for key in keys:
-            self._postings.setdefault(key, set()).add(item_id)
+            posting = self._postings.setdefault(key, set())
+            self._recount(key, len(posting), len(posting) + 1)
+            posting.add(item_id)
         if self.newest is None or published > self.newest:
             self.newest = published
             self._evict()
@@ -102,12 +111,24 @@ class CandidateIndex:
             if held is None or held[0] != at:
                 continue  # carried forward since (``touch``): a later heap entry holds it
             _, keys = self._items.pop(item_id)
+            self._rarities = None
             self._vectors.pop(item_id, None)
             for key in keys:
                 posting = self._postings[key]
+                self._recount(key, len(posting), len(posting) - 1)
                 posting.discard(item_id)
                 if not posting:
                     del self._postings[key]
+
+    def _recount(self, key: str, before: int, after: int) -> None:
+        """Move ``key`` to the group of keys held by ``after`` items."""
+        if before:
+            group = self._by_count[before]
+            group.discard(key)
+            if not group:
+                del self._by_count[before]
+        if after:
+            self._by_count.setdefault(after, set()).add(key)
 
     def touch(self, item_id: int, published: datetime) -> None:
         """Carry an indexed item forward to ``published`` (a reprint of it appeared):
@@ -128,10 +149,23 @@ class CandidateIndex:
 
     def rarity(self, key: str) -> float:
         """1.0 for a key in few recent items, down to MIN_RARITY for one in all of them."""
-        share = len(self._postings.get(key, ())) / max(len(self._items), RARITY_MIN_ITEMS)
-        if share <= RARE_SHARE:
-            return 1.0
-        return max(MIN_RARITY, math.log(share) / math.log(RARE_SHARE))
+        return self.rarities().get(key, 1.0)
+
+    def rarities(self) -> Mapping[str, float]:
+        """Key -> rarity of every key below full weight (in more than RARE_SHARE of recent
+        items), for the index as it is now; a key not listed counts fully. Computed once
+        per state, per group of keys held by as many items (the share is the same)."""
+        if self._rarities is None:
+            items = max(len(self._items), RARITY_MIN_ITEMS)
+            found: dict[str, float] = {}
+            for count, keys in self._by_count.items():
+                share = count / items
+                if share <= RARE_SHARE:
+                    continue
+                factor = max(MIN_RARITY, math.log(share) / math.log(RARE_SHARE))
+                found.update(dict.fromkeys(keys, factor))
+            self._rarities = found
+        return self._rarities
 
     def shortlist(
         self,
@@ -141,19 +175,30 @@ class CandidateIndex:
         limit: int = SHORTLIST_SIZE,
     ) -> list[int]:
         """Ids of the items published in [since, until] sharing the most weighted keys."""
+        return self.shortlists(keys, [(since, until, limit)])[0]
+
+    def shortlists(
+        self, keys: Mapping[str, float], windows: Sequence[tuple[datetime, datetime, int]]
+    ) -> list[list[int]]:
+        """``shortlist`` for each (since, until, limit): the weights shared with each item
+        are summed once for all of them."""
         shared: dict[int, float] = {}
+        rarities = self.rarities()
         for key, weight in keys.items():
-            factor = self.rarity(key)
+            factor = rarities.get(key, 1.0)
             if factor < SHORTLIST_MIN_RARITY:
                 continue
             for item_id in self._postings.get(key, ()):
                 shared[item_id] = shared.get(item_id, 0.0) + weight * factor
-        in_window = (
-            (score, item_id)
-            for item_id, score in shared.items()
-            if since <= self._items[item_id][0] <= until
-        )
-        return [item_id for _, item_id in heapq.nlargest(limit, in_window)]
+        found = []
+        for since, until, limit in windows:
+            in_window = (
+                (score, item_id)
+                for item_id, score in shared.items()
+                if since <= self._items[item_id][0] <= until
+            )
+            found.append([item_id for _, item_id in heapq.nlargest(limit, in_window)])
+        return found
 
     def add_vector(self, item_id: int, lang: str, vector: bytes) -> None:
         """Hold an indexed item's embedding (an item not indexed, or too old, is ignored)."""

@@ -6,16 +6,24 @@ thousand all read as 1000), names and places, weekdays and months, and rare word
 with a weight (``WEIGHT_*``). Names are folded to one spelling across scripts and
 languages (``monitor.stories.aliases``: Kursk / Курск / 쿠르스크). An outlet's boilerplate
 (credits, plugs, share buttons: ``monitor.stories.boilerplate``) is removed first.
-``features`` is cached on the text, so a candidate is tokenised once across calls.
+``features`` is cached on the text, so a candidate is tokenised once across calls, and
+reads the text in one pass: one regular expression finds the words, and what a word is
+(its casefolded form, stem, whether it may be a name) is looked up once per distinct word.
+
+What numbers count (``Features.claims``) is read by ``monitor.figures.extract`` from the
+title and the text as the pipeline reads a new item's figures (``article_text``): the
+pipeline passes the figures it read, so a new item's figures are read once.
 """
 
 from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator, Mapping
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from monitor.figures import extract
 from monitor.figures.numbers import MAX_DIGITS
@@ -23,8 +31,9 @@ from monitor.lang import guess as guess_lang
 from monitor.stories import boilerplate
 from monitor.stories.aliases import canonical, hangul_alias, has_hangul, korean_stem
 from monitor.stories.bridge import bridge_keys, country, roman_value
+from monitor.types import Figure
 
-__all__ = ["Features", "features"]
+__all__ = ["Features", "article_text", "features"]
 
 
 def _word_set(words: str) -> frozenset[str]:
@@ -57,6 +66,9 @@ RARE_WORD_MIN_LEN = 9
 # Features are cached per text. The cache must hold the caller's whole candidate pool (a
 # few thousand items), or every scan misses; one entry costs ~12 KB for a 3 KB article.
 FEATURE_CACHE_SIZE = 4096
+# What a word is, cached per distinct word (a few hundred bytes each): the vocabulary of a
+# busy week's items fits.
+WORD_CACHE_SIZE = 65536
 
 # Words that say nothing about which event a text reports: function words (in German every
 # noun is capitalised, so a capitalised word alone is no name), and the topic's own
@@ -238,10 +250,34 @@ class Features:
     # 1,000 killed and 1,000 deminers share a number, not a fact.
     claims: Mapping[str, frozenset[str]]
 
+    # Sums and subsets ``monitor.stories.matching`` reads for every pair, computed once per
+    # text (cached on the instance: the fields above never change).
 
-def _normalise(text: str) -> list[str]:
-    """Casefolded words without punctuation: what alignment compares."""
-    return [sys.intern(w.casefold()) for w in _TOKEN.findall(text)]
+    @cached_property
+    def local_weight(self) -> float:
+        """The weight of the keys only comparable within one language."""
+        return sum(self.keys[key] for key in self.local)
+
+    @cached_property
+    def bridge_weight(self) -> float:
+        """The weight of the keys only comparable across languages."""
+        return sum(self.keys[key] for key in self.bridge)
+
+    @cached_property
+    def years(self) -> frozenset[str]:
+        """The year keys ("2024")."""
+        return frozenset(k for k, w in self.keys.items() if w == WEIGHT_YEAR and k.isdigit())
+
+    @cached_property
+    def weekdays(self) -> frozenset[str]:
+        """The weekday keys ("tue"), not the months ("m06")."""
+        return frozenset(key for key in self.dates if not key[1:].isdigit())
+
+
+def article_text(title: str, text: str) -> str:
+    """The text figures are read from: the title, then the body (``Pipeline`` reads a new
+    item's figures from it, and ``Features.claims`` are read from it)."""
+    return f"{title}\n\n{text}"
 
 
 def _stem(word: str) -> str:
@@ -256,6 +292,23 @@ def _stem(word: str) -> str:
 _COMMON_STEMS = frozenset(map(_stem, COMMON_WORDS))
 # The same words in the spelling keys are compared in ("moskau" -> "moskva").
 _COMMON_KEYS = frozenset(canonical(stem) for stem in _COMMON_STEMS) - _CALENDAR_KEY_SET
+
+
+@lru_cache(maxsize=WORD_CACHE_SIZE)
+def _word(token: str) -> tuple[str, str, bool]:
+    """(casefolded and interned, stem, may be a name) of a word as ``_TOKEN`` finds it.
+    Capitalised words are compared in one spelling across scripts (Курск = Kursk);
+    lowercase words are only ever compared within one language."""
+    lowered = sys.intern(token.casefold())
+    stem = canonical(_stem(token)) if token[0].isupper() else _stem(token)
+    is_name = (
+        token[0].isupper()
+        and lowered not in COMMON_WORDS
+        and stem not in _COMMON_KEYS
+        and lowered not in CALENDAR_WORDS
+        and lowered not in NUMBER_WORDS
+    )
+    return lowered, stem, is_name
 
 
 def _korean_key(word: str) -> tuple[str, float] | None:
@@ -306,14 +359,14 @@ def _numbers(text: str) -> Iterator[tuple[float, bool]]:
             yield value, True
 
 
-def _claims(text: str, lang: str | None) -> dict[str, set[str]]:
+def _claims(figures: Iterable[Figure]) -> dict[str, set[str]]:
     """Number key -> what ``monitor.figures`` reads it as counting (the one reader of
     what numbers count): "tausend Pioniere" and "1,000 sappers" both count deminers.
 
     Only claims: reading every number through it (years, prices, "eight billion") was
     measured to cost ECB+ more than it gained on ITN (F1 0.853 -> 0.842)."""
     claims: dict[str, set[str]] = {}
-    for figure in extract(text, lang):
+    for figure in figures:
         for value in (figure.low, figure.high):
             if value is not None and value >= MIN_COUNTED_NUMBER and figure.claim is not None:
                 claims.setdefault(str(value), set()).add(figure.claim)
@@ -350,16 +403,18 @@ def _number_keys(text: str, claims: Mapping[str, set[str]]) -> dict[str, float]:
 
 def _word_keys(
     text: str,
-) -> tuple[dict[str, float], set[str], dict[str, set[str]], tuple[str, ...]]:
-    """Names, rare long lowercase words, calendar words and number words, stemmed; with
-    the keys bound to the text's language (rare words), the bridge keys (compared only
-    across languages) and the names read as places.
+) -> tuple[list[str], dict[str, float], set[str], dict[str, set[str]], tuple[str, ...]]:
+    """The words in order (casefolded: what alignment compares); names, rare long
+    lowercase words, calendar words and number words, stemmed; with the keys bound to the
+    text's language (rare words), the bridge keys (compared only across languages) and
+    the names read as places.
 
     A name is a capitalised word that does not open a sentence. The words of one multi-word
     name ("Joint Chiefs of Staff", "Sergei Shoigu") share one name's weight, so that a long
     title counts as one piece of evidence; a word seen alone elsewhere ("Shoigu") keeps
     its full weight.
     """
+    words: list[str] = []
     keys: dict[str, float] = {}
     local: set[str] = set()  # keys only ever compared within one language
     bridge: dict[str, set[str]] = {}  # bridge key -> the name keys it was read from
@@ -391,17 +446,21 @@ def _word_keys(
             local.discard(name)  # also read as a name: not bound to one language
         run.clear()
 
+    hangul = has_hangul(text)  # else no word of it is Korean
     for found in _TOKEN.finditer(text):
         token, prior = found.group(0), previous
-        previous = token.casefold()
+        lowered, stem, is_name = _word(token)
+        words.append(lowered)
+        previous = lowered
         if prior in LOCATIVES:
             since_locative = 1
-        elif prior in PLACE_FILLERS or _ADJECTIVE.search(prior):
+        elif since_locative <= PLACE_MAX_GAP and (
+            prior in PLACE_FILLERS or _ADJECTIVE.search(prior)
+        ):
             since_locative += 1
-        else:
+        else:  # past the gap it stays past it: no need to read the word
             since_locative = PLACE_MAX_GAP + 1
-        lowered = token.casefold()
-        if has_hangul(token):
+        if hangul and has_hangul(token):
             close_run()
             if token[0].isdigit():
                 continue  # "86분", "1천명": read by the number pattern
@@ -422,17 +481,7 @@ def _word_keys(
         if run and lowered in NAME_CONNECTORS:
             run_end = found.end()  # "Chiefs of Staff": the name goes on
             continue
-        # Capitalised words are compared in one spelling across scripts (Курск = Kursk);
-        # lowercase words are only ever compared within one language.
-        stem = canonical(_stem(token)) if token[0].isupper() else _stem(token)
-        is_name = (
-            token[0].isupper()
-            and lowered not in COMMON_WORDS
-            and stem not in _COMMON_KEYS
-            and lowered not in CALENDAR_WORDS
-            and lowered not in NUMBER_WORDS
-        )
-        if not is_name or text[run_end : found.start()].strip(" -\u00a0"):
+        if (run or opener) and (not is_name or text[run_end : found.start()].strip(" -\u00a0")):
             close_run()
         if is_name and run and (number := roman_value(token)) is not None:
             keys[str(number)] = max(keys.get(str(number), 0.0), WEIGHT_SMALL_NUMBER)
@@ -475,7 +524,7 @@ def _word_keys(
         if len(stem) >= RARE_WORD_MIN_LEN:
             keys[stem] = WEIGHT_RARE_WORD
             local.add(stem)
-    return keys, local, bridge, tuple(places)
+    return words, keys, local, bridge, tuple(places)
 
 
 def _lead_weekdays(body: str) -> frozenset[str]:
@@ -490,23 +539,54 @@ def _lead_weekdays(body: str) -> frozenset[str]:
     return frozenset(found)
 
 
-@lru_cache(maxsize=FEATURE_CACHE_SIZE)
-def features(title: str, text: str, lang: str | None = None) -> Features:
+_CACHE: OrderedDict[tuple[str, str, str | None], Features] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+
+
+def features(
+    title: str, text: str, lang: str | None = None, figures: Sequence[Figure] | None = None
+) -> Features:
     """Features of one text in ``lang`` (guessed when None); cached on the content, so a
-    stored item is read once.
+    stored item is read once (the least recently used of FEATURE_CACHE_SIZE texts go).
 
     The outlet's boilerplate (credit lines, plugs, "read more", share buttons, photo
     credits: ``boilerplate.strip``) is left out of both words and keys, so that it
     decides neither a reprint nor a story.
+
+    ``figures``: what ``monitor.figures.extract`` read in ``article_text(title, text)``
+    in ``lang`` with the shipped lexicon, when the caller has them (the pipeline reads a
+    new item's figures anyway); used when nothing is stripped as boilerplate, else the
+    figures are read here, from the text without it.
     """
-    body = f"{title}.\n{boilerplate.strip(text)}"
-    words = tuple(_normalise(body))
+    key = (title, text, lang)
+    with _CACHE_LOCK:
+        found = _CACHE.get(key)
+        if found is not None:
+            _CACHE.move_to_end(key)
+            return found
+    found = _features(title, text, lang, figures)
+    with _CACHE_LOCK:
+        _CACHE[key] = found
+        if len(_CACHE) > FEATURE_CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return found
+
+
+def _features(
+    title: str, text: str, lang: str | None, figures: Sequence[Figure] | None
+) -> Features:
+    stripped = boilerplate.strip(text)
+    body = f"{title}.\n{stripped}"
+    if not lang or stripped != text:
+        figures = None  # read in another language, or from text that is left out
     lang = lang or guess_lang(body)
-    word_keys, local, bridge, places = _word_keys(body)
-    claims = _claims(body, lang)
+    words, word_keys, local, bridge, places = _word_keys(body)
+    if figures is None:
+        figures = extract(article_text(title, stripped), lang)
+    claims = _claims(figures)
     keys = {sys.intern(k): w for k, w in (word_keys | _number_keys(body, claims)).items()}
     return Features(
-        words=words,
+        words=tuple(words),
         keys=keys,
         weight=sum(keys.values()),
         figures=frozenset(k for k, w in keys.items() if w == WEIGHT_NUMBER and k[0].isdigit()),

@@ -16,8 +16,9 @@ Two questions, answered with different evidence (both on ``keys.features``):
    or different models of one family (Hwasong-19 / Hwasong-11) scale the score down.
 
 A key's weight is scaled by its *rarity* among recent items when the caller knows it
-(``rarity``; the pipeline takes it from ``monitor.stories.index``): a name in every other
-item of the week ("Kursk" during the Kursk offensive) says little.
+(``rarity``, the keys below full weight; the pipeline takes it from
+``monitor.stories.index``): a name in every other item of the week ("Kursk" during the
+Kursk offensive) says little.
 
 3. **Same story across languages, by embedding** (with the multilingual extra): two
    items in different languages whose embeddings stand well above what that language
@@ -36,22 +37,24 @@ included.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import NamedTuple
 
 from rapidfuzz.distance import LCSseq
 from rapidfuzz.fuzz import ratio
 from rapidfuzz.process import extractOne
 
 from monitor.stories.aliases import ALIASES, has_hangul
-from monitor.stories.keys import WEIGHT_YEAR, Features, features
+from monitor.stories.keys import Features, features
 from monitor.types import Candidate, Item, StoryMatch
 
 __all__ = ["DEFAULT_WINDOW", "Rarity", "match"]
 
-# Key -> factor 0..1 by which its weight is scaled (1 = rare, near 0 = in every item).
-Rarity = Callable[[str], float]
+# Key -> factor 0..1 by which its weight is scaled (near 0 = in every item); a key not
+# listed is rare and keeps its full weight (``CandidateIndex.rarities``).
+Rarity = Mapping[str, float]
 
 
 DEFAULT_WINDOW = timedelta(days=3)
@@ -157,7 +160,7 @@ def _duplicate_scores(new: Features, old: Features) -> tuple[float, float] | Non
     shorter, longer = (new, old) if len(new.words) <= len(old.words) else (old, new)
     if not shorter.figures <= longer.keys.keys():
         return None
-    new_days, old_days = _weekdays(new), _weekdays(old)
+    new_days, old_days = new.weekdays, old.weekdays
     if new_days and old_days and new_days.isdisjoint(old_days):
         return None
     if _designation_conflict(new, old):
@@ -177,9 +180,9 @@ def _may_reprint(item: Item, candidate: Candidate) -> bool:
     return candidate.source != item.source
 
 
-@dataclass(frozen=True)
-class _Weighted:
-    """A text's key weights scaled by rarity, their sum, and the sum of its local keys."""
+class _Weighted(NamedTuple):
+    """A text's key weights scaled by rarity, their sum, and the sums of its local and
+    bridge keys (a tuple: one is made per candidate per item)."""
 
     features: Features
     keys: Mapping[str, float]
@@ -189,11 +192,15 @@ class _Weighted:
 
 
 def _weighted(features: Features, rarity: Rarity | None) -> _Weighted:
-    keys = (
-        features.keys
-        if rarity is None
-        else {key: weight * rarity(key) for key, weight in features.keys.items()}
-    )
+    scaled = rarity.keys() & features.keys.keys() if rarity else ()
+    if not scaled:  # every key rare: the weights as they are (most candidates)
+        return _Weighted(
+            features, features.keys, features.weight, features.local_weight, features.bridge_weight
+        )
+    assert rarity is not None
+    keys = dict(features.keys)  # in the same order, so that the sums add up the same way
+    for key in scaled:
+        keys[key] *= rarity[key]
     local_weight = sum(keys[key] for key in features.local)
     bridge_weight = sum(keys[key] for key in features.bridge)
     return _Weighted(features, keys, sum(keys.values()), local_weight, bridge_weight)
@@ -221,14 +228,14 @@ def _story_score(new: _Weighted, old: _Weighted) -> tuple[float, float, set[str]
         shared |= _bridged(a, b, shared)
     weighted = sum(min(new.keys[k], old.keys[k]) for k in shared)
     score = 100 * weighted / math.sqrt(new_total * old_total)
-    new_days, old_days = _weekdays(a), _weekdays(b)
+    new_days, old_days = a.weekdays, b.weekdays
     if a.lead_days and b.lead_days and a.lead_days.isdisjoint(b.lead_days):
         score *= LEAD_WEEKDAY_CONFLICT_FACTOR
     elif new_days and old_days and new_days.isdisjoint(old_days):
         score *= WEEKDAY_CONFLICT_FACTOR
     elif a.dates and b.dates and a.dates.isdisjoint(b.dates):
         score *= DATE_CONFLICT_FACTOR
-    a_years, b_years = _years(a), _years(b)
+    a_years, b_years = a.years, b.years
     if a_years and b_years and a_years.isdisjoint(b_years):
         score *= YEAR_CONFLICT_FACTOR
     if score >= STORY_MIN_SCORE_WITH_FIGURES and (
@@ -241,6 +248,8 @@ def _story_score(new: _Weighted, old: _Weighted) -> tuple[float, float, set[str]
 def _counting_apart(a: Features, b: Features) -> set[str]:
     """Numbers both texts give but read as counting different things (1,000 killed /
     1,000 deminers): one number, two facts, no evidence of one event."""
+    if not a.claims or not b.claims:
+        return set()
     return {
         key for key in a.claims.keys() & b.claims.keys() if a.claims[key].isdisjoint(b.claims[key])
     }
@@ -305,17 +314,9 @@ def _place_conflict(a: Features, b: Features) -> bool:
     return not _names(b, a_places[0]) and not _names(a, b_places[0])
 
 
-def _years(features: Features) -> frozenset[str]:
-    return frozenset(k for k, w in features.keys.items() if w == WEIGHT_YEAR and k.isdigit())
-
-
-def _weekdays(features: Features) -> frozenset[str]:
-    return frozenset(key for key in features.dates if not key[1:].isdigit())  # not "m06"
-
-
 def _conflict(a: Features, b: Features) -> str | None:
     """What speaks against two texts reporting one event, if anything."""
-    a_days, b_days = _weekdays(a), _weekdays(b)
+    a_days, b_days = a.weekdays, b.weekdays
     if a_days and b_days and a_days.isdisjoint(b_days):
         return "different weekdays"
     if _place_conflict(a, b):
@@ -530,15 +531,11 @@ def match(
         if score > 0 and (runner_up is None or score > runner_up[0].score):
             evidence = _evidence(new_features, old, score, shared_weight, len(shared))
             runner_up = (evidence, candidate)
-        z = (similar or {}).get(candidate.item_id)
+        z = similar.get(candidate.item_id) if similar else None
+        if z is None or z < SIMILAR_MIN_Z or new_features.lang == old.lang:
+            continue
         rare_weight = sum(min(new.keys[k], old_weighted.keys[k]) for k in shared)
-        if (
-            z is not None
-            and z >= SIMILAR_MIN_Z
-            and new_features.lang != old.lang
-            and rare_weight >= SIMILAR_MIN_SHARED_WEIGHT
-            and _conflict(new_features, old) is None
-        ):
+        if rare_weight >= SIMILAR_MIN_SHARED_WEIGHT and _conflict(new_features, old) is None:
             _passed(folds, short, candidate, len(shared))
             if best_similar is None or z > best_similar[0]:
                 best_similar = (z, candidate, shared, rare_weight)
