@@ -1,7 +1,8 @@
 """One pass of the pipeline: item -> topic -> story -> figures -> divergence -> store.
 
 `analyse` makes every decision about one item from the item and what the store
-already holds; `Pipeline.process` writes the result in one transaction.
+already holds; `Pipeline.process` writes the result in one transaction (`process_all`
+and `ingest_paths`: several items a transaction, ``Store.batches``, issue 16).
 
 Issue 12, corrections: an item re-delivered with changed content (same source and guid)
 has its figures read again; those it no longer has are superseded (kept, shown in the
@@ -21,6 +22,7 @@ clock is injected so tests and the demo are repeatable.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -34,7 +36,7 @@ from monitor.feeds.parse import parse_feed, parse_text_file
 from monitor.figures import divergence
 from monitor.figures.divergence import figure_of, format_value
 from monitor.store import Store
-from monitor.store.save import Correction
+from monitor.store.save import Batches, Correction
 from monitor.stories import RARITY_WINDOW, SHORTLIST_SIZE, CandidateIndex, identity
 from monitor.stories.embedding import EMBED_BATCH, Encoder, embed_text, load_encoder
 from monitor.text import canonical_url, clean, counted
@@ -112,8 +114,12 @@ class Pipeline:
     # Embed items to match stories across languages when the multilingual extra is
     # installed (issue 13); False matches on keys alone, as without the extra.
     multilingual: bool = True
+    # What closes a transaction of several items (``Store.batches``): seconds, monotonic.
+    timer: Callable[[], float] = time.monotonic
     # Recent items' story keys, read from the store and kept in step with it (issue 4).
     _index: CandidateIndex | None = field(default=None, init=False, repr=False)
+    # The store's rollbacks when the index was filled: one since, and it is read again.
+    _rollbacks: int = field(default=0, init=False, repr=False)
     # Embeddings made ahead, in batches (``embed_ahead``), by the text embedded.
     _vectors: dict[str, bytes] = field(default_factory=dict, init=False, repr=False)
 
@@ -185,6 +191,8 @@ class Pipeline:
     def _candidate_index(self, since: datetime) -> CandidateIndex:
         """The index, filled on first use and caught up with what was stored since."""
         window = timedelta(hours=self.config.story_window_hours)
+        if self.store.rollbacks != self._rollbacks:  # it may hold items never stored
+            self._index, self._rollbacks = None, self.store.rollbacks
         if self._index is None:
             self._index = CandidateIndex(retention=max(RARITY_WINDOW, 2 * window))
             self._index.add_rows(self.store.story_keys(since=since - RARITY_WINDOW))
@@ -458,13 +466,23 @@ class Pipeline:
         totals.alerts += len(analysis.divergences)
         totals.corrections += len(corrections)
 
-    def process_all(self, items: Iterable[Item], totals: Totals) -> None:
-        """``process`` each item in turn; the ones on topic are embedded ahead in batches."""
+    def process_all(
+        self, items: Iterable[Item], totals: Totals, batches: Batches | None = None
+    ) -> None:
+        """``process`` each item in turn, several a transaction (``batches``, else their
+        own); the ones on topic are embedded ahead in batches, outside any transaction."""
+        if batches is None:
+            with self.store.batches(timer=self.timer) as own:
+                return self.process_all(items, totals, own)
         items, _ = self._identified(list(items))
         rules = self._topic_rules()
-        self.embed_ahead([item for item in items if topics.classify(item, rules).topic])
+        on_topic = [item for item in items if topics.classify(item, rules).topic]
+        if on_topic and self.encoder is not None:
+            batches.commit()  # the model's work holds no write lock
+        self.embed_ahead(on_topic)
         for item in items:
-            self.process(item, totals)
+            with batches.item():
+                self.process(item, totals)
 
 
 def _asserted(fig: Figure) -> bool:
@@ -565,16 +583,18 @@ def ingest_paths(
     pipeline: Pipeline, paths: Sequence[Path], on_file: Callable[[str], None] = lambda _: None
 ) -> Totals:
     """Run local files through the pipeline in the order given; a bad file is reported.
+    Items of several files share a transaction (``Store.batches``).
 
     ``on_file(name)`` is called after each file (for a progress display)."""
     totals = Totals()
-    for path in paths:
-        try:
-            items = read_path(path, pipeline.clock())
-        except MonitorError as exc:
-            totals.errors.append(str(exc))
-            log.error("%s", exc)
-        else:
-            pipeline.process_all(items, totals)
-        on_file(path.name)
+    with pipeline.store.batches(timer=pipeline.timer) as batches:
+        for path in paths:
+            try:
+                items = read_path(path, pipeline.clock())
+            except MonitorError as exc:
+                totals.errors.append(str(exc))
+                log.error("%s", exc)
+            else:
+                pipeline.process_all(items, totals, batches)
+            on_file(path.name)
     return totals

@@ -5,7 +5,9 @@ a busy timeout and foreign keys on, and closes it. It owns what every part of th
 shares:
 
 - ``_write``: one write transaction per call, BEGIN IMMEDIATE to COMMIT, rolled back on
-  any exception; inside ``batch`` the batch is the transaction;
+  any exception; inside ``batch`` the batch is the transaction; ``rollbacks`` counts the
+  transactions rolled back, so that what was read from them (the pipeline's candidate
+  index, the store's cached candidates) is read again;
 - ``guarded``, the decorator on every public method: one lock serialises the threads
   sharing the connection, and each sqlite3 error becomes a StoreError naming the file;
 - the helpers several parts use: ``iso`` (a datetime as stored), ``chunks`` and
@@ -96,6 +98,7 @@ class StoreBase:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._lock = threading.RLock()
+        self.rollbacks = 0  # transactions rolled back: what was read in them may be gone
         try:
             # check_same_thread=False: the daemon's scheduler runs jobs in worker threads;
             # self._lock serialises them instead.
@@ -164,6 +167,7 @@ class StoreBase:
             yield
             self._db.execute("COMMIT")
         except BaseException:
+            self.rollbacks += 1
             self._db.rollback()
             raise
 
@@ -181,6 +185,10 @@ class StoreBase:
         """Many saves in one transaction, all or nothing (bulk loads, bench/ingest.py)."""
         with self._lock, self._write():
             yield
+
+    def _forget_candidates(self, item_ids: Sequence[int | None] | None = None) -> None:
+        """Drop the cached candidates of these items (all when None): a write changed their
+        rows. The items part caches them (``ItemsMixin.candidates_by_id``)."""
 
     # ------------------------------------------------------- reads several parts share
 

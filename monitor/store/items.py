@@ -9,11 +9,17 @@ correction re-reads), ``story_keys``,
 ``last_indexed_item`` and ``candidates_by_id`` (the candidate index the story matcher
 reads), ``item``, ``stories``, ``story_count`` and ``story`` (listings). Items on a
 topic are written with all that is derived from them by ``save`` (monitor.store.save).
+
+Candidates are cached by id (issue 16: a new item is matched against ~40, mostly the same
+as the previous item's). What a candidate holds changes only through this store's writes,
+which forget what they change (``_forget_candidates``: a text refreshed, a reprint's
+original seen later, stories folded), through a transaction rolled back (ids are reused),
+or through another connection's commit (``PRAGMA data_version``): either drops them all.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -34,25 +40,31 @@ _CANDIDATE_SELECT = (
     " (SELECT max(r.published) FROM items AS r WHERE r.duplicate_of = items.id) AS last_reprint"
     " FROM items"
 )
+# Candidates cached (the oldest read go first): a week of a busy topic's items.
+CANDIDATE_CACHE_SIZE = 4096
 
 
-def _candidate(row: Mapping[str, Any]) -> Candidate:
+def _candidate(row: Sequence[Any]) -> Candidate:
     """An items row (selected with _CANDIDATE_SELECT) as the story matcher sees it."""
+    item_id, story_id, source, title, text, published, duplicate_of, lang, last_reprint = row
     return Candidate(
-        item_id=row["id"],
-        story_id=row["story_id"],
-        source=row["source"],
-        title=row["title"],
-        text=row["text"],
-        published=datetime.fromisoformat(row["published"]),
-        duplicate_of=row["duplicate_of"],
-        lang=row["lang"],
-        last_seen=datetime.fromisoformat(max(row["published"], row["last_reprint"] or "")),
+        item_id=item_id,
+        story_id=story_id,
+        source=source,
+        title=title,
+        text=text,
+        published=datetime.fromisoformat(published),
+        duplicate_of=duplicate_of,
+        lang=lang,
+        last_seen=datetime.fromisoformat(max(published, last_reprint or "")),
     )
 
 
 class ItemsMixin(StoreBase):
     """Items, the candidate index and stories."""
+
+    _candidates: dict[int, Candidate]  # by id, as read (see the module docstring)
+    _candidates_valid: tuple[int, int] | None = None  # (rollbacks, data_version) read at
 
     @guarded
     def seen(self, source: str, guid: str) -> bool:
@@ -148,6 +160,7 @@ class ItemsMixin(StoreBase):
                 "UPDATE items SET title = ?, text = ?, url = ? WHERE source = ? AND guid = ?",
                 [title, text, url, source, guid],
             )
+            self._forget_candidates([self._item_id(source, guid)])
 
     @guarded
     def stored_item(self, source: str, guid: str) -> dict[str, Any] | None:
@@ -211,15 +224,37 @@ class ItemsMixin(StoreBase):
     @guarded
     def candidates_by_id(self, item_ids: Sequence[int]) -> list[Candidate]:
         """The kept items with these ids, in the order given."""
-        found: dict[int, Candidate] = {}
-        for chunk in chunks(list(item_ids)):
-            for row in self._db.query(
+        found = self._cached_candidates()
+        missing = [item_id for item_id in dict.fromkeys(item_ids) if item_id not in found]
+        for chunk in chunks(missing):
+            for row in self._db.execute(
                 _CANDIDATE_SELECT
                 + f" WHERE id IN ({placeholders(chunk)}) AND story_id IS NOT NULL",
                 list(chunk),
             ):
-                found[row["id"]] = _candidate(row)
+                found[row[0]] = _candidate(row)
+        while len(found) > CANDIDATE_CACHE_SIZE:
+            del found[next(iter(found))]
         return [found[item_id] for item_id in item_ids if item_id in found]
+
+    def _cached_candidates(self) -> dict[int, Candidate]:
+        """The candidates read before, all dropped when a transaction was rolled back or
+        another connection committed since."""
+        (version,) = self._db.execute("PRAGMA data_version").fetchone()
+        valid = (self.rollbacks, version)
+        if self._candidates_valid != valid:
+            self._candidates, self._candidates_valid = {}, valid
+        return self._candidates
+
+    def _forget_candidates(self, item_ids: Sequence[int | None] | None = None) -> None:
+        """Drop these items' cached candidates (all when None): their rows changed."""
+        if self._candidates_valid is None:
+            return
+        if item_ids is None:
+            self._candidates.clear()
+        for item_id in item_ids or ():
+            if item_id is not None:
+                self._candidates.pop(item_id, None)
 
     # ----------------------------------------------------------------------- listings
 

@@ -6,6 +6,9 @@ candidate index, its figures, the alerts its divergences raise with their outbox
 (one per channel), and the story notices it triggers; or, for an item already stored,
 only its refreshed title, text and url. Nothing is written when any part fails.
 
+Issue 16: ``batches`` writes several items a transaction, each transaction closed once
+it has been open ``BATCH_SECONDS`` (``Batches``).
+
 Issue 12: ``save`` also applies the corrections an item makes (a correction note that
 retracts a figure of the same outlet), and ``save_correction`` writes a re-delivered item
 whose content changed: its re-read figures, the old ones marked superseded, the alerts
@@ -15,7 +18,9 @@ the channels that got a withdrawn alert), and the alerts its new figures raise.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -24,6 +29,60 @@ from monitor.errors import StoreError
 from monitor.store.alerts import alerts_to_withdraw, supersede_figures, withdraw_alert
 from monitor.store.base import StoreBase, chunks, guarded, iso, placeholders
 from monitor.types import CORRECTION, Analysis, Divergence, Figure, Item
+
+# A transaction of several items is closed once it has been open this long (issue 16):
+# a commit per item costs more than deciding a feed's short item, and the daemon's other
+# threads wait for the store's lock no longer than this (and the item that passes it).
+BATCH_SECONDS = 0.25
+
+
+class Batches:
+    """Several items a transaction, each closed once open ``seconds`` (by ``timer``)::
+
+        with store.batches() as batches:
+            for item in items:
+                with batches.item():
+                    ...  # read what the store holds, decide, save
+
+    One connection: what an item writes is read by the items after it in the same
+    transaction, so each decides as it would alone. An exception (or a crash) loses the
+    open transaction whole, its items with all that was derived from them; none of them
+    was stored, so they are fetched or read again.
+    """
+
+    def __init__(self, store: StoreBase, seconds: float, timer: Callable[[], float]) -> None:
+        self._store = store
+        self._seconds = seconds
+        self._timer = timer
+        self._open: ExitStack | None = None
+        self._opened = 0.0
+
+    @contextmanager
+    def item(self) -> Iterator[None]:
+        """Write one item in the open transaction (one is opened when none is); close it
+        after the item when it has been open long enough."""
+        if self._open is None:
+            stack = ExitStack()
+            stack.enter_context(self._store.batch())
+            self._open, self._opened = stack, self._timer()
+        yield
+        if self._timer() - self._opened >= self._seconds:
+            self.commit()
+
+    def commit(self) -> None:
+        """Close the open transaction now (before work that needs no write lock)."""
+        if self._open is not None:
+            stack, self._open = self._open, None
+            stack.close()
+
+    def __enter__(self) -> Batches:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        """Commit the open transaction, or roll it back when an exception ends the block."""
+        if self._open is not None:
+            stack, self._open = self._open, None
+            stack.__exit__(*exc)
 
 
 @dataclass(frozen=True)
@@ -37,7 +96,14 @@ class Correction:
 
 
 class SaveMixin(StoreBase):
-    """``save``: one analysed item and everything derived from it, in one transaction."""
+    """``save``: one analysed item and everything derived from it, in one transaction;
+    ``batches``: several items a transaction."""
+
+    def batches(
+        self, seconds: float = BATCH_SECONDS, timer: Callable[[], float] = time.monotonic
+    ) -> Batches:
+        """Several items a transaction, each closed once open ``seconds`` (``Batches``)."""
+        return Batches(self, seconds, timer)
 
     @guarded
     def save(
@@ -64,6 +130,7 @@ class SaveMixin(StoreBase):
                     "UPDATE items SET title = ?, text = ?, url = ? WHERE id = ?",
                     [item.title, item.text, item.url, existing],
                 )
+                self._forget_candidates([existing])
                 return existing
             kept = analysis.topic.topic is not None
             story_id = self._place_in_story(analysis) if kept else None
@@ -97,6 +164,7 @@ class SaveMixin(StoreBase):
                     "UPDATE story_keys SET published = max(published, ?) WHERE item_id = ?",
                     [iso(item.published), match.duplicate_of],
                 )
+                self._forget_candidates([match.duplicate_of])  # seen later now
             if match is not None and match.duplicate_of is None:
                 self._insert_story_keys(item_id, iso(item.published), match.keys)
                 if match.vector and match.vector_model and item.lang:
@@ -145,6 +213,7 @@ class SaveMixin(StoreBase):
             self._db.execute(
                 f"UPDATE {table} SET story_id = ? WHERE story_id = ?", [into, story_id]
             )
+        self._forget_candidates()  # their story changed
         # A notice the target already has for that many sources stays the one kept.
         self._db.execute(
             "UPDATE OR IGNORE story_notices SET story_id = ? WHERE story_id = ?", [into, story_id]
@@ -271,6 +340,7 @@ class SaveMixin(StoreBase):
                 "UPDATE items SET title = ?, text = ?, url = ? WHERE id = ?",
                 [item.title, item.text, item.url, item_id],
             )
+            self._forget_candidates([item_id])
             figure_ids = [self._insert_figure(figure, item_id, story_id) for figure in added]
             when = iso(at or item.published)
             supersede_figures(self._db, superseded, when)
