@@ -247,7 +247,12 @@ def test_a_second_daemon_on_one_state_refuses_to_start(config: Path, tmp_path: P
         monitor("run", config=config, state=state), stderr=subprocess.PIPE, text=True
     )
     try:
-        wait_for(lambda: (state / "monitor.pid").read_text().strip() == str(again.pid))
+        # Its start-up line comes once it handles SIGTERM (a pid file comes before that).
+        assert again.stderr is not None
+        line = "-"
+        while line and "monitor running" not in line:
+            line = again.stderr.readline()
+        assert (state / "monitor.pid").read_text().strip() == str(again.pid)
         again.send_signal(signal.SIGTERM)
         assert again.wait(timeout=10) == 0
     finally:
