@@ -67,16 +67,17 @@ class _Triggers:
             for bit, pattern in self.parts:
                 if pattern is not None and pattern.search(word):
                     found |= bit
+            kept = self.masks if found else self.zero
+            if len(kept) >= _WORDS_KEPT:  # a bound for a long-running monitor
+                kept.clear()
             if found:
                 self.masks[word] = found
             else:
-                if len(self.zero) >= _WORDS_KEPT:
-                    self.zero.clear()
                 self.zero.add(word)
         return found
 
 
-_WORDS_KEPT = 200_000
+_WORDS_KEPT = 200_000  # words remembered, of each kind
 
 
 def _literals(patterns: Iterable[re.Pattern[str]]) -> list[str | None]:
@@ -143,18 +144,19 @@ class Gate:
     def __init__(self, text: str, vocab: Vocabulary) -> None:
         self.text = text
         self.vocab = vocab
-        self.spans: dict[int, _Spans] | None = None  # read on the first question
-        self.open = False
+        self.read = False  # the text is read on the first question
+        self.spans: dict[int, _Spans] | None = None  # None: the gate stays open
 
     def may_count(self, number_start: int, start: int, end: int) -> bool:
         """False when nothing can make a claim of the count at ``number_start`` (its span
         ``start``-``end``, hedge and noun phrase included) whose noun phrase names no kind:
         no trigger of a "number of" phrase before it, and no verb before or after."""
-        if self.spans is None:
+        if not self.read:
             self._read()
-        if self.open or self.spans is None:
-            return True
+            self.read = True
         spans = self.spans
+        if spans is None:
+            return True
         return (
             spans[NAMED].overlap(number_start - NUMBER_OF_REACH, number_start)
             or spans[BEFORE].overlap(start - VERB_BEFORE_REACH, start)
@@ -165,8 +167,7 @@ class Gate:
         folded = fold(self.text)
         triggers = _triggers(self.vocab)
         if folded is None or triggers.always:
-            self.open = True
-            return
+            return  # open
         found: dict[int, list[tuple[int, int]]] = {NAMED: [], BEFORE: [], AFTER: []}
         # words as split at spaces: a trigger's letter run lies inside one of them
         for word in set(folded.split()) - triggers.zero:

@@ -7,6 +7,7 @@ the count are in ``korean``.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from monitor.figures.numbers import Num
 from monitor.figures.patterns import Literals, required, search_end
@@ -113,9 +114,15 @@ _HEDGE_BEFORE = re.compile(
     rf"(?:(?P<inc2>{_INCREMENT_RE})\s+)?$",
     re.I,
 )
-# The words a hedge or an increment is written with: where the words before a number hold
-# none, there is no hedge to read and ``read_hedge`` skips its search.
-_HEDGE_LITERALS = Literals([*_HEDGES, *(required(re.compile(_INCREMENT_RE, re.I)) or [""])])
+
+
+@cache
+def _hedge_literals() -> Literals:
+    """The words a hedge or an increment is written with: where the words before a number
+    hold none, there is no hedge to read and ``read_hedge`` skips its search."""
+    return Literals([*_HEDGES, *(required(re.compile(_INCREMENT_RE, re.I)) or [""])])
+
+
 # Russian word order may put a verb between "дополнительно" and the count.
 RU_INCREMENT = re.compile(r"(?:ещё|еще|дополнительно)\s+[^\W\d_]+\s+$", re.I)
 # "or more", "10,000-plus", "10,000-odd", "10.000 plus": at least the number
@@ -135,7 +142,7 @@ _CHANGE_TO = re.compile(
 
 def read_hedge(text: str, num: Num, ranged: bool, before: str) -> tuple[str | None, int, bool]:
     """Return (hedge, span start, increment word seen) from the words before the number."""
-    m = search_end(_HEDGE_BEFORE, before) if _HEDGE_LITERALS.found_in(before) else None
+    m = search_end(_HEDGE_BEFORE, before) if _hedge_literals().found_in(before) else None
     if m is None or m.start() == m.end():
         return ("between" if ranged else None), num.start, False
     offset = num.start - len(before)

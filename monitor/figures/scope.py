@@ -246,7 +246,9 @@ def _without_sources(text: str, start: int, end: int) -> str:
     spans = [m.span() for m in _SOURCE_PHRASE.finditer(text, start, end)]
     if not spans:
         return text
-    chars = list(text)
-    for s_start, s_end in spans:
-        chars[s_start:s_end] = " " * (s_end - s_start)
-    return "".join(chars)
+    parts, pos = [], 0
+    for s_start, s_end in spans:  # in order, none overlapping
+        parts += [text[pos:s_start], " " * (s_end - s_start)]
+        pos = s_end
+    parts.append(text[pos:])
+    return "".join(parts)
