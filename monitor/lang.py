@@ -42,33 +42,29 @@ ENGLISH_STOPWORDS = _word_set(
 )
 
 _WORD = re.compile(r"[^\W\d_]+")
-
-
-def _is_hangul(ch: str) -> bool:
-    return "\uac00" <= ch <= "\ud7a3" or "\u1100" <= ch <= "\u11ff" or "\u3130" <= ch <= "\u318f"
-
-
-def _is_cyrillic(ch: str) -> bool:
-    return "\u0400" <= ch <= "\u04ff"
+# The letters of each script, counted in C: Hangul syllables, jamo and compatibility jamo;
+# Cyrillic.
+_HANGUL = re.compile("[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
 
 
 def guess(text: str) -> str | None:
     """Return "de", "en", "ru" or "ko" for ``text``, or None when it cannot tell."""
     sample = text[:SAMPLE_CHARS]
-    letters = [ch for ch in sample if ch.isalpha()]
+    letters = "".join(filter(str.isalpha, sample))
     if not letters:
         return None
     # A script tells the language from a few letters (one Hangul letter is a whole syllable);
     # telling German from English needs enough words to count stopwords.
-    if sum(map(_is_hangul, letters)) >= HANGUL_SHARE * len(letters):
+    if len(_HANGUL.findall(letters)) >= HANGUL_SHARE * len(letters):
         return "ko"
-    if sum(map(_is_cyrillic, letters)) >= CYRILLIC_SHARE * len(letters):
+    if len(_CYRILLIC.findall(letters)) >= CYRILLIC_SHARE * len(letters):
         return "ru"
     if len(letters) < MIN_LETTERS:
         return None
     words = [w.casefold() for w in _WORD.findall(sample)]
-    german = sum(w in GERMAN_STOPWORDS for w in words)
-    english = sum(w in ENGLISH_STOPWORDS for w in words)
+    german = sum(map(GERMAN_STOPWORDS.__contains__, words))
+    english = sum(map(ENGLISH_STOPWORDS.__contains__, words))
     if german + english < MIN_STOPWORDS or german == english:
         return None
     return "de" if german > english else "en"

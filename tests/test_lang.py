@@ -44,3 +44,57 @@ def test_only_the_opening_is_read() -> None:
     tail = "Die Soldaten und die Arbeiter sind mit dem Zug angekommen, sagt der Sprecher. " * 60
     assert guess(opening + tail) == "en"
     assert guess(tail) == "de"
+
+
+def _guess_letter_by_letter(text: str) -> str | None:
+    """``guess`` as it was written before issue 16 (a Python loop per letter)."""
+    from monitor.lang import (
+        _WORD,
+        CYRILLIC_SHARE,
+        ENGLISH_STOPWORDS,
+        GERMAN_STOPWORDS,
+        HANGUL_SHARE,
+        MIN_LETTERS,
+        MIN_STOPWORDS,
+    )
+
+    def hangul(ch: str) -> bool:
+        return (
+            "\uac00" <= ch <= "\ud7a3" or "\u1100" <= ch <= "\u11ff" or "\u3130" <= ch <= "\u318f"
+        )
+
+    sample = text[:SAMPLE_CHARS]
+    letters = [ch for ch in sample if ch.isalpha()]
+    if not letters:
+        return None
+    if sum(map(hangul, letters)) >= HANGUL_SHARE * len(letters):
+        return "ko"
+    if sum("\u0400" <= ch <= "\u04ff" for ch in letters) >= CYRILLIC_SHARE * len(letters):
+        return "ru"
+    if len(letters) < MIN_LETTERS:
+        return None
+    words = [w.casefold() for w in _WORD.findall(sample)]
+    german = sum(w in GERMAN_STOPWORDS for w in words)
+    english = sum(w in ENGLISH_STOPWORDS for w in words)
+    if german + english < MIN_STOPWORDS or german == english:
+        return None
+    return "de" if german > english else "en"
+
+
+def test_letters_counted_in_c_guess_as_the_loop_did() -> None:
+    import json
+    import random
+    from pathlib import Path
+
+    texts = [
+        json.loads(line)["text"]
+        for path in sorted(Path(__file__).parents[1].glob("bench/data/stories/**/*.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+    ]
+    rng = random.Random(16)
+    alphabet = "aeiou der the und and ㄱㅏ가힣ᄀ ДЖж ё 1,000 ß É.\n"
+    texts += [
+        "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 60))) for _ in range(500)
+    ]
+    texts += [a[: len(a) // 2] + b[len(b) // 2 :] for a, b in zip(texts, texts[::-1], strict=True)]
+    assert [guess(text) for text in texts] == [_guess_letter_by_letter(text) for text in texts]
