@@ -5,9 +5,10 @@ time on a store of 100,000 items.
 
 Every time is the wall time of a whole command in a fresh process (``python -m monitor
 ...``, output to a pipe that is read and counted), the minimum of ``--runs`` runs: on a
-shared machine the minimum is the run nothing else got in the way of. The floor is
-measured in the same run: ``python -c pass`` (the interpreter) and ``python -c "import
-click"`` (the interpreter and the command-line library every command needs).
+shared machine the minimum is the run nothing else got in the way of. The floor takes
+turns with the commands: ``python -c pass`` (the interpreter) and ``python -c "import
+click"`` (the interpreter and the command-line library every command needs), which the
+ratios are against. The listings on the large store get half the runs (at least 3).
 
 Start-up is measured on a small state (the bundled demo, 13 items): what a command costs
 before it has anything to do. The listings are then timed on a synthetic store of
@@ -172,36 +173,38 @@ def _story(
     return story_id
 
 
-def timed(argv: list[str], runs: int) -> tuple[float, int, int]:
-    """(least wall seconds over ``runs``, bytes on stdout, exit code) of one command."""
-    best = float("inf")
-    size = code = 0
+def timed(commands: list[list[str]], runs: int) -> list[tuple[float, int, int]]:
+    """(least wall seconds over ``runs``, bytes on stdout, exit code) of each command.
+    The commands take turns, run after run, so a busy moment of the machine falls on
+    all of them alike."""
+    best = [float("inf")] * len(commands)
+    size = [0] * len(commands)
+    code = [0] * len(commands)
     for _ in range(runs):
-        began = time.perf_counter()
-        done = subprocess.run(argv, capture_output=True)
-        best = min(best, time.perf_counter() - began)
-        size, code = len(done.stdout), done.returncode
-    return best, size, code
+        for index, argv in enumerate(commands):
+            began = time.perf_counter()
+            done = subprocess.run(argv, capture_output=True)
+            best[index] = min(best[index], time.perf_counter() - began)
+            size[index], code[index] = len(done.stdout), done.returncode
+    return list(zip(best, size, code, strict=True))
 
 
 def monitor(state: Path, args: list[str]) -> list[str]:
     return [sys.executable, "-m", "monitor", "--state", str(state), *args]
 
 
-def table(
-    title: str, rows: list[tuple[str, list[str]]], runs: int, floor: float | None
-) -> list[float]:
+def table(title: str, rows: list[tuple[str, list[str]]], runs: int) -> None:
+    """Time the commands of ``rows`` with the floor taking turns among them (the same
+    machine for all), and print each against ``python -c "import click"``."""
+    floor = [(label, [sys.executable, *rest]) for label, rest in FLOOR]
+    results = timed([argv for _, argv in floor + rows], runs)
+    click_floor = results[1][0]
     print(f"\n{title}")
-    print(f"  {'command':<26} {'min s':>7} {'vs floor':>9} {'stdout':>12}")
-    times = []
-    for label, argv in rows:
-        seconds, size, code = timed(argv, runs)
-        times.append(seconds)
-        ratio = f"{seconds / floor:>8.1f}x" if floor else " " * 9
+    print(f"  {'command':<26} {'min s':>7} {'vs click':>9} {'stdout':>12}")
+    for (label, _), (seconds, size, code) in zip(floor + rows, results, strict=True):
         failed = f"  (exit {code})" if code else ""
-        print(f"  {label:<26} {seconds:>7.3f} {ratio} {size:>12,}{failed}")
-        sys.stdout.flush()
-    return times
+        print(f"  {label:<26} {seconds:>7.3f} {seconds / click_floor:>8.1f}x {size:>12,}{failed}")
+    sys.stdout.flush()
 
 
 def large_store(items: int, keep: Path | None) -> tuple[Path, int]:
@@ -232,10 +235,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="monitor-bench-startup-") as tmp:
         small = Path(tmp) / "state"
         subprocess.run(monitor(small, ["demo", "--json"]), capture_output=True, check=True)
-        floor = [(label, [sys.executable, *rest]) for label, rest in FLOOR]
-        floors = table("floor", floor, args.runs, None)
         rows = [(label, monitor(small, rest)) for label, rest in STARTUP]
-        table("start-up (the demo's state, 13 items)", rows, args.runs, floors[1])
+        table("start-up (the demo's state, 13 items)", rows, args.runs)
     if args.skip_large:
         return 0
 
@@ -244,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
         (label, monitor(state, [a.replace("{story}", str(story)) for a in rest]))
         for label, rest in LISTINGS
     ]
-    table(f"listings on {args.items:,} items", rows, max(3, args.runs // 2), floors[1])
+    table(f"listings on {args.items:,} items", rows, max(3, args.runs // 2))
     if args.keep is None:
         for path in sorted(state.iterdir()):
             path.unlink()

@@ -314,3 +314,4 @@ def test_wal_and_a_table_of_sqlite_utils(db: Database) -> None:
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     db.table("t").upsert_all([{"id": 1, "name": "x"}], pk="id")
     assert list(db.query("SELECT name FROM t")) == [{"name": "x"}]
+    assert db["t"].count == 1

@@ -7,7 +7,7 @@ read as they are iterated), ``rollback``, ``enable_wal``, ``close`` and ``conn``
 behaves as sqlite-utils' ``Database`` does for those calls, without importing it:
 sqlite-utils loads numpy, pluggy and dateutil on import (0.15 to 0.2 s), which every
 command paid before reading a row. ``table(name)`` hands over to sqlite-utils, loaded
-then, for a write that wants its helpers (``upsert_all``).
+then, for a write that wants its helpers (``upsert_all``); so does ``db[name]``.
 """
 
 from __future__ import annotations
@@ -105,6 +105,9 @@ class Database:
 
     def close(self) -> None:
         self.conn.close()
+
+    def __getitem__(self, name: str) -> Any:
+        return self.table(name)  # db["items"], as with sqlite-utils
 
     def table(self, name: str) -> Any:
         """sqlite-utils' table ``name`` on this connection (sqlite-utils loaded now)."""
