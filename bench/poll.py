@@ -1,96 +1,148 @@
-"""Benchmark: one poll cycle over N feeds served by a local server, against the floor.
+"""Benchmark: one poll cycle over N feeds from a local server, against two floors.
 
-    .venv/bin/python bench/poll.py                 # 2,000 and 10,000 feeds
-    .venv/bin/python bench/poll.py --feeds 500     # a quick run
+    .venv/bin/python bench/poll.py                        # 1,000 feeds, 3 runs
+    .venv/bin/python bench/poll.py --feeds 10000 --repeat 1   # peak memory at 10,000
 
-A keep-alive HTTP/1.1 server (asyncio, in its own process, so it does not share our
-GIL) serves N small RSS feeds spread over HOSTS ports of 127.0.0.1 (each port is a
-"host" to the per-host limit), each with an ETag. For each N this prints, for
-`monitor`'s full poll (`poll_once`: fetch, parse, store every new item, reschedule every
-feed) and for bare httpx doing the same HTTP work (same URLs, same global and per-host
-limits, same headers, bodies read in full, a pool per host so no keep-alive connection
-is ever dropped: the floor this machine allows):
+A keep-alive HTTP/1.1 server (asyncio, in its own process, TCP_NODELAY on every
+connection so no response waits on Nagle's algorithm) serves N RSS feeds of
+``ITEMS_PER_FEED`` items each, 1 item in ``ON_TOPIC_EVERY`` on the default topic, spread
+over ``HOSTS`` loopback addresses (127.0.0.1 to 127.0.0.25: distinct hosts to every
+per-host limit), each feed with an ETag. Three sides do the same HTTP work (same URLs,
+same global and per-host limits, same request headers, every body read in full), each
+in a fresh process so that its peak memory is its own:
 
-  * the cycle with full responses (200) and the cycle with conditional requests (304),
-  * wall time (best of ``--repeat`` interleaved runs), the ratio monitor / floor, and
-    the range of that ratio run by run,
-  * peak memory: the largest sum of resident memory over the process that ran it and
-    its fetch workers, sampled every 20 ms.
+  * ``monitor``: a whole ``poll_once`` cycle (fetch, parse, store every item, process
+    those on topic, reschedule every feed) into a fresh database, fetch workers
+    included when monitor starts them;
+  * ``lxml`` floor: bare httpx (a small pool per host) and lxml reading each item's
+    title, link, guid, date (parsed) and description text (lxml's HTML parser);
+  * ``feedparser`` floor: bare httpx and ``feedparser.parse`` reading the same fields.
 
-Each measurement runs in a fresh subprocess so that peak memory is its own.
+For each side: the cycle with full responses (200) and the one with conditional requests
+(304), wall time and CPU time (the process and its workers), and peak memory (the
+largest sum of resident memory over the process and its workers, sampled every 20 ms).
+Runs are interleaved (floor, floor, monitor, again), and each ratio is monitor over a
+floor measured in the same run.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import os
 import resource
+import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
+from xml.sax.saxutils import escape
 
-HOSTS = 50  # distinct ports, i.e. hosts as far as the per-host limit is concerned
-CONCURRENCY = 50  # global fetches in flight, for monitor and the floor alike
+from lxml import etree
+
+HOSTS = 25  # loopback addresses 127.0.0.1 .. 127.0.0.25, one "host" each
+CONCURRENCY = 50  # global fetches in flight, for monitor and the floors alike
 PER_HOST = 2
-ITEMS_PER_FEED = 3
-SIZES = (2000, 10000)
-REPEAT = 3  # the machine is shared and noisy: best of a few interleaved runs
+ITEMS_PER_FEED = 20
+ON_TOPIC_EVERY = 50  # one item in this many is about the default topic
+SIZE = 1000
+REPEAT = 3
+SIDES = ("lxml", "feedparser", "monitor", "keys")
+WORKERS_VARIABLE = "BENCH_POLL_FETCH_WORKERS"
+# Where the pipeline analyses and stores items: timed apart, as "pipeline s".
+PIPELINE_METHODS = ("triage", "embed_ahead", "process", "process_batch", "process_many")
+
+# --------------------------------------------------------------------------- the feeds
+
+_OFF_TOPIC = (
+    "&lt;p&gt;Traders in port {n} said prices for wheat and barley held steady this week"
+    " after a calm session, with &lt;b&gt;{k} cargoes&lt;/b&gt; leaving on time and"
+    " freight rates unchanged from the week before.&lt;/p&gt;&lt;p&gt;Analysts expect"
+    " demand from millers to pick up before the harvest, while storage costs stay high;"
+    ' &lt;a href="https://news.example/{n}/{k}/more"&gt;read more&lt;/a&gt;&lt;/p&gt;'
+)
+# The slots on topic carry the labelled articles of bench/stories.py (en, de, ru, ko;
+# several stories, reprints among them), each article in several feeds, as wire copy is.
+STORIES = Path(__file__).resolve().parent / "data" / "stories"
+
+
+@functools.cache
+def articles() -> list[tuple[str, str]]:
+    """(title, text) of every labelled story article, in a fixed order."""
+    found = []
+    for path in sorted(STORIES.rglob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                record = json.loads(line)
+                found.append((record["title"], record["text"]))
+    return found
+
+
+def feed_body(n: int) -> bytes:
+    items = []
+    for k in range(ITEMS_PER_FEED):
+        serial = n * ITEMS_PER_FEED + k
+        if serial % ON_TOPIC_EVERY == 0:
+            title, text = articles()[(serial // ON_TOPIC_EVERY) % len(articles())]
+            title = escape(title)
+            description = escape(f"<p>{escape(text)}</p>")
+        else:
+            title = f"Market report {n}-{k}: grain prices steady as cargo {k} sails"
+            description = _OFF_TOPIC.format(n=n, k=k)
+        items.append(
+            f"<item><title>{title}</title><link>https://news.example/{n}/{k}</link>"
+            f'<guid isPermaLink="false">feed{n}-item{k}</guid>'
+            f"<pubDate>Wed, 18 Jun 2025 {k % 24:02d}:{n % 60:02d}:00 GMT</pubDate>"
+            f"<description>{description}</description></item>"
+        )
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
+        f"<title>Feed {n}</title><link>https://news.example/{n}</link>"
+        f"<description>News of port {n}</description>"
+        f"{''.join(items)}</channel></rss>"
+    ).encode()
 
 
 # --------------------------------------------------------------------------- the server
 
 
-def feed_body(n: int) -> bytes:
-    items = "".join(
-        f"<item><guid>feed{n}-item{k}</guid><title>Market report {n}-{k}: grain prices"
-        f" steady</title><link>https://news.example/{n}/{k}</link><description>Traders in"
-        f" port {n} said prices for wheat and barley held steady this week after a"
-        f" calm session; shipment {k} left on time.</description>"
-        f"<pubDate>Wed, 18 Jun 2025 0{k}:00:00 GMT</pubDate></item>"
-        for k in range(ITEMS_PER_FEED)
-    )
-    return (
-        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
-        f"<title>Feed {n}</title><link>https://news.example/{n}</link>{items}</channel></rss>"
-    ).encode()
+async def serve(ports_out: Path) -> None:
+    responses: dict[str, bytes] = {}
 
-
-async def serve(ports_out: Path, hosts: int) -> None:
-    bodies: dict[str, bytes] = {}
+    def response(n: str) -> bytes:
+        cached = responses.get(n)
+        if cached is None:
+            body = feed_body(int(n))
+            cached = responses[n] = (
+                f'HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nETag: "v{n}"\r\n'
+                f"Content-Length: {len(body)}\r\n\r\n"
+            ).encode() + body
+        return cached
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        sock = writer.get_extra_info("socket")
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         try:
             while True:
                 head = await reader.readuntil(b"\r\n\r\n")
-                lines = head.decode("latin-1").split("\r\n")
-                path = lines[0].split(" ")[1]
-                headers = {
-                    k.strip().lower(): v.strip()
-                    for k, _, v in (line.partition(":") for line in lines[1:] if line)
-                }
+                path = head.split(b" ", 2)[1].decode("latin-1")
                 n = path.rsplit("/", 1)[-1].removesuffix(".xml")
-                etag = f'"v{n}"'
-                if headers.get("if-none-match") == etag:
+                if f'if-none-match: "v{n}"'.encode() in head.lower():
                     writer.write(
-                        f"HTTP/1.1 304 Not Modified\r\nETag: {etag}\r\n"
+                        f'HTTP/1.1 304 Not Modified\r\nETag: "v{n}"\r\n'
                         "Content-Length: 0\r\n\r\n".encode()
                     )
                 else:
-                    body = bodies.get(n)
-                    if body is None:
-                        body = bodies[n] = feed_body(int(n))
-                    writer.write(
-                        f"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n"
-                        f"ETag: {etag}\r\nContent-Length: {len(body)}\r\n\r\n".encode()
-                        + body
-                    )
+                    writer.write(response(n))
                 await writer.drain()
         except (asyncio.IncompleteReadError, ConnectionError):
             pass
@@ -98,27 +150,72 @@ async def serve(ports_out: Path, hosts: int) -> None:
             writer.close()
 
     servers = [
-        await asyncio.start_server(handle, "127.0.0.1", 0, backlog=1024) for _ in range(hosts)
+        await asyncio.start_server(handle, f"127.0.0.{h}", 0, backlog=1024)
+        for h in range(1, HOSTS + 1)
     ]
-    ports = [s.sockets[0].getsockname()[1] for s in servers]
-    ports_out.write_text(json.dumps(ports))
+    hosts = [":".join(map(str, s.sockets[0].getsockname()[:2])) for s in servers]
+    ports_out.write_text(json.dumps(hosts))
     await asyncio.Event().wait()
 
 
-def urls(ports: list[int], feeds: int) -> list[str]:
-    return [f"http://127.0.0.1:{ports[n % len(ports)]}/feeds/{n}.xml" for n in range(feeds)]
+def urls(hosts: list[str], feeds: int) -> list[str]:
+    return [f"http://{hosts[n % len(hosts)]}/feeds/{n}.xml" for n in range(feeds)]
 
 
-# --------------------------------------------------------------------------- the runs
+# --------------------------------------------------------------------------- the floors
 
 
-async def floor(targets: list[str], conditional: bool) -> None:
-    """The same requests as monitor's, with bare httpx and nothing else.
+_XML = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+_HTML = etree.HTMLParser(no_network=True)
+
+
+def read_lxml(body: bytes) -> list[tuple[Any, ...]]:
+    """Each item's title, link, guid, date and description text, with lxml (its HTML
+    parser for the description: the fastest way lxml offers, ~4x lxml.html's
+    ``fragment_fromstring(...).text_content()``)."""
+    from email.utils import parsedate_to_datetime
+
+    from lxml import etree
+
+    root = etree.fromstring(body, _XML)
+    items = []
+    for item in root.iter("item"):
+        date = item.findtext("pubDate")
+        description = item.findtext("description")
+        text = (
+            etree.tostring(etree.fromstring(description, _HTML), method="text", encoding=str)
+            if description
+            else ""
+        )
+        items.append(
+            (
+                item.findtext("title"),
+                item.findtext("link"),
+                item.findtext("guid"),
+                parsedate_to_datetime(date) if date else None,
+                " ".join(text.split()),
+            )
+        )
+    return items
+
+
+def read_feedparser(body: bytes) -> list[tuple[Any, ...]]:
+    """The same fields with feedparser (its defaults, as a plain reader would use it)."""
+    import feedparser
+
+    parsed = feedparser.parse(body)
+    return [
+        (e.get("title"), e.get("link"), e.get("id"), e.get("published_parsed"), e.get("summary"))
+        for e in parsed.entries
+    ]
+
+
+async def floor(targets: list[str], conditional: bool, read: Callable[[bytes], list]) -> int:
+    """The same requests as monitor's, with bare httpx and ``read`` on each body.
 
     Same URLs, same global and per-host limits, same request headers and timeout, every
     body read in full; one small pool per host (with the TLS store loaded once), so no
-    connection is ever closed to make room for another host's: no pool layout does
-    less HTTP work than this.
+    connection is ever closed to make room for another host's.
     """
     import httpx
 
@@ -137,53 +234,112 @@ async def floor(targets: list[str], conditional: bool) -> None:
         )
         for host in hosts
     }
+    count = 0
 
     async def get(url: str) -> None:
+        nonlocal count
         host = urlsplit(url).netloc
         n = url.rsplit("/", 1)[-1].removesuffix(".xml")
         headers = {"If-None-Match": f'"v{n}"'} if conditional else {}
         async with per_host[host], total:
             response = await clients[host].get(url, headers=headers)
-            assert response.status_code in (200, 304), response.status_code
+        assert response.status_code in (200, 304), response.status_code
+        if response.status_code == 200:
+            count += len(read(response.content))
 
     try:
         await asyncio.gather(*(get(url) for url in targets))
     finally:
         for client in clients.values():
             await client.aclose()
+    return count
 
 
-def run_floor(targets: list[str]) -> dict[str, float]:
-    started = time.perf_counter()
-    asyncio.run(floor(targets, conditional=False))
-    full = time.perf_counter() - started
-    started = time.perf_counter()
-    asyncio.run(floor(targets, conditional=True))
-    not_modified = time.perf_counter() - started
-    return {"full": full, "304": not_modified}
+def cpu_seconds() -> float:
+    """CPU time of this process and of its children that have ended."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def run_monitor(targets: list[str]) -> dict[str, float]:
+def timed(run: Callable[[], object]) -> tuple[object, float, float]:
+    wall, cpu = time.perf_counter(), cpu_seconds()
+    result = run()
+    return result, time.perf_counter() - wall, cpu_seconds() - cpu
+
+
+def run_floor(targets: list[str], read: Callable[[bytes], list]) -> dict[str, float]:
+    count, full, full_cpu = timed(lambda: asyncio.run(floor(targets, False, read)))
+    assert count == len(targets) * ITEMS_PER_FEED, count
+    _, not_modified, cpu_304 = timed(lambda: asyncio.run(floor(targets, True, read)))
+    return {"full": full, "full_cpu": full_cpu, "304": not_modified, "304_cpu": cpu_304}
+
+
+def run_monitor(targets: list[str], *, multilingual: bool = True) -> dict[str, float]:
+    from monitor import poller
     from monitor.config import PollConfig, from_feeds
     from monitor.pipeline import Pipeline
     from monitor.poller import poll_once
+
+    workers = os.environ.get(WORKERS_VARIABLE)
+    if workers is not None:  # --fetch-workers: this many from the start of every cycle
+        count = int(workers)
+
+        def reply(trigger: Any, body: bool) -> bool:
+            first, trigger.decided = not trigger.decided, True
+            return first and count > 0
+
+        poller.fetch_workers = lambda: count  # type: ignore[assignment]
+        poller._WorkerTrigger.reply = reply  # type: ignore[method-assign]
     from monitor.store import Store
     from monitor.types import FeedSpec
 
+    pipeline_cpu = _time_pipeline(Pipeline)
     config = from_feeds([FeedSpec(url=url, name=f"feed {n}") for n, url in enumerate(targets)])
     config = replace(config, poll=replace(PollConfig(), concurrency=CONCURRENCY, per_host=PER_HOST))
     with tempfile.TemporaryDirectory() as tmp, Store.open(Path(tmp)) as store:
-        pipeline = Pipeline(store, config, channels=())
-        started = time.perf_counter()
-        first = poll_once(pipeline)
-        full = time.perf_counter() - started
-        started = time.perf_counter()
-        second = poll_once(pipeline)
-        not_modified = time.perf_counter() - started
+        pipeline = Pipeline(store, config, channels=(), multilingual=multilingual)
+        first, full, full_cpu = timed(lambda: poll_once(pipeline))
+        full_pipeline, pipeline_cpu[0] = pipeline_cpu[0], 0.0
+        second, not_modified, cpu_304 = timed(lambda: poll_once(pipeline))
     expected = len(targets) * ITEMS_PER_FEED
-    assert first.items == expected and not first.errors, first.summary()
-    assert second.items == 0 and not second.errors, second.summary()
-    return {"full": full, "304": not_modified}
+    assert first.items == expected and not first.errors, first.summary()  # type: ignore[attr-defined]
+    assert second.items == 0 and not second.errors, second.summary()  # type: ignore[attr-defined]
+    return {
+        "full": full,
+        "full_cpu": full_cpu,
+        "304": not_modified,
+        "304_cpu": cpu_304,
+        "on_topic": first.kept,  # type: ignore[attr-defined]
+        "full_pipeline": full_pipeline,
+        "304_pipeline": pipeline_cpu[0],
+    }
+
+
+def _time_pipeline(pipeline_class: Any) -> list[float]:
+    """Count the CPU time of this thread inside the pipeline's analysis and storing of
+    items (not this change's subject: ``monitor.pipeline``), outermost calls only."""
+    spent, depth = [0.0], [0]
+
+    def timing(method: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(method)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if depth[0]:
+                return method(*args, **kwargs)
+            depth[0] += 1
+            started = time.thread_time()
+            try:
+                return method(*args, **kwargs)
+            finally:
+                spent[0] += time.thread_time() - started
+                depth[0] -= 1
+
+        return wrapper
+
+    for name in PIPELINE_METHODS:
+        if hasattr(pipeline_class, name):
+            setattr(pipeline_class, name, timing(getattr(pipeline_class, name)))
+    return spent
 
 
 def tree_rss_kb(pid: int) -> int:
@@ -223,31 +379,23 @@ class PeakMemory:
         self._thread.join()
 
 
-def child(kind: str, ports_file: Path, feeds: int) -> None:
-    targets = urls(json.loads(ports_file.read_text()), feeds)
+def child(kind: str, hosts_file: Path, feeds: int) -> None:
+    targets = urls(json.loads(hosts_file.read_text()), feeds)
     with PeakMemory() as memory:
-        result = run_floor(targets) if kind == "floor" else run_monitor(targets)
+        if kind in ("monitor", "keys"):
+            result = run_monitor(targets, multilingual=kind == "monitor")
+        else:
+            result = run_floor(targets, read_lxml if kind == "lxml" else read_feedparser)
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     # Sampled: the sum over the process and its fetch workers, which may peak together.
     result["peak_mb"] = max(own, memory.peak_kb) / 1024
     print(json.dumps(result))
 
 
-def measure(kind: str, ports_file: Path, feeds: int) -> dict[str, float]:
+def measure(kind: str, hosts_file: Path, feeds: int) -> dict[str, float]:
+    command = [sys.executable, __file__, "--child", kind, "--hosts", str(hosts_file)]
     out = subprocess.run(
-        [
-            sys.executable,
-            __file__,
-            "--child",
-            kind,
-            "--ports",
-            str(ports_file),
-            "--feeds",
-            str(feeds),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-        check=True,
+        [*command, "--feeds", str(feeds)], stdout=subprocess.PIPE, text=True, check=True
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -256,58 +404,92 @@ def load() -> str:
     return " ".join(f"{figure:.2f}" for figure in os.getloadavg())
 
 
-def report(feeds: int, runs: list[tuple[dict[str, float], dict[str, float]]]) -> None:
-    """Best of the runs for each side, and the range of the ratios run by run."""
+def report(runs: list[dict[str, dict[str, float]]]) -> None:
+    """Each run: every side's wall and CPU seconds, and monitor's ratios to the floors of
+    that same run ("keys": monitor without the multilingual encoder)."""
+    print(
+        f"{'run':>3} {'cycle':>5} {'side':>10} {'wall s':>7} {'cpu s':>6}"
+        f" {'/lxml':>6} {'/fp':>6} {'peak MB':>8} {'pipeline s':>10} {'rest cpu/lxml':>13}"
+    )
     for cycle in ("full", "304"):
-        best_floor = min(base[cycle] for base, _ in runs)
-        best_ours = min(ours[cycle] for _, ours in runs)
-        ratios = [ours[cycle] / base[cycle] for base, ours in runs]
-        print(
-            f"{feeds:>6} {cycle:>5} {best_floor:>8.1f} {best_ours:>10.1f}"
-            f" {best_ours / best_floor:>5.2f}x {min(ratios):>5.2f}-{max(ratios):.2f}x"
-            f" {max(base['peak_mb'] for base, _ in runs):>9.0f}"
-            f" {max(ours['peak_mb'] for _, ours in runs):>11.0f}"
-        )
+        for number, run in enumerate(runs, 1):
+            lx, fp = run["lxml"][cycle], run["feedparser"][cycle]
+            for side in run:
+                result = run[side]
+                wall = result[cycle]
+                ratios = (
+                    ""
+                    if side in ("lxml", "feedparser")
+                    else f" {wall / lx:>5.2f}x {wall / fp:>5.2f}x"
+                )
+                line = (
+                    f"{number:>3} {cycle:>5} {side:>10} {wall:>7.2f} {result[cycle + '_cpu']:>6.2f}"
+                    f"{ratios:<14} {result['peak_mb']:>8.0f}"
+                )
+                if cycle + "_pipeline" in result:  # monitor: the CPU outside the pipeline
+                    rest = result[cycle + "_cpu"] - result[cycle + "_pipeline"]
+                    floor_cpu = run["lxml"][cycle + "_cpu"]
+                    line += f" {result[cycle + '_pipeline']:>10.2f} {rest / floor_cpu:>12.2f}x"
+                print(line)
+        for side in [side for side in runs[0] if side in ("monitor", "keys")]:
+            ratios = sorted(run[side][cycle] / run["lxml"][cycle] for run in runs)
+            if len(ratios) > 1:
+                print(
+                    f"    {cycle:>5} {side} / lxml floor: median {statistics.median(ratios):.2f}x,"
+                    f" runs {ratios[0]:.2f}-{ratios[-1]:.2f}x"
+                )
+    on_topic = {run[side]["on_topic"] for run in runs for side in run if "on_topic" in run[side]}
+    print(f"items on topic per full cycle: {', '.join(f'{n:.0f}' for n in sorted(on_topic))}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--feeds", type=int, action="append", help="number of feeds (repeatable)")
+    parser.add_argument("--feeds", type=int, default=SIZE, help=f"feeds (default {SIZE})")
+    parser.add_argument("--repeat", type=int, default=REPEAT, help=f"runs (default {REPEAT})")
     parser.add_argument(
-        "--repeat", type=int, default=REPEAT, help=f"runs of each side (default {REPEAT})"
+        "--sides",
+        default=",".join(SIDES),
+        help="which to run, of lxml, feedparser (the floors, always run), monitor and keys"
+        " (monitor without the multilingual encoder); default all",
     )
-    parser.add_argument("--child", choices=["floor", "monitor", "server"], help=argparse.SUPPRESS)
-    parser.add_argument("--ports", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--fetch-workers",
+        type=int,
+        help="start this many fetch workers in every cycle (0: none) instead of monitor's rule",
+    )
+    parser.add_argument("--child", choices=[*SIDES, "server"], help=argparse.SUPPRESS)
+    parser.add_argument("--hosts", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.fetch_workers is not None:
+        os.environ[WORKERS_VARIABLE] = str(args.fetch_workers)  # the children read it
     if args.child == "server":
-        asyncio.run(serve(args.ports, HOSTS))
+        asyncio.run(serve(args.hosts))
         return
     if args.child:
-        child(args.child, args.ports, args.feeds[0])
+        child(args.child, args.hosts, args.feeds)
         return
 
     with tempfile.TemporaryDirectory() as tmp:
-        ports_file = Path(tmp) / "ports.json"
+        hosts_file = Path(tmp) / "hosts.json"
         server = subprocess.Popen(
-            [sys.executable, __file__, "--child", "server", "--ports", str(ports_file)]
+            [sys.executable, __file__, "--child", "server", "--hosts", str(hosts_file)]
         )
         try:
-            while not ports_file.exists() or not ports_file.read_text():
+            while not hosts_file.exists() or not hosts_file.read_text():
                 time.sleep(0.05)
             print(
-                f"{os.cpu_count()} CPUs, load {load()}; {HOSTS} hosts; concurrency"
-                f" {CONCURRENCY}, per host {PER_HOST}; {ITEMS_PER_FEED} items per feed;"
-                f" best of {args.repeat} runs"
+                f"{os.cpu_count()} CPUs, load {load()}; {args.feeds} feeds of {ITEMS_PER_FEED}"
+                f" items (1 in {ON_TOPIC_EVERY} on topic) on {HOSTS} hosts; concurrency"
+                f" {CONCURRENCY}, per host {PER_HOST}; {args.repeat} runs"
             )
-            header = f"{'feeds':>6} {'cycle':>5} {'floor s':>8} {'monitor s':>10} {'ratio':>6}"
-            print(header + f" {'per run':>11} {'floor MB':>9} {'monitor MB':>11}")
-            for feeds in args.feeds or SIZES:
-                runs = []
-                for _ in range(args.repeat):  # interleaved, so both sides see the same noise
-                    runs.append(
-                        (measure("floor", ports_file, feeds), measure("monitor", ports_file, feeds))
-                    )
-                report(feeds, runs)
+            sides = [
+                side for side in SIDES if side in {"lxml", "feedparser", *args.sides.split(",")}
+            ]
+            runs = [
+                {side: measure(side, hosts_file, args.feeds) for side in sides}
+                for _ in range(args.repeat)  # interleaved: every side sees the same noise
+            ]
+            report(runs)
             print(f"load afterwards {load()}")
         finally:
             server.terminate()
