@@ -4,14 +4,17 @@ plus a never-crash pass over feedparser's own test corpus."""
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import random
 from datetime import UTC, datetime
 from pathlib import Path
 
+import feedparser
 import pytest
 
 from monitor.errors import ParseError
-from monitor.feeds import fastparse
+from monitor.feeds import fastparse, htmltext
 from monitor.feeds.parse import (
     ParsedFeed,
     article_text,
@@ -21,6 +24,7 @@ from monitor.feeds.parse import (
     parse_text_file,
     with_origin,
 )
+from monitor.text import clean_text
 from monitor.types import FetchResult, Item
 
 FETCHED = datetime(2024, 11, 20, 8, 30, tzinfo=UTC)
@@ -216,6 +220,76 @@ lines</pre>
 )
 def test_html_to_text_never_raises(broken: str) -> None:
     assert isinstance(html_to_text(broken), str)
+
+
+def _reference_text(html: str) -> str:
+    """html_to_text as html.parser alone reads it: the meaning the fast reading keeps."""
+    extractor = htmltext._TextExtractor()
+    extractor.feed(html)
+    extractor.close()
+    return clean_text("".join(extractor.parts))
+
+
+def test_plain_markup_is_read_without_html_parser() -> None:
+    plain = '<p class="lead">One &amp; <b>two</b><br/>three</p><!-- x --><a href=u>four</a>'
+    assert htmltext._plain_markup_text(plain) is not None
+    assert html_to_text(plain) == _reference_text(plain) == "One & two\nthree\nfour"
+    for unusual in ("a < b", "<p>x<script>y</script>", "<![CDATA[x]]>", "<a b='x'c>", "<?x?>"):
+        assert htmltext._plain_markup_text(unusual) is None, unusual
+
+
+_PIECES = (
+    "text", "  two  words ", "\n", "\r\n", "\t", "\xa0", "\x0b", "\u2028", "&amp;", "&amp",
+    "&nbsp;", "&copy2024", "&#150;", "&#x1b;[1  m", "\x1b[1", "  m", "&#0;", "&bogus;", "&",
+    "<", "a<b", "<3", "</>", "<!-- c -->", "<!---->", "<!-- a -- b -->", "<!-->",
+    "<!DOCTYPE html>", "<![CDATA[x]]>", "<?pi x?>", "&lt;p&gt;",
+)  # fmt: skip
+_TAGS = ("p", "P", "br", "b", "a", "div", "nav", "NAV", "pre", "li", "img", "hr", "script",
+         "style", "title", "body", "head", "svg", "o:p", "p1")  # fmt: skip
+_ATTRIBUTES = ("", ' href="x"', " href='y'", " href=z", " a=b/", ' a="1>2"', " disabled",
+               ' a = "b"', '\tclass="k"\n', ' a="x"b="y"', " a=b=c", ' a="')  # fmt: skip
+
+
+def test_fast_markup_reading_equals_html_parser_on_generated_markup() -> None:
+    rng = random.Random(16)
+    fast = 0
+    for _ in range(20_000):
+        pieces = []
+        for _ in range(rng.randint(1, 14)):
+            roll = rng.random()
+            tag = rng.choice(_TAGS)
+            if roll < 0.45:
+                pieces.append(rng.choice(_PIECES))
+            elif roll < 0.8:
+                pieces.append(
+                    f"<{tag}{rng.choice(_ATTRIBUTES)}{rng.choice(('>', '/>', ' />', ''))}"
+                )
+            else:
+                pieces.append(f"</{tag}{rng.choice(('>', ' >', '', ' x>'))}")
+        html = "".join(pieces)
+        fast += htmltext._plain_markup_text(html) is not None
+        assert html_to_text(html) == _reference_text(html), html
+    assert fast > 1_000  # the fast reading was tried, not only the fallback
+
+
+def test_fast_markup_reading_equals_html_parser_on_the_corpus(shared_dir: Path) -> None:
+    """Every title, summary and content of feedparser's corpus, read both ways."""
+    corpus = shared_dir / "testdata" / "feedparser-feeds"
+    if not (corpus / "index.jsonl").is_file():
+        pytest.skip("feedparser test corpus is absent")
+    values = 0
+    for line in (corpus / "index.jsonl").read_text().splitlines():
+        body = (corpus / json.loads(line)["path"]).read_bytes()
+        parsed = feedparser.parse(
+            io.BytesIO(body), sanitize_html=False, resolve_relative_uris=False
+        )
+        for entry in parsed.get("entries") or []:
+            texts = [entry.get("title"), entry.get("summary")]
+            texts += [content.get("value") for content in entry.get("content") or []]
+            for text in filter(None, texts):
+                values += 1
+                assert html_to_text(text) == _reference_text(text), text
+    assert values > 300
 
 
 def test_text_file(tmp_path: Path) -> None:

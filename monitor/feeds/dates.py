@@ -33,6 +33,7 @@ already) is loaded only when a date has a word that is neither English nor a zon
 
 from __future__ import annotations
 
+import calendar
 import functools
 import re
 from collections.abc import Iterable, Sequence
@@ -144,11 +145,23 @@ def choose(
     (published, updated, created). The first that gives a date decides. No candidate
     at all is no fallback: many feeds simply carry no dates.
     """
+    return pick((reading(raw, theirs) for raw, theirs in candidates), fetched_at)
+
+
+def reading(raw: object, theirs: datetime | None) -> tuple[str, datetime | None]:
+    """(the date as written, stripped; what it says, or None): feedparser's reading
+    ``theirs``, unless it has none or misreads the zone, where ours decides."""
+    text = raw.strip() if isinstance(raw, str) else ""
+    ours = read(text) if text and (theirs is None or misread_zone(text)) else None
+    return text, ours or theirs
+
+
+def pick(
+    readings: Iterable[tuple[str, datetime | None]], fetched_at: datetime
+) -> tuple[datetime, Fallback | None]:
+    """``choose`` over dates already read (``reading``), in order of preference."""
     unreadable = ""
-    for raw, theirs in candidates:
-        text = raw.strip() if isinstance(raw, str) else ""
-        ours = read(text) if text and (theirs is None or misread_zone(text)) else None
-        when = ours or theirs
+    for text, when in readings:
         if when is None:
             unreadable = unreadable or text
             continue
@@ -156,6 +169,17 @@ def choose(
             return fetched_at, Fallback("future", text or when.isoformat())
         return when, None
     return fetched_at, Fallback("unreadable", unreadable) if unreadable else None
+
+
+def from_struct(parsed: object) -> datetime | None:
+    """feedparser's reading of a date (a struct_time, already in UTC) as a datetime."""
+    if parsed is None:
+        return None
+    try:
+        # timegm, unlike mktime, applies no local offset.
+        return datetime.fromtimestamp(calendar.timegm(parsed), UTC)  # type: ignore[arg-type]
+    except (OverflowError, ValueError, TypeError, OSError):
+        return None
 
 
 def describe(fallbacks: Sequence[Fallback]) -> list[str]:

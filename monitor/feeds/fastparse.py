@@ -38,9 +38,12 @@ import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Any, NamedTuple
 
 from lxml import etree
+
+from monitor.feeds import dates
 
 try:
     from feedparser.api import StrictFeedParser
@@ -72,25 +75,28 @@ _CANONICAL_PREFIXES = {prefix.lower() for prefix in _KNOWN_NAMESPACES.values() i
 # Namespace URIs that make feedparser call an Atom document "rss10" or "rss090".
 _RSS1_MARKERS = (b"purl.org/rss/1.0/", b"my.netscape.com/rdf/simple/0.9/")
 _XMLNS = re.compile(rb"""xmlns(?::([^\s=/>]+))?\s*=\s*(["'])(.*?)\2""", re.DOTALL)
-_BASE_ATTRIBUTE = re.compile(rb"base\s*=", re.IGNORECASE)
-_LANG_ATTRIBUTE = re.compile(rb"lang\s*=", re.IGNORECASE)
+# Searched in the lower-cased document: a case-blind search scans ~10x slower.
+_BASE_ATTRIBUTE = re.compile(rb"base\s*=")
+_LANG_ATTRIBUTE = re.compile(rb"lang\s*=")
 
 # Element names below are feedparser's: canonical prefix, "_", lower-cased local name.
 _TITLES = frozenset({"title", "dc_title"})
 _DESCRIPTIONS = frozenset({"description", "dc_description"})
 _IDS = frozenset({"guid", "id"})
+# Date elements and the key feedparser files each under: 0 published, 1 updated, 2 created
+# (the order ``parse`` prefers them in); the last element of a key wins.
 _DATES = {
-    "pubdate": "published_parsed",
-    "published": "published_parsed",
-    "issued": "published_parsed",
-    "dcterms_issued": "published_parsed",
-    "updated": "updated_parsed",
-    "modified": "updated_parsed",
-    "lastbuilddate": "updated_parsed",
-    "dc_date": "updated_parsed",
-    "dcterms_modified": "updated_parsed",
-    "created": "created_parsed",
-    "dcterms_created": "created_parsed",
+    "pubdate": 0,
+    "published": 0,
+    "issued": 0,
+    "dcterms_issued": 0,
+    "updated": 1,
+    "modified": 1,
+    "lastbuilddate": 1,
+    "dc_date": 1,
+    "dcterms_modified": 1,
+    "created": 2,
+    "dcterms_created": 2,
 }
 # Elements with a feedparser handler that only files data under keys we never read
 # (reviewed against feedparser 6.0: tags, authors, enclosures, media and rights).
@@ -179,16 +185,31 @@ class _Unsupported(Exception):
     """The document is outside the subset: let feedparser read it."""
 
 
+class Entry(NamedTuple):
+    """An entry as ``parse`` reads it, from any of the three readers: the values
+    feedparser would give (after its repairs), not yet reduced to an Item."""
+
+    title: str
+    title_html: bool  # the title is HTML (else plain text)
+    bodies: list[tuple[str, bool]]  # (value, is HTML): the first content, then the summary
+    link: str | None  # as written (relative or absolute), None when there is none
+    id: str | None  # guid / id as written
+    dates: list[tuple[str, datetime | None]]  # (as written, its date): published, updated
+    langs: list[str | None]  # the entry's own language tags (not the feed's), as written: the
+    # first that is a language tag is its language
+
+
 @dataclass(frozen=True)
 class FastFeed:
-    """Entries and feed fields in feedparser's shape (only the keys ``parse`` reads)."""
+    """Entries, and the feed fields ``parse`` reads in feedparser's shape (language, ttl,
+    sy_updateperiod, sy_updatefrequency)."""
 
-    entries: list[dict[str, Any]]
+    entries: list[Entry]
     feed: dict[str, Any]
 
 
 def read(body: bytes, headers: Mapping[str, str]) -> FastFeed | None:
-    """The feed's entries as feedparser would give them, or None: use feedparser."""
+    """The feed's entries with what feedparser would give, or None: use feedparser."""
     if not AVAILABLE:
         return None
     try:
@@ -207,7 +228,8 @@ def _read(body: bytes, headers: dict[str, str]) -> FastFeed:
     data = convert_to_utf8(headers, body, state)
     if state.get("bozo") or not state.get("encoding"):
         raise _Unsupported  # an encoding feedparser had to override or guess
-    if b"<!DOCTYPE" in data or b"<!ENTITY" in data or _BASE_ATTRIBUTE.search(data):
+    lowered = data.lower()
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data or _BASE_ATTRIBUTE.search(lowered):
         raise _Unsupported
     _check_namespaces(data)
     parser = etree.XMLParser(
@@ -226,7 +248,7 @@ def _read(body: bytes, headers: dict[str, str]) -> FastFeed:
         raise _Unsupported
     reader = _Reader(
         baselang=headers.get("content-language"),
-        has_lang=_LANG_ATTRIBUTE.search(data) is not None,
+        has_lang=_LANG_ATTRIBUTE.search(lowered) is not None,
     )
     if root.tag == "rss":
         reader.read_rss(root)
@@ -327,7 +349,7 @@ class _Reader:
         self.baselang = baselang
         self.has_lang = has_lang
         self.atom = False
-        self.entries: list[dict[str, Any]] = []
+        self.entries: list[Entry] = []
         self.feed: dict[str, Any] = {}
 
     # --- feed level ----------------------------------------------------------------
@@ -380,56 +402,71 @@ class _Reader:
 
     # --- entries --------------------------------------------------------------------
 
-    def _entry(self, item: Any, lang: str | None) -> dict[str, Any]:
-        entry: dict[str, Any] = {}
+    def _entry(self, item: Any, lang: str | None) -> Entry:
+        """One entry, read as feedparser would file it (its keys and precedence noted)."""
+        title: tuple[str, str, str | None] | None = None  # (value, type, language)
+        summary: tuple[str, str | None, str | None] | None = None  # type None: from content
+        contents: list[tuple[str, str, str | None]] = []
+        link: str | None = None  # "link": set by <link>, else by a permalink guid
+        guid: str | None = None
+        written: list[str | None] = [None, None, None]  # published, updated, created
         seen: set[str] = set()
-        has_content = False
         for child in _elements(item):
             name = _name(child)
-            child_lang = self._lang(child, lang)
+            child_lang = self._lang(child, lang) if self.has_lang else lang
             if name in _TITLES:
                 self._once(seen, "title")
-                text, detail = self._content(child, "title", "text/plain", child_lang)
-                entry["title"], entry["title_detail"] = text, detail
+                title = self._content(child, "text/plain", child_lang)
             elif name in _DESCRIPTIONS or (name == "summary" and self.atom):
                 self._once(seen, "summary")
-                if "summary" in entry and not has_content:
+                if summary is not None and not contents:
                     raise _Unsupported  # feedparser would read it as content
                 default = "text/plain" if name == "summary" else "text/html"
-                text, detail = self._content(child, name, default, child_lang)
-                entry["summary"], entry["summary_detail"] = text, detail
+                summary = self._content(child, default, child_lang)
             elif name == "content_encoded" or (name == "content" and self.atom):
                 self._once(seen, "content")
-                has_content = True
                 attrs = _attributes(child)
                 if "src" in attrs:
                     raise _Unsupported
                 default = "text/html" if name == "content_encoded" else "text/plain"
                 declared = _content_type(attrs.get("type", default))
-                text, detail = self._content(child, "content", default, child_lang)
-                entry.setdefault("content", []).append(detail)
-                if declared in ("text/plain", *_HTML_TYPES):
-                    entry.setdefault("summary", text)  # without a summary_detail
+                value, kind, language = self._content(child, default, child_lang, attrs)
+                contents.append((value, kind, language))
+                if summary is None and declared in ("text/plain", *_HTML_TYPES):
+                    summary = (value, None, None)  # a summary without a summary_detail
             elif name == "link":
-                self._link(child, entry)
+                link = self._link(child, link)
             elif name in _IDS:
                 self._once(seen, "id")
-                is_link = _attributes(child).get("ispermalink", "true") == "true"
-                value = _finish(_leaf_text(child), resolve=is_link)
-                entry["id"] = value
-                if is_link:
-                    entry.setdefault("link", value)
+                is_link = not len(child.attrib) or (
+                    _attributes(child).get("ispermalink", "true") == "true"
+                )
+                guid = _finish(_leaf_text(child), resolve=is_link)
+                if is_link and link is None:
+                    link = guid
             elif name in _DATES:
-                key = _DATES[name]
-                written = _finish(_leaf_text(child))
-                entry[key.removesuffix("_parsed")], entry[key] = written, _date(written)
+                written[_DATES[name]] = _finish(_leaf_text(child))
             elif name == "source" and not len(child):
                 pass  # RSS <source url="...">name</source>: filed apart
             elif name in _HARMLESS or _is_generic(name):
                 self._check_inside_entry(child)
             else:
                 raise _Unsupported
-        return entry
+        bodies = []
+        if contents:
+            bodies.append((contents[0][0], "html" in contents[0][1]))
+        if summary is not None and summary[0]:
+            bodies.append((summary[0], summary[1] is None or "html" in summary[1]))
+        details = [*contents, summary, title]  # feedparser's *_detail, in parse's order
+        return Entry(
+            title="" if title is None else title[0],
+            title_html=title is None or "html" in title[1],
+            bodies=bodies,
+            link=link,
+            id=guid,
+            dates=[_reading(value) for value in written if value is not None],
+            langs=[detail[2] for detail in details if detail is not None and detail[2]],
+        )
 
     def _check_inside_entry(self, element: Any) -> None:
         for descendant in element.iterdescendants():
@@ -439,8 +476,9 @@ class _Reader:
             if name not in _HARMLESS and not _is_generic(name):
                 raise _Unsupported
 
-    def _link(self, element: Any, entry: dict[str, Any]) -> None:
-        attrs = _attributes(element)
+    def _link(self, element: Any, link: str | None) -> str | None:
+        """The entry's "link" after this <link> element (``link``: what it was before)."""
+        attrs = _attributes(element) if len(element.attrib) else {}
         attrs.setdefault("rel", "alternate")
         attrs.setdefault("type", "application/atom+xml" if attrs["rel"] == "self" else "text/html")
         href = attrs.get("url", attrs.get("uri", attrs.get("href")))
@@ -448,33 +486,37 @@ class _Reader:
             attrs["href"] = href
         if "href" in attrs:
             if attrs["rel"] == "alternate" and _content_type(attrs["type"]) in _HTML_TYPES:
-                entry["link"] = _urljoin("", attrs["href"])
-            return
+                return _urljoin_plain(attrs["href"])
+            return link
         value = _finish(_leaf_text(element), resolve=True)
-        # feedparser's repair of "?a=1&amp;b=2" written twice escaped
-        value = re.sub("&([A-Za-z0-9_]+);", r"&\g<1>", value.replace("&amp;", "&"))
-        entry["link"] = value
+        if "&" in value:  # feedparser's repair of "?a=1&amp;b=2" written twice escaped
+            value = re.sub("&([A-Za-z0-9_]+);", r"&\g<1>", value.replace("&amp;", "&"))
+        return value
 
     def _content(
-        self, element: Any, name: str, default: str, lang: str | None
-    ) -> tuple[str, dict[str, Any]]:
-        attrs = _attributes(element)
+        self,
+        element: Any,
+        default: str,
+        lang: str | None,
+        attrs: dict[str, str] | None = None,
+    ) -> tuple[str, str, str | None]:
+        """(value, content type, language) of a title, summary or content element."""
+        if attrs is None:
+            attrs = _attributes(element) if len(element.attrib) else {}
         if "mode" in attrs:
             raise _Unsupported  # possibly base64
         content_type = _content_type(attrs.get("type", default))
         if not content_type.startswith("text/"):
             raise _Unsupported  # XHTML, base64 or something stranger
-        text = _leaf_text(element)
-        value = text.strip()
+        value = _leaf_text(element).strip()
         if (
             not self.atom
             and content_type == "text/plain"
+            and ("<" in value or "&" in value)  # what looks_like_html looks for
             and _FeedParserMixin.looks_like_html(value)
         ):
             content_type = "text/html"
-        value = _repair(value)
-        language = lang.replace("_", "-") if lang else lang
-        return value, {"type": content_type, "language": language, "base": "", "value": value}
+        return _repair(value), content_type, lang.replace("_", "-") if lang else lang
 
     @staticmethod
     def _once(seen: set[str], field: str) -> None:
@@ -494,18 +536,24 @@ class _Reader:
 
 
 @functools.lru_cache(maxsize=DATE_CACHE_SIZE)
-def _date(value: str) -> Any:
-    """feedparser's date parsing (a struct_time in UTC, or None), remembered: a feed
-    polled without a 304 delivers the same dates again and again."""
-    return _parse_date(value)
+def _reading(value: str) -> tuple[str, datetime | None]:
+    """(the date as written, what it says: ours or feedparser's, ``dates.reading``),
+    remembered: a feed polled without a 304 delivers the same dates again and again."""
+    return dates.reading(value, dates.from_struct(_parse_date(value)))
 
 
 def _finish(text: str, *, resolve: bool = False) -> str:
     """feedparser's post-processing of a plain value (its ``pop``)."""
     value = text.strip()
     if resolve and value:
-        value = _urljoin("", value)
+        value = _urljoin_plain(value)
     return _repair(value)
+
+
+def _urljoin_plain(uri: str) -> str:
+    """feedparser's ``_urljoin("", uri)``: the URI with extra slashes after "scheme://"
+    dropped (urljoin against no base returns it as it is), so without ":///" unchanged."""
+    return _urljoin("", uri) if ":///" in uri else uri
 
 
 def _repair(value: str) -> str:

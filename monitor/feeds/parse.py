@@ -27,7 +27,6 @@ when it is an absolute http(s) URL. An entry without a title gets the start of i
 
 from __future__ import annotations
 
-import calendar
 import hashlib
 import io
 import logging
@@ -36,7 +35,6 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -46,6 +44,8 @@ import feedparser.api
 
 from monitor.errors import ParseError
 from monitor.feeds import dates, fastparse, jsonfeed
+from monitor.feeds.fastparse import Entry
+from monitor.feeds.htmltext import html_to_text
 from monitor.text import (
     canonical_url,
     clean_text,
@@ -63,64 +63,9 @@ log = logging.getLogger(__name__)
 # Straight to expat, the driver it falls back to anyway.
 feedparser.api.PREFERRED_XML_PARSERS = []
 
-# Elements whose text is page furniture or code, never article text.
-SKIPPED_ELEMENTS = frozenset(
-    {
-        "script",
-        "style",
-        "nav",
-        "header",
-        "footer",
-        "aside",
-        "form",
-        "noscript",
-        "head",
-        "template",
-        "svg",
-        "iframe",
-        "select",
-        "button",
-    }
-)
-# Elements that start a new line of text.
-BLOCK_ELEMENTS = frozenset(
-    {
-        "address",
-        "article",
-        "blockquote",
-        "br",
-        "dd",
-        "div",
-        "dl",
-        "dt",
-        "figcaption",
-        "figure",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "hr",
-        "li",
-        "main",
-        "ol",
-        "p",
-        "pre",
-        "section",
-        "table",
-        "tbody",
-        "td",
-        "th",
-        "thead",
-        "tr",
-        "ul",
-    }
-)
 # An entry's dates in order of preference; feedparser files each as written under the
 # key and as a struct_time in UTC under key + "_parsed".
 DATE_KEYS = ("published", "updated", "created")
-_WHITESPACE = re.compile(r"\s+")
 _LANGUAGE_TAG = re.compile(r"^([a-z]{2,3})(?:[-_][a-z0-9]+)*$")
 _XML_BASE = re.compile(rb"xml:base\s*=")
 _SNIFF_BYTES = 1024  # how much of a body that is not a feed is looked at to say what it is
@@ -220,18 +165,19 @@ def with_origin(error: ParseError, result: FetchResult) -> ParseError:
 
 def _read(
     body: bytes, headers: Mapping[str, str], use_fast_path: bool, feed_url: str | None
-) -> tuple[list[Any], Mapping[str, Any]]:
-    """The feedparser-shaped entries and feed of a JSON Feed, RSS, Atom or RDF body."""
+) -> tuple[list[Entry], Mapping[str, Any]]:
+    """The entries and the feedparser-shaped feed of a JSON Feed, RSS, Atom or RDF body."""
     content_type = next(
         (value for name, value in headers.items() if name.lower() == "content-type"), ""
     )
     if jsonfeed.looks_like(body, content_type):
         json_feed = jsonfeed.read(body)
-        return json_feed.entries, json_feed.feed
+        return [_entry(entry) for entry in json_feed.entries], json_feed.feed
     fast = fastparse.read(body, headers) if use_fast_path else None
     if fast is not None:
         return fast.entries, fast.feed
-    return _feedparser_read(body, headers, feed_url)
+    entries, feed = _feedparser_read(body, headers, feed_url)
+    return [_entry(entry) for entry in entries], feed
 
 
 def _feedparser_read(
@@ -344,29 +290,39 @@ def parse_text_file(path: Path, *, fetched_at: datetime) -> Item:
     )
 
 
-def html_to_text(html: str) -> str:
-    """Readable text from an HTML fragment or page: one line per block, no markup.
-
-    Never raises: on a parser failure the tags are dropped by a regular expression.
-    """
-    if "<" not in html and "&" not in html:
-        # No markup and no references: what the parser would do, minus its cost.
-        return clean_text(_WHITESPACE.sub(" ", html))
-    extractor = _TextExtractor()
-    try:
-        extractor.feed(html)
-        extractor.close()
-        text = "".join(extractor.parts)
-    except Exception:  # html.parser is lenient, but this runs on untrusted input
-        text = re.sub(r"<[^>]*>", " ", html)
-    return clean_text(text)
-
-
 # --- feed entries -------------------------------------------------------------------
 
 
+def _entry(entry: Mapping[str, Any]) -> Entry:
+    """A feedparser-shaped entry (feedparser's own, or jsonfeed's) as an Entry."""
+    bodies = []
+    content = entry.get("content") or []
+    if content:
+        bodies.append((content[0].get("value", ""), _is_html(content[0])))
+    if entry.get("summary"):
+        bodies.append((entry["summary"], _is_html(entry.get("summary_detail"))))
+    details: Iterable[Any] = [*content, entry.get("summary_detail"), entry.get("title_detail")]
+    return Entry(
+        title=entry.get("title", ""),
+        title_html=_is_html(entry.get("title_detail")),
+        bodies=bodies,
+        link=entry.get("link"),
+        id=entry.get("id"),
+        dates=[
+            dates.reading(_field(entry, key), dates.from_struct(_field(entry, f"{key}_parsed")))
+            for key in DATE_KEYS
+        ],
+        langs=[(detail or {}).get("language") for detail in details],
+    )
+
+
+def _is_html(detail: Mapping[str, Any] | None) -> bool:
+    """Whether a value with this feedparser detail is HTML (without one, it is)."""
+    return "html" in (detail or {}).get("type", "text/html")
+
+
 def _item(
-    entry: Mapping[str, Any],
+    entry: Entry,
     *,
     source: str,
     feed_url: str | None,
@@ -374,14 +330,16 @@ def _item(
     feed_lang: str | None,
 ) -> tuple[Item, dates.Fallback | None]:
     """The entry as an Item, and why it was given the fetch time as its date, if it was."""
-    title = " ".join(_detail_text(entry.get("title", ""), entry.get("title_detail")).split())
-    text = _best_body(entry)
+    title = " ".join(_text(entry.title, entry.title_html).split())
+    # The longer of the full content and the summary: some feeds put a teaser in one.
+    text = max((_text(value, html) for value, html in entry.bodies), key=len, default="")
     title = title or title_from_text(text)  # a microblog post: its opening as its title
-    url = _link(entry, feed_url)
-    guid = strip_controls(entry.get("id") or "").strip() or (canonical_url(url) if url else "")
+    url = _link(entry.link, entry.id, feed_url)
+    guid = strip_controls(entry.id or "").strip() or (canonical_url(url) if url else "")
     if not guid:
         guid = hashlib.sha1(f"{title}\n{text}".encode()).hexdigest()
-    published, fallback = dates.choose(_dates(entry), fetched_at)
+    published, fallback = dates.pick(entry.dates, fetched_at)
+    lang = next(filter(None, map(_normalise_lang, entry.langs)), None)
     item = Item(
         source=source,
         guid=guid,
@@ -389,41 +347,31 @@ def _item(
         text=text,
         url=url,
         published=published,
-        lang=_entry_lang(entry) or feed_lang,
+        lang=lang or feed_lang,
         feed_url=feed_url,
     )
     return item, fallback
 
 
-def _best_body(entry: Mapping[str, Any]) -> str:
-    """The longer of the full content and the summary: some feeds put a teaser in one."""
-    candidates = []
-    content = entry.get("content") or []
-    if content:
-        candidates.append(_detail_text(content[0].get("value", ""), content[0]))
-    if entry.get("summary"):
-        candidates.append(_detail_text(entry["summary"], entry.get("summary_detail")))
-    return max(candidates, key=len, default="")
-
-
-def _detail_text(value: str, detail: Mapping[str, Any] | None) -> str:
-    content_type = (detail or {}).get("type", "text/html")
-    if "html" in content_type:
+def _text(value: str, html: bool) -> str:
+    if html:
         return html_to_text(value)
+    if value.isprintable():  # one line, no controls: clean_text's work is the spaces
+        return " ".join(value.split())
     return clean_text(value)  # text/plain: a "<" is a literal character
 
 
-def _link(entry: Mapping[str, Any], feed_url: str | None) -> str | None:
+def _link(link: str | None, entry_id: str | None, feed_url: str | None) -> str | None:
     """The entry's link, made absolute against the feed's URL (xml:base is applied by
     feedparser); None when there is none. An RSS guid stands in for a missing <link>
     (feedparser and the fast path copy it there) only when it is an absolute http(s)
     URL: "ferry notice 4711" or a tag: URI names the entry but is no address."""
-    link = (entry.get("link") or "").strip()
+    link = (link or "").strip()
     if not link:
         return None
-    if link == (entry.get("id") or "").strip() and not is_web_url(link):
+    if link == (entry_id or "").strip() and not is_web_url(link):
         return None
-    if feed_url and not urlsplit(link).scheme:
+    if feed_url and not link.startswith(("http://", "https://")) and not urlsplit(link).scheme:
         link = urljoin(feed_url, link)
     return strip_controls(link)
 
@@ -462,37 +410,9 @@ def _distinct_keys(items: Sequence[Item], *, source: str, fetched_at: datetime) 
     ]
 
 
-def _dates(entry: Mapping[str, Any]) -> list[tuple[object, datetime | None]]:
-    """(the date as written, feedparser's reading) for published, updated and created."""
-    return [(_field(entry, key), _utc(_field(entry, f"{key}_parsed"))) for key in DATE_KEYS]
-
-
 def _field(entry: Mapping[str, Any], key: str) -> Any:
     # dict.get: a FeedParserDict answers "updated" with "published" (and a warning).
     return dict.get(entry, key) if isinstance(entry, dict) else entry.get(key)
-
-
-def _utc(parsed: object) -> datetime | None:
-    if parsed is None:
-        return None
-    try:
-        # feedparser's struct_time is already UTC; timegm does not apply a local offset.
-        return datetime.fromtimestamp(calendar.timegm(parsed), UTC)  # type: ignore[arg-type]
-    except (OverflowError, ValueError, TypeError, OSError):
-        return None
-
-
-def _entry_lang(entry: Mapping[str, Any]) -> str | None:
-    details: Iterable[Any] = [
-        *(entry.get("content") or []),
-        entry.get("summary_detail"),
-        entry.get("title_detail"),
-    ]
-    for detail in details:
-        lang = _normalise_lang((detail or {}).get("language"))
-        if lang:
-            return lang
-    return None
 
 
 def _normalise_lang(tag: object) -> str | None:
@@ -517,39 +437,3 @@ def _bozo_reason(exc: object) -> str:
 
 def _one_line(text: str) -> str:
     return " ".join(strip_controls(text).split())
-
-
-class _TextExtractor(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skipping = 0  # depth inside SKIPPED_ELEMENTS
-        self._preformatted = 0  # depth inside <pre>, where line breaks are content
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "pre":
-            self._preformatted += 1
-        if tag in SKIPPED_ELEMENTS:
-            self._skipping += 1
-        elif tag == "body":  # an unclosed <head> (allowed in HTML) ends here
-            self._skipping = 0
-        elif tag in BLOCK_ELEMENTS:
-            self.parts.append("\n")
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in BLOCK_ELEMENTS:  # <br/>, <hr/>; a self-closed <nav/> hides nothing
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "pre":
-            self._preformatted = max(0, self._preformatted - 1)
-        if tag in SKIPPED_ELEMENTS:
-            self._skipping = max(0, self._skipping - 1)
-        elif tag in BLOCK_ELEMENTS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if self._skipping:
-            return
-        # Outside <pre>, a line break in the source is just a space; blocks make lines.
-        self.parts.append(data if self._preformatted else _WHITESPACE.sub(" ", data))
