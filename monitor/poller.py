@@ -47,18 +47,54 @@ log = logging.getLogger(__name__)
 WRITE_BATCH = 200  # items (or feeds' outcomes) stored per transaction
 # A full-text fetch should never replace a body with a shorter one (a cookie wall, a stub).
 MIN_ARTICLE_GAIN = 1.0
-# A cycle of this many feeds starts worker processes to fetch in (see monitor.feeds.fetcher);
-# in a smaller one they would barely be up before the end.
+# Fetch workers (monitor.feeds.fetcher) run the HTTP work on another core while this
+# process parses and stores. Each costs ~0.3 s of CPU to start and ~45 MB, and a fetch
+# through it a little more CPU than one here; they pay for that only in a cycle with
+# hundreds of bodies still to read. A cycle starts them once its first WORKER_SAMPLE
+# replies show that at least half carry a body and WORKER_MIN_FEEDS feeds are still to
+# fetch: in a cycle of 304s this process has nothing to do beside the HTTP, and workers
+# only added CPU (bench/poll.py, issue 16).
 WORKER_MIN_FEEDS = 300
+WORKER_SAMPLE = 20
 # How long a closing poller lets a worker finish fetches it still holds.
 WORKER_STOP_SECONDS = 1.0
-# One worker per core, up to this many: the poller's own process is idle about half of
-# a large cycle, so on 2 cores two workers beat one (bench/poll.py: 10-25% faster).
+# One worker per core beyond the one this process parses on, up to this many: none on
+# one core, one on two (a second one added CPU and memory, not speed: bench/poll.py).
 MAX_FETCH_WORKERS = 4
 
 
 def fetch_workers() -> int:
-    return max(1, min(MAX_FETCH_WORKERS, os.cpu_count() or 1))
+    """How many fetch workers a poller may start on this machine."""
+    counted_cores = getattr(os, "process_cpu_count", None)  # Python 3.13: the usable ones
+    if counted_cores is not None:
+        cores = counted_cores()
+    elif hasattr(os, "sched_getaffinity"):
+        cores = len(os.sched_getaffinity(0))
+    else:
+        cores = os.cpu_count()
+    return max(0, min(MAX_FETCH_WORKERS, (cores or 1) - 1))
+
+
+class _WorkerTrigger:
+    """Whether a cycle should start the fetch workers now (see WORKER_MIN_FEEDS)."""
+
+    def __init__(self, feeds: int) -> None:
+        self.left = feeds  # feeds not yet answered
+        self.replies = 0
+        self.bodies = 0  # replies with a body to read (not a 304, not an error)
+        self.decided = False
+
+    def reply(self, body: bool) -> bool:
+        """Count a reply; True (once per cycle at most) when the workers should start."""
+        self.left -= 1
+        if self.decided:
+            return False
+        self.replies += 1
+        self.bodies += body
+        if self.replies < WORKER_SAMPLE:
+            return False
+        self.decided = True
+        return 2 * self.bodies >= self.replies and self.left >= WORKER_MIN_FEEDS
 
 
 @dataclass
@@ -129,6 +165,8 @@ class _Sorting:
             waiting = {item.feed_url for item in on_topic}
             for outcome in arrived:
                 if outcome.spec.url in waiting:
+                    if outcome.parsed is not None:  # its items are settled or in _on_topic
+                        outcome.parsed = replace(outcome.parsed, items=[])
                     self._waiting.append(outcome)
                 else:
                     self._record(outcome, self._new_per_feed[outcome.spec.url], self.totals)
@@ -157,7 +195,7 @@ class Poller:
             max_bytes=self.poll.max_bytes,
         )
         # HTTP here, and in worker processes once a large cycle has started them and they
-        # are up (monitor.feeds.fetcher says why); they then serve every later cycle too.
+        # are up (WORKER_MIN_FEEDS says when); they then serve every later cycle too.
         self._local = Fetcher(settings)
         self.workers = [FetchWorker(settings) for _ in range(fetch_workers())]
         self._limits: PollLimits | None = None
@@ -187,15 +225,15 @@ class Poller:
 
     async def cycle(self, plan: Sequence[tuple[FeedSpec, FeedState]]) -> Totals:
         """Poll these feeds once, process their new items, reschedule them."""
-        if len(plan) >= WORKER_MIN_FEEDS:
-            for worker in self.workers:
-                await worker.start()
         sorting = _Sorting(self.pipeline, self._record)
+        trigger = _WorkerTrigger(len(plan))
         urls = [spec.url for spec, _ in plan]
         self.in_flight.update(urls)
         try:
             try:
-                await asyncio.gather(*(self._tracked(spec, state, sorting) for spec, state in plan))
+                await asyncio.gather(
+                    *(self._tracked(spec, state, sorting, trigger) for spec, state in plan)
+                )
             except asyncio.CancelledError:
                 sorting.finish()  # stopped mid-cycle: keep what arrived; the rest is due again
                 raise
@@ -236,14 +274,20 @@ class Poller:
         )
         host = urlsplit(url).netloc.lower()
         async with self._limits.slot(host):
-            # One host, one worker: its keep-alive connections live there.
-            worker = self.workers[zlib.crc32(host.encode()) % len(self.workers)]
-            if worker.ready:
-                return await worker.get(request)
+            if self.workers:  # one host, one worker: its keep-alive connections live there
+                worker = self.workers[zlib.crc32(host.encode()) % len(self.workers)]
+                if worker.ready:
+                    return await worker.get(request)
             return await self._local.get(request)
 
-    async def _tracked(self, spec: FeedSpec, state: FeedState, sorting: _Sorting) -> None:
-        sorting.add(await self._poll_feed(spec, state))
+    async def _tracked(
+        self, spec: FeedSpec, state: FeedState, sorting: _Sorting, trigger: _WorkerTrigger
+    ) -> None:
+        outcome = await self._poll_feed(spec, state)
+        if trigger.reply(outcome.result is not None and outcome.result.status != 304):
+            for worker in self.workers:  # they fetch once up; this process until then
+                await worker.start()
+        sorting.add(outcome)
         self.on_feed(spec.name)
 
     async def _poll_feed(self, spec: FeedSpec, state: FeedState) -> FeedOutcome:
@@ -269,6 +313,8 @@ class Poller:
                     )
                 except ParseError as exc:  # say where, and what the server answered
                     raise with_origin(exc, outcome.result) from exc
+                finally:  # read: a cycle of 10,000 feeds need not hold their bodies
+                    outcome.result = replace(outcome.result, body=b"")
                 if spec.fulltext:
                     outcome.parsed = await self._with_full_text(outcome.parsed)
         except MonitorError as exc:

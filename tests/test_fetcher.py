@@ -127,8 +127,11 @@ def test_a_dead_worker_fails_what_it_held_and_the_next_start_replaces_it() -> No
 def test_a_large_cycle_fetches_in_the_worker_and_stores_each_item_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # 40 feeds stand in for the hundreds that start a worker in real use.
-    monkeypatch.setattr(monitor.poller, "WORKER_MIN_FEEDS", 40)
+    # 40 feeds stand in for the hundreds that start a worker in real use: after 5
+    # replies with bodies, 35 feeds are left to fetch.
+    monkeypatch.setattr(monitor.poller, "WORKER_SAMPLE", 5)
+    monkeypatch.setattr(monitor.poller, "WORKER_MIN_FEEDS", 30)
+    monkeypatch.setattr(monitor.poller, "fetch_workers", lambda: 1)
     with running_server() as server:
         specs = []
         for n in range(40):
@@ -254,7 +257,9 @@ def test_a_hung_worker_is_killed_and_its_requests_fail_at_once(
 def test_a_worker_that_cannot_start_leaves_the_cycle_to_this_process(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setattr(monitor.poller, "WORKER_MIN_FEEDS", 2)
+    monkeypatch.setattr(monitor.poller, "WORKER_SAMPLE", 1)
+    monkeypatch.setattr(monitor.poller, "WORKER_MIN_FEEDS", 1)
+    monkeypatch.setattr(monitor.poller, "fetch_workers", lambda: 1)
     monkeypatch.setattr(monitor.feeds.fetcher.sys, "executable", str(tmp_path / "no-python"))
     with running_server() as server:
         specs = [
@@ -277,3 +282,60 @@ def test_a_worker_that_cannot_start_leaves_the_cycle_to_this_process(
         totals = asyncio.run(cycle())
     assert totals.items == 3 and not totals.errors
     assert "cannot start a fetch worker" in caplog.text
+
+
+def test_workers_start_only_for_a_cycle_with_many_bodies_left(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(monitor.poller, "WORKER_SAMPLE", 4)
+    monkeypatch.setattr(monitor.poller, "WORKER_MIN_FEEDS", 10)
+
+    def decisions(feeds: int, bodies: list[bool]) -> list[bool]:
+        trigger = monitor.poller._WorkerTrigger(feeds)
+        return [trigger.reply(body) for body in bodies]
+
+    # Half the sample has bodies and 10 feeds are left: start, once.
+    assert decisions(14, [True, False, True, False, True, True]) == [False] * 3 + [
+        True,
+        False,
+        False,
+    ]
+    # A cycle of 304s leaves this process nothing to do beside the HTTP: no workers.
+    assert decisions(100, [False] * 3 + [True] * 20) == [False] * 23
+    # Too few feeds left after the sample.
+    assert not any(decisions(13, [True] * 13))
+
+
+def test_one_worker_per_core_beyond_the_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    for cores, workers in ((1, 0), (2, 1), (4, 3), (16, monitor.poller.MAX_FETCH_WORKERS)):
+        monkeypatch.setattr(os, "process_cpu_count", lambda cores=cores: cores, raising=False)
+        assert monitor.poller.fetch_workers() == workers
+
+
+def test_a_poller_without_workers_fetches_in_this_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(monitor.poller, "WORKER_SAMPLE", 1)
+    monkeypatch.setattr(monitor.poller, "WORKER_MIN_FEEDS", 1)
+    monkeypatch.setattr(monitor.poller, "fetch_workers", lambda: 0)  # one core
+    with running_server() as server:
+        specs = [
+            FeedSpec(
+                url=server.route(f"/f{n}.xml", RSS.replace(b"</channel>", ITEM % n)), name=f"F{n}"
+            )
+            for n in range(3)
+        ]
+        config = replace(from_feeds(specs), poll=replace(PollConfig(), jitter=0.0))
+        pipeline = Pipeline(Store.open(tmp_path / "state"), config)
+        pipeline.store.sync_feeds(config.feeds)
+
+        async def cycle() -> Any:
+            poller = Poller(pipeline)
+            try:
+                assert poller.workers == []
+                return await poller.cycle(pipeline.store.poll_plan(config.poll.failing_after))
+            finally:
+                await poller.close(timeout=0)
+
+        totals = asyncio.run(cycle())
+    assert totals.items == 3 and not totals.errors

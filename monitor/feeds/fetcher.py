@@ -16,9 +16,12 @@ never waits for it. A worker that dies, or answers nothing within the fetch time
 (then it is killed), fails the requests it held (each feed reports a FetchError and is
 retried on its next poll); the next large cycle starts another.
 
-The wire format is a 4-byte length and a pickle, both ways: requests are
-``(id, FetchRequest)``, replies ``(id, FetchResult or FetchError)``, and the first
-reply is ``(0, "ready")``. Pickle is safe here because both ends are this program.
+The wire format, both ways, is a frame: the lengths of a pickle and of a body (4 and 8
+bytes), the pickle, then the body's bytes as they are. Requests are ``(id,
+FetchRequest)`` without a body; replies ``(id, FetchResult or FetchError)``, a result's
+body sent beside its pickle rather than in it (a reply is mostly its body: pickling it
+would copy it twice more on each side). The first reply is ``(0, "ready")``. Pickle is
+safe here because both ends are this program.
 """
 
 from __future__ import annotations
@@ -30,10 +33,11 @@ import os
 import pickle
 import signal
 import stat
+import struct
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -51,7 +55,7 @@ HOSTS_PER_POOL = 2  # hosts sharing one HTTP pool of HOSTS_PER_POOL * per_host c
 MAX_POOLS_PER_FETCH = 2
 # A worker that has not answered a request within its timeout plus this is taken as hung.
 WORKER_GRACE = 10.0
-_LENGTH = 4  # bytes of the big-endian frame length
+_HEADER = struct.Struct(">IQ")  # a frame's pickle and body lengths, big-endian
 _READ_LIMIT = 2**16  # the stream buffer size in bytes; frames may be larger
 
 
@@ -166,7 +170,7 @@ class Fetcher:
 
 
 class FrameWriter:
-    """Length-prefixed pickles on a stream, those of one event-loop turn in one write.
+    """Frames (see the module doc) on a stream, those of one event-loop turn in one write.
 
     One write per frame would cost a system call per request and per reply; a poll
     cycle sends thousands of requests at once, and many replies end in the same turn.
@@ -176,12 +180,11 @@ class FrameWriter:
         self._stream = stream
         self._frames: list[bytes] = []
 
-    async def send(self, message: object) -> None:
+    async def send(self, message: object, body: bytes = b"") -> None:
         payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
         if not self._frames:
             asyncio.get_running_loop().call_soon(self._flush)
-        self._frames.append(len(payload).to_bytes(_LENGTH, "big"))
-        self._frames.append(payload)
+        self._frames += (_HEADER.pack(len(payload), len(body)), payload, body)
         await self._stream.drain()  # waits only while the reader lags far behind
 
     def _flush(self) -> None:
@@ -190,10 +193,18 @@ class FrameWriter:
             self._stream.write(b"".join(frames))
 
 
-async def read_frame(stream: asyncio.StreamReader) -> Any:
-    """The next message; IncompleteReadError when the other end has closed."""
-    header = await stream.readexactly(_LENGTH)
-    return pickle.loads(await stream.readexactly(int.from_bytes(header, "big")))
+async def read_frame(stream: asyncio.StreamReader) -> tuple[Any, bytes]:
+    """The next message and its body; IncompleteReadError when the other end has closed."""
+    size, body_size = _HEADER.unpack(await stream.readexactly(_HEADER.size))
+    message = pickle.loads(await stream.readexactly(size))
+    return message, await stream.readexactly(body_size) if body_size else b""
+
+
+def _reply_frame(reply: object) -> tuple[object, bytes]:
+    """A reply as (what is pickled, the body sent beside it)."""
+    if isinstance(reply, FetchResult) and reply.body:
+        return replace(reply, body=b""), reply.body
+    return reply, b""
 
 
 class FetchWorker:
@@ -265,7 +276,9 @@ class FetchWorker:
         assert process.stdout is not None
         try:
             while True:
-                request_id, reply = await read_frame(process.stdout)
+                (request_id, reply), body = await read_frame(process.stdout)
+                if body:
+                    reply = replace(reply, body=body)
                 if request_id == 0:
                     self.ready = True
                     continue
@@ -351,12 +364,13 @@ async def _serve(settings: FetchSettings) -> None:
         except Exception as exc:  # a bug on one hostile response must not end the worker
             log.exception("%s: unexpected error", request.url)
             reply = FetchError(f"{request.url}: internal error: {type(exc).__name__}")
-        await writer.send((request_id, reply))
+        message, body = _reply_frame(reply)
+        await writer.send((request_id, message), body)
 
     try:
         while True:
             try:
-                request_id, request = await read_frame(reader)
+                (request_id, request), _ = await read_frame(reader)
             except asyncio.IncompleteReadError:
                 break  # the poller closed our stdin: finish what we hold, then exit
             task = asyncio.create_task(answer(request_id, request))
