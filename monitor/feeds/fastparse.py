@@ -179,6 +179,7 @@ _FEED_LEVEL_DENIED = frozenset(
 )
 _IMAGE_CHILDREN = frozenset({"title", "link", "description", "url", "width", "height", "name"})
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
+_C1 = re.compile("[\x80-\x9f]")  # the code points feedparser maps as cp1252
 
 
 class _Unsupported(Exception):
@@ -565,4 +566,6 @@ def _repair(value: str) -> str:
         repaired = value.encode("iso-8859-1").decode("utf-8")
     except (UnicodeEncodeError, UnicodeDecodeError):
         repaired = value
+    if _C1.search(repaired) is None:  # nothing for the mapping to change: skip its scan
+        return repaired
     return repaired.translate(_cp1252)
