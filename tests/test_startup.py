@@ -315,3 +315,129 @@ def test_wal_and_a_table_of_sqlite_utils(db: Database) -> None:
     db.table("t").upsert_all([{"id": 1, "name": "x"}], pk="id")
     assert list(db.query("SELECT name FROM t")) == [{"name": "x"}]
     assert db["t"].count == 1
+
+
+# --- figures and claims on a large store --------------------------------------------------
+
+
+def test_figures_list_the_newest_oldest_first(state: Path) -> None:
+    everything = json.loads(run(state, "figures", "--json", "--all")[1])
+    assert len(everything) > DEFAULT_LIMIT
+    code, out, err = run(state, "figures", "--json")
+    assert code == 0 and err == ""
+    assert json.loads(out) == everything[-DEFAULT_LIMIT:]
+    assert json.loads(run(state, "figures", "--json", "--limit", "3")[1]) == everything[-3:]
+    code, _, err = run(state, "figures", "--limit", "3")
+    assert code == 0
+    assert err == f"the 3 newest of {len(everything)} figures; --limit N or --all shows more\n"
+    of_topic = json.loads(run(state, "figures", "--json", "--topic", "other", "--limit", "2")[1])
+    assert of_topic == [f for f in everything if f["topic"] == "other"][-2:]
+
+
+def reports_oracle(rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    """The claim reports as `claims` always defined them: ordered by claim key, time and
+    id, the first figure of each (item, value, scope) kept."""
+    seen: set[tuple[object, ...]] = set()
+    kept = []
+    for row in sorted(rows, key=lambda r: (r["claim_key"], r["published"], r["id"])):
+        once = (row["item_id"], row["low"], row["high"], row["hedge"], row["scope"])
+        if once not in seen:
+            seen.add(once)
+            kept.append(row)
+    return kept
+
+
+@pytest.fixture(scope="module")
+def repeated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Items that repeat a value (in one claim key and across two), reprints that carry
+    figures, and alerts: what makes a figure a report or not."""
+    state = tmp_path_factory.mktemp("claims") / "state"
+    topic = TopicMatch("russia-dprk", "matched")
+    troops = Figure("troops", 11_000, 11_000, "about", "about 11,000 soldiers", 10, 31)
+    again = Figure("troops", 11_000, 11_000, "about", "some 11,000 troops", 40, 58)
+    sent = Figure("troops", 11_000, 11_000, "about", "sent 11,000", 60, 71, "deployment")
+    killed = Figure("killed", 300, 300, None, "300 killed", 80, 90)
+    with Store.open(state) as store, store.batch():
+        for number in range(12):
+            figures = [(troops, again, sent), (troops, killed), (killed,)][number % 3]
+            first_id = store.save(
+                Analysis(item(number), topic, StoryMatch(None, None, 0.0, "new"), figures)
+            )
+            if number % 4 == 0:  # a reprint with the same figures: never a report
+                story = store.item(first_id)
+                assert story is not None
+                reprint = StoryMatch(story["story_id"], first_id, 99.0, "reprint")
+                store.save(Analysis(item(100 + number), topic, reprint, figures))
+            if number % 5 == 1:
+                stored = store.figures(claim="troops")[-1]
+                earlier = Reported(stored["id"], first_id, 1, "x", None, T0, troops)
+                differs = Divergence(troops, (earlier,), "differs")
+                store.save(
+                    Analysis(
+                        item(200 + number),
+                        topic,
+                        StoryMatch(None, None, 0.0, "new"),
+                        (troops,),
+                        (differs,),
+                    )
+                )
+    return state
+
+
+def test_claim_history_keeps_one_report_per_item_value_and_scope(repeated: Path) -> None:
+    with sqlite3.connect(repeated / "monitor.db") as db:
+        originals = {
+            row[0] for row in db.execute("SELECT id FROM items WHERE duplicate_of IS NULL")
+        }
+    db.close()
+    with Store.open(repeated) as store:
+        listed = [
+            f for f in store.figures() if f["claim"] is not None and f["item_id"] in originals
+        ]
+        expected = reports_oracle(listed)
+        history = store.claim_history()
+        assert [row["id"] for row in history] == [row["id"] for row in expected]
+        assert len(history) < len(listed)  # repeats and reprints were there to drop
+        alerted = {a["new"]["id"]: a["id"] for a in store.alerts()}
+        assert alerted and all(row["alert_id"] == alerted.get(row["id"]) for row in history)
+        for key in {row["claim_key"] for row in expected}:
+            mine = [row for row in expected if row["claim_key"] == key]
+            counted = {
+                name: row[name]
+                for row in history
+                if row["claim_key"] == key
+                for name in ("reports", "alerts", "first", "last")
+            }
+            assert counted == {
+                "reports": len(mine),
+                "alerts": sum(row["id"] in alerted for row in mine),
+                "first": mine[0]["published"],
+                "last": mine[-1]["published"],
+            }
+        newest = store.claim_history(newest=2)
+        assert [row["id"] for row in newest] == [
+            row["id"]
+            for key in sorted({row["claim_key"] for row in expected})
+            for row in [r for r in expected if r["claim_key"] == key][-2:]
+        ]
+        assert store.claim_history(claim="killed") == [
+            row for row in history if row["claim"] == "killed"
+        ]
+
+
+def test_claims_show_the_newest_reports_of_each_claim(repeated: Path) -> None:
+    everything = json.loads(run(repeated, "claims", "--json", "--all")[1])
+    code, out, err = run(repeated, "claims", "--json", "--limit", "2")
+    assert code == 0 and err == ""
+    shown = json.loads(out)
+    assert [entry["timeline"] for entry in shown] == [e["timeline"][-2:] for e in everything]
+    assert [entry["reports"] for entry in shown] == [e["reports"] for e in everything]
+    assert all(entry["reports"] == len(entry["timeline"]) for entry in everything)
+    code, _, err = run(repeated, "claims", "--limit", "2")
+    assert code == 0
+    assert err.splitlines() == [
+        f"the 2 newest of {entry['reports']} {entry['claim_key']} reports;"
+        " --limit N or --all shows more"
+        for entry in everything
+        if entry["reports"] > 2
+    ]

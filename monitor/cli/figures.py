@@ -11,7 +11,18 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from monitor import figures  # its parts load as they are used (figures/__init__.py)
-from monitor.cli.app import Context, cli, console, emit_json, json_option, known_topic, topic_option
+from monitor.cli.app import (
+    Context,
+    cli,
+    console,
+    emit_json,
+    json_option,
+    known_topic,
+    listing_limit,
+    more_left,
+    newest_options,
+    topic_option,
+)
 from monitor.errors import MonitorError
 
 if TYPE_CHECKING:
@@ -47,45 +58,77 @@ _TIMELINE_KEYS = (
 @json_option
 @click.option("--claim", default=None, help="Only figures of this claim kind (e.g. troops).")
 @topic_option
+@newest_options("newest")
 @click.pass_obj
-def figures_command(obj: Context, as_json: bool, claim: str | None, topic: str | None) -> None:
-    """List the figures read from on-topic articles."""
+def figures_command(
+    obj: Context,
+    as_json: bool,
+    claim: str | None,
+    topic: str | None,
+    limit: int | None,
+    show_all: bool,
+) -> None:
+    """List the figures read from on-topic articles, oldest first: the 50 newest unless
+    --limit N or --all.
+
+    Without --json, a line on stderr says when there are more.
+    """
+    limit = listing_limit(limit, show_all)
     if claim is not None:
         known_claim(obj, claim)
     with obj.store(read_only=True) as store:
         if topic is not None:
             known_topic(obj, store, topic)
-        rows = [r for r in store.figures(claim=claim) if topic in (None, r["topic"])]
+        rows = store.figures(claim=claim, topic=topic, newest=limit)
+        total = len(rows)
+        if not as_json and total == limit:
+            total = store.figure_count(claim=claim, topic=topic)
     if as_json:
         emit_json(rows)
-    else:
-        from monitor.ui import render
+        return
+    from monitor.ui import render
 
-        console().print(render.figures_table(rows))
+    console().print(render.figures_table(rows))
+    more_left(len(rows), total, "newest", "figures")
 
 
 @cli.command("claims")
 @json_option
 @click.option("--claim", default=None, help="Only this claim kind (e.g. troops) or claim key.")
 @topic_option
+@newest_options("newest reports of each claim")
 @click.pass_obj
-def claims_command(obj: Context, as_json: bool, claim: str | None, topic: str | None) -> None:
-    """Per claim, the timeline of reported values with their sources, oldest first.
+def claims_command(
+    obj: Context,
+    as_json: bool,
+    claim: str | None,
+    topic: str | None,
+    limit: int | None,
+    show_all: bool,
+) -> None:
+    """Per claim, the timeline of reported values with their sources, oldest first: the
+    50 newest reports of each claim unless --limit N or --all.
 
     Reprints are left out (their originals speak for them); an article repeating one
     value in its headline and body counts once. A value that raised an alert is marked.
+    The counts (reports, alerts, first, last) are over every report.
     """
+    limit = listing_limit(limit, show_all)
     if claim is not None:
         known_claim(obj, claim)
     with obj.store(read_only=True) as store:
         if topic is not None:
             known_topic(obj, store, topic)
-        rows = [r for r in store.claim_history(claim=claim) if topic in (None, r["topic"])]
+        rows = store.claim_history(claim=claim, topic=topic, newest=limit)
     history = claim_timelines(rows)
     if as_json:
         emit_json(history)
-    else:
-        console().print(claims_table(history))
+        return
+    console().print(claims_table(history))
+    for entry in history:
+        more_left(
+            len(entry["timeline"]), entry["reports"], "newest", f"{entry['claim_key']} reports"
+        )
 
 
 def known_claim(obj: Context, claim: str) -> None:
@@ -107,11 +150,11 @@ def known_claim(obj: Context, claim: str) -> None:
 
 
 def claim_timelines(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Group the store's claim rows (ordered by claim key, then time) into timelines."""
+    """Group the store's claim reports (``Store.claim_history``: ordered by claim key,
+    then time, each with its claim key's counts) into timelines."""
     from monitor.figures.divergence import value_of
 
     history: dict[str, dict[str, Any]] = {}
-    seen: set[tuple[Any, ...]] = set()
     for row in rows:
         key = row["claim_key"]
         entry = history.setdefault(
@@ -121,21 +164,15 @@ def claim_timelines(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
                 "claim": row["claim"],
                 "label": figures.CLAIM_LABELS.get(row["claim"], row["claim"]),
                 "modifier": row["modifier"],
+                "reports": row["reports"],
+                "alerts": row["alerts"],
+                "first": row["first"],
+                "last": row["last"],
                 "timeline": [],
             },
         )
-        once = (row["item_id"], row["low"], row["high"], row["hedge"], row["scope"])
-        if once in seen:
-            continue
-        seen.add(once)
         point = {**row, "figure_id": row["id"], "value": value_of(row)}
         entry["timeline"].append({name: point.get(name) for name in _TIMELINE_KEYS})
-    for entry in history.values():
-        timeline = entry["timeline"]
-        entry["reports"] = len(timeline)
-        entry["first"] = timeline[0]["published"]
-        entry["last"] = timeline[-1]["published"]
-        entry["alerts"] = sum(point["alert_id"] is not None for point in timeline)
     return list(history.values())
 
 

@@ -21,6 +21,9 @@ from monitor.store.base import FIGURE_SELECT, StoreBase, chunks, guarded, iso, p
 from monitor.store.connection import Database
 from monitor.types import ACTIVE, WITHDRAWN, Figure, Reported
 
+# What ``claim_history`` adds to each row: its claim key's counts, over every report.
+_CLAIM_COUNTS = ("reports", "alerts", "first", "last")
+
 # --- issue 12: the write side of a correction (called inside ``save``'s transaction) ---
 
 
@@ -128,34 +131,86 @@ class AlertsMixin(StoreBase):
     # --- issue 5: claim history ------------------------------------------------------------
 
     @guarded
-    def claim_history(self, claim: str | None = None) -> list[dict[str, Any]]:
-        """Every claim figure of an original article (reprints left out), by claim key and
-        then publication time, each with ``alert_id`` when it raised an alert; ``claim``
-        matches a kind ("troops", with "troops/increment") or one exact claim key."""
-        where = "f.claim IS NOT NULL AND i.duplicate_of IS NULL"
+    def claim_history(
+        self, claim: str | None = None, topic: str | None = None, newest: int | None = None
+    ) -> list[dict[str, Any]]:
+        """Every claim report of an original article (reprints left out), by claim key and
+        then publication time, each with ``alert_id`` when it raised an alert.
+
+        A report is a figure, counted once per item, value and scope (an article that
+        repeats one value in its headline and body reports it once). ``claim`` matches a
+        kind ("troops", with "troops/increment") or one exact claim key; ``topic`` only
+        figures of items of that topic; ``newest``: only that many reports per claim key,
+        the newest. Each row also carries its claim key's ``reports`` (all of them),
+        ``alerts``, ``first`` and ``last`` (ISO 8601 publication times), however many are
+        kept: the counts are over every report, not over those returned.
+        """
+        listed = "{0}.claim IS NOT NULL"  # of a figure {0}; its item's are the same for all
         params: list[Any] = []
         if claim is not None:
-            where += " AND (f.claim = ? OR f.claim_key = ?)"
-            params = [claim, claim]
-        rows = list(
-            self._db.query(
-                FIGURE_SELECT + f" WHERE {where} ORDER BY f.claim_key, i.published, f.id", params
-            )
-        )
+            listed += " AND ({0}.claim = ? OR {0}.claim_key = ?)"
+            params += [claim, claim]
+        where = listed.format("f") + " AND i.duplicate_of IS NULL"
+        if topic is not None:
+            where += " AND i.topic = ?"
+        # A figure is a report unless a listed figure of its item with the same value and
+        # scope comes before it in (claim key, id) order (its item's figures share a time).
+        where += f"""
+            AND NOT EXISTS (
+                SELECT 1 FROM figures g WHERE g.item_id = f.item_id AND {listed.format("g")}
+                  AND g.low IS f.low AND g.high IS f.high AND g.hedge IS f.hedge
+                  AND g.scope IS f.scope
+                  AND (g.claim_key < f.claim_key OR (g.claim_key = f.claim_key AND g.id < f.id)))"""
+        params = [*params, *([topic] if topic is not None else []), *params]
+        # The earliest alert a figure raised is the one it is listed with.
         alerted = {
             row["new_figure_id"]: row["id"]
             for row in self._db.query("SELECT id, new_figure_id FROM alerts ORDER BY id DESC")
         }
+        counts = {
+            row["claim_key"]: row
+            for row in self._db.query(
+                f"""SELECT f.claim_key, count(*) AS reports, min(i.published) AS first,
+                           max(i.published) AS last, group_concat(f.id) AS ids
+                    FROM figures f JOIN items i ON i.id = f.item_id WHERE {where}
+                    GROUP BY f.claim_key""",
+                params,
+            )
+        }
+        for row in counts.values():
+            row["alerts"] = sum(int(id_) in alerted for id_ in row.pop("ids").split(","))
+        select = FIGURE_SELECT
+        if newest is None:
+            found = self._db.query(
+                f"{select} WHERE {where} ORDER BY f.claim_key, i.published, f.id",
+                params,
+            )
+            rows = list(found)
+        else:  # per claim key, the newest (an index search on the key each)
+            rows = []
+            for key in sorted(counts):
+                found = self._db.query(
+                    f"{select} WHERE {where} AND f.claim_key = ?"
+                    " ORDER BY i.published DESC, f.id DESC LIMIT ?",
+                    [*params, key, newest],
+                )
+                rows += reversed(list(found))
         for row in rows:
             row["alert_id"] = alerted.get(row["id"])
+            row.update({name: counts[row["claim_key"]][name] for name in _CLAIM_COUNTS})
         return rows
 
     @guarded
     def figures(
-        self, claim: str | None = None, story_id: int | None = None
+        self,
+        claim: str | None = None,
+        story_id: int | None = None,
+        topic: str | None = None,
+        newest: int | None = None,
     ) -> list[dict[str, Any]]:
         """Stored figures, oldest first; ``claim`` matches a kind ("troops", which includes
-        "troops/increment") or one exact claim key; ``story_id``: only that story's."""
+        "troops/increment") or one exact claim key; ``story_id``: only that story's;
+        ``topic``: only those of items of that topic; ``newest``: only the last that many."""
         where: list[str] = ["1"]
         params: list[Any] = []
         if claim is not None:
@@ -164,11 +219,34 @@ class AlertsMixin(StoreBase):
         if story_id is not None:
             where.append("f.story_id = ?")
             params.append(story_id)
-        return list(
+        if topic is not None:
+            where.append("i.topic = ?")
+            params.append(topic)
+        rows = list(
             self._db.query(
-                FIGURE_SELECT + f" WHERE {' AND '.join(where)} ORDER BY i.published, f.id", params
+                FIGURE_SELECT + f" WHERE {' AND '.join(where)}"
+                " ORDER BY i.published DESC, f.id DESC LIMIT ?",
+                [*params, -1 if newest is None else newest],
             )
         )
+        rows.reverse()
+        return rows
+
+    @guarded
+    def figure_count(self, claim: str | None = None, topic: str | None = None) -> int:
+        """How many figures ``figures`` would list without a limit."""
+        where, params = "1", []
+        if claim is not None:
+            where += " AND (f.claim = ? OR f.claim_key = ?)"
+            params += [claim, claim]
+        if topic is not None:
+            where += " AND i.topic = ?"
+            params.append(topic)
+        cursor = self._db.execute(
+            f"SELECT count(*) FROM figures f JOIN items i ON i.id = f.item_id WHERE {where}",
+            params,
+        )
+        return int(cursor.fetchone()[0])
 
     @guarded
     def alerts(self, limit: int | None = None, topic: str | None = None) -> list[dict[str, Any]]:
