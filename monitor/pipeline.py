@@ -161,7 +161,9 @@ class Pipeline:
             candidates = self.store.candidates_by_id(shortlist)
             return stories.match(item, candidates, window=window, rarity=rarity)
         text = embed_text(item.title, item.text)
-        vector = self._vectors.pop(text, None) or encoder.encode([text])[0]
+        # get, not pop: one text may come in several items (a reprint in another feed),
+        # and embed_ahead's next call starts afresh anyway.
+        vector = self._vectors.get(text) or encoder.encode([text])[0]
         similar = index.similar(vector, item.lang, since=since, until=until)
         shortlist += [item_id for item_id in similar if item_id not in shortlist]
         candidates = self.store.candidates_by_id(shortlist)

@@ -1,0 +1,81 @@
+"""Issue 16, item 4: in a poll, each on-topic text is embedded once, in batches, with no
+write lock held, and an item seen before is never embedded again.
+
+A real poll (`poll_once`) of the sample feeds from a local HTTP server, with the real
+multilingual encoder; the encoder is wrapped only to count what it is given and to try
+the store's write lock from another connection while it works. Skips without the extra.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from feedserver import running_server
+
+import monitor.pipeline
+from monitor.config import from_feeds
+from monitor.pipeline import Pipeline
+from monitor.poller import poll_once
+from monitor.store import DB_FILENAME, Store
+from monitor.stories.embedding import Encoder, load_encoder
+from monitor.types import FeedSpec
+
+SAMPLES = Path(__file__).resolve().parents[1] / "monitor" / "samples"
+FEEDS = ("north-wire.xml", "rheinblick.xml", "daily-courier.xml")
+
+
+class Watched:
+    """The real encoder, noting each call's texts and whether the write lock was free."""
+
+    def __init__(self, encoder: Encoder, database: Path) -> None:
+        self._encoder = encoder
+        self._database = database
+        self.model = encoder.model
+        self.calls: list[list[str]] = []
+        self.lock_free: list[bool] = []
+
+    def encode(self, texts: Sequence[str]) -> list[bytes]:
+        self.calls.append(list(texts))
+        other = sqlite3.connect(self._database, timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")  # fails at once while another writer holds it
+            other.execute("ROLLBACK")
+            self.lock_free.append(True)
+        except sqlite3.OperationalError:
+            self.lock_free.append(False)
+        finally:
+            other.close()
+        return self._encoder.encode(texts)
+
+
+def test_each_on_topic_text_is_embedded_once_outside_any_transaction(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = load_encoder()
+    if real is None:
+        pytest.skip("the multilingual extra is not installed")
+    state = tmp_path / "state"
+    watched = Watched(real, state / DB_FILENAME)
+    monkeypatch.setattr(monitor.pipeline, "load_encoder", lambda: watched)
+    with running_server() as server:
+        urls = [server.route(f"/{name}", (SAMPLES / name).read_bytes()) for name in FEEDS]
+        # The same feed under a second URL: its items arrive twice in one cycle.
+        urls.append(server.route("/again.xml", (SAMPLES / FEEDS[0]).read_bytes()))
+        config = from_feeds([FeedSpec(url=url, name=f"feed {n}") for n, url in enumerate(urls)])
+        with Store.open(state) as store:
+            pipeline = Pipeline(store, config)
+            first = poll_once(pipeline)
+            assert first.kept >= 4  # the samples are on topic
+            texts = [text for call in watched.calls for text in call]
+            assert texts and len(texts) == len(set(texts))  # nothing embedded twice
+            assert all(watched.lock_free)
+            stored = store.story_vectors(model=real.model, since=datetime(2000, 1, 1, tzinfo=UTC))
+            assert len(stored) == first.kept - first.duplicates
+
+            calls = len(watched.calls)
+            poll_once(pipeline, force=True)  # the same items again: nothing new to embed
+            assert len(watched.calls) == calls
