@@ -161,9 +161,7 @@ class Pipeline:
             candidates = self.store.candidates_by_id(shortlist)
             return stories.match(item, candidates, window=window, rarity=rarity)
         text = embed_text(item.title, item.text)
-        # get, not pop: one text may come in several items (a reprint in another feed),
-        # and embed_ahead's next call starts afresh anyway.
-        vector = self._vectors.get(text) or encoder.encode([text])[0]
+        vector = self._vectors.get(text) or encoder.encode([text])[0]  # not pop: reprints
         similar = index.similar(vector, item.lang, since=since, until=until)
         shortlist += [item_id for item_id in similar if item_id not in shortlist]
         candidates = self.store.candidates_by_id(shortlist)

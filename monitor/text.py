@@ -75,6 +75,51 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
+# What monitor's own output may send a terminal: SGR sequences (colours, bold), which
+# rich writes on a terminal; every other escape, control and bidi control is dropped.
+_SGR = r"\x1b\[[0-9;]*m"
+_NOT_OUTPUT = re.compile(
+    f"({_SGR})|{_ESCAPE_SEQUENCE.pattern}|[\x00-\x08\x0b-\x1f\x7f-\x9f]|{_BIDI.pattern}"
+)
+# In JSON, these are kept but escaped (\u202e): C1 controls, bidi controls, and the line
+# and paragraph separators (valid JSON, but line breaks to JavaScript and some viewers).
+_JSON_ESCAPED = re.compile(f"[\x7f-\x9f\u2028\u2029]|{_BIDI.pattern}")
+# In a log line: every control but tab, and bidi controls, shown as escapes (\x1b).
+_LOG_ESCAPED = re.compile(f"[\x00-\x08\x0a-\x1f\x7f-\x9f]|{_BIDI.pattern}")
+
+
+def safe_output(text: str, colours: bool = False) -> str:
+    """``text`` as it may reach a terminal or pipe: escape sequences (SGR too unless
+    ``colours``), C0 controls but newline and tab, C1 controls and bidi controls dropped.
+
+    The last line of defence on stdout and stderr (``OutputFilter``): what is printed
+    was cleaned where it was made, and anything that slipped through stops here."""
+
+    def kept(match: re.Match[str]) -> str:
+        return match.group(0) if colours and match.group(1) else ""
+
+    return _NOT_OUTPUT.sub(kept, text)
+
+
+def json_escaped(text: str) -> str:
+    """JSON text (as ``json.dumps(..., ensure_ascii=False)`` writes it) with C1 and bidi
+    controls and U+2028/U+2029 written as ``\\uXXXX`` escapes: the same data, harmless
+    on a terminal. They can only occur inside JSON strings, so escaping them is safe."""
+    return _JSON_ESCAPED.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
+def visible(text: str) -> str:
+    """Controls (newlines too, but not tabs) and bidi controls written as escapes
+    (``\\x1b``, ``\\n``, ``\\u202e``): for a log line, which must stay one line and
+    show what a hostile input held rather than obey it."""
+
+    def escaped(match: re.Match[str]) -> str:
+        code = ord(match.group(0))
+        return "\\n" if code == 10 else f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return _LOG_ESCAPED.sub(escaped, text)
+
+
 def clean_text(text: str) -> str:
     """Escape codes and controls removed, whitespace collapsed per line, no empty lines."""
     text = strip_controls(text.replace("\r\n", "\n").replace("\r", "\n"))

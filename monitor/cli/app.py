@@ -18,7 +18,9 @@ import click
 
 from monitor import __version__
 from monitor.errors import ConfigError, MonitorError, StoreError
-from monitor.logs import quiet_libraries
+from monitor.logs import log_to
+from monitor.text import json_escaped
+from monitor.ui.output import filter_output
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -155,7 +157,8 @@ def no_database(state: Path) -> str:
 
 
 def emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    """``data`` as indented JSON on stdout; C1 and bidi controls escaped (``json_escaped``)."""
+    click.echo(json_escaped(json.dumps(data, ensure_ascii=False, indent=2, default=str)))
 
 
 def console() -> Console:
@@ -260,13 +263,10 @@ def cli(ctx: click.Context, config_path: Path | None, state: Path, verbose: bool
 
     Try `monitor demo` first: it runs the bundled sample feeds offline.
     """
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.WARNING,
-        format="%(levelname)s %(message)s",
-        stream=sys.stderr,
-        force=True,  # bind to this invocation's stderr (matters when embedded or tested)
-    )
-    quiet_libraries()
+    filter_output()  # before the log handler binds to stderr
+    # Bound to this invocation's stderr (matters when embedded or tested).
+    level = logging.DEBUG if verbose else logging.WARNING
+    log_to(logging.StreamHandler(sys.stderr), level, "%(levelname)s %(message)s")
     ctx.obj = Context(config_path or DEFAULT_CONFIG, config_path is not None, state)
 
 

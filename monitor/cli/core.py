@@ -26,6 +26,7 @@ from monitor.cli.app import (
     report,
 )
 from monitor.errors import ConfigError, StoreError
+from monitor.logs import log_to
 
 if TYPE_CHECKING:
     from monitor.config import Config
@@ -141,9 +142,8 @@ def run(obj: Context, with_view: bool) -> None:
             pass
         # Log lines would tear the full-screen view: they go to a file instead.
         handler = logging.FileHandler(obj.state / "monitor.log", encoding="utf-8")
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
         level = logging.DEBUG if verbose else logging.INFO
-        logging.basicConfig(level=level, handlers=[handler], force=True)
+        log_to(handler, level, "%(asctime)s %(levelname)s %(message)s")
     run_daemon(obj.config, config, obj.state, live=live_beside if with_view else None)
 
 

@@ -24,6 +24,7 @@ from monitor.cli.app import (
     topic_option,
 )
 from monitor.errors import MonitorError
+from monitor.text import json_escaped
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -230,7 +231,8 @@ def extract(obj: Context, file: Any, lang: str | None, all_numbers: bool, jsonl:
     if jsonl:
         for line in file:
             found = figures.extract(line.rstrip("\n"), lang, all_numbers=all_numbers, claims=claims)
-            click.echo(json.dumps([figure_json(f) for f in found], ensure_ascii=False))
+            line_json = json.dumps([figure_json(f) for f in found], ensure_ascii=False)
+            click.echo(json_escaped(line_json))
         return
     found = figures.extract(file.read(), lang, all_numbers=all_numbers, claims=claims)
     emit_json([figure_json(f) for f in found])

@@ -34,6 +34,7 @@ def live(obj: Context, refresh: float, once: bool) -> None:
     from rich.console import Console
 
     from monitor.ui.live import print_document, print_once, run_live
+    from monitor.ui.output import unfiltered
 
     with obj.store(read_only=True) as store:
         now = datetime.now(UTC)
@@ -41,7 +42,7 @@ def live(obj: Context, refresh: float, once: bool) -> None:
             # A reader gone before the end (a broken pipe): rich exits 1, quietly.
             print_document(store, Console(width=pipe_width()), now)
         elif once:
-            print_once(store, Console(), now)
+            print_once(store, Console(file=unfiltered(sys.stdout)), now)
         else:
             run_live(store, refresh=refresh, keys=sys.stdin)
 

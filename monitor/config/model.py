@@ -9,6 +9,7 @@ from datetime import time as dt_time
 from pathlib import Path
 
 from monitor.errors import ConfigError
+from monitor.logs import keep_secret
 from monitor.types import ClaimTerms, DivergenceRules, FeedSpec, TopicRule
 
 LANGUAGES = ("de", "en", "ru", "ko")
@@ -33,12 +34,13 @@ DEFAULT_CHANNEL_TIMEOUT = 20.0  # seconds for one SMTP session or webhook call
 
 
 def _read_secret(field_path: str, env: str | None, file: Path | None) -> str | None:
-    """The secret from the named environment variable or file; None when neither is named."""
+    """The secret from the named environment variable or file; None when neither is named.
+    No log line will show it (``monitor.logs.keep_secret``)."""
     if env is not None:
         value = os.environ.get(env)
         if not value:
             raise ConfigError(f"{field_path}_env: environment variable {env} is not set")
-        return value
+        return keep_secret(value)
     if file is not None:
         try:
             value = file.read_text(encoding="utf-8").strip()
@@ -47,7 +49,7 @@ def _read_secret(field_path: str, env: str | None, file: Path | None) -> str | N
             raise ConfigError(f"{field_path}_file: cannot read {file}: {reason}") from exc
         if not value:
             raise ConfigError(f"{field_path}_file: {file} is empty")
-        return value
+        return keep_secret(value)
     return None
 
 

@@ -45,6 +45,7 @@ import httpx
 
 from monitor.errors import FetchError, MonitorError
 from monitor.feeds.fetch import Expect, fetch, make_client
+from monitor.logs import log_to
 from monitor.types import FetchResult
 
 log = logging.getLogger(__name__)
@@ -394,7 +395,7 @@ async def _serve(settings: FetchSettings) -> None:
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.WARNING, format="monitor fetch worker: %(message)s")
+    log_to(logging.StreamHandler(sys.stderr), logging.WARNING, "monitor fetch worker: %(message)s")
     if len(sys.argv) != 2 or not stat.S_ISFIFO(os.fstat(sys.stdin.fileno()).st_mode):
         sys.exit("this is the poller's fetch worker; `monitor poll` and `monitor run` start it")
     settings = FetchSettings(**json.loads(sys.argv[1]))

@@ -44,7 +44,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from monitor.config import Config
 from monitor.errors import MonitorError
-from monitor.logs import quiet_libraries
+from monitor.logs import SafeFormatter, log_to
 from monitor.notify.outbox import add_delivery_job
 from monitor.pipeline import Pipeline
 from monitor.poller import Poller
@@ -75,7 +75,7 @@ _SYSLOG_PRIORITY = {
 }
 
 
-class _JournalFormatter(logging.Formatter):
+class _JournalFormatter(SafeFormatter):
     def format(self, record: logging.LogRecord) -> str:
         return f"<{_SYSLOG_PRIORITY.get(record.levelno, 6)}>{super().format(record)}"
 
@@ -88,11 +88,8 @@ def daemon_logging(verbose: bool) -> None:
     handler = logging.StreamHandler(sys.stderr)
     if os.environ.get("JOURNAL_STREAM"):
         handler.setFormatter(_JournalFormatter("%(message)s"))
-    else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     level = logging.DEBUG if verbose else logging.INFO
-    logging.basicConfig(level=level, handlers=[handler], force=True)
-    quiet_libraries()
+    log_to(handler, level, "%(asctime)s %(levelname)s %(message)s")
 
 
 def sd_notify(message: str) -> bool:

@@ -22,6 +22,7 @@ import io
 import os
 import re
 import select
+import sys
 import termios
 import time
 import tty
@@ -42,6 +43,7 @@ from monitor.store import Store
 from monitor.text import clean
 from monitor.types import CONTRADICTION, WITHDRAWN
 from monitor.ui import REFRESH_SECONDS
+from monitor.ui.output import unfiltered
 from monitor.ui.render import ago
 
 WIDE = 140  # columns from which stories and feeds sit side by side
@@ -433,7 +435,7 @@ def run_live(
 ) -> None:
     """Redraw every ``refresh`` seconds until q, Q or Esc on the terminal ``keys``,
     Ctrl-C, or ``stop()`` returns True."""
-    console = console or Console()
+    console = console or Console(file=unfiltered(sys.stdout))  # it moves the cursor
     hint = "q quits" if keys is not None and keys.isatty() else "Ctrl-C quits"
 
     def frame() -> Layout:
@@ -453,7 +455,7 @@ def run_live(
 
 async def live_beside(store: Store, stop: asyncio.Event, refresh: float = REFRESH_SECONDS) -> None:
     """The view as a task beside the daemon in one process (`monitor run --live`)."""
-    console = Console()
+    console = Console(file=unfiltered(sys.stdout))  # it moves the cursor
 
     def frame() -> Layout:
         now = datetime.now(UTC)

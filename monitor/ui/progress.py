@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from monitor.text import clean
+from monitor.ui.output import unfiltered
 
 PLAIN_STEPS = 10  # plain-text lines per run: one at each tenth
 MIN_WORK_FOR_A_BAR = 2  # one file needs no progress report
@@ -36,7 +37,7 @@ def progress(total: int, label: str, stream: TextIO | None = None) -> Iterator[A
             TimeRemainingColumn(),
             TextColumn("{task.fields[what]}", style="dim"),
         )
-        with Progress(*columns, console=Console(file=stream), transient=True) as bar:
+        with Progress(*columns, console=Console(file=unfiltered(stream)), transient=True) as bar:
             task = bar.add_task(label, total=total, what="")
             yield lambda what: bar.update(task, advance=1, what=clean(what, 40))
     else:
