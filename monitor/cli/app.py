@@ -101,6 +101,28 @@ class MonitorGroup(click.Group):
             raise click.ClickException(str(exc)) from exc
         except click.UsageError as exc:
             raise exc if isinstance(exc, OneLineUsageError) else OneLineUsageError(exc) from exc
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:  # a bug, or a fault nothing above foresaw: still one line
+            raise click.ClickException(unexpected(exc)) from exc
+
+
+def unexpected(exc: Exception) -> str:
+    """One line for an exception nothing else turned into a MonitorError; the traceback
+    goes to the log with -v. A damaged database is named as such, with what to do."""
+    import sqlite3
+
+    verbose = logging.getLogger().isEnabledFor(logging.DEBUG)
+    if verbose:
+        logging.getLogger("monitor").error("traceback", exc_info=exc)
+    detail = " ".join(str(exc).split())[:200] or type(exc).__name__
+    if isinstance(exc, sqlite3.DatabaseError):
+        return (
+            f"the database cannot be read: {detail} (restore it from a backup, or move the"
+            " state directory aside to start afresh; see README, Where data lives)"
+        )
+    hint = "" if verbose else "; run with -v for the traceback"
+    return f"unexpected error: {type(exc).__name__}: {detail}{hint}"
 
 
 class Context:

@@ -72,7 +72,7 @@ from monitor.config.model import (
     SlackConfig,
     TopicSet,
 )
-from monitor.config.nodes import mapping, positive_int, require
+from monitor.config.nodes import bounded, mapping, positive_int, require
 from monitor.config.sections import (
     builtin_topics,
     read_claims,
@@ -99,6 +99,8 @@ __all__ = [
     "topics_in_force",
 ]
 
+# A feeds.yaml larger than this is refused before it is parsed (a feed takes ~100).
+MAX_CONFIG_CHARS = 16_000_000
 _TOP_KEYS = ("feeds", "topics", "divergence", "story_window_hours", "alerts", "poll", "claims")
 
 
@@ -122,8 +124,15 @@ def load(path: Path) -> Config:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from exc
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
+    if len(text) > MAX_CONFIG_CHARS:
+        raise ConfigError(
+            f"{path}: {len(text):,} characters; a configuration is at most"
+            f" {MAX_CONFIG_CHARS:,} (100,000 feeds fit in that)"
+        )
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError as exc:
+        raise ConfigError(f"{path}: invalid YAML: nested too deeply") from exc
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f" (line {mark.line + 1})" if mark is not None else ""
@@ -133,6 +142,7 @@ def load(path: Path) -> Config:
         raise ConfigError(f"{path}: invalid YAML: {exc}") from exc
     if root is None:
         raise ConfigError(f"{path}: the file is empty; it needs at least a `feeds:` list")
+    bounded(root, path)
     return _config(root, path.resolve().parent, path)
 
 

@@ -5,6 +5,7 @@ notices, updates), timeouts and where their secrets are."""
 from __future__ import annotations
 
 import difflib
+import ipaddress
 import re
 from collections.abc import Sequence
 from datetime import time as dt_time
@@ -253,6 +254,15 @@ def _email(
             values["password_file"],
             "give password_env or password_file, not both",
         )
+    has_password = "password_env" in values or "password_file" in values
+    if tls == "none" and has_password and not _is_loopback(host):
+        fail(
+            f"{path}.tls",
+            values["tls"],
+            f"`none` would send the password in clear text to {host}",
+            "use starttls or ssl; `tls: none` with a password is for a server on this"
+            " machine only (localhost, 127.0.0.1, ::1)",
+        )
     return EmailConfig(
         host=host,
         sender=sender,
@@ -279,6 +289,15 @@ def _email(
         rules=_channel_rules(values, path, topic_names, claim_kinds),
         name=name,
     )
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower().rstrip(".") == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def _address(node: yaml.Node, path: str) -> str:

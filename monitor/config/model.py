@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import time as dt_time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from monitor.errors import ConfigError
 from monitor.logs import keep_secret
@@ -120,9 +121,23 @@ class SlackConfig:
         return _channel_path("slack", self.name)
 
     def webhook_url(self) -> str:
+        """The webhook URL: http(s), with a host and a valid port; ConfigError (which never
+        shows the URL, a secret) otherwise."""
         url = _read_secret(f"{self.path}.webhook_url", self.webhook_url_env, self.webhook_url_file)
         if url is None:
             raise ConfigError(f"{self.path}: needs webhook_url_env or webhook_url_file")
+        try:
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 (it raises ValueError for a bad port)
+            valid = parts.scheme in ("http", "https") and bool(parts.hostname)
+        except ValueError:
+            valid = False
+        if not valid:
+            where = self.webhook_url_env or self.webhook_url_file
+            raise ConfigError(
+                f"{self.path}: the webhook URL in {where} is not an http(s) URL with a host and"
+                " a valid port (copy the incoming-webhook URL from Slack's app settings)"
+            )
         return url
 
 

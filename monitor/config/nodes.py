@@ -22,6 +22,44 @@ _INLINE_SECRETS = {
     "webhook_url": "webhook_url_env or webhook_url_file",
 }
 _constructor = yaml.constructor.SafeConstructor()
+SHOWN_CHARS = 40  # of a wrong value, in an error line
+# A configuration's tree, aliases expanded, and its nesting: far above any real one (10,000
+# feeds are ~50,000 values), far below what would take minutes to walk.
+MAX_VALUES = 1_000_000
+MAX_DEPTH = 64
+
+
+def bounded(root: yaml.Node, source: Path) -> None:
+    """ConfigError unless the tree under ``root``, with every alias expanded, holds at most
+    MAX_VALUES values, nested at most MAX_DEPTH deep. Aliases share nodes, so this counts
+    each node once (a "billion laughs" file is a few hundred nodes that expand to 10^9)."""
+    sizes: dict[int, tuple[int, int]] = {}  # id(node) -> (values, depth) below it
+
+    def measure(node: yaml.Node, depth: int) -> tuple[int, int]:
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        if depth > MAX_DEPTH:
+            fail("(top level)", node, f"nested more than {MAX_DEPTH} deep")
+        sizes[id(node)] = (1, 1)  # an alias of an enclosing node counts once
+        values, deepest = 1, 0
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.MappingNode):
+            children = [child for pair in node.value for child in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        for child in children:
+            count, below = measure(child, depth + 1)
+            values += count
+            deepest = max(deepest, below)
+            if values > MAX_VALUES:
+                raise ConfigError(
+                    f"{source}: over {MAX_VALUES:,} values once its aliases are expanded"
+                )
+        sizes[id(node)] = (values, deepest + 1)
+        return sizes[id(node)]
+
+    measure(root, 1)
 
 
 def _line(node: yaml.Node) -> int:
@@ -42,7 +80,8 @@ def describe(node: yaml.Node) -> str:
         return "a list"
     if node.tag.endswith(":null"):
         return "nothing"
-    return repr(node.value)
+    value = str(node.value)
+    return repr(value if len(value) <= SHOWN_CHARS else value[: SHOWN_CHARS - 1] + "…")
 
 
 def _join(path: str, key: str) -> str:
@@ -91,10 +130,15 @@ def sequence(node: yaml.Node, path: str) -> list[yaml.Node]:
 
 
 def scalar(node: yaml.Node) -> Any:
-    """A scalar node's value as YAML types it (int, float, bool, str, None)."""
+    """A scalar node's value as YAML types it (int, float, bool, str, None); a number too
+    long for Python to read (over 4,300 digits) stays the text it is, so that callers
+    report it as the wrong type."""
     if not isinstance(node, yaml.ScalarNode):
         return node  # not a scalar: callers compare types and report it
-    return _constructor.construct_object(node)
+    try:
+        return _constructor.construct_object(node)
+    except ValueError:
+        return str(node.value)
 
 
 def string(node: yaml.Node, path: str, what: str = "a non-empty string") -> str:

@@ -14,9 +14,11 @@ import smtplib
 import socket
 import sqlite3
 import ssl
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from monitor.config import Config, EmailConfig, SlackConfig, load
@@ -24,6 +26,7 @@ from monitor.errors import MonitorError
 from monitor.store import DB_FILENAME, FAILING_AFTER, SCHEMA_VERSION
 from monitor.text import counted
 
+_C = TypeVar("_C", EmailConfig, SlackConfig)
 OK, WARN, FAIL = "ok", "warn", "fail"
 NONE_ENABLED = "no feed is enabled"
 CONNECT_TIMEOUT = 5.0  # seconds; a channel slower than this would stall deliveries anyway
@@ -269,19 +272,9 @@ def check_slack(slack: SlackConfig) -> Iterator[Check]:
     except MonitorError as exc:
         yield Check(slack.name, FAIL, str(exc), "set the variable or create the file it names")
         return
-    parts = urlsplit(url)
-    try:
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-    except ValueError:  # a port that is not a number or out of range
-        port = None
-    if parts.scheme not in ("http", "https") or not parts.hostname or port is None:
-        yield Check(
-            slack.name,
-            FAIL,
-            "the webhook URL is not an http(s) URL with a host and a valid port",
-            "copy the incoming-webhook URL from Slack's app settings",
-        )
-        return
+    parts = urlsplit(url)  # webhook_url() checked it is http(s) with a host and a port
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    assert parts.hostname is not None
     try:
         socket.create_connection((parts.hostname, port), CONNECT_TIMEOUT).close()
     except OSError as exc:
@@ -315,9 +308,18 @@ def check_embeddings() -> Check:
 
 
 def run_checks(config_path: Path, state: Path, config_given: bool = True) -> list[Check]:
-    checks, config = check_config(config_path, config_given)
-    checks += check_state(state)
-    checks += check_database(state)
+    """Every check, in order. A check that fails in a way nothing foresaw (a bug, a
+    damaged file) is reported as that check failing, and the others still run."""
+    config: Config | None = None
+
+    def config_checks() -> list[Check]:
+        nonlocal config
+        found, config = check_config(config_path, config_given)
+        return found
+
+    checks = guarded("config", config_checks)
+    checks += guarded("state", lambda: list(check_state(state)))
+    checks += guarded("database", lambda: list(check_database(state)))
     added = added_feeds(state)
     if added:  # feeds kept in the state are polled too: no warning that none are
         checks = [
@@ -326,12 +328,12 @@ def run_checks(config_path: Path, state: Path, config_given: bool = True) -> lis
             else check
             for check in checks
         ]
-    checks.append(check_embeddings())
+    checks += guarded("stories", lambda: [check_embeddings()])
     if config is not None:
         for email in config.alerts.email:
-            checks += check_email(email)
+            checks += guarded(email.name, partial(_listed, check_email, email))
         for slack in config.alerts.slack:
-            checks += check_slack(slack)
+            checks += guarded(slack.name, partial(_listed, check_slack, slack))
         if not config.alerts.channels():
             checks.append(
                 Check(
@@ -342,3 +344,23 @@ def run_checks(config_path: Path, state: Path, config_given: bool = True) -> lis
                 )
             )
     return checks
+
+
+def guarded(name: str, check: Callable[[], list[Check]]) -> list[Check]:
+    """What ``check()`` found, or one failed check saying how it broke."""
+    try:
+        return check()
+    except Exception as exc:  # a bug or a damaged file must not end the other checks
+        detail = " ".join(str(exc).split())[:200]
+        return [
+            Check(
+                name,
+                FAIL,
+                f"the check itself failed: {type(exc).__name__}: {detail}",
+                "run `monitor -v doctor` and report it with its output",
+            )
+        ]
+
+
+def _listed(check: Callable[[_C], Iterable[Check]], channel: _C) -> list[Check]:
+    return list(check(channel))
