@@ -291,3 +291,18 @@ def test_help_names_every_status_and_what_import_reports() -> None:
     assert 'Feeds polled already, added or in feeds.yaml, are only counted ("already known")' in (
         imported
     )
+
+
+def test_an_opml_title_is_stored_without_controls(tmp_path: Path) -> None:
+    # XML 1.0 cannot hold C0 controls, but it can hold C1 and bidi controls, as
+    # character references or as they are.
+    opml = tmp_path / "hostile.opml"
+    opml.write_text(
+        '<?xml version="1.0" encoding="utf-8"?><opml version="2.0"><body>'
+        '<outline type="rss" text="Wire&#x9b;2J &#x85;News&#x202e;lanruoJ"'
+        ' xmlUrl="https://wire.example/rss.xml"/></body></opml>',
+        encoding="utf-8",
+    )
+    state = tmp_path / "state"
+    assert run(state, "feeds", "import", str(opml)).exit_code == 0
+    assert list(listed(state)) == ["Wire NewslanruoJ"]  # the C1 CSI took "2J" with it

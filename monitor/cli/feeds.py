@@ -221,7 +221,7 @@ def _spec(url: str, name: str | None, interval: int, lang: str | None, fulltext:
     host = parts.hostname.removeprefix("www.")
     return FeedSpec(
         url=url,
-        name=(name or "").strip() or host,
+        name=clean(name, 200) or host,  # an OPML file's title may hold anything
         interval=interval,
         lang=lang,
         fulltext=fulltext,
