@@ -37,6 +37,7 @@ from monitor.feeds import schedule
 from monitor.feeds.fetch import Expect, Gone, HTTPStatusError, RetryLater
 from monitor.feeds.fetcher import Fetcher, FetchRequest, FetchSettings, FetchWorker, PollLimits
 from monitor.feeds.parse import ParsedFeed, article_text, parse_feed_document, with_origin
+from monitor.feeds.policy import origin
 from monitor.pipeline import Pipeline, Totals, oldest_first
 from monitor.store import FeedState
 from monitor.text import counted, strip_controls
@@ -193,6 +194,7 @@ class Poller:
             per_host=self.poll.per_host,
             timeout=self.poll.timeout,
             max_bytes=self.poll.max_bytes,
+            allow_private=self.poll.allow_private,
         )
         # HTTP here, and in worker processes once a large cycle has started them and they
         # are up (WORKER_MIN_FEEDS says when); they then serve every later cycle too.
@@ -262,8 +264,11 @@ class Poller:
 
     # ------------------------------------------------------------------ one feed
 
-    async def _get(self, url: str, state: FeedState | None, expect: Expect) -> FetchResult:
-        """Fetch ``url``, conditionally when ``state`` has validators."""
+    async def _get(
+        self, url: str, state: FeedState | None, expect: Expect, operator: bool = False
+    ) -> FetchResult:
+        """Fetch ``url``, conditionally when ``state`` has validators; ``operator``: the
+        operator wrote it (monitor.feeds.policy: anything else must be public http)."""
         if self._limits is None:  # made on first use, inside the loop that uses it
             self._limits = PollLimits(self.poll.concurrency, self.poll.per_host)
         request = FetchRequest(
@@ -271,6 +276,7 @@ class Poller:
             etag=state.etag if state else None,
             last_modified=state.last_modified if state else None,
             expect=expect,
+            operator=operator,
         )
         host = urlsplit(url).netloc.lower()
         async with self._limits.slot(host):
@@ -300,7 +306,9 @@ class Poller:
         )
         try:
             validators = None if outcome.unconditional else state
-            outcome.result = await self._get(state.fetch_url or spec.url, validators, "feed")
+            url = state.fetch_url or spec.url  # a 301 on the feed's origin stays the operator's
+            theirs = origin(url) == origin(spec.url)
+            outcome.result = await self._get(url, validators, "feed", operator=theirs)
             if outcome.result.status != 304:
                 try:
                     outcome.parsed = parse_feed_document(

@@ -68,17 +68,17 @@ class _Server(ThreadingHTTPServer):
 
 
 class FeedServer:
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
         self.routes: dict[str, Route] = {}
         self.requests: list[Request] = []
         self.active = 0
         self.max_active = 0
         self._count_lock = threading.Lock()
         self._closing = threading.Event()
-        self._httpd = _Server(("127.0.0.1", 0), _handler_for(self))
+        self._httpd = _Server((host, 0), _handler_for(self))
         self._httpd.daemon_threads = True
         self._httpd.block_on_close = False  # a handler still sleeping must not stall close
-        self.base_url = f"http://127.0.0.1:{self._httpd.server_port}"
+        self.base_url = f"http://{host}:{self._httpd.server_port}"
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
@@ -145,8 +145,10 @@ class FeedServer:
 
 
 @contextlib.contextmanager
-def running_server() -> Iterator[FeedServer]:
-    server = FeedServer().start()
+def running_server(host: str = "127.0.0.1") -> Iterator[FeedServer]:
+    """A server on ``host`` (another loopback address, 127.0.0.2, stands for a second
+    machine)."""
+    server = FeedServer(host).start()
     try:
         yield server
     finally:

@@ -33,7 +33,7 @@ def feed_server() -> Iterator[FeedServer]:
 def run_fetch(url: str, **options: Any) -> FetchResult:
     async def go() -> FetchResult:
         async with make_client() as client:
-            return await fetch(client, url, **options)
+            return await fetch(client, url, **{"operator": True, **options})
 
     return asyncio.run(go())
 
@@ -52,8 +52,10 @@ def test_etag_then_304(feed_server: FeedServer) -> None:
 
     async def twice() -> tuple[FetchResult, FetchResult]:
         async with make_client() as client:
-            first = await fetch(client, url)
-            second = await fetch(client, url, etag=first.etag, last_modified=first.last_modified)
+            first = await fetch(client, url, operator=True)
+            second = await fetch(
+                client, url, etag=first.etag, last_modified=first.last_modified, operator=True
+            )
             return first, second
 
     first, second = asyncio.run(twice())
@@ -199,7 +201,7 @@ def test_retry_later_carries_the_retry_after_value(feed_server: FeedServer) -> N
 
     async def go() -> None:
         async with make_client() as client:
-            await fetch(client, url)
+            await fetch(client, url, operator=True)
 
     with pytest.raises(RetryLater) as caught:
         asyncio.run(go())
@@ -259,10 +261,10 @@ def test_200s_and_304s_reuse_one_keep_alive_connection() -> None:
         server = await asyncio.start_server(handle, "127.0.0.1", 0)
         url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/feed.xml"
         async with server, make_client() as client:
-            statuses = [(await fetch(client, url)).status]
+            statuses = [(await fetch(client, url, operator=True)).status]
             for _ in range(3):
-                statuses.append((await fetch(client, url, etag='"v1"')).status)
-            statuses.append((await fetch(client, url)).status)
+                statuses.append((await fetch(client, url, etag='"v1"', operator=True)).status)
+            statuses.append((await fetch(client, url, operator=True)).status)
             return statuses
 
     assert asyncio.run(go()) == [200, 304, 304, 304, 200]
@@ -340,6 +342,6 @@ def test_an_in_memory_response_is_read_as_httpx_decoded_it() -> None:
 
     async def go() -> FetchResult:
         async with make_client(transport=httpx.MockTransport(answer)) as client:
-            return await fetch(client, "https://example.org/feed.xml")
+            return await fetch(client, "https://example.org/feed.xml", operator=True)
 
     assert asyncio.run(go()).body == RSS

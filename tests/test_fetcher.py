@@ -23,6 +23,12 @@ from monitor.poller import Poller
 from monitor.store import Store
 from monitor.types import FeedSpec
 
+
+def feed(url: str, **options: Any) -> FetchRequest:
+    """A feed URL as the operator configured it (monitor.feeds.policy)."""
+    return FetchRequest(url, operator=True, **options)
+
+
 SETTINGS = FetchSettings(concurrency=10, per_host=10, timeout=1.0, max_bytes=1 << 20)
 RSS = b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></channel></rss>'
 ITEM = b"<item><guid>item-%d</guid><title>Grain prices steady</title></item></channel>"
@@ -51,19 +57,19 @@ def outcome(result: Any) -> tuple[Any, ...]:
 def test_the_worker_answers_exactly_as_this_process_would() -> None:
     with running_server() as server:
         requests = [
-            FetchRequest(server.route("/ok.xml", RSS, etag='"e1"')),
-            FetchRequest(server.url("/ok.xml"), etag='"e1"'),  # 304
-            FetchRequest(server.route("/busy.xml", b"", status=503, headers={"Retry-After": "7"})),
-            FetchRequest(server.route("/gone.xml", b"", status=410)),
-            FetchRequest(server.route("/broken.xml", b"", status=500)),
-            FetchRequest(server.route("/slow.xml", RSS, delay=3)),
-            FetchRequest(
+            feed(server.route("/ok.xml", RSS, etag='"e1"')),
+            feed(server.url("/ok.xml"), etag='"e1"'),  # 304
+            feed(server.route("/busy.xml", b"", status=503, headers={"Retry-After": "7"})),
+            feed(server.route("/gone.xml", b"", status=410)),
+            feed(server.route("/broken.xml", b"", status=500)),
+            feed(server.route("/slow.xml", RSS, delay=3)),
+            feed(
                 server.route(
                     "/page.html", b"<!doctype html><p>x", headers={"Content-Type": "text/html"}
                 )
             ),
-            FetchRequest(server.redirect("/old.xml", "/ok.xml", status=301)),
-            FetchRequest(unused_url()),
+            feed(server.redirect("/old.xml", "/ok.xml", status=301)),
+            feed(unused_url()),
         ]
 
         async def both() -> tuple[list[Any], list[Any], int]:
@@ -103,17 +109,17 @@ def test_a_dead_worker_fails_what_it_held_and_the_next_start_replaces_it() -> No
             worker = await ready(FetchWorker(SETTINGS))
             first_pid = worker.pid
             assert first_pid is not None
-            held = asyncio.create_task(worker.get(FetchRequest(slow)))
+            held = asyncio.create_task(worker.get(feed(slow)))
             await asyncio.sleep(0.3)
             os.kill(first_pid, signal.SIGKILL)
             with pytest.raises(FetchError) as caught:
                 await held
             assert not worker.ready
             with pytest.raises(FetchError, match="not running"):
-                await worker.get(FetchRequest(fast))
+                await worker.get(feed(fast))
             await ready(worker)
             try:
-                result = await worker.get(FetchRequest(fast))
+                result = await worker.get(feed(fast))
             finally:
                 await worker.aclose()
             return str(caught.value), result.status, first_pid, worker.pid
@@ -185,7 +191,7 @@ def test_closing_the_worker_still_delivers_what_it_held() -> None:
 
         async def go() -> tuple[int, bytes, int | None]:
             worker = await ready(FetchWorker(SETTINGS))
-            held = asyncio.create_task(worker.get(FetchRequest(slow)))
+            held = asyncio.create_task(worker.get(feed(slow)))
             await asyncio.sleep(0.1)
             await worker.aclose()  # stdin closed while the fetch is under way
             result = await held
@@ -236,7 +242,7 @@ def test_a_hung_worker_is_killed_and_its_requests_fail_at_once(
             started = loop.time()
             try:
                 results = await asyncio.gather(
-                    *(worker.get(FetchRequest(url)) for url in urls), return_exceptions=True
+                    *(worker.get(feed(url)) for url in urls), return_exceptions=True
                 )
                 await asyncio.sleep(0.1)  # the reader sees the killed worker exit
                 still_ready = worker.ready

@@ -267,7 +267,8 @@ def test_fulltext_feed_gets_the_article_text(tmp_path: Path) -> None:
             "</channel></rss>"
         )
         feed = server.route("/teaser.xml", body)
-        pipeline = make_pipeline(tmp_path, {"Teaser": feed})
+        # The article is on 127.0.0.1: a link from a feed reaches it only when admitted.
+        pipeline = make_pipeline(tmp_path, {"Teaser": feed}, allow_private=("127.0.0.0/8",))
         config = replace(pipeline.config, feeds=(replace(pipeline.config.feeds[0], fulltext=True),))
         pipeline = replace(pipeline, config=config)
         poll_once(pipeline)

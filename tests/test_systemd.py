@@ -21,6 +21,8 @@ def test_unit_is_hardened_and_notifies() -> None:
         "ProtectSystem=strict",
         "NoNewPrivileges=yes",
         "Restart=on-failure",
+        "IPAddressDeny=localhost link-local multicast",  # issue 17: behind the policy
+        "IPAddressAllow=127.0.0.53/32",  # systemd-resolved's stub answers DNS
     ]:
         assert line in text.splitlines(), line
 

@@ -179,6 +179,8 @@ class PollConfig:
     max_interval: int = DEFAULT_MAX_INTERVAL
     jitter: float = DEFAULT_JITTER  # fraction of the interval added at random
     failing_after: int = DEFAULT_FAILING_AFTER  # failures in a row that make a feed failing
+    # Networks (CIDR) that links and redirects from feeds may reach (monitor.feeds.policy)
+    allow_private: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ types the pipeline uses (the format is described in ``monitor/config/__init__.py
 
 from __future__ import annotations
 
+import ipaddress
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -51,6 +52,7 @@ _POLL_KEYS = (
     "max_interval",
     "jitter",
     "failing_after",
+    "allow_private",
 )
 
 
@@ -85,8 +87,22 @@ def read_poll(node: yaml.Node) -> PollConfig:
             if "concurrency" in values
             else defaults.concurrency
         ),
+        allow_private=(_networks(values["allow_private"]) if "allow_private" in values else ()),
         **_poll_politeness(values, defaults),
     )
+
+
+def _networks(node: yaml.Node) -> tuple[str, ...]:
+    """``poll.allow_private``: networks (10.0.0.0/8) or addresses, each checked."""
+    found = []
+    for index, item in enumerate(sequence(node, "poll.allow_private")):
+        path = f"poll.allow_private[{index}]"
+        text = string(item, path, "a network such as 10.0.0.0/8")
+        try:
+            found.append(str(ipaddress.ip_network(text, strict=False)))
+        except ValueError:
+            fail(path, item, f"not a network or an IP address: {text!r}", "e.g. 10.0.0.0/8")
+    return tuple(found)
 
 
 def _poll_politeness(values: dict[str, yaml.Node], defaults: PollConfig) -> dict[str, Any]:

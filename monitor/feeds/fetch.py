@@ -25,7 +25,9 @@ With ``expect="feed"`` a response that is clearly not a feed (an image, a PDF, a
 web page) is an error; ``expect="page"`` (full-text article fetches) accepts HTML.
 
 ``file://`` URLs are read from disk (status 200), so that local sample feeds go through
-the same pipeline as remote ones.
+the same pipeline as remote ones; only the operator's own (``operator=True``). Every URL
+and connection passes the outbound-request policy (``monitor.feeds.policy``): what a feed
+or a server chose is fetched only over http(s) from public addresses.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ import httpx
 from monitor import __version__
 from monitor.errors import FetchError
 from monitor.feeds import decoding
+from monitor.feeds.policy import CheckedBackend, OutboundPolicy, operator_request, origin
 from monitor.feeds.schedule import last_modified_problem
 from monitor.types import FetchResult
 
@@ -114,14 +117,28 @@ def make_client(
     *,
     timeout: float = TIMEOUT,
     max_connections: int = MAX_CONNECTIONS,
+    policy: OutboundPolicy | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> httpx.AsyncClient:
     """An AsyncClient for ``fetch``: our User-Agent, the codings we decode, no automatic
-    redirects.
+    redirects, and connections only where ``policy`` admits (default: the strict one).
 
     Reuse one client for many fetches; a new client per cycle is ~3x slower.
-    ``transport`` is for tests (httpx.MockTransport).
+    ``transport`` is for tests (httpx.MockTransport); the policy is then checked before
+    each request only.
     """
+    limits = httpx.Limits(
+        max_connections=max_connections, max_keepalive_connections=max_connections
+    )
+    if transport is None:
+        checked = httpx.AsyncHTTPTransport(verify=tls_context(), limits=limits)
+        # httpx has no parameter for httpcore's network backend: set it on its pool.
+        pool = checked._pool  # noqa: SLF001
+        pool._network_backend = CheckedBackend(  # noqa: SLF001
+            policy or OutboundPolicy(),
+            pool._network_backend,  # noqa: SLF001
+        )
+        transport = checked
     return httpx.AsyncClient(
         verify=tls_context(),
         headers={
@@ -130,9 +147,7 @@ def make_client(
             "Accept-Encoding": decoding.ACCEPT_ENCODING,
         },
         timeout=httpx.Timeout(timeout, connect=min(CONNECT_TIMEOUT, timeout)),
-        limits=httpx.Limits(
-            max_connections=max_connections, max_keepalive_connections=max_connections
-        ),
+        limits=limits,
         follow_redirects=False,  # fetch() follows them, to name loops and cap the chain
         transport=transport,
     )
@@ -147,8 +162,17 @@ async def fetch(
     max_bytes: int = MAX_BYTES,
     timeout: float = TIMEOUT,
     expect: Expect = "feed",
+    operator: bool = False,
+    policy: OutboundPolicy | None = None,
 ) -> FetchResult:
-    """Fetch ``url``; raise FetchError (one line, naming the URL) on any failure."""
+    """Fetch ``url``; raise FetchError (one line, naming the URL) on any failure.
+
+    ``operator``: the operator wrote ``url`` (a feed's configured URL); anything else
+    (an item's link, a moved feed's new address) is fetched only as ``policy`` admits
+    (``monitor.feeds.policy``: http(s) to public addresses; default: the strict policy).
+    """
+    policy = policy or OutboundPolicy()
+    await policy.check(url, operator=operator)
     if urlsplit(url).scheme.lower() == "file":
         return await asyncio.to_thread(_read_file, url, max_bytes)
     try:
@@ -160,6 +184,8 @@ async def fetch(
                 last_modified=last_modified,
                 max_bytes=max_bytes,
                 expect=expect,
+                operator=operator,
+                policy=policy,
             )
     except TimeoutError as exc:
         raise FetchError(f"{url}: no complete response within {timeout:g} s") from exc
@@ -173,6 +199,8 @@ async def _get(
     last_modified: str | None,
     max_bytes: int,
     expect: Expect,
+    operator: bool,
+    policy: OutboundPolicy,
 ) -> FetchResult:
     headers = {}
     if etag:
@@ -185,9 +213,14 @@ async def _get(
     moved_to: str | None = None
     permanent_so_far = True  # every hop until now was a 301/308
     while True:
+        # A hop on the operator URL's own origin is theirs; any other is checked first.
+        theirs = operator and origin(current) == origin(url)
+        if current is not url:
+            await policy.check(current, operator=theirs)
         try:
             request = client.build_request("GET", current, headers=headers)
-            response = await client.send(request, stream=True, follow_redirects=False)
+            with operator_request(theirs):
+                response = await client.send(request, stream=True, follow_redirects=False)
         except (httpx.HTTPError, httpx.InvalidURL) as exc:
             raise FetchError(f"{current}: {_describe_error(exc)}") from exc
         try:

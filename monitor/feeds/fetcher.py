@@ -45,6 +45,7 @@ import httpx
 
 from monitor.errors import FetchError, MonitorError
 from monitor.feeds.fetch import Expect, fetch, make_client
+from monitor.feeds.policy import OutboundPolicy, networks
 from monitor.logs import log_to
 from monitor.types import FetchResult
 
@@ -66,6 +67,7 @@ class FetchRequest:
     etag: str | None = None
     last_modified: str | None = None
     expect: Expect = "feed"
+    operator: bool = False  # the operator wrote ``url`` (monitor.feeds.policy)
 
 
 class PollLimits:
@@ -104,7 +106,10 @@ class ClientPool:
     keep-alive expiry anyway.
     """
 
-    def __init__(self, concurrency: int, per_host: int, timeout: float) -> None:
+    def __init__(
+        self, concurrency: int, per_host: int, timeout: float, policy: OutboundPolicy | None = None
+    ) -> None:
+        self._policy = policy or OutboundPolicy()
         self._size = HOSTS_PER_POOL * max(1, per_host)
         self._max_pools = MAX_POOLS_PER_FETCH * max(1, concurrency)
         self._timeout = timeout
@@ -125,7 +130,9 @@ class ClientPool:
             if self._hosts[index] < HOSTS_PER_POOL or len(self._clients) >= self._max_pools:
                 self._hosts[index] += 1
                 return index
-        self._clients.append(make_client(timeout=self._timeout, max_connections=self._size))
+        self._clients.append(
+            make_client(timeout=self._timeout, max_connections=self._size, policy=self._policy)
+        )
         self._hosts.append(1)
         return len(self._clients) - 1
 
@@ -145,6 +152,10 @@ class FetchSettings:
     per_host: int
     timeout: float
     max_bytes: int
+    allow_private: tuple[str, ...] = ()  # networks, as in poll.allow_private
+
+    def policy(self) -> OutboundPolicy:
+        return OutboundPolicy(networks(self.allow_private))
 
 
 class Fetcher:
@@ -153,7 +164,10 @@ class Fetcher:
 
     def __init__(self, settings: FetchSettings) -> None:
         self.settings = settings
-        self._pools = ClientPool(settings.concurrency, settings.per_host, settings.timeout)
+        self._policy = settings.policy()
+        self._pools = ClientPool(
+            settings.concurrency, settings.per_host, settings.timeout, self._policy
+        )
 
     async def get(self, request: FetchRequest) -> FetchResult:
         return await fetch(
@@ -164,6 +178,8 @@ class Fetcher:
             max_bytes=self.settings.max_bytes,
             timeout=self.settings.timeout,
             expect=request.expect,
+            operator=request.operator,
+            policy=self._policy,
         )
 
     async def aclose(self) -> None:
@@ -398,7 +414,8 @@ def main() -> None:
     log_to(logging.StreamHandler(sys.stderr), logging.WARNING, "monitor fetch worker: %(message)s")
     if len(sys.argv) != 2 or not stat.S_ISFIFO(os.fstat(sys.stdin.fileno()).st_mode):
         sys.exit("this is the poller's fetch worker; `monitor poll` and `monitor run` start it")
-    settings = FetchSettings(**json.loads(sys.argv[1]))
+    given = json.loads(sys.argv[1])
+    settings = FetchSettings(**{**given, "allow_private": tuple(given["allow_private"])})
     # The worker lives as long as its stdin: the poller closes it (or dies) and the
     # worker finishes what it holds and exits. A service stop signals every process of
     # the service; the poller then shuts down in order and closes the pipe itself.
