@@ -79,6 +79,7 @@ class Recorder:
         self.envelopes: list[Envelope] = []
         self.refuse: tuple[int, str] | None = None
         self.logins: list[str] = []
+        self.on_accept: Any = None  # called (no arguments) as each message is accepted
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802
         if self.refuse is not None:
@@ -90,6 +91,8 @@ class Recorder:
         assert isinstance(message, EmailMessage)
         self.messages.append(message)
         self.envelopes.append(envelope)
+        if self.on_accept is not None:
+            self.on_accept()
         return "250 OK"
 
 
@@ -102,6 +105,14 @@ class SmtpServer:
     @property
     def messages(self) -> list[EmailMessage]:
         return self.recorder.messages
+
+    @property
+    def on_accept(self) -> Any:
+        return self.recorder.on_accept
+
+    @on_accept.setter
+    def on_accept(self, call: Any) -> None:
+        self.recorder.on_accept = call
 
     @property
     def refuse(self) -> tuple[int, str] | None:

@@ -310,3 +310,56 @@ def test_kill_9_while_smtp_hangs_then_restart_delivers_once(tmp_path: Path) -> N
             proc.kill()
         assert len(smtp.messages) == 1 and hook2.payloads == []  # slack went out before the kill
     assert not claimed(state)
+
+
+def test_a_mark_the_database_cannot_take_is_retried_and_the_message_never_sent_twice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The SMTP server accepts, and at that moment another process holds the write lock
+    for longer than the busy timeout: the mark waits for the next pass; the message is
+    not sent again meanwhile, and is marked delivered once the lock is free."""
+    from monitor.config import load
+    from monitor.notify.outbox import outbox_for
+    from monitor.store import Store
+    from monitor.store import base as store_base
+
+    monkeypatch.setattr(store_base, "BUSY_TIMEOUT_SECONDS", 0.2)
+    state = tmp_path / "state"
+    with smtp_server(login=("desk", "s3cret")) as smtp, webhook_server() as hook:
+        env = {"SMTP_PW": "s3cret", "SLACK_HOOK": hook.url}
+        config = write_config(tmp_path, smtp.port, None)
+        assert monitor(config, state, "ingest", "--no-deliver", *articles(), env=env).exit_code == 0
+        monkeypatch.setenv("SMTP_PW", "s3cret")
+        monkeypatch.setenv("SLACK_HOOK", hook.url)
+        alerts = load(config).alerts
+        blocker = sqlite3.connect(
+            state / "monitor.db", isolation_level=None, check_same_thread=False
+        )
+        smtp.on_accept = lambda: blocker.execute("BEGIN IMMEDIATE")  # accepted, then the lock
+        with Store.open(state) as store:
+            outbox = outbox_for(store, replace_channels(alerts, "email"))
+            (first,) = outbox.deliver()
+            assert (first.sent, len(smtp.messages)) == (1, 1)
+            (second,) = outbox.deliver()  # still locked: nothing is sent, the mark waits
+            assert (second.sent, len(smtp.messages)) == (0, 1)
+            assert second.error is not None and "database is busy" in second.error
+            blocker.execute("ROLLBACK")
+            smtp.on_accept = None
+            (third,) = outbox.deliver()
+            assert (third.sent, len(smtp.messages)) == (0, 1)
+        blocker.close()
+    rows = json.loads(monitor(config, state, "outbox", "--json", "--all", env=env).stdout)
+    emails = [row for row in rows if row["channel"] == "email"]
+    assert [row["status"] for row in emails] == ["delivered"]
+    assert emails[0]["message_id"] == smtp.messages[0]["Message-ID"]
+
+
+def replace_channels(alerts: Any, keep: str) -> Any:
+    """The alerts configuration with only the channel named ``keep``."""
+    from dataclasses import replace
+
+    return replace(
+        alerts,
+        email=tuple(e for e in alerts.email if e.name == keep),
+        slack=tuple(s for s in alerts.slack if s.name == keep),
+    )

@@ -15,7 +15,11 @@ then, for every channel at once (a slow or dead channel holds up no other):
 
 At-least-once: a kill between "accepted" and "marked" leaves the claim of a dead
 process, and the next sender sends the row again — the only way a duplicate happens.
-Emails then carry the same Message-ID as the first copy.
+Emails then carry the same Message-ID as the first copy. A mark that cannot be written
+(the database locked past the busy timeout) is retried, first at once and then at the
+start of every pass, before anything else goes out on that channel; the message is
+never sent again while this process lives. The daemon gives the outbox a connection of
+its own, so a mark never waits behind the poller's transaction in this process.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import hashlib
 import logging
 import os
 import socket
+import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -32,6 +37,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from monitor.config import AlertsConfig, ChannelRules
+from monitor.errors import StoreError
 from monitor.notify import noise
 from monitor.notify.channel import Channel, ChannelDown, ChannelRefused
 from monitor.notify.email import EmailChannel
@@ -60,6 +66,10 @@ MAX_RETRY = timedelta(hours=1)  # a channel down for a day is retried hourly, fo
 CLAIM_LEASE = timedelta(minutes=10)
 # `monitor run` looks at the outbox this often; alerts from a poll wait at most this long.
 DELIVER_EVERY_SECONDS = 10
+# Writing a delivery mark: tries, and the pause between them, before it is kept back for
+# the next pass (each try waits up to the store's busy timeout for the write lock).
+MARK_TRIES = 3
+MARK_PAUSE_SECONDS = 0.2
 
 
 def backoff(attempts: int) -> timedelta:
@@ -172,6 +182,10 @@ class Outbox:
         self.clock = clock
         self.domain = domain
         self.owner = this_sender()
+        # Messages a channel accepted whose mark could not be written yet (the database
+        # was locked past the busy timeout): marked before anything else is sent, and
+        # their rows never sent again while this process lives.
+        self._unmarked: dict[str, list[_Sent]] = {name: [] for name in self.channels}
 
     def deliver(self) -> list[ChannelReport]:
         """One pass over every channel, the channels in parallel threads."""
@@ -194,6 +208,9 @@ class Outbox:
 
     def deliver_channel(self, name: str, channel: Channel, rules: ChannelRules) -> ChannelReport:
         report = ChannelReport(name)
+        if not self._mark_unmarked(name):
+            report.error = "the database is busy; sent messages are marked before others go out"
+            return report
         now = self.clock()
         rows = [row for row in self.store.due_deliveries(name, now) if not self._held(row, now)]
         rows = self._filter(rows, rules, now, report)
@@ -286,7 +303,7 @@ class Outbox:
                 report.error = f"{exc}; next try {self._next_try(batch, exc)}"
                 down = True
                 break
-            self.store.mark_sent(ids, name, self.clock(), mid)
+            self._mark_sent(name, _Sent(ids, self.clock(), mid))
             log.info("%s: %s (%s)", name, receipt, mid)
             report.sent += len(ids)
             report.notices += sum("notice" in row for row in batch)
@@ -303,6 +320,27 @@ class Outbox:
                 self.clock(),
                 attempted=False,
             )
+
+    def _mark_sent(self, name: str, sent: _Sent) -> None:
+        """Mark a message the channel accepted; a mark that cannot be written now is kept
+        and retried (``_mark_unmarked``). The mark is retried, never the send."""
+        for attempt in range(MARK_TRIES):
+            try:
+                self.store.mark_sent(sent.ids, name, sent.at, sent.message_id)
+                return
+            except StoreError as exc:
+                if attempt + 1 == MARK_TRIES:
+                    log.warning("%s: %s accepted, not marked yet: %s", name, sent.message_id, exc)
+                    self._unmarked[name].append(sent)
+                    return
+                time.sleep(MARK_PAUSE_SECONDS)
+
+    def _mark_unmarked(self, name: str) -> bool:
+        """Write the marks kept back; True when none is left."""
+        waiting, self._unmarked[name] = self._unmarked[name], []
+        for sent in waiting:
+            self._mark_sent(name, sent)
+        return not self._unmarked[name]
 
     def _retry_at(self, batch: Sequence[Mapping[str, Any]], exc: Exception) -> datetime:
         now = self.clock()
@@ -329,6 +367,15 @@ class Outbox:
         held = [row["id"] for row in claimed if row["id"] in unsent and row["id"] not in tried]
         if held:
             self.store.mark_retry(held, now, f"waiting: {error}", retry_at, attempted=False)
+
+
+@dataclass(frozen=True)
+class _Sent:
+    """One message a channel accepted: its outbox rows, when, and its Message-ID."""
+
+    ids: list[int]
+    at: datetime
+    message_id: str
 
 
 def outbox_for(store: Store, alerts: AlertsConfig) -> Outbox:

@@ -149,7 +149,9 @@ async def serve(config: Config, store: Store, stop: asyncio.Event) -> None:
     )
     # Issue 6: send what the outbox holds, in a worker thread; a dead channel never
     # holds up polling (nor the other channels).
-    add_delivery_job(scheduler, store, config.alerts, track=runs.tracked)
+    # On a connection of its own: a delivery's mark never waits behind a poll's batch.
+    outbox_store = Store(store.path)
+    add_delivery_job(scheduler, outbox_store, config.alerts, track=runs.tracked)
     ping = watchdog_seconds()
     # A task of its own on the loop, not a scheduler job: a job's run can be cut off by
     # the shutdown (a traceback in the journal), and a stuck loop must stop the pings.
@@ -167,6 +169,8 @@ async def serve(config: Config, store: Store, stop: asyncio.Event) -> None:
     await poller.close(timeout=STOP_GRACE_SECONDS)
     if runs.tasks:
         await asyncio.wait(runs.tasks, timeout=STOP_GRACE_SECONDS)
+    if not runs.tasks:  # a delivery still under way keeps its connection to the end
+        outbox_store.close()
 
 
 # The name prefix of tasks that live as long as the daemon (relay, live view, watchdog).
