@@ -305,7 +305,7 @@ def test_a_schema_10_database_upgrades_and_rechecks_a_feed_that_answered_304(
     db.conn.commit()
     db.close()
     with Store.open(state) as upgraded:
-        assert upgraded.schema_version() == 11
+        assert upgraded.schema_version() >= 11
         rows = {row["url"]: row for row in upgraded.feeds()}
         a, b = rows["https://a.example/rss"], rows["https://b.example/rss"]
         assert (a["last_full_fetch"], a["not_modified_run"]) == (T0.isoformat(), 0)

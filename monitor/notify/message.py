@@ -190,9 +190,11 @@ def view(alert: Mapping[str, Any]) -> AlertView:
     if kind == CORRECTION and any(row.get("id") == alert["new"].get("id") for row in rows):
         rows = []  # nothing replaced the corrected figure: "new" is the one withdrawn
     everything = [report(row) for row in rows]
+    # The store names the newest few earlier figures and counts them all.
+    total = max(len(everything), int(alert.get("previous_count") or 0)) if rows else 0
     earlier = "; ".join(f"{r.value} ({r.source})" for r in everything[:PREVIOUS_SHOWN])
-    if len(everything) > PREVIOUS_SHOWN:
-        earlier += f"; {len(everything) - PREVIOUS_SHOWN} more"
+    if total > PREVIOUS_SHOWN:
+        earlier += f"; {total - PREVIOUS_SHOWN} more"
     claim = claim_phrase(alert["claim"], [alert["new"], *alert["previous"]])
     reason = clean(alert.get("reason"), 400)
     labels = ("New", "Earlier")
@@ -212,7 +214,7 @@ def view(alert: Mapping[str, Any]) -> AlertView:
         headline=clean(headline, SUBJECT_CHARS),
         new=new,
         previous=tuple(everything[:PREVIOUS_SHOWN]),
-        more_previous=max(0, len(everything) - PREVIOUS_SHOWN),
+        more_previous=max(0, total - PREVIOUS_SHOWN),
         reason=reason,
         topic=clean(alert.get("topic")) or None,
         created=alert.get("created"),

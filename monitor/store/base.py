@@ -235,6 +235,8 @@ class StoreBase:
                 "withdrawn_reason": row["withdrawn_reason"],
                 "new": figures[row["new_figure_id"]],
                 "previous": [figures[figure_id] for figure_id in previous[row["id"]]],
+                # all the earlier figures it contradicts; "previous" names the newest few
+                "previous_count": max(row["previous_count"] or 0, len(previous[row["id"]])),
                 "deliveries": deliveries[row["id"]],
             }
             for row in rows

@@ -34,6 +34,8 @@ from monitor.types import CORRECTION, Analysis, Divergence, Figure, Item
 # a commit per item costs more than deciding a feed's short item, and the daemon's other
 # threads wait for the store's lock no longer than this (and the item that passes it).
 BATCH_SECONDS = 0.25
+# The earlier figures an alert names (the newest); it counts all it contradicts.
+MAX_PREVIOUS_NAMED = 20
 
 
 class Batches:
@@ -283,6 +285,8 @@ class SaveMixin(StoreBase):
         created: str,
         channels: Sequence[str],
     ) -> int:
+        # dict.fromkeys: drop repeats, keep order (the tables have composite keys).
+        every = list(dict.fromkeys(previous))
         alert_id = self._insert(
             "alerts",
             {
@@ -291,10 +295,12 @@ class SaveMixin(StoreBase):
                 "reason": reason,
                 "kind": kind,
                 "new_figure_id": new_id,
+                "previous_count": len(every),
             },
         )
-        # dict.fromkeys: drop repeats, keep order (the tables have composite keys).
-        for figure_id in dict.fromkeys(previous):
+        # The newest few are named, all are counted: a record that stays linear in the
+        # figures however often a claim is contradicted (schema version 12).
+        for figure_id in sorted(every)[-MAX_PREVIOUS_NAMED:]:
             self._insert("alert_previous", {"alert_id": alert_id, "figure_id": figure_id})
         for channel in dict.fromkeys(channels):
             self._insert(

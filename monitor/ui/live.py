@@ -197,9 +197,14 @@ def _one_line_form(
     for n, row in enumerate(earlier):
         line.append("; " if n else " vs " if kind == CONTRADICTION else " was ")
         figure(row)
-    if len(earlier) < len(alert["previous"]):
-        line.append(f" +{len(alert['previous']) - len(earlier)} more")
+    if len(earlier) < _earlier_count(alert):
+        line.append(f" +{_earlier_count(alert) - len(earlier)} more")
     return line
+
+
+def _earlier_count(alert: Mapping[str, Any]) -> int:
+    """How many earlier figures the alert contradicts (the store names the newest few)."""
+    return max(len(alert["previous"]), int(alert.get("previous_count") or 0))
 
 
 def alert_line(alert: Mapping[str, Any], width: int) -> Text:
@@ -235,8 +240,8 @@ def alert_lines(alert: Mapping[str, Any], width: int) -> list[Text]:
             wrapped = wrapped[:QUOTE_LINES]
             wrapped[-1].append("…")
         lines += [Text("       ").append_text(part) for part in wrapped]
-    if len(alert["previous"]) > len(earlier):
-        more = len(alert["previous"]) - len(earlier)
+    if _earlier_count(alert) > len(earlier):
+        more = _earlier_count(alert) - len(earlier)
         lines.append(Text(f"  +{more} more earlier: monitor alert {alert['id']}", style="dim"))
     return [fit(line, width) for line in lines]
 

@@ -125,6 +125,9 @@ def alert_headline(alert: Mapping[str, Any]) -> str:
     earlier = "; ".join(
         f"{value_of(prev)} ({clean(prev['source'], 40)})" for prev in alert["previous"]
     )
+    unnamed = int(alert.get("previous_count") or 0) - len(alert["previous"])
+    if unnamed > 0:  # the store names the newest few earlier figures, and counts them all
+        earlier += f"; {unnamed} more"
     kind = alert.get("kind") or "contradiction"
     if kind == "contradiction":
         text = f"{alert['claim']}: {value_of(new)} ({clean(new['source'], 40)}) vs {earlier}"
