@@ -123,9 +123,11 @@ class Pipeline:
     # Embeddings made ahead, in batches (``embed_ahead``), by the text embedded.
     _vectors: dict[str, bytes] = field(default_factory=dict, init=False, repr=False)
 
-    def analyse(self, item: Item) -> Analysis:
-        """Decide everything about one item; writes nothing."""
-        topic = topics.classify(item, self._topic_rules())
+    def analyse(self, item: Item, topic: TopicMatch | None = None) -> Analysis:
+        """Decide everything about one item; writes nothing. ``topic``: the item's topic
+        when the caller has classified it already (``process_all``), else classified here."""
+        if topic is None:
+            topic = topics.classify(item, self._topic_rules())
         if topic.topic is None:
             return Analysis(item=item, topic=topic, match=None)
         if item.lang is None:
@@ -283,16 +285,17 @@ class Pipeline:
             found.setdefault(ids, Correction(fig.claim_key, ids, now, reason))
         return list(found.values())
 
-    def process(self, item: Item, totals: Totals) -> bool:
+    def process(self, item: Item, totals: Totals, topic: TopicMatch | None = None) -> bool:
         """Analyse one item and store it with everything derived from it; False if seen before.
 
         An item seen before whose title, text or link changed (a corrected article) has its
-        stored copy refreshed in place: no second item, no second alert.
+        stored copy refreshed in place: no second item, no second alert. ``topic``: as for
+        ``analyse``.
         """
         if self._seen_before(item, totals):
             return False
         try:
-            analysis = self.analyse(item)
+            analysis = self.analyse(item, topic)
         except Exception as exc:  # one hostile item must not stall every feed
             # A reading bug on one item (found: a row of 110 numbers overflowed a float)
             # would otherwise end the cycle and leave every feed of it unrecorded, again
@@ -476,13 +479,15 @@ class Pipeline:
                 return self.process_all(items, totals, own)
         items, _ = self._identified(list(items))
         rules = self._topic_rules()
-        on_topic = [item for item in items if topics.classify(item, rules).topic]
+        # Classified once: the topic picks the items to embed ahead and goes to ``process``.
+        found = [topics.classify(item, rules) for item in items]
+        on_topic = [item for item, topic in zip(items, found, strict=True) if topic.topic]
         if on_topic and self.encoder is not None:
             batches.commit()  # the model's work holds no write lock
         self.embed_ahead(on_topic)
-        for item in items:
+        for item, topic in zip(items, found, strict=True):
             with batches.item():
-                self.process(item, totals)
+                self.process(item, totals, topic)
 
 
 def _asserted(fig: Figure) -> bool:

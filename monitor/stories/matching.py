@@ -181,29 +181,40 @@ def _may_reprint(item: Item, candidate: Candidate) -> bool:
 
 
 class _Weighted(NamedTuple):
-    """A text's key weights scaled by rarity, their sum, and the sums of its local and
-    bridge keys (a tuple: one is made per candidate per item)."""
+    """A text's key weights scaled by rarity, their sum, and the sum of its bridge keys
+    (a tuple: one is made per candidate per item; ``_local_weight`` gives the sum of its
+    local keys, needed only across languages)."""
 
     features: Features
     keys: Mapping[str, float]
     weight: float
-    local_weight: float
     bridge_weight: float
 
 
 def _weighted(features: Features, rarity: Rarity | None) -> _Weighted:
     scaled = rarity.keys() & features.keys.keys() if rarity else ()
     if not scaled:  # every key rare: the weights as they are (most candidates)
-        return _Weighted(
-            features, features.keys, features.weight, features.local_weight, features.bridge_weight
-        )
+        return _Weighted(features, features.keys, features.weight, features.bridge_weight)
     assert rarity is not None
     keys = dict(features.keys)  # in the same order, so that the sums add up the same way
     for key in scaled:
         keys[key] *= rarity[key]
-    local_weight = sum(keys[key] for key in features.local)
-    bridge_weight = sum(keys[key] for key in features.bridge)
-    return _Weighted(features, keys, sum(keys.values()), local_weight, bridge_weight)
+    # Sums by map, not a generator: the same terms in the same order, summed in C.
+    bridge_weight = sum(map(keys.__getitem__, features.bridge))
+    return _Weighted(features, keys, sum(keys.values()), bridge_weight)
+
+
+def _local_weight(text: _Weighted) -> float:
+    """The rarity-scaled weight of ``text``'s keys only comparable within one language."""
+    if text.keys is text.features.keys:
+        return text.features.local_weight
+    return sum(map(text.keys.__getitem__, text.features.local))
+
+
+def _shared_weight(a: Mapping[str, float], b: Mapping[str, float], shared: set[str]) -> float:
+    """The sum over ``shared`` of the smaller of each key's weights in ``a`` and ``b``
+    (in C: ``shared`` is iterated twice in one order)."""
+    return sum(map(min, map(a.__getitem__, shared), map(b.__getitem__, shared)))
 
 
 def _story_score(new: _Weighted, old: _Weighted) -> tuple[float, float, set[str]]:
@@ -216,8 +227,8 @@ def _story_score(new: _Weighted, old: _Weighted) -> tuple[float, float, set[str]
     """
     a, b = new.features, old.features
     across = a.lang is not None and b.lang is not None and a.lang != b.lang
-    new_total = new.weight - new.bridge_weight - (new.local_weight if across else 0.0)
-    old_total = old.weight - old.bridge_weight - (old.local_weight if across else 0.0)
+    new_total = new.weight - new.bridge_weight - (_local_weight(new) if across else 0.0)
+    old_total = old.weight - old.bridge_weight - (_local_weight(old) if across else 0.0)
     if new_total <= 0 or old_total <= 0:
         return 0.0, 0.0, set()
     shared = a.keys.keys() & b.keys.keys()
@@ -226,7 +237,7 @@ def _story_score(new: _Weighted, old: _Weighted) -> tuple[float, float, set[str]
     if across:
         shared -= a.local | b.local
         shared |= _bridged(a, b, shared)
-    weighted = sum(min(new.keys[k], old.keys[k]) for k in shared)
+    weighted = _shared_weight(new.keys, old.keys, shared)
     score = 100 * weighted / math.sqrt(new_total * old_total)
     new_days, old_days = a.weekdays, b.weekdays
     if a.lead_days and b.lead_days and a.lead_days.isdisjoint(b.lead_days):
@@ -242,7 +253,7 @@ def _story_score(new: _Weighted, old: _Weighted) -> tuple[float, float, set[str]
         _place_conflict(a, b) or _designation_conflict(a, b)
     ):
         score *= PLACE_CONFLICT_FACTOR
-    return score, sum(min(a.keys[k], b.keys[k]) for k in shared), shared
+    return score, _shared_weight(a.keys, b.keys, shared), shared
 
 
 def _counting_apart(a: Features, b: Features) -> set[str]:
@@ -285,23 +296,15 @@ def _names(text: Features, place: str) -> bool:
     return extractOne(place, names, scorer=ratio, score_cutoff=PLACE_MIN_SIMILARITY) is not None
 
 
-def _designations(text: Features) -> dict[str, set[str]]:
-    """Family -> designations named ("hvasong" -> {"19"} for Hwasong-19)."""
-    found: dict[str, set[str]] = {}
-    for key in text.keys:
-        family, dash, designation = key.partition("-")
-        if dash and designation[:1].isdigit():
-            found.setdefault(family, set()).add(designation)
-    return found
-
-
 def _designation_conflict(a: Features, b: Features) -> bool:
     """Both name one family's models, none in common: a Hwasong-19 test is not a Hwasong-11
     drill."""
-    b_models = _designations(b)
+    a_models, b_models = a.designations, b.designations
+    if not a_models or not b_models:  # most texts name no model
+        return False
     return any(
         family in b_models and models.isdisjoint(b_models[family])
-        for family, models in _designations(a).items()
+        for family, models in a_models.items()
     )
 
 
@@ -345,6 +348,18 @@ def _shared_figures(new: Features, old: Features) -> int:
 def _story_threshold(new: Features, old: Features) -> float:
     enough_figures = _shared_figures(new, old) >= STORY_MIN_SHARED_FIGURES
     return STORY_MIN_SCORE_WITH_FIGURES if enough_figures else STORY_MIN_SCORE
+
+
+# Below the lower of the two score bars a pair cannot pass, whatever else it shares.
+_LOWEST_BAR = min(STORY_MIN_SCORE, STORY_MIN_SCORE_WITH_FIGURES)
+
+
+def _passes(new: Features, old: Features, score: float, weight: float, shared: set[str]) -> bool:
+    """Whether a pair with this score, shared weight (base weights) and shared keys passes
+    the same-story test: the score bar and the evidence bars that apply to it."""
+    min_weight, min_keys = _evidence_needed(new, old)
+    enough = weight >= min_weight and len(shared) >= min_keys
+    return score >= _story_threshold(new, old) and enough
 
 
 @dataclass(frozen=True)
@@ -520,10 +535,7 @@ def match(
         compared += 1
         old_weighted = _weighted(old, rarity)
         score, shared_weight, shared = _story_score(new, old_weighted)
-        threshold = _story_threshold(new_features, old)
-        min_weight, min_keys = _evidence_needed(new_features, old)
-        enough = shared_weight >= min_weight and len(shared) >= min_keys
-        if score >= threshold and enough:
+        if score >= _LOWEST_BAR and _passes(new_features, old, score, shared_weight, shared):
             _passed(folds, short, candidate, len(shared))
             if best_story is None or score > best_story[0]:
                 best_story = (score, candidate, shared, shared_weight)
@@ -534,7 +546,7 @@ def match(
         z = similar.get(candidate.item_id) if similar else None
         if z is None or z < SIMILAR_MIN_Z or new_features.lang == old.lang:
             continue
-        rare_weight = sum(min(new.keys[k], old_weighted.keys[k]) for k in shared)
+        rare_weight = _shared_weight(new.keys, old_weighted.keys, shared)
         if rare_weight >= SIMILAR_MIN_SHARED_WEIGHT and _conflict(new_features, old) is None:
             _passed(folds, short, candidate, len(shared))
             if best_similar is None or z > best_similar[0]:
