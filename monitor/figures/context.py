@@ -306,6 +306,8 @@ _STRENGTH_AFTER = re.compile(
     r"-(?:strong|man|men|member|plus|odd|köpfig\w*)\b|\s+mann\s+stark", re.I
 )
 _STRENGTH_NUMBER = re.compile(r"тысячн\w*$", re.I)
+# Where either could stand anywhere in a text (``names_strength``).
+_STRENGTH_ANYWHERE = re.compile(rf"{_STRENGTH_AFTER.pattern}|тысячн", re.I)
 _UNIT = re.compile(
     r"^(?:forces?|army|armies|contingents?|units?|brigades?|divisions?|battalions?|regiments?"
     r"|corps|detachments?|deployments?|expeditionary|einheit\w*|kontingent\w*|armee\w*"
@@ -322,6 +324,13 @@ _DE_ATTRIBUTE = re.compile(
 )
 # a single line break inside a sentence is a hard wrap, not the end of the phrase
 _WRAP = re.compile(r"(?<!\n)[^\S\n]*\n(?![^\S\n]*\n)")
+
+
+def names_strength(text: str) -> bool:
+    """Whether ``text`` may give a unit's strength ("12,000-strong force", "12-тысячный
+    контингент"): ``counted`` reads troops from it even where no word of the lexicon stands.
+    False only where no number of ``text`` can be read so."""
+    return _STRENGTH_ANYWHERE.search(text) is not None
 
 
 def counted(text: str, pos: int, lang: str, vocab: Vocabulary) -> tuple[list[str], int, bool]:

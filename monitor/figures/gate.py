@@ -163,6 +163,15 @@ class Gate:
             or spans[AFTER].overlap(start, end + CLAUSE_REACH)
         )
 
+    def holds_none(self) -> bool:
+        """True when no trigger stands anywhere in the text: no word of the lexicon, of a
+        "number of" phrase or of a verb, so that no number of it can be made a claim but
+        through a unit's strength (``context.names_strength``) or Korean's own readings."""
+        if not self.read:
+            self._read()
+            self.read = True
+        return self.spans is not None and not any(s.starts for s in self.spans.values())
+
     def _read(self) -> None:
         folded = fold(self.text)
         triggers = _triggers(self.vocab)

@@ -193,11 +193,11 @@ class CandidateIndex:
             posting = self._postings.get(key)
             if posting:  # each item's sum grows as it would one by one, in C
                 sums = map(add, map(shared.get, posting, repeat(0.0)), repeat(weight * factor))
-                shared.update(zip(posting, sums))
+                shared.update(zip(posting, sums, strict=True))
         items = self._items
         # Best first (score, then the higher id: no two items tie), sorted in C: what
         # ``heapq.nlargest`` gives, without its loop in Python.
-        ranked = sorted(zip(shared.values(), shared), reverse=True)
+        ranked = sorted(zip(shared.values(), shared, strict=True), reverse=True)
         found = []
         for since, until, limit in windows:
             in_window = (item_id for _, item_id in ranked if since <= items[item_id][0] <= until)
