@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import re
 
+from monitor.figures.patterns import fold, may_match
+
 __all__ = ["is_boilerplate", "kind", "strip"]
 
 # A boilerplate sentence is short; anything longer is read as text whatever it starts with.
@@ -58,9 +60,11 @@ def _any(*patterns: str) -> re.Pattern[str]:
 _PARTS: dict[re.Pattern[str], tuple[re.Pattern[str], ...]] = {}
 
 
-def _matches(pattern: re.Pattern[str], text: str) -> bool:
-    """Whether ``pattern`` (made by ``_any``) matches somewhere in ``text``."""
-    return any(part.search(text) for part in _PARTS[pattern])
+def _matches(pattern: re.Pattern[str], text: str, folded: str | None) -> bool:
+    """Whether ``pattern`` (made by ``_any``) matches somewhere in ``text`` (``folded``:
+    ``patterns.fold(text)``). First one search for the strings one of which every match
+    holds: most sentences hold none of a kind's, and its parts are never searched."""
+    return may_match(pattern, text, folded) and any(part.search(text) for part in _PARTS[pattern])
 
 
 # What a credit line names when it is nothing else: an agency, a desk, a person.
@@ -268,8 +272,9 @@ def kind(sentence: str) -> str | None:
         return None
     if _is_byline(text):
         return "credit"
+    folded = fold(text)
     for name, pattern in _KINDS:
-        if not _matches(pattern, text):
+        if not _matches(pattern, text, folded):
             continue
         if name == "credit" and _NEWS_VERB.search(text) and not text.startswith(("(", "[")):
             continue  # "Reporting by the BBC showed ...": a sentence of the report
