@@ -60,11 +60,13 @@ def _any(*patterns: str) -> re.Pattern[str]:
 _PARTS: dict[re.Pattern[str], tuple[re.Pattern[str], ...]] = {}
 
 
-def _matches(pattern: re.Pattern[str], text: str, folded: str | None) -> bool:
-    """Whether ``pattern`` (made by ``_any``) matches somewhere in ``text`` (``folded``:
-    ``patterns.fold(text)``). First one search for the strings one of which every match
-    holds: most sentences hold none of a kind's, and its parts are never searched."""
-    return may_match(pattern, text, folded) and any(part.search(text) for part in _PARTS[pattern])
+def _matches(
+    pattern: re.Pattern[str], parts: tuple[re.Pattern[str], ...], text: str, folded: str | None
+) -> bool:
+    """Whether ``pattern`` (made by ``_any``; ``parts``: its parts) matches somewhere in
+    ``text`` (``folded``: ``patterns.fold(text)``). First one search for the strings one of
+    which every match holds: most sentences hold none of a kind's, and no part is searched."""
+    return may_match(pattern, text, folded) and any(part.search(text) for part in parts)
 
 
 # What a credit line names when it is nothing else: an agency, a desk, a person.
@@ -230,6 +232,8 @@ _KINDS = (
     ("share", SHARE),
     ("note", NOTE),
 )
+# ... with each one's parts, looked up once: a pattern's hash reads its compiled code.
+_KIND_PARTS = tuple((name, pattern, _PARTS[pattern]) for name, pattern in _KINDS)
 
 # Credits inside a paragraph, whatever the sentence splitting does with the initials in
 # them: "(Reporting by J. Smith; Editing by K. Lee)", "(Mit Material von dpa)".
@@ -273,8 +277,8 @@ def kind(sentence: str) -> str | None:
     if _is_byline(text):
         return "credit"
     folded = fold(text)
-    for name, pattern in _KINDS:
-        if not _matches(pattern, text, folded):
+    for name, pattern, parts in _KIND_PARTS:
+        if not _matches(pattern, parts, text, folded):
             continue
         if name == "credit" and _NEWS_VERB.search(text) and not text.startswith(("(", "[")):
             continue  # "Reporting by the BBC showed ...": a sentence of the report
