@@ -64,9 +64,12 @@ def _matches(
     pattern: re.Pattern[str], parts: tuple[re.Pattern[str], ...], text: str, folded: str | None
 ) -> bool:
     """Whether ``pattern`` (made by ``_any``; ``parts``: its parts) matches somewhere in
-    ``text`` (``folded``: ``patterns.fold(text)``). First one search for the strings one of
-    which every match holds: most sentences hold none of a kind's, and no part is searched."""
-    return may_match(pattern, text, folded) and any(part.search(text) for part in parts)
+    ``text`` (``folded``: ``patterns.fold(text)``). Where it has many parts, first one
+    search for the strings one of which every match holds (it costs about what two parts
+    do): most sentences hold none of them, and no part is searched."""
+    if len(parts) > 2 and not may_match(pattern, text, folded):
+        return False
+    return any(part.search(text) for part in parts)
 
 
 # What a credit line names when it is nothing else: an agency, a desk, a person.
