@@ -124,10 +124,8 @@ class Pipeline:
     _vectors: dict[str, bytes] = field(default_factory=dict, init=False, repr=False)
 
     def analyse(self, item: Item, topic: TopicMatch | None = None) -> Analysis:
-        """Decide everything about one item; writes nothing. ``topic``: the item's topic
-        when the caller has classified it already (``process_all``), else classified here."""
-        if topic is None:
-            topic = topics.classify(item, self._topic_rules())
+        """Decide everything about one item (``topic``: if classified already); writes nothing."""
+        topic = topic or topics.classify(item, self._topic_rules())
         if topic.topic is None:
             return Analysis(item=item, topic=topic, match=None)
         if item.lang is None:
@@ -289,8 +287,7 @@ class Pipeline:
         """Analyse one item and store it with everything derived from it; False if seen before.
 
         An item seen before whose title, text or link changed (a corrected article) has its
-        stored copy refreshed in place: no second item, no second alert. ``topic``: as for
-        ``analyse``.
+        stored copy refreshed in place: no second item, no second alert (``topic``: ``analyse``).
         """
         if self._seen_before(item, totals):
             return False
@@ -478,9 +475,7 @@ class Pipeline:
             with self.store.batches(timer=self.timer) as own:
                 return self.process_all(items, totals, own)
         items, _ = self._identified(list(items))
-        rules = self._topic_rules()
-        # Classified once: the topic picks the items to embed ahead and goes to ``process``.
-        found = [topics.classify(item, rules) for item in items]
+        found = [topics.classify(item, self._topic_rules()) for item in items]  # once, for both
         on_topic = [item for item, topic in zip(items, found, strict=True) if topic.topic]
         if on_topic and self.encoder is not None:
             batches.commit()  # the model's work holds no write lock

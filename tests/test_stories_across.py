@@ -18,7 +18,8 @@ from monitor.store import Store
 from monitor.stories import features
 from monitor.stories.bridge import bridge_keys, roman_value, skeleton
 from monitor.stories.embedding import PRIOR_MAD, PRIOR_MEDIAN, PairNorm, load_encoder
-from monitor.stories.matching import _story_score, _weighted
+from monitor.stories.matching import _story_score
+from monitor.stories.weights import weighted
 from monitor.types import Item, TopicRule
 
 FIXTURES = Path(__file__).parent / "fixtures" / "stories"
@@ -87,11 +88,11 @@ def test_roman_numerals_are_numbers_only_where_they_cannot_be_words() -> None:
 def test_bridge_keys_count_across_languages_only_and_only_where_names_do_not_meet() -> None:
     ru = features("", "Землетрясение в Турции унесло жизни людей.", "ru")
     en = features("", "An earthquake in Turkey killed people.", "en")
-    _, _, shared = _story_score(_weighted(ru, None), _weighted(en, None))
+    _, _, shared = _story_score(weighted(ru, None), weighted(en, None))
     assert "cc:tr" in shared
     de_one = features("", "Erdbeben in der Türkei mit vielen Toten.", "de")
     de_two = features("", "Ein Erdbeben erschütterte die Türkei am Morgen.", "de")
-    _, _, within = _story_score(_weighted(de_one, None), _weighted(de_two, None))
+    _, _, within = _story_score(weighted(de_one, None), weighted(de_two, None))
     assert "cc:tr" not in within  # in one language the name itself meets ("turkei")
     assert "turkei" in within
 
@@ -104,7 +105,7 @@ def test_numbers_say_what_they_count_through_the_figure_reader() -> None:
     digits = features("", "Pyongyang will send 1,000 sappers to Kursk.", "en")
     assert words.claims["1000"] == digits.claims["1000"] == {"deminers"}
     killed = features("", "More than 1,000 North Korean soldiers were killed in Kursk.", "en")
-    _, _, shared = _story_score(_weighted(digits, None), _weighted(killed, None))
+    _, _, shared = _story_score(weighted(digits, None), weighted(killed, None))
     assert "1000" not in shared  # one number, two facts
 
 

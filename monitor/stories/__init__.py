@@ -5,6 +5,7 @@ keys.py         a text reduced to normalised words and weighted keys (``features
 boilerplate.py  an outlet's credit lines, plugs, read-more, share and photo lines, removed
                 before ``features`` reads a text (``strip``)
 matching.py     near-duplicate and same-story decisions over shortlisted candidates (``match``)
+weights.py      key weights scaled by rarity, as a pair's score reads them (``weighted``)
 identity.py     is a new entry a stored item of its feed under a changed key (``same_item``)
 index.py        in-memory inverted index of recent items' keys; key rarity (``CandidateIndex``)
 aliases.py      one spelling per name across scripts (Курск = Kursk = 쿠르스크)

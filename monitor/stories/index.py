@@ -88,9 +88,21 @@ class CandidateIndex:
         self._items[item_id] = (published, keys)
         self._rarities = None
         heapq.heappush(self._by_time, (published, item_id))
-        for key in keys:
-            posting = self._postings.setdefault(key, set())
-            self._recount(key, len(posting), len(posting) + 1)
+        postings, by_count = self._postings, self._by_count
+        for key in keys:  # ``_recount`` inlined: it runs for every key of every item
+            posting = postings.get(key)
+            if posting is None:
+                posting = postings[key] = set()
+            held = len(posting)
+            if held:
+                group = by_count[held]
+                group.discard(key)
+                if not group:
+                    del by_count[held]
+            found = by_count.get(held + 1)
+            if found is None:
+                found = by_count[held + 1] = set()
+            found.add(key)
             posting.add(item_id)
         if self.newest is None or published > self.newest:
             self.newest = published

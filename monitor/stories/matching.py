@@ -40,7 +40,6 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import NamedTuple
 
 from rapidfuzz.distance import LCSseq
 from rapidfuzz.fuzz import ratio
@@ -48,14 +47,10 @@ from rapidfuzz.process import extractOne
 
 from monitor.stories.aliases import ALIASES, has_hangul
 from monitor.stories.keys import Features, features
+from monitor.stories.weights import Rarity, Weighted, local_weight, weight_in_common, weighted
 from monitor.types import Candidate, Item, StoryMatch
 
 __all__ = ["DEFAULT_WINDOW", "Rarity", "match"]
-
-# Key -> factor 0..1 by which its weight is scaled (near 0 = in every item); a key not
-# listed is rare and keeps its full weight (``CandidateIndex.rarities``).
-Rarity = Mapping[str, float]
-
 
 DEFAULT_WINDOW = timedelta(days=3)
 
@@ -180,44 +175,7 @@ def _may_reprint(item: Item, candidate: Candidate) -> bool:
     return candidate.source != item.source
 
 
-class _Weighted(NamedTuple):
-    """A text's key weights scaled by rarity, their sum, and the sum of its bridge keys
-    (a tuple: one is made per candidate per item; ``_local_weight`` gives the sum of its
-    local keys, needed only across languages)."""
-
-    features: Features
-    keys: Mapping[str, float]
-    weight: float
-    bridge_weight: float
-
-
-def _weighted(features: Features, rarity: Rarity | None) -> _Weighted:
-    scaled = rarity.keys() & features.keys.keys() if rarity else ()
-    if not scaled:  # every key rare: the weights as they are (most candidates)
-        return _Weighted(features, features.keys, features.weight, features.bridge_weight)
-    assert rarity is not None
-    keys = dict(features.keys)  # in the same order, so that the sums add up the same way
-    for key in scaled:
-        keys[key] *= rarity[key]
-    # Sums by map, not a generator: the same terms in the same order, summed in C.
-    bridge_weight = sum(map(keys.__getitem__, features.bridge))
-    return _Weighted(features, keys, sum(keys.values()), bridge_weight)
-
-
-def _local_weight(text: _Weighted) -> float:
-    """The rarity-scaled weight of ``text``'s keys only comparable within one language."""
-    if text.keys is text.features.keys:
-        return text.features.local_weight
-    return sum(map(text.keys.__getitem__, text.features.local))
-
-
-def _shared_weight(a: Mapping[str, float], b: Mapping[str, float], shared: set[str]) -> float:
-    """The sum over ``shared`` of the smaller of each key's weights in ``a`` and ``b``
-    (in C: ``shared`` is iterated twice in one order)."""
-    return sum(map(min, map(a.__getitem__, shared), map(b.__getitem__, shared)))
-
-
-def _story_score(new: _Weighted, old: _Weighted) -> tuple[float, float, set[str]]:
+def _story_score(new: Weighted, old: Weighted) -> tuple[float, float, set[str]]:
     """(score 0..100, shared weight, shared keys): how strongly both texts report one event.
 
     Between two languages only the keys that can meet across languages (figures, names,
@@ -227,8 +185,8 @@ def _story_score(new: _Weighted, old: _Weighted) -> tuple[float, float, set[str]
     """
     a, b = new.features, old.features
     across = a.lang is not None and b.lang is not None and a.lang != b.lang
-    new_total = new.weight - new.bridge_weight - (_local_weight(new) if across else 0.0)
-    old_total = old.weight - old.bridge_weight - (_local_weight(old) if across else 0.0)
+    new_total = new.weight - new.bridge_weight - (local_weight(new) if across else 0.0)
+    old_total = old.weight - old.bridge_weight - (local_weight(old) if across else 0.0)
     if new_total <= 0 or old_total <= 0:
         return 0.0, 0.0, set()
     shared = a.keys.keys() & b.keys.keys()
@@ -237,8 +195,8 @@ def _story_score(new: _Weighted, old: _Weighted) -> tuple[float, float, set[str]
     if across:
         shared -= a.local | b.local
         shared |= _bridged(a, b, shared)
-    weighted = _shared_weight(new.keys, old.keys, shared)
-    score = 100 * weighted / math.sqrt(new_total * old_total)
+    in_common = weight_in_common(new.keys, old.keys, shared)
+    score = 100 * in_common / math.sqrt(new_total * old_total)
     new_days, old_days = a.weekdays, b.weekdays
     if a.lead_days and b.lead_days and a.lead_days.isdisjoint(b.lead_days):
         score *= LEAD_WEEKDAY_CONFLICT_FACTOR
@@ -253,7 +211,7 @@ def _story_score(new: _Weighted, old: _Weighted) -> tuple[float, float, set[str]
         _place_conflict(a, b) or _designation_conflict(a, b)
     ):
         score *= PLACE_CONFLICT_FACTOR
-    return score, _shared_weight(a.keys, b.keys, shared), shared
+    return score, weight_in_common(a.keys, b.keys, shared), shared
 
 
 def _counting_apart(a: Features, b: Features) -> set[str]:
@@ -296,15 +254,23 @@ def _names(text: Features, place: str) -> bool:
     return extractOne(place, names, scorer=ratio, score_cutoff=PLACE_MIN_SIMILARITY) is not None
 
 
+def _designations(text: Features) -> dict[str, set[str]]:
+    """Family -> designations named ("hvasong" -> {"19"} for Hwasong-19)."""
+    found: dict[str, set[str]] = {}
+    for key in text.keys:
+        family, dash, designation = key.partition("-")
+        if dash and designation[:1].isdigit():
+            found.setdefault(family, set()).add(designation)
+    return found
+
+
 def _designation_conflict(a: Features, b: Features) -> bool:
     """Both name one family's models, none in common: a Hwasong-19 test is not a Hwasong-11
     drill."""
-    a_models, b_models = a.designations, b.designations
-    if not a_models or not b_models:  # most texts name no model
-        return False
+    b_models = _designations(b)
     return any(
         family in b_models and models.isdisjoint(b_models[family])
-        for family, models in a_models.items()
+        for family, models in _designations(a).items()
     )
 
 
@@ -510,7 +476,7 @@ def match(
     (``CandidateIndex.similar``). The result carries the item's keys, for the index.
     """
     new_features = features(item.title, item.text, item.lang)
-    new = _weighted(new_features, rarity)
+    new = weighted(new_features, rarity)
     keys = tuple(new_features.keys)
     best_dup: tuple[float, float, Candidate] | None = None  # ratio, containment, candidate
     best_story: tuple[float, Candidate, set[str], float] | None = None  # ..., shared weight
@@ -533,7 +499,7 @@ def match(
         if best_dup is not None or not in_window:
             continue  # once a copy is found, story scores no longer matter
         compared += 1
-        old_weighted = _weighted(old, rarity)
+        old_weighted = weighted(old, rarity)
         score, shared_weight, shared = _story_score(new, old_weighted)
         if score >= _LOWEST_BAR and _passes(new_features, old, score, shared_weight, shared):
             _passed(folds, short, candidate, len(shared))
@@ -546,7 +512,7 @@ def match(
         z = similar.get(candidate.item_id) if similar else None
         if z is None or z < SIMILAR_MIN_Z or new_features.lang == old.lang:
             continue
-        rare_weight = _shared_weight(new.keys, old_weighted.keys, shared)
+        rare_weight = weight_in_common(new.keys, old_weighted.keys, shared)
         if rare_weight >= SIMILAR_MIN_SHARED_WEIGHT and _conflict(new_features, old) is None:
             _passed(folds, short, candidate, len(shared))
             if best_similar is None or z > best_similar[0]:
