@@ -8,9 +8,11 @@ feed; the daemon calls ``Poller.dispatch`` every few seconds to start the feeds 
 are due.
 
 A cycle fetches and parses each feed as soon as a slot is free, settles the items whose
-order does not matter as they arrive, then processes the items on topic oldest first
-across the feeds of the cycle (so which server answered first does not change stories
-or alerts), then records each feed's outcome and next poll time (``monitor.feeds.schedule``).
+order does not matter as they arrive (every quarter second, in transactions at most that
+long: a crash loses at most the open one, whose feeds are fetched again), then processes
+the items on topic oldest first across the feeds of the cycle (so which server answered
+first does not change stories or alerts), then records each feed's outcome and next poll
+time (``monitor.feeds.schedule``).
 A feed that has answered 304 for a day since its last 200 is fetched once without
 validators (``schedule.recheck_due``), so a server whose 304s never end cannot hide new
 items for good; what the fetch and the parser had to say is kept as the feed's warning.
@@ -40,12 +42,12 @@ from monitor.feeds.parse import ParsedFeed, article_text, parse_feed_document, w
 from monitor.feeds.policy import origin
 from monitor.pipeline import Pipeline, Totals, oldest_first
 from monitor.store import FeedState
+from monitor.store.save import BATCH_SECONDS, Batches
 from monitor.text import counted, strip_controls
 from monitor.types import FeedSpec, FetchResult, Item
 
 log = logging.getLogger(__name__)
 
-WRITE_BATCH = 200  # items (or feeds' outcomes) stored per transaction
 # A full-text fetch should never replace a body with a shorter one (a cookie wall, a stub).
 MIN_ARTICLE_GAIN = 1.0
 # Fetch workers (monitor.feeds.fetcher) run the HTTP work on another core while this
@@ -113,13 +115,16 @@ class FeedOutcome:
 class _Sorting:
     """A cycle's feeds and items on their way into the store.
 
-    Feeds arrive one by one, in whatever order the servers answer. Items whose order
-    does not matter (seen before, or outside every topic: most of them) are settled a
-    batch at a time while other feeds are still being fetched, and a feed with nothing
-    left waiting has its outcome recorded (``record``) in the same transaction. Items
-    on topic wait for the end of the cycle and are then processed oldest first across
-    all its feeds, so which server answered first does not change stories or alerts;
-    their feeds are recorded after them.
+    Feeds arrive one by one, in whatever order the servers answer, and wait here until
+    the cycle next settles them (every ``BATCH_SECONDS``, ``Poller.cycle``). Settling
+    stores the items whose order does not matter (seen before, or outside every topic:
+    most of them) and records each feed with nothing left waiting, a feed at a time, in
+    transactions closed once open ``BATCH_SECONDS`` (``Store.batches``): a feed's
+    outcome is written in the transaction that stores its items, so a crash loses at
+    most the open transaction, whose feeds were not rescheduled and are fetched again.
+    Items on topic wait for the end of the cycle and are then processed oldest first
+    across all its feeds, so which server answered first does not change stories or
+    alerts; their feeds are recorded after them.
     """
 
     def __init__(self, pipeline: Pipeline, record: Callable[[FeedOutcome, int, Totals], None]):
@@ -127,51 +132,67 @@ class _Sorting:
         self.totals = Totals()
         self._record = record  # (outcome, new items, totals)
         self._arrived: list[FeedOutcome] = []
-        self._arrived_items = 0
         self._waiting: list[FeedOutcome] = []  # feeds with items on topic
         self._on_topic: list[Item] = []
         self._new_per_feed: Counter[str] = Counter()
 
     def add(self, outcome: FeedOutcome) -> None:
         self._arrived.append(outcome)
-        self._arrived_items += len(outcome.parsed.items) if outcome.parsed else 0
-        # A few hundred writes per transaction rather than one each: a third cheaper, and
-        # short enough not to hold the store's lock long from the daemon's other threads.
-        if self._arrived_items >= WRITE_BATCH or len(self._arrived) >= WRITE_BATCH:
-            self._settle()
+
+    def settle(self) -> None:
+        """Store what has arrived, but for the items on topic (see the class doc)."""
+        if not self._arrived:
+            return
+        arrived, self._arrived = self._arrived, []
+        with self._batches() as batches:
+            for outcome in arrived:
+                with batches.item():
+                    self._settle(outcome)
 
     def finish(self) -> None:
-        self._settle()
+        self.settle()
         items = oldest_first(self._on_topic)
         self.pipeline.embed_ahead(items)  # in batches, after every feed is settled
-        for start in range(0, len(items), WRITE_BATCH):
-            with self.pipeline.store.batch():
-                for item in items[start : start + WRITE_BATCH]:
+        with self._batches() as batches:
+            for item in items:
+                with batches.item():
                     if self.pipeline.process(item, self.totals) and item.feed_url:
                         self._new_per_feed[item.feed_url] += 1
-        for start in range(0, len(self._waiting), WRITE_BATCH):
-            with self.pipeline.store.batch():
-                for outcome in self._waiting[start : start + WRITE_BATCH]:
+            for outcome in self._waiting:
+                with batches.item():
                     self._record(outcome, self._new_per_feed[outcome.spec.url], self.totals)
         self._on_topic, self._waiting = [], []
 
-    def _settle(self) -> None:
-        if not self._arrived:
+    def _batches(self) -> Batches:
+        return self.pipeline.store.batches(timer=self.pipeline.timer)
+
+    def _settle(self, outcome: FeedOutcome) -> None:
+        if outcome.parsed is None or not outcome.parsed.items:
+            self._record(outcome, 0, self.totals)
             return
-        arrived, self._arrived, self._arrived_items = self._arrived, [], 0
-        items = [item for outcome in arrived if outcome.parsed for item in outcome.parsed.items]
-        with self.pipeline.store.batch():
-            stored, on_topic = self.pipeline.triage(items, self.totals)
-            self._new_per_feed.update(item.feed_url for item in stored if item.feed_url)
-            waiting = {item.feed_url for item in on_topic}
-            for outcome in arrived:
-                if outcome.spec.url in waiting:
-                    if outcome.parsed is not None:  # its items are settled or in _on_topic
-                        outcome.parsed = replace(outcome.parsed, items=[])
-                    self._waiting.append(outcome)
-                else:
-                    self._record(outcome, self._new_per_feed[outcome.spec.url], self.totals)
-        self._on_topic.extend(on_topic)
+        stored, on_topic = self.pipeline.triage(outcome.parsed.items, self.totals)
+        self._new_per_feed[outcome.spec.url] += len(stored)
+        if on_topic:  # its items are settled or waiting in _on_topic
+            outcome.parsed = replace(outcome.parsed, items=[])
+            self._waiting.append(outcome)
+            self._on_topic.extend(on_topic)
+        else:
+            self._record(outcome, self._new_per_feed[outcome.spec.url], self.totals)
+
+
+async def _settle_every(sorting: _Sorting, seconds: float) -> None:
+    """Settle what has arrived every ``seconds``: what a crash can lose stays small, and
+    the store's lock is taken in short turns while the cycle goes on fetching."""
+    while True:
+        await asyncio.sleep(seconds)
+        sorting.settle()
+
+
+def _stop(task: asyncio.Task[None]) -> None:
+    """Cancel ``task``; an exception that ended it (a store error) is raised here."""
+    if task.done() and not task.cancelled():
+        task.result()
+    task.cancel()
 
 
 class Poller:
@@ -231,16 +252,20 @@ class Poller:
         trigger = _WorkerTrigger(len(plan))
         urls = [spec.url for spec, _ in plan]
         self.in_flight.update(urls)
+        settling = asyncio.create_task(_settle_every(sorting, BATCH_SECONDS))
         try:
             try:
                 await asyncio.gather(
                     *(self._tracked(spec, state, sorting, trigger) for spec, state in plan)
                 )
             except asyncio.CancelledError:
+                _stop(settling)
                 sorting.finish()  # stopped mid-cycle: keep what arrived; the rest is due again
                 raise
+            _stop(settling)
             sorting.finish()
         finally:
+            settling.cancel()
             self.in_flight.difference_update(urls)
         return sorting.totals
 
