@@ -37,8 +37,16 @@ from urllib.parse import urlsplit
 from monitor.errors import FetchError, MonitorError, ParseError
 from monitor.feeds import schedule
 from monitor.feeds.fetch import Expect, Gone, HTTPStatusError, RetryLater
-from monitor.feeds.fetcher import Fetcher, FetchRequest, FetchSettings, FetchWorker, PollLimits
-from monitor.feeds.parse import ParsedFeed, article_text, parse_feed_document, with_origin
+from monitor.feeds.fetcher import (
+    Fetched,
+    Fetcher,
+    FetchRequest,
+    FetchSettings,
+    FetchWorker,
+    PollLimits,
+    ReadAs,
+)
+from monitor.feeds.parse import ParsedFeed, article_text
 from monitor.feeds.policy import origin
 from monitor.pipeline import Pipeline, Totals, oldest_first
 from monitor.store import FeedState
@@ -222,6 +230,7 @@ class Poller:
         self._local = Fetcher(settings)
         self.workers = [FetchWorker(settings) for _ in range(fetch_workers())]
         self._limits: PollLimits | None = None
+        self._local_in_flight = 0  # fetches under way in this process
 
     # ------------------------------------------------------------------ entry points
 
@@ -290,10 +299,16 @@ class Poller:
     # ------------------------------------------------------------------ one feed
 
     async def _get(
-        self, url: str, state: FeedState | None, expect: Expect, operator: bool = False
-    ) -> FetchResult:
-        """Fetch ``url``, conditionally when ``state`` has validators; ``operator``: the
-        operator wrote it (monitor.feeds.policy: anything else must be public http)."""
+        self,
+        url: str,
+        state: FeedState | None,
+        expect: Expect,
+        read_as: ReadAs | None = None,
+        operator: bool = False,
+    ) -> Fetched:
+        """Fetch ``url``, conditionally when ``state`` has validators; with ``read_as``,
+        read the body as a feed where it was fetched; ``operator``: the operator wrote it
+        (monitor.feeds.policy: anything else must be public http)."""
         if self._limits is None:  # made on first use, inside the loop that uses it
             self._limits = PollLimits(self.poll.concurrency, self.poll.per_host)
         request = FetchRequest(
@@ -302,14 +317,22 @@ class Poller:
             last_modified=state.last_modified if state else None,
             expect=expect,
             operator=operator,
+            read_as=read_as,
         )
         host = urlsplit(url).netloc.lower()
         async with self._limits.slot(host):
             if self.workers:  # one host, one worker: its keep-alive connections live there
                 worker = self.workers[zlib.crc32(host.encode()) % len(self.workers)]
-                if worker.ready:
+                # To the side with fewer fetches under way (join the shortest queue): a
+                # side that is short of CPU answers late and so holds more, and gets
+                # fewer, so each takes the share of fetching and parsing its core allows.
+                if worker.ready and worker.in_flight <= self._local_in_flight:
                     return await worker.get(request)
-            return await self._local.get(request)
+            self._local_in_flight += 1
+            try:
+                return await self._local.get(request)
+            finally:
+                self._local_in_flight -= 1
 
     async def _tracked(
         self, spec: FeedSpec, state: FeedState, sorting: _Sorting, trigger: _WorkerTrigger
@@ -331,25 +354,16 @@ class Poller:
         )
         try:
             validators = None if outcome.unconditional else state
+            read_as = ReadAs(spec.name, spec.url, self.pipeline.clock(), spec.lang)
             url = state.fetch_url or spec.url  # a 301 on the feed's origin stays the operator's
             theirs = origin(url) == origin(spec.url)
-            outcome.result = await self._get(url, validators, "feed", operator=theirs)
-            if outcome.result.status != 304:
-                try:
-                    outcome.parsed = parse_feed_document(
-                        outcome.result.body,
-                        source=spec.name,
-                        feed_url=spec.url,
-                        fetched_at=self.pipeline.clock(),
-                        headers=outcome.result.headers,
-                        lang=spec.lang,
-                    )
-                except ParseError as exc:  # say where, and what the server answered
-                    raise with_origin(exc, outcome.result) from exc
-                finally:  # read: a cycle of 10,000 feeds need not hold their bodies
-                    outcome.result = replace(outcome.result, body=b"")
-                if spec.fulltext:
-                    outcome.parsed = await self._with_full_text(outcome.parsed)
+            fetched = await self._get(url, validators, "feed", read_as, operator=theirs)
+            outcome.result = fetched.result
+            if isinstance(fetched.feed, ParseError):
+                raise fetched.feed
+            outcome.parsed = fetched.feed  # None for a 304
+            if outcome.parsed is not None and spec.fulltext:
+                outcome.parsed = await self._with_full_text(outcome.parsed)
         except MonitorError as exc:
             outcome.error = exc
         except Exception as exc:  # a bug on one hostile feed must not stop the others
@@ -366,7 +380,7 @@ class Poller:
             if item.url is None or (stored is not None and stored[0] == item.title):
                 return item if stored is None else replace(item, text=stored[1])
             try:
-                page = await self._get(item.url, None, "page")
+                page = (await self._get(item.url, None, "page")).result
             except FetchError as exc:
                 log.warning("%s: full text not fetched: %s", item.source, exc)
                 return item

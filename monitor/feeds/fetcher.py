@@ -6,11 +6,14 @@ process they take turns on one core; with the HTTP work in worker processes they
 side by side, and a cycle over thousands of feeds takes about the time of the slower
 of the two rather than their sum (bench/poll.py).
 
-``Fetcher`` fetches in this process, on small shared pools (``ClientPool``).
-``FetchWorker`` hands each request to a worker process (``main`` below) over its stdin
-and stdout, where a ``Fetcher`` runs it. The poller keeps the global and per-host limits
-(``PollLimits``) and hands a request over only once it has its slot, so a worker never
-queues and a request's timeout means what it says. A worker takes ~0.2 s to start;
+``Fetcher`` fetches in this process, on small shared pools (``ClientPool``), and reads a
+feed's body into items where it fetched it when asked (``FetchRequest.read_as``): in a
+worker, the parsing runs beside the poller's storing too, and what crosses the pipe is
+the items, not the larger body. ``FetchWorker`` hands each request to a worker process
+(``main`` below) over its stdin and stdout, where a ``Fetcher`` runs it. The poller
+keeps the global and per-host limits (``PollLimits``) and hands a request over only
+once it has its slot, so a worker never queues and a request's timeout means what it
+says. A worker takes ~0.2 s to start;
 until it says it is ready, the poller fetches in its own process, so a large cycle
 never waits for it. A worker that dies, or answers nothing within the fetch timeout
 (then it is killed), fails the requests it held (each feed reports a FetchError and is
@@ -18,10 +21,11 @@ retried on its next poll); the next large cycle starts another.
 
 The wire format, both ways, is a frame: the lengths of a pickle and of a body (4 and 8
 bytes), the pickle, then the body's bytes as they are. Requests are ``(id,
-FetchRequest)`` without a body; replies ``(id, FetchResult or FetchError)``, a result's
-body sent beside its pickle rather than in it (a reply is mostly its body: pickling it
-would copy it twice more on each side). The first reply is ``(0, "ready")``. Pickle is
-safe here because both ends are this program.
+FetchRequest)`` without a body; replies ``(id, Fetched or MonitorError)``, a body not
+read in the worker sent beside its pickle rather than in it (such a reply is mostly its
+body: pickling it would copy it twice more on each side). The first reply is ``(0,
+"ready")``; the worker's log records come as ``(-1, LogRecord)`` and are logged here.
+Pickle is safe here because both ends are this program.
 """
 
 from __future__ import annotations
@@ -38,16 +42,20 @@ import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, replace
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import httpx
 
-from monitor.errors import FetchError, MonitorError
+from monitor.errors import FetchError, MonitorError, ParseError
 from monitor.feeds.fetch import Expect, fetch, make_client
 from monitor.feeds.policy import OutboundPolicy, networks
 from monitor.logs import log_to
 from monitor.types import FetchResult
+
+if TYPE_CHECKING:
+    from monitor.feeds.parse import ParsedFeed
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +67,17 @@ MAX_POOLS_PER_FETCH = 2
 WORKER_GRACE = 10.0
 _HEADER = struct.Struct(">IQ")  # a frame's pickle and body lengths, big-endian
 _READ_LIMIT = 2**16  # the stream buffer size in bytes; frames may be larger
+_READY, _LOG = 0, -1  # the ids of a worker's messages that answer no request
+
+
+@dataclass(frozen=True)
+class ReadAs:
+    """How to read a fetched feed into items (``parse.parse_feed_document``'s arguments)."""
+
+    source: str  # the feed's name, each item's source
+    feed_url: str
+    fetched_at: datetime  # the date of an entry that gives none
+    lang: str | None = None  # the feed's configured language, if any
 
 
 @dataclass(frozen=True)
@@ -68,6 +87,17 @@ class FetchRequest:
     last_modified: str | None = None
     expect: Expect = "feed"
     operator: bool = False  # the operator wrote ``url`` (monitor.feeds.policy)
+    read_as: ReadAs | None = None  # read a body as a feed where it was fetched
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """What a fetch brought: the HTTP result and, for a request with ``read_as`` and a
+    body, that body read as a feed (the result then carries no body: a cycle of 10,000
+    feeds need not hold them), or why it could not be."""
+
+    result: FetchResult
+    feed: ParsedFeed | ParseError | None = None
 
 
 class PollLimits:
@@ -169,8 +199,8 @@ class Fetcher:
             settings.concurrency, settings.per_host, settings.timeout, self._policy
         )
 
-    async def get(self, request: FetchRequest) -> FetchResult:
-        return await fetch(
+    async def get(self, request: FetchRequest) -> Fetched:
+        result = await fetch(
             self._pools.for_url(request.url),
             request.url,
             etag=request.etag,
@@ -181,9 +211,31 @@ class Fetcher:
             operator=request.operator,
             policy=self._policy,
         )
+        if request.read_as is None or result.status == 304:
+            return Fetched(result)
+        return read_feed(result, request.read_as)
 
     async def aclose(self) -> None:
         await self._pools.aclose()
+
+
+def read_feed(result: FetchResult, read_as: ReadAs) -> Fetched:
+    """``result``'s body read as a feed; the result kept without its body."""
+    from monitor.feeds import parse  # noqa: PLC0415 (a worker starts faster without it)
+
+    feed: ParsedFeed | ParseError
+    try:
+        feed = parse.parse_feed_document(
+            result.body,
+            source=read_as.source,
+            feed_url=read_as.feed_url,
+            fetched_at=read_as.fetched_at,
+            headers=result.headers,
+            lang=read_as.lang,
+        )
+    except ParseError as exc:  # say where, and what the server answered
+        feed = parse.with_origin(exc, result)
+    return Fetched(replace(result, body=b""), feed)
 
 
 class FrameWriter:
@@ -227,8 +279,8 @@ async def read_frame(stream: asyncio.StreamReader) -> tuple[Any, bytes]:
 
 def _reply_frame(reply: object) -> tuple[object, bytes]:
     """A reply as (what is pickled, the body sent beside it)."""
-    if isinstance(reply, FetchResult) and reply.body:
-        return replace(reply, body=b""), reply.body
+    if isinstance(reply, Fetched) and reply.result.body:
+        return replace(reply, result=replace(reply.result, body=b"")), reply.result.body
     return reply, b""
 
 
@@ -246,6 +298,11 @@ class FetchWorker:
         self._next_id = 0
 
     @property
+    def in_flight(self) -> int:
+        """Requests handed to the worker and not yet answered."""
+        return len(self._pending)
+
+    @property
     def pid(self) -> int | None:
         return None if self._process is None else self._process.pid
 
@@ -259,7 +316,8 @@ class FetchWorker:
                 sys.executable,
                 "-c",
                 _WORKER_MAIN,
-                json.dumps(self.settings.__dict__),
+                # What the poller logs, the worker sends: no more (a record costs a frame).
+                json.dumps({**self.settings.__dict__, "log_level": log.getEffectiveLevel()}),
                 stdin=asyncio.subprocess.PIPE,
                 stdout=asyncio.subprocess.PIPE,
                 limit=_READ_LIMIT,
@@ -275,7 +333,7 @@ class FetchWorker:
         self._writer = FrameWriter(process.stdin)
         self._reader = asyncio.create_task(self._read_replies(process), name="monitor-fetch-worker")
 
-    async def get(self, request: FetchRequest) -> FetchResult:
+    async def get(self, request: FetchRequest) -> Fetched:
         if not self.ready or self._writer is None:
             raise FetchError(f"{request.url}: the fetch worker is not running")
         self._next_id += 1
@@ -294,7 +352,7 @@ class FetchWorker:
             self._pending.pop(request_id, None)
         if isinstance(reply, BaseException):
             raise reply
-        assert isinstance(reply, FetchResult)
+        assert isinstance(reply, Fetched)
         return reply
 
     async def _read_replies(self, process: asyncio.subprocess.Process) -> None:
@@ -303,9 +361,12 @@ class FetchWorker:
             while True:
                 (request_id, reply), body = await read_frame(process.stdout)
                 if body:
-                    reply = replace(reply, body=body)
-                if request_id == 0:
+                    reply = replace(reply, result=replace(reply.result, body=body))
+                if request_id == _READY:
                     self.ready = True
+                    continue
+                if request_id == _LOG:  # as if logged here, by the logger that wrote it
+                    logging.getLogger(reply.name).handle(reply)
                     continue
                 self.answered += 1
                 _, answer = self._pending.get(request_id, ("", None))
@@ -349,6 +410,25 @@ class FetchWorker:
 
 # --------------------------------------------------------------------------- the worker
 
+
+class _ToPoller(logging.Handler):
+    """Sends the worker's log records to the poller, which logs them as its own."""
+
+    def __init__(self, writer: FrameWriter) -> None:
+        super().__init__()
+        self._writer = writer
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            record.msg, record.args = record.getMessage(), None  # arguments need not pickle
+            if record.exc_info:
+                record.exc_text = logging.Formatter().formatException(record.exc_info)
+                record.exc_info = None
+            self._writer.send((_LOG, record))
+        except Exception:
+            self.handleError(record)
+
+
 # How the poller starts a worker: ``main`` below, without httpx's command-line tool,
 # which httpx imports whenever rich and click are installed (as they are for monitor):
 # ~0.1 s of start-up per worker, paid while the cycle is already fetching.
@@ -379,7 +459,8 @@ async def _serve(settings: FetchSettings) -> None:
     writer = FrameWriter(asyncio.StreamWriter(transport, protocol, None, loop))
     fetcher = Fetcher(settings)
     tasks: set[asyncio.Task[None]] = set()
-    writer.send((0, "ready"))
+    logging.getLogger().handlers = [_ToPoller(writer)]
+    writer.send((_READY, "ready"))
 
     async def answer(request_id: int, request: FetchRequest) -> None:
         try:
@@ -411,11 +492,14 @@ async def _serve(settings: FetchSettings) -> None:
 
 
 def main() -> None:
+    # Until the poller is there to log for it (``_ToPoller``), and after: to stderr.
     log_to(logging.StreamHandler(sys.stderr), logging.WARNING, "monitor fetch worker: %(message)s")
     if len(sys.argv) != 2 or not stat.S_ISFIFO(os.fstat(sys.stdin.fileno()).st_mode):
         sys.exit("this is the poller's fetch worker; `monitor poll` and `monitor run` start it")
-    given = json.loads(sys.argv[1])
-    settings = FetchSettings(**{**given, "allow_private": tuple(given["allow_private"])})
+    arguments = json.loads(sys.argv[1])
+    logging.getLogger().setLevel(arguments.pop("log_level", logging.WARNING))
+    arguments["allow_private"] = tuple(arguments.get("allow_private", ()))
+    settings = FetchSettings(**arguments)
     # The worker lives as long as its stdin: the poller closes it (or dies) and the
     # worker finishes what it holds and exits. A service stop signals every process of
     # the service; the poller then shuts down in order and closes the pipe itself.
