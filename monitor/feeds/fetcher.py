@@ -298,11 +298,6 @@ class FetchWorker:
         self._next_id = 0
 
     @property
-    def in_flight(self) -> int:
-        """Requests handed to the worker and not yet answered."""
-        return len(self._pending)
-
-    @property
     def pid(self) -> int | None:
         return None if self._process is None else self._process.pid
 
