@@ -197,12 +197,17 @@ class _Sorting:
             self._record(outcome, self._new_per_feed[outcome.spec.url], self.totals)
 
 
-async def _settle_every(sorting: _Sorting, seconds: float) -> None:
+async def _settle_every(sorting: _Sorting, seconds: float, cycle: asyncio.Task[Totals]) -> None:
     """Settle what has arrived every ``seconds``: what a crash can lose stays small, and
-    the store's lock is taken in short turns while the cycle goes on fetching."""
-    while True:
-        await asyncio.sleep(seconds)
-        sorting.settle()
+    the store's lock is taken in short turns while the cycle goes on fetching. A failure
+    (the store's) stops the cycle at once, which raises it (``_stop``)."""
+    try:
+        while True:
+            await asyncio.sleep(seconds)
+            sorting.settle()
+    except Exception:
+        cycle.cancel()
+        raise
 
 
 def _stop(task: asyncio.Task[None]) -> None:
@@ -270,7 +275,9 @@ class Poller:
         trigger = _WorkerTrigger(len(plan))
         urls = [spec.url for spec, _ in plan]
         self.in_flight.update(urls)
-        settling = asyncio.create_task(_settle_every(sorting, BATCH_SECONDS))
+        this = asyncio.current_task()
+        assert this is not None
+        settling = asyncio.create_task(_settle_every(sorting, BATCH_SECONDS, this))
         try:
             try:
                 await asyncio.gather(

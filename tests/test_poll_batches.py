@@ -9,13 +9,17 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from feedserver import running_server
 
+import monitor.poller
 from monitor.config import Config, PollConfig, from_feeds
+from monitor.errors import StoreError
 from monitor.pipeline import Pipeline
 from monitor.poller import poll_once
 from monitor.store import Store
@@ -135,3 +139,31 @@ def test_a_crash_mid_cycle_loses_at_most_the_open_transaction(tmp_path: Path) ->
     whole, _ = stored(tmp_path / "whole")
     assert again == whole and len(whole) == 2 * FEEDS + FEEDS // 3
     assert None not in feeds.values()
+
+
+def test_a_store_failure_while_feeds_are_still_fetched_stops_the_cycle(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(monitor.poller, "BATCH_SECONDS", 0.01)  # settled while fetching
+    with running_server() as server:
+        fast = server.route("/fast.xml", feed(1))
+        slow = server.route("/slow.xml", feed(2), delay=60)  # still under way
+        pipeline = Pipeline(
+            Store.open(tmp_path / "state"),
+            replace(config([fast, slow]), poll=replace(PollConfig(), timeout=90, jitter=0.0)),
+            channels=(),
+            multilingual=False,
+        )
+
+        def failing(*args: object, **kwargs: object) -> None:
+            raise StoreError("database is locked")
+
+        pipeline.store.save_skipped = failing  # type: ignore[method-assign]
+        started = time.monotonic()
+        with pytest.raises(StoreError, match="locked"):
+            poll_once(pipeline)
+        took = time.monotonic() - started
+        pipeline.store.close()
+    items, feeds = stored(tmp_path / "state")
+    assert not items and set(feeds.values()) == {None}  # both feeds are due again
+    assert took < 45  # at once, not after the slow feed's answer a minute later
