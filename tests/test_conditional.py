@@ -24,7 +24,7 @@ from click.testing import CliRunner
 from feedserver import running_server
 from sqlite_utils import Database
 
-import monitor.poller
+import monitor.feeds.parse
 from monitor.cli import cli
 from monitor.config import PollConfig, from_feeds
 from monitor.feeds import schedule
@@ -203,13 +203,13 @@ def test_the_unconditional_get_notes_the_items_it_found(tmp_path: Path) -> None:
 def test_parse_warnings_are_stored_and_cleared_by_a_fetch_without_any(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    parse = monitor.poller.parse_feed_document
+    parse = monitor.feeds.parse.parse_feed_document
     notes = [["3 items with unreadable dates, given the fetch time"], []]
 
     def parse_with_warnings(*args: Any, **kwargs: Any) -> ParsedFeed:
         return replace(parse(*args, **kwargs), warnings=notes.pop(0))
 
-    monkeypatch.setattr(monitor.poller, "parse_feed_document", parse_with_warnings)
+    monkeypatch.setattr(monitor.feeds.parse, "parse_feed_document", parse_with_warnings)
     with running_server() as server:
         url = server.route("/feed.xml", rss("a1"))
         pipeline = make_pipeline(tmp_path, url, Clock(T0))
