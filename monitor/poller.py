@@ -69,13 +69,12 @@ MIN_ARTICLE_GAIN = 1.0
 WORKER_MIN_FEEDS = 300
 WORKER_SAMPLE = 20
 # With one worker, this process reads one of every READ_HERE feeds the worker fetches
-# and the worker the others. Measured on two cores (bench/poll.py, 1,000 feeds): the
-# worker reading none left it idle two thirds of the cycle while this process parsed and
-# stored; reading all, this process waited on it; one in two comes nearest to as much
-# CPU on each side while the feeds arrive (this process 3.3-4.2 s, ~1 s of it after the
-# last reply; the worker 2.2-2.4 s). With more workers, they read all: this process
-# stores what all of them fetch.
-READ_HERE = 2
+# and the worker the others, so that each core has about as much to do: the worker
+# httpx and most of the parsing, this process the storing and the rest. bench/poll.py,
+# 1,000 feeds, two quiet cores, full cycle over the lxml floor: the worker reading none
+# 2.01-2.38x, all 1.94-2.08x, one in two 2.02-2.25x, one in three read here 1.74-2.12x.
+# With more workers, they read all: this process stores what all of them fetch.
+READ_HERE = 3
 # How long a closing poller lets a worker finish fetches it still holds.
 WORKER_STOP_SECONDS = 1.0
 # One worker per core beyond the one this process parses on, up to this many: none on

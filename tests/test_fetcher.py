@@ -242,7 +242,7 @@ def test_a_large_cycle_fetches_in_the_worker_and_stores_each_item_once(
     assert first.skipped == 40 and first.kept == 40
     assert answered < 40  # the first cycle's first replies came before the worker started
     # With the worker up from the start, it fetched every feed of the second cycle
-    # (this process read every other one: monitor.poller.READ_HERE).
+    # (this process read one in three: monitor.poller.READ_HERE).
     assert in_second == 40
     assert second.items == 0 and not second.errors
     feeds = pipeline.store.feeds(config.poll.failing_after)
