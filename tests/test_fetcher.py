@@ -122,7 +122,7 @@ def test_the_worker_reads_feeds_as_this_process_would_and_its_log_lines_come_her
     at = datetime(2025, 6, 18, 12, tzinfo=UTC)
     with running_server() as server:
         requests = [
-            FetchRequest(server.route(path, body, etag='"e"'), read_as=ReadAs(name, path, at))
+            feed(server.route(path, body, etag='"e"'), read_as=ReadAs(name, path, at))
             for path, body, name in [
                 ("/twice.xml", twice, "Twice"),
                 ("/page.html", b"<!doctype html><p>x</p>", "Page"),

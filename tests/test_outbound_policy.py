@@ -164,7 +164,7 @@ def test_fetch_workers_apply_the_same_policy(tmp_path: Path) -> None:
         refused, fetched = asyncio.run(fetch_both(secret, feed))
         assert internal.requests == []
     assert "refused: 127.0.0.1, not a public address" in str(refused)
-    assert fetched.status == 200
+    assert fetched.result.status == 200
 
 
 def test_a_name_that_resolves_public_then_private_is_refused_at_connect(
