@@ -36,7 +36,7 @@ _secrets_lock = threading.Lock()
 _SECRET_PATTERN: re.Pattern[str] | None = None
 # user:password@ in a URL; a Slack webhook's path (the URL is the credential).
 _URL_SECRETS = re.compile(
-    r"(?P<scheme>[a-z][a-z0-9+.-]*://)[^/\s@]+@"
+    r"(?P<scheme>[a-z][a-z0-9+.-]*://)[^/?#\s@]+@"
     r"|(?P<hook>hooks\.slack(?:-gov)?\.com/)[^\s\"'<>]+",
     re.IGNORECASE,
 )

@@ -32,7 +32,7 @@ from typing import Any
 from monitor import figures, lang, stories, topics
 from monitor.config import Config, topics_in_force
 from monitor.errors import MonitorError, ParseError
-from monitor.feeds.parse import parse_feed, parse_text_file
+from monitor.feeds.parse import parse_feed, parse_text_file, read_local, source_of
 from monitor.figures import divergence
 from monitor.figures.divergence import figure_of, format_value
 from monitor.store import Store
@@ -294,11 +294,11 @@ class Pipeline:
         try:
             analysis = self.analyse(item, topic)
         except Exception as exc:  # one hostile item must not stall every feed
-            # A reading bug on one item (found: a row of 110 numbers overflowed a float)
-            # would otherwise end the cycle and leave every feed of it unrecorded, again
-            # and again. The item is kept, as skipped with the reason, and logged whole.
-            log.exception("item %r of %s could not be analysed", item.guid, item.source)
+            # A reading bug on one item would otherwise end the cycle, again and again: the
+            # item is kept, as skipped with the reason; one log line, the traceback with -v.
             reason = f"could not be analysed ({type(exc).__name__}: {exc})"
+            debug = log.isEnabledFor(logging.DEBUG)
+            log.error("item %r of %s %s", item.guid, item.source, reason, exc_info=debug)
             totals.errors.append(clean(f"{item.source}: item {item.guid!r} {reason}"))
             analysis = Analysis(item, TopicMatch(None, clean(reason)), None)
         self._save(analysis, totals, self._retractions(analysis))
@@ -559,15 +559,10 @@ def read_path(path: Path, now: datetime) -> list[Item]:
     suffix = path.suffix.lower()
     if suffix in TEXT_SUFFIXES:
         return [parse_text_file(path, fetched_at=now)]
-    if not path.is_file():
-        raise ParseError(f"{path}: no such file")
-    try:
-        body = path.read_bytes()
-    except OSError as exc:
-        raise ParseError(f"{path}: {exc.strerror}") from exc
+    body = read_local(path)
     if suffix in FEED_SUFFIXES or body.lstrip()[:1] == b"<":
         try:
-            parsed = parse_feed(body, source=path.stem, feed_url=None, fetched_at=now)
+            parsed = parse_feed(body, source=source_of(path), feed_url=None, fetched_at=now)
         except ParseError as exc:
             raise ParseError(f"{path}: {exc}") from exc
         return oldest_first(parsed)

@@ -4,6 +4,10 @@ malformed webhook URLs, and the unexpected exception."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -59,7 +63,7 @@ def test_deep_nesting_and_huge_numbers_are_one_line(tmp_path: Path) -> None:
 
 def test_a_config_too_large_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
     text = "feeds: []\n#" + "x" * MAX_CONFIG_CHARS + "\n"
-    assert config_error(tmp_path, text).startswith(f"{len(text):,} characters; a configuration")
+    assert config_error(tmp_path, text).startswith("more than 16,000,000 characters")
 
 
 EMAIL = (
@@ -139,3 +143,86 @@ def test_a_doctor_check_that_breaks_is_a_failed_check() -> None:
     (found,) = guarded("database", check)  # type: ignore[arg-type]
     assert (found.name, found.status) == ("database", FAIL)
     assert found.detail == "the check itself failed: RuntimeError: page 7 is unreadable"
+
+
+# --- found by a newcomer trying to break it (issue 17) -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "feeds: []\nstory_window_hours: 99999999999999999999\n",
+            "story_window_hours: expected at most 87,600 (hours), got '99999999999999999999'"
+            " (line 2)",
+        ),
+        (
+            "feeds: []\ndivergence: {window_days: 99999999999999999999}\n",
+            "divergence.window_days: expected at most 3,650 (days), got '99999999999999999999'"
+            " (line 2)",
+        ),
+        (
+            "poll: {interval: 0xffffffffffffffffffffffffffff}\nfeeds: []\n",
+            "poll.interval: expected at most 1,000,000,000 (seconds), got"
+            " '0xffffffffffffffffffffffffffff' (line 1)",
+        ),
+        (
+            "poll: {interval: !!python/object:os.system x}\nfeeds: []\n",
+            "poll.interval: expected a positive integer (seconds), got 'x' (line 1)",
+        ),
+        (
+            'feeds: []\nx: "a\x00b"\n',
+            "invalid YAML: character U+0000 (position 15) is not allowed in YAML",
+        ),
+    ],
+)
+def test_numbers_too_large_tags_and_control_characters_are_one_line(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    assert config_error(tmp_path, text) == message
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
+    done = subprocess.run(
+        [sys.executable, "-m", "monitor", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **(env or {})},
+    )
+    return done.returncode, done.stdout + done.stderr
+
+
+def test_nothing_reads_a_device_without_end(tmp_path: Path) -> None:
+    """/dev/zero as the configuration, a secret file, a text to extract, a file to ingest:
+    each read stops at its cap and says so in one line."""
+    secret = tmp_path / "feeds.yaml"
+    secret.write_text("feeds: []\nalerts:\n  slack: {webhook_url_file: /dev/zero}\n")
+    state = ["--state", str(tmp_path / "state")]
+    for args, said in [
+        (["--config", "/dev/zero", "topics"], "/dev/zero: more than 16,000,000 characters"),
+        (["--config", str(secret), *state, "alerts", "test", "slack"], "holds more than 4,096"),
+        (["extract", "/dev/zero"], "/dev/zero: a text longer than 10,000,000 characters"),
+        ([*state, "ingest", "/dev/zero"], "/dev/zero: not a regular file"),
+    ]:
+        code, output = run_cli(*args)
+        assert code != 0 and said in output, (args, output)
+        assert "Traceback" not in output
+
+
+def test_ids_too_large_and_odd_file_names_are_one_line(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    odd = tmp_path / os.fsdecode(b"bad\xff\x1b[2Jname.txt")
+    odd.write_text("Pyongyang sends troops\n\nNorth Korea sent 1,000 troops to Kursk.\n")
+    code, output = run_cli("--state", str(state), "ingest", "--no-deliver", str(odd))
+    assert code == 0 and "1 new item" in output and "\x1b" not in output
+    listed = json.loads(run_cli("--state", str(state), "stories", "--json")[1])
+    assert listed[0]["items"][0]["source"] == "bad\ufffdname"
+    for args in (["story", "99999999999999999999999"], ["stories", "--limit", "9" * 25]):
+        code, output = run_cli("--state", str(state), *args)
+        assert code == 2 and output.count("\n") == 1 and "is not in the range" in output
+    code, output = run_cli("--state", str(state), "feeds", "export", "-o", "/nonexistent/x.opml")
+    assert (code, output) == (
+        1,
+        "Error: /nonexistent/x.opml: cannot write: No such file or directory\n",
+    )

@@ -147,3 +147,50 @@ def test_redacted() -> None:
     assert redacted("to https://hooks.slack.com/services/T/B/X ok") == (
         "to https://hooks.slack.com/*** ok"
     )
+
+
+def test_a_secret_a_server_echoes_back_is_neither_printed_nor_stored(tmp_path: Path) -> None:
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+    from mailservers import Recorder, free_port
+
+    def echo_and_refuse(
+        server: object, session: object, envelope: object, mechanism: str, data: object
+    ) -> AuthResult:
+        password = getattr(data, "password", b"").decode()
+        return AuthResult(success=False, handled=False, message=f"535 5.7.8 rejected {password}")
+
+    controller = Controller(
+        Recorder(),
+        hostname="127.0.0.1",
+        port=free_port(),
+        authenticator=echo_and_refuse,
+        auth_require_tls=False,
+        ready_timeout=10,
+    )
+    controller.start()
+    try:
+        config = tmp_path / "feeds.yaml"
+        config.write_text(
+            "feeds: []\nalerts:\n"
+            f"  email: {{host: 127.0.0.1, port: {controller.port}, tls: none, username: me,"
+            " password_env: PW, from: a@example.org, to: [b@example.org], timeout: 5}\n"
+        )
+        state = tmp_path / "state"
+        base = ["--config", str(config), "--state", str(state)]
+        env = {"PW": "Pw-Secret-Zq81"}
+        articles = sorted(
+            str(p) for p in (Path(__file__).parent / "fixtures" / "articles").glob("*.txt")
+        )
+        runs = [
+            monitor(*base, "alerts", "test", "email", env=env),
+            monitor(*base, "ingest", *articles, env=env),
+            monitor(*base, "outbox", "--all", "--json", env=env),
+            monitor(*base, "doctor", env=env),
+        ]
+    finally:
+        controller.stop()
+    assert runs[0].returncode == 1 and "535 5.7.8 rejected ***" in runs[0].stderr
+    assert "rejected ***" in runs[2].stdout  # the refusal is kept, the secret is not
+    assert all("Pw-Secret-Zq81" not in done.stdout + done.stderr for done in runs)
+    assert b"Pw-Secret-Zq81" not in (state / "monitor.db").read_bytes()

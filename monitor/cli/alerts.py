@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from monitor.cli.app import (
+    ROW_ID,
     Context,
     cli,
     console,
@@ -87,7 +88,7 @@ def alerts(
 
 
 @cli.command("alert")
-@click.argument("alert_id", metavar="N", type=int)
+@click.argument("alert_id", metavar="N", type=ROW_ID)
 @json_option
 @click.pass_obj
 def alert_command(obj: Context, alert_id: int, as_json: bool) -> None:
@@ -163,7 +164,7 @@ def outbox(ctx: click.Context, as_json: bool, show_all: bool) -> None:
 
 
 @outbox.command("retry")
-@click.option("--id", "ids", type=int, multiple=True, help="Only this outbox row (repeatable).")
+@click.option("--id", "ids", type=ROW_ID, multiple=True, help="Only this outbox row (repeatable).")
 @click.option("--no-deliver", is_flag=True, help="Only make them due; the daemon sends them.")
 @click.pass_obj
 def outbox_retry(obj: Context, ids: tuple[int, ...], no_deliver: bool) -> None:

@@ -195,6 +195,9 @@ def report(totals: Totals) -> None:
     click.echo(totals.summary(), err=True)
 
 
+# A row id or a count: SQLite's integers stop at 2**63 - 1; a larger one is a usage error.
+ROW_ID = click.IntRange(min=0, max=2**63 - 1)
+
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 
 # What a listing of things that accumulate without end (stories, alerts) shows unless
@@ -208,7 +211,7 @@ def newest_options(what: str) -> Callable[[Callable[..., Any]], Callable[..., An
     """--limit N (default DEFAULT_LIMIT) and --all, for a listing of the newest ``what``."""
     limit = click.option(
         "--limit",
-        type=int,
+        type=ROW_ID,
         default=None,
         metavar="N",
         callback=_at_least_one,

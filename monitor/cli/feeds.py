@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import click
 
 from monitor.cli.app import Context, cli, console, emit_json, json_option
-from monitor.errors import ConfigError
+from monitor.errors import ConfigError, MonitorError
 from monitor.text import clean, counted
 from monitor.types import FeedSpec
 
@@ -210,7 +210,10 @@ def export(obj: Context, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text + "\n")
     else:
-        output.write_text(text + "\n", encoding="utf-8")
+        try:
+            output.write_text(text + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise MonitorError(f"{output}: cannot write: {exc.strerror or exc}") from exc
 
 
 def _spec(url: str, name: str | None, interval: int, lang: str | None, fulltext: bool) -> FeedSpec:

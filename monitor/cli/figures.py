@@ -229,10 +229,21 @@ def extract(obj: Context, file: Any, lang: str | None, all_numbers: bool, jsonl:
     """
     claims = obj.config().claims
     if jsonl:
-        for line in file:
+        while line := _bounded(file.readline(MAX_TEXT_CHARS + 1), file):
             found = figures.extract(line.rstrip("\n"), lang, all_numbers=all_numbers, claims=claims)
             line_json = json.dumps([figure_json(f) for f in found], ensure_ascii=False)
             click.echo(json_escaped(line_json))
         return
-    found = figures.extract(file.read(), lang, all_numbers=all_numbers, claims=claims)
+    text = _bounded(file.read(MAX_TEXT_CHARS + 1), file)
+    found = figures.extract(text, lang, all_numbers=all_numbers, claims=claims)
     emit_json([figure_json(f) for f in found])
+
+
+MAX_TEXT_CHARS = 10_000_000  # one text for `extract`: a long report is ~100,000
+
+
+def _bounded(text: str, file: Any) -> str:
+    if len(text) > MAX_TEXT_CHARS:
+        name = getattr(file, "name", "the input")
+        raise MonitorError(f"{name}: a text longer than {MAX_TEXT_CHARS:,} characters")
+    return text

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from monitor.cli.app import (
+    ROW_ID,
     Context,
     cli,
     console,
@@ -57,7 +58,7 @@ def stories(
 
 
 @cli.command()
-@click.argument("story_id", type=int)
+@click.argument("story_id", type=ROW_ID)
 @json_option
 @click.pass_obj
 def story(obj: Context, story_id: int, as_json: bool) -> None:
@@ -92,9 +93,9 @@ def _decision(row: dict[str, Any]) -> str:
 
 
 @cli.command()
-@click.argument("item_id", metavar="[ITEM]", type=int, required=False)
-@click.option("--figure", "figure_id", type=int, metavar="N", help="Explain figure N instead.")
-@click.option("--alert", "alert_id", type=int, metavar="N", help="Explain alert N instead.")
+@click.argument("item_id", metavar="[ITEM]", type=ROW_ID, required=False)
+@click.option("--figure", "figure_id", type=ROW_ID, metavar="N", help="Explain figure N instead.")
+@click.option("--alert", "alert_id", type=ROW_ID, metavar="N", help="Explain alert N instead.")
 @json_option
 @click.pass_obj
 def explain(

@@ -119,15 +119,16 @@ def topics_in_force(config: Config) -> TopicSet:
 def load(path: Path) -> Config:
     """Read and validate a feeds.yaml; raise ConfigError with one line on any problem."""
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open(encoding="utf-8") as handle:  # never more than the cap, whatever it is
+            text = handle.read(MAX_CONFIG_CHARS + 1)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from exc
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
     if len(text) > MAX_CONFIG_CHARS:
         raise ConfigError(
-            f"{path}: {len(text):,} characters; a configuration is at most"
-            f" {MAX_CONFIG_CHARS:,} (100,000 feeds fit in that)"
+            f"{path}: more than {MAX_CONFIG_CHARS:,} characters; a configuration is at most"
+            " that (100,000 feeds fit in it)"
         )
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -138,8 +139,14 @@ def load(path: Path) -> Config:
         where = f" (line {mark.line + 1})" if mark is not None else ""
         problem = exc.problem or exc.context or "invalid YAML"
         raise ConfigError(f"{path}: invalid YAML: {problem}{where}") from exc
+    except yaml.reader.ReaderError as exc:  # its text spans lines and names no file
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1])
+        raise ConfigError(
+            f"{path}: invalid YAML: character U+{code:04X} (position {exc.position})"
+            " is not allowed in YAML"
+        ) from exc
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: invalid YAML: {exc}") from exc
+        raise ConfigError(f"{path}: invalid YAML: {' '.join(str(exc).split())}") from exc
     if root is None:
         raise ConfigError(f"{path}: the file is empty; it needs at least a `feeds:` list")
     bounded(root, path)
@@ -165,7 +172,7 @@ def _config(root: yaml.Node, base: Path, source: Path) -> Config:
             read_divergence(values["divergence"]) if "divergence" in values else DivergenceRules()
         ),
         story_window_hours=(
-            positive_int(values["story_window_hours"], "story_window_hours", "hours")
+            positive_int(values["story_window_hours"], "story_window_hours", "hours", 87_600)
             if "story_window_hours" in values
             else DEFAULT_STORY_WINDOW_HOURS
         ),

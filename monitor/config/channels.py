@@ -157,7 +157,7 @@ def _channel_rules(
             else None
         ),
         digest_minutes=(
-            positive_int(values["digest_minutes"], f"{path}.digest_minutes", "minutes")
+            positive_int(values["digest_minutes"], f"{path}.digest_minutes", "minutes", 525_600)
             if "digest_minutes" in values
             else defaults.digest_minutes
         ),
@@ -220,7 +220,7 @@ def _timeout(values: dict[str, yaml.Node], path: str) -> float:
     if "timeout" not in values:
         return DEFAULT_CHANNEL_TIMEOUT
     return number(
-        values["timeout"], f"{path}.timeout", "a positive number of seconds", 0.001, float("inf")
+        values["timeout"], f"{path}.timeout", "a positive number of seconds", 0.001, 86_400.0
     )
 
 
@@ -268,7 +268,9 @@ def _email(
         sender=sender,
         to=to,
         port=(
-            positive_int(values["port"], f"{path}.port", "a TCP port") if "port" in values else 587
+            positive_int(values["port"], f"{path}.port", "a TCP port", 65_535)
+            if "port" in values
+            else 587
         ),
         tls=tls,
         username=string(values["username"], f"{path}.username") if "username" in values else None,

@@ -34,6 +34,9 @@ DEFAULT_RATE_LIMIT = 12
 DEFAULT_CHANNEL_TIMEOUT = 20.0  # seconds for one SMTP session or webhook call
 
 
+MAX_SECRET_CHARS = 4096  # a password or a webhook URL is far shorter
+
+
 def _read_secret(field_path: str, env: str | None, file: Path | None) -> str | None:
     """The secret from the named environment variable or file; None when neither is named.
     No log line will show it (``monitor.logs.keep_secret``)."""
@@ -44,10 +47,17 @@ def _read_secret(field_path: str, env: str | None, file: Path | None) -> str | N
         return keep_secret(value)
     if file is not None:
         try:
-            value = file.read_text(encoding="utf-8").strip()
+            with file.open(encoding="utf-8") as handle:  # a secret is short: read no more
+                value = handle.read(MAX_SECRET_CHARS + 1)
         except (OSError, UnicodeDecodeError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
             raise ConfigError(f"{field_path}_file: cannot read {file}: {reason}") from exc
+        if len(value) > MAX_SECRET_CHARS:
+            raise ConfigError(
+                f"{field_path}_file: {file} holds more than {MAX_SECRET_CHARS:,} characters;"
+                " it should hold the secret alone"
+            )
+        value = value.strip()
         if not value:
             raise ConfigError(f"{field_path}_file: {file} is empty")
         return keep_secret(value)

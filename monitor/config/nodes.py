@@ -137,7 +137,7 @@ def scalar(node: yaml.Node) -> Any:
         return node  # not a scalar: callers compare types and report it
     try:
         return _constructor.construct_object(node)
-    except ValueError:
+    except (ValueError, yaml.constructor.ConstructorError):  # a tag safe YAML refuses too
         return str(node.value)
 
 
@@ -152,11 +152,18 @@ def string(node: yaml.Node, path: str, what: str = "a non-empty string") -> str:
     return text
 
 
-def positive_int(node: yaml.Node, path: str, unit: str) -> int:
-    """An integer above 0 (not a bool); ``unit`` is named in the message."""
+# The largest integer any key takes unless it says less: a billion seconds is 31 years,
+# and it fits everything it reaches (SQLite, timedelta, sleep).
+LARGEST = 1_000_000_000
+
+
+def positive_int(node: yaml.Node, path: str, unit: str, most: int = LARGEST) -> int:
+    """An integer from 1 to ``most`` (not a bool); ``unit`` is named in the message."""
     value = scalar(node)
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         fail(path, node, f"expected a positive integer ({unit}), got {describe(node)}")
+    if value > most:
+        fail(path, node, f"expected at most {most:,} ({unit}), got {describe(node)}")
     return value
 
 

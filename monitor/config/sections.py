@@ -72,7 +72,7 @@ def read_poll(node: yaml.Node) -> PollConfig:
                 "poll.timeout",
                 "a positive number of seconds",
                 0.001,
-                float("inf"),
+                86_400.0,  # a day: larger would never end a fetch
             )
             if "timeout" in values
             else defaults.timeout
@@ -336,7 +336,7 @@ def read_divergence(node: yaml.Node) -> DivergenceRules:
                 value_node, f"divergence.tolerance.{hedge}", "a fraction between 0 and 1", 0.0, 1.0
             )
     window = (
-        positive_int(values["window_days"], "divergence.window_days", "days")
+        positive_int(values["window_days"], "divergence.window_days", "days", 3_650)
         if "window_days" in values
         else defaults.window_days
     )

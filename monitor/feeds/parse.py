@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -48,6 +49,7 @@ from monitor.feeds.fastparse import Entry
 from monitor.feeds.htmltext import html_to_text
 from monitor.text import (
     canonical_url,
+    clean,
     clean_text,
     composite_key,
     is_web_url,
@@ -267,18 +269,41 @@ def article_text(html: bytes, *, url: str | None = None) -> str | None:
     return cleaned or None
 
 
-def parse_text_file(path: Path, *, fetched_at: datetime) -> Item:
-    """A plain-text article: the first non-empty line is its title, the rest its body."""
+# The largest local file `ingest` reads (as a feed's response is capped, MAX_BYTES).
+MAX_FILE_BYTES = 15 * 1024 * 1024
+
+
+def source_of(path: Path) -> str:
+    """The source a local file's items are from: its name without the extension, made
+    printable (a name need not be UTF-8, nor free of control characters)."""
+    return clean(os.fsencode(path.stem).decode("utf-8", errors="replace")) or "local file"
+
+
+def read_local(path: Path) -> bytes:
+    """A local file's bytes, at most MAX_FILE_BYTES; ParseError (one line) otherwise."""
+    if not path.exists():
+        raise ParseError(f"{path}: no such file")
+    if not path.is_file():
+        raise ParseError(f"{path}: not a regular file")
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise ParseError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    if len(raw) > MAX_FILE_BYTES:
+        raise ParseError(f"{path}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+    return raw
+
+
+def parse_text_file(path: Path, *, fetched_at: datetime) -> Item:
+    """A plain-text article: the first non-empty line is its title, the rest its body."""
+    raw = read_local(path)
     text = clean_text(raw.decode("utf-8-sig", errors="replace"))
     title, _, body = text.partition("\n")
     if not title:
         raise ParseError(f"{path}: no text in the file")
     return Item(
-        source=path.stem,
+        source=source_of(path),
         guid=hashlib.sha1(raw).hexdigest(),
         title=title,
         text=body,

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from monitor.errors import DeliveryError
+from monitor.logs import redacted
 from monitor.notify.message import Message
 
 __all__ = ["Channel", "ChannelDown", "ChannelRefused"]
@@ -24,12 +25,15 @@ class ChannelDown(DeliveryError):
     """The channel is unreachable or asked us to wait; the delivery will be retried."""
 
     def __init__(self, message: str, retry_after: float | None = None) -> None:
-        super().__init__(message)
+        super().__init__(redacted(message))  # a server may echo a secret back; it is stored
         self.retry_after = retry_after
 
 
 class ChannelRefused(DeliveryError):
     """The channel refused the message for good (until someone fixes the cause)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(redacted(message))  # a server may echo a secret back; it is stored
 
 
 class Channel(Protocol):

@@ -160,14 +160,15 @@ def check_database(state: Path) -> list[Check]:
             journal = conn.execute("PRAGMA journal_mode").fetchone()[0]
             failing = _failing_feeds(conn)
     except sqlite3.Error as exc:
-        return [
-            Check(
-                "database",
-                FAIL,
-                f"{path}: {exc}",
-                "restore it from a backup, or move it aside to start afresh",
-            )
-        ]
+        # A healthy file this user may not write (WAL needs its -shm beside it) is a
+        # matter of permissions: moving it aside would lose it for nothing.
+        unwritable = "readonly" in str(exc) or "unable to open" in str(exc)
+        fix = (
+            f"let this user write {state} and the files in it (or run as their owner)"
+            if unwritable
+            else "restore it from a backup, or move it aside to start afresh"
+        )
+        return [Check("database", FAIL, f"{path}: {exc}", fix)]
     if integrity != "ok":
         return [
             Check(

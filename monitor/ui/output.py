@@ -2,7 +2,9 @@
 
 Every command's output passes through ``OutputFilter`` (installed by the ``monitor``
 group for the command's run): escape sequences, C0/C1 controls and bidi controls are
-dropped (``monitor.text.safe_output``), whatever printed them — a table, an echo, a log
+dropped (``monitor.text.safe_output``), and secrets replaced by ``***``
+(``monitor.logs.redacted``: every password and webhook URL read, URL credentials),
+whatever printed them — a table, an echo, a log
 line, a library's message. On a terminal rich's colours (SGR) pass; nothing else does.
 What is printed is cleaned where it is made too (``monitor.text.clean``); this is for
 whatever was missed. JSON escapes those characters instead (``json_escaped``), so no data
@@ -12,10 +14,14 @@ is lost; the live view and progress bars draw with cursor moves on the stream be
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import Any, TextIO
 
+from monitor.logs import redacted
 from monitor.text import safe_output
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class OutputFilter:
@@ -26,7 +32,9 @@ class OutputFilter:
         self._colours = stream.isatty() if hasattr(stream, "isatty") else False
 
     def write(self, text: str) -> int:
-        self.unfiltered.write(safe_output(text, self._colours))
+        if _SURROGATE.search(text):  # a file name that is not UTF-8: shown, never a crash
+            text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        self.unfiltered.write(safe_output(redacted(text), self._colours))
         return len(text)
 
     def writelines(self, lines: Any) -> None:
