@@ -305,7 +305,7 @@ def test_text_file(tmp_path: Path) -> None:
 
 
 def test_missing_or_empty_text_file(tmp_path: Path) -> None:
-    with pytest.raises(ParseError, match="cannot read"):
+    with pytest.raises(ParseError, match="no such file"):
         parse_text_file(tmp_path / "absent.txt", fetched_at=FETCHED)
     blank = tmp_path / "blank.txt"
     blank.write_text("\n  \n\t\n")
