@@ -227,3 +227,19 @@ def test_failing_feeds_added_to_the_state_are_reported(tmp_path: Path) -> None:
     assert feeds[0]["detail"] == f"1 feed added to {state}"
     assert feeds[1]["detail"].startswith("1 failing: Dead (")
     assert "monitor feeds remove NAME" in feeds[1]["fix"]
+
+
+def test_an_https_webhook_whose_tls_fails_is_a_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The port answers, but not with TLS (a plain-http server behind an https URL): the
+    delivery would fail, so doctor must say so rather than "reachable"."""
+    from mailservers import webhook_server
+
+    with webhook_server() as hook:
+        monkeypatch.setenv("MONITOR_TEST_HOOK", hook.url.replace("http://", "https://"))
+        config = write_config(tmp_path, "alerts:\n  slack: {webhook_url_env: MONITOR_TEST_HOOK}\n")
+        code, checks = doctor(config, tmp_path / "state")
+    assert code == 1
+    assert checks["slack"]["status"] == "fail"
+    assert checks["slack"]["detail"].startswith("127.0.0.1 answers, but TLS fails:")

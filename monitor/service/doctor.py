@@ -277,7 +277,18 @@ def check_slack(slack: SlackConfig) -> Iterator[Check]:
     port = parts.port or (443 if parts.scheme == "https" else 80)
     assert parts.hostname is not None
     try:
-        socket.create_connection((parts.hostname, port), CONNECT_TIMEOUT).close()
+        with socket.create_connection((parts.hostname, port), CONNECT_TIMEOUT) as connection:
+            if parts.scheme == "https":  # the handshake delivery will need, certificate too
+                context = ssl.create_default_context()
+                context.wrap_socket(connection, server_hostname=parts.hostname).close()
+    except ssl.SSLError as exc:
+        yield Check(
+            slack.name,
+            FAIL,
+            f"{parts.hostname} answers, but TLS fails: {exc.reason or exc}",
+            "check the URL's scheme and port, or the server's certificate",
+        )
+        return
     except OSError as exc:
         yield Check(
             slack.name, FAIL, f"cannot reach {parts.hostname}: {exc}", "check the network or proxy"
