@@ -81,6 +81,8 @@ _SGR = r"\x1b\[[0-9;]*m"
 _NOT_OUTPUT = re.compile(
     f"({_SGR})|{_ESCAPE_SEQUENCE.pattern}|[\x00-\x08\x0b-\x1f\x7f-\x9f]|{_BIDI.pattern}"
 )
+# Every character that starts something safe_output removes (escapes begin with one).
+_ANY_UNSAFE = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_BIDI.pattern[1:-1]}]")
 # In JSON, these are kept but escaped (\u202e): C1 controls, bidi controls, and the line
 # and paragraph separators (valid JSON, but line breaks to JavaScript and some viewers).
 _JSON_ESCAPED = re.compile(f"[\x7f-\x9f\u2028\u2029]|{_BIDI.pattern}")
@@ -94,6 +96,9 @@ def safe_output(text: str, colours: bool = False) -> str:
 
     The last line of defence on stdout and stderr (``OutputFilter``): what is printed
     was cleaned where it was made, and anything that slipped through stops here."""
+
+    if _ANY_UNSAFE.search(text) is None:  # most output: one scan of a character class
+        return text
 
     def kept(match: re.Match[str]) -> str:
         return match.group(0) if colours and match.group(1) else ""
