@@ -111,17 +111,18 @@ class Pipeline:
     clock: Callable[[], datetime] = utcnow
     # Alert channels that get an outbox row per alert; None = those configured in alerts:.
     channels: Sequence[str] | None = None
-    # Embed items to match stories across languages when the multilingual extra is
-    # installed (issue 13); False matches on keys alone, as without the extra.
+    # Embed items to match across languages (issue 13); False: keys alone, as without it.
     multilingual: bool = True
-    # What closes a transaction of several items (``Store.batches``): seconds, monotonic.
-    timer: Callable[[], float] = time.monotonic
+    timer: Callable[[], float] = time.monotonic  # closes a ``Store.batches`` transaction
     # Recent items' story keys, read from the store and kept in step with it (issue 4).
     _index: CandidateIndex | None = field(default=None, init=False, repr=False)
     # The store's rollbacks when the index was filled: one since, and it is read again.
     _rollbacks: int = field(default=0, init=False, repr=False)
     # Embeddings made ahead, in batches (``embed_ahead``), by the text embedded.
     _vectors: dict[str, bytes] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.store.forget_failed_items()  # read again as new, once a process: a fix may help
 
     def analyse(self, item: Item, topic: TopicMatch | None = None) -> Analysis:
         """Decide everything about one item (``topic``: if classified already); writes nothing."""
@@ -130,7 +131,6 @@ class Pipeline:
             return Analysis(item=item, topic=topic, match=None)
         if item.lang is None:
             item = replace(item, lang=lang.guess(f"{item.title}\n{item.text}"))
-
         found = tuple(figures.extract(article_text(item), item.lang, claims=self.config.claims))
         # Read once (issue 16): the story keys' claims too, if read with the shipped lexicon.
         match = self._story_match(item, None if self.config.claims else found)

@@ -67,8 +67,16 @@ def test_an_item_whose_analysis_fails_is_kept_and_the_rest_go_on(
         assert totals.errors == [
             "wire: item 'bad' could not be analysed (ValueError: a reader bug)"
         ]
-        # Seen before on the next poll: neither lost nor analysed again.
+        # Seen before on the next poll: neither lost nor analysed again in this process.
         assert pipeline.process(items[0], Totals()) is False
+        # The next process (a restart, a reload, the next `poll --once`), the cause fixed:
+        # the item is read again as new, and this time kept.
+        monkeypatch.setattr(Pipeline, "analyse", real)
+        again = Pipeline(store, from_feeds([]), clock=lambda: T0, multilingual=False)
+        assert again.process(items[0], Totals()) is True
+        kept = store.stored_item("wire", "bad")
+        assert kept is not None and kept["status"] == "kept"
+        assert [f["low"] for f in kept["figures"]] == [1000]
 
 
 def test_a_row_of_numbers_in_a_feed_is_ingested_like_any_item(tmp_path: Path) -> None:

@@ -42,6 +42,8 @@ _CANDIDATE_SELECT = (
 )
 # Candidates cached (the oldest read go first): a week of a busy topic's items.
 CANDIDATE_CACHE_SIZE = 4096
+# How an item whose analysis raised is stored (its topic reason, set by the pipeline).
+FAILED = "could not be analysed"
 
 
 def _candidate(row: Sequence[Any]) -> Candidate:
@@ -69,6 +71,17 @@ class ItemsMixin(StoreBase):
     @guarded
     def seen(self, source: str, guid: str) -> bool:
         return self._item_id(source, guid) is not None
+
+    @guarded
+    def forget_failed_items(self) -> int:
+        """Forget the items whose analysis raised (stored as skipped, "could not be
+        analysed"), so that the next poll or ingest reads them as new: a fix or a new
+        configuration may let them through. Returns how many were forgotten."""
+        with self._write():
+            cursor = self._db.execute(
+                f"DELETE FROM items WHERE status = 'skipped' AND topic_reason LIKE '{FAILED}%'"
+            )
+        return int(cursor.rowcount)
 
     @guarded
     def stored_content(self, source: str, guid: str) -> tuple[str, str, str | None] | None:
