@@ -17,9 +17,10 @@ from monitor.cli.app import (
     emit_json,
     json_option,
     known_topic,
+    listed_total,
     listing_limit,
-    more_left,
     newest_options,
+    print_listing,
     topic_option,
 )
 from monitor.errors import ConfigError, DeliveryError, MonitorError
@@ -75,16 +76,8 @@ def alerts(
         if topic is not None:
             known_topic(obj, store, topic)
         rows = store.alerts(limit=limit, topic=topic)
-        total = len(rows)
-        if not as_json and total == limit:
-            total = store.alert_count(topic)
-    if as_json:
-        emit_json(rows)
-        return
-    from monitor.ui import render
-
-    console().print(render.alerts_table(rows))
-    more_left(len(rows), total, "newest", "alerts")
+        total = listed_total(rows, limit, as_json, lambda: store.alert_count(topic))
+    print_listing(rows, total, as_json, "alerts_table", "newest", "alerts")
 
 
 @cli.command("alert")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -232,6 +232,28 @@ def listing_limit(limit: int | None, show_all: bool) -> int | None:
     if show_all and limit is not None:
         raise click.UsageError("give --limit N or --all, not both")
     return None if show_all else (limit or DEFAULT_LIMIT)
+
+
+def listed_total(
+    rows: Sequence[Any], limit: int | None, as_json: bool, count: Callable[[], int]
+) -> int:
+    """How many there are in all: ``count()`` (a query) only when a table is to say that
+    it shows ``limit`` of them; JSON says nothing beside the rows."""
+    return count() if not as_json and len(rows) == limit else len(rows)
+
+
+def print_listing(
+    rows: list[dict[str, Any]], total: int, as_json: bool, table: str, which: str, what: str
+) -> None:
+    """``rows`` as JSON, or as ``monitor.ui.render``'s ``table`` with a line on stderr when
+    it shows fewer than ``total`` ("the 50 newest of 1,234 alerts; ...")."""
+    if as_json:
+        emit_json(rows)
+        return
+    from monitor.ui import render
+
+    console().print(getattr(render, table)(rows))
+    more_left(len(rows), total, which, what)
 
 
 def more_left(shown: int, total: int, which: str, what: str) -> None:

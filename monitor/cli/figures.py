@@ -18,9 +18,11 @@ from monitor.cli.app import (
     emit_json,
     json_option,
     known_topic,
+    listed_total,
     listing_limit,
     more_left,
     newest_options,
+    print_listing,
     topic_option,
 )
 from monitor.errors import MonitorError
@@ -29,6 +31,7 @@ from monitor.text import json_escaped
 if TYPE_CHECKING:
     from rich.table import Table
 
+MAX_TEXT_CHARS = 10_000_000  # one text for `extract`: a long report is ~100,000
 # The keys of one timeline entry in `monitor claims --json` (a public shape).
 _TIMELINE_KEYS = (
     "published",
@@ -81,16 +84,8 @@ def figures_command(
         if topic is not None:
             known_topic(obj, store, topic)
         rows = store.figures(claim=claim, topic=topic, newest=limit)
-        total = len(rows)
-        if not as_json and total == limit:
-            total = store.figure_count(claim=claim, topic=topic)
-    if as_json:
-        emit_json(rows)
-        return
-    from monitor.ui import render
-
-    console().print(render.figures_table(rows))
-    more_left(len(rows), total, "newest", "figures")
+        total = listed_total(rows, limit, as_json, lambda: store.figure_count(claim, topic))
+    print_listing(rows, total, as_json, "figures_table", "newest", "figures")
 
 
 @cli.command("claims")
@@ -237,9 +232,6 @@ def extract(obj: Context, file: Any, lang: str | None, all_numbers: bool, jsonl:
     text = _bounded(file.read(MAX_TEXT_CHARS + 1), file)
     found = figures.extract(text, lang, all_numbers=all_numbers, claims=claims)
     emit_json([figure_json(f) for f in found])
-
-
-MAX_TEXT_CHARS = 10_000_000  # one text for `extract`: a long report is ~100,000
 
 
 def _bounded(text: str, file: Any) -> str:

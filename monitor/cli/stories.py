@@ -15,9 +15,10 @@ from monitor.cli.app import (
     emit_json,
     json_option,
     known_topic,
+    listed_total,
     listing_limit,
-    more_left,
     newest_options,
+    print_listing,
     topic_option,
 )
 from monitor.errors import MonitorError
@@ -45,16 +46,8 @@ def stories(
         if topic is not None:
             known_topic(obj, store, topic)
         rows = store.stories(limit=limit, topic=topic)
-        total = len(rows)
-        if not as_json and total == limit:
-            total = store.story_count(topic)
-    if as_json:
-        emit_json(rows)
-        return
-    from monitor.ui import render
-
-    console().print(render.stories_table(rows))
-    more_left(len(rows), total, "most recently updated", "stories")
+        total = listed_total(rows, limit, as_json, lambda: store.story_count(topic))
+    print_listing(rows, total, as_json, "stories_table", "most recently updated", "stories")
 
 
 @cli.command()
