@@ -392,7 +392,7 @@ def _number_keys(text: str, claims: Mapping[str, set[str]]) -> dict[str, float]:
         else:
             weight = WEIGHT_NUMBER
         keys[str(value)] = weight
-    for key in claims.keys() - keys.keys():
+    for key in [key for key in claims if key not in keys]:  # in order: hash-free
         value = int(key)
         if value in YEARS:
             keys[key] = WEIGHT_YEAR
@@ -429,7 +429,7 @@ def _word_keys(
             add_bridge_key(found, key)
 
     places: dict[str, None] = {}  # names after "in", "near", "в", ...: where it happened
-    sentence_initial: set[str] = set()
+    sentence_initial: dict[str, None] = {}  # ordered: key order is hash-free
     run: list[str] = []  # stems of the multi-word name being read
     # A capitalised word opening a sentence: a name only if another name follows it
     # ("Sergei Shoigu said"), else probably an ordinary word ("Budget talks ...").
@@ -439,7 +439,7 @@ def _word_keys(
     since_locative = PLACE_MAX_GAP + 1  # words since "in", "near", "в", ... (gap allowed)
 
     def close_run() -> None:
-        sentence_initial.update(opener)
+        sentence_initial.update(dict.fromkeys(opener))
         opener.clear()
         for name in run:
             keys[name] = max(keys.get(name, 0.0), WEIGHT_NAME / len(run))
@@ -520,8 +520,8 @@ def _word_keys(
     close_run()
     # A capitalised word seen only at sentence starts is usually an ordinary word; keep it
     # as a rare word when it is long, as names and nouns are.
-    for stem in sentence_initial - keys.keys():
-        if len(stem) >= RARE_WORD_MIN_LEN:
+    for stem in sentence_initial:
+        if stem not in keys and len(stem) >= RARE_WORD_MIN_LEN:
             keys[stem] = WEIGHT_RARE_WORD
             local.add(stem)
     return words, keys, local, bridge, tuple(places)

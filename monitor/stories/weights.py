@@ -8,6 +8,7 @@ they add up to the same floats wherever they are taken.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import NamedTuple
 
@@ -53,5 +54,6 @@ def local_weight(text: Weighted) -> float:
 
 def weight_in_common(a: Mapping[str, float], b: Mapping[str, float], shared: set[str]) -> float:
     """The sum over ``shared`` of the smaller of each key's weights in ``a`` and ``b``
-    (``shared`` is iterated twice, in one order)."""
-    return sum(map(min, map(a.__getitem__, shared), map(b.__getitem__, shared)))
+    (``shared`` is iterated twice, in one order). ``math.fsum``: exact, so the result
+    does not depend on a set's iteration order, which changes with the hash seed."""
+    return math.fsum(map(min, map(a.__getitem__, shared), map(b.__getitem__, shared)))
