@@ -140,13 +140,14 @@ MERGE_MIN_SHARED_KEYS = 3
 REASON_KEYS_SHOWN = 6
 
 
-def _duplicate_scores(new: Features, old: Features) -> tuple[float, float] | None:
-    """(ratio, containment) 0..100 when ``new`` looks like a copy of ``old``, else None."""
+def _duplicate_scores(new: Features, old: Features, common: set[str]) -> tuple[float, float] | None:
+    """(ratio, containment) 0..100 when ``new`` looks like a copy of ``old``, else None;
+    ``common``: the keys both hold."""
     short, long = sorted((len(new.words), len(old.words)))
     if short < DUP_MIN_WORDS or short < DUP_MIN_LENGTH_RATIO * long:
         return None
     smaller = min(len(new.keys), len(old.keys))
-    if len(new.keys.keys() & old.keys.keys()) < DUP_MIN_KEY_OVERLAP * smaller:
+    if len(common) < DUP_MIN_KEY_OVERLAP * smaller:
         return None
     # One wire template filled in for two events ("fired from the Sunan area on Tuesday and
     # flew 350 km" / "... Pyongsong ... Saturday ... 600 km") aligns as well as a copy. A
@@ -175,8 +176,11 @@ def _may_reprint(item: Item, candidate: Candidate) -> bool:
     return candidate.source != item.source
 
 
-def _story_score(new: Weighted, old: Weighted) -> tuple[float, float, set[str]]:
-    """(score 0..100, shared weight, shared keys): how strongly both texts report one event.
+def _story_score(
+    new: Weighted, old: Weighted, common: set[str] | None = None
+) -> tuple[float, float, set[str]]:
+    """(score 0..100, shared weight, shared keys): how strongly both texts report one event;
+    ``common``: the keys both hold, if known (it becomes the shared keys: the set changes).
 
     Between two languages only the keys that can meet across languages (figures, names,
     dates, bridge keys) are compared: a Russian text's lowercase words would otherwise
@@ -189,9 +193,13 @@ def _story_score(new: Weighted, old: Weighted) -> tuple[float, float, set[str]]:
     old_total = old.weight - old.bridge_weight - (local_weight(old) if across else 0.0)
     if new_total <= 0 or old_total <= 0:
         return 0.0, 0.0, set()
-    shared = a.keys.keys() & b.keys.keys()
-    shared -= a.bridge.keys() | b.bridge.keys()
-    shared -= _counting_apart(a, b)
+    shared = a.keys.keys() & b.keys.keys() if common is None else common
+    if a.bridge:
+        shared.difference_update(a.bridge)
+    if b.bridge:
+        shared.difference_update(b.bridge)
+    if a.claims and b.claims:
+        shared -= _counting_apart(a, b)
     if across:
         shared -= a.local | b.local
         shared |= _bridged(a, b, shared)
@@ -478,6 +486,7 @@ def match(
     new_features = features(item.title, item.text, item.lang)
     new = weighted(new_features, rarity)
     keys = tuple(new_features.keys)
+    new_keys = new_features.keys.keys()
     best_dup: tuple[float, float, Candidate] | None = None  # ratio, containment, candidate
     best_story: tuple[float, Candidate, set[str], float] | None = None  # ..., shared weight
     seen: dict[int, Features] = {}  # candidate item id -> its features
@@ -493,14 +502,17 @@ def match(
         if not in_window and not _may_reprint(item, candidate):
             continue
         old = seen[candidate.item_id] = features(candidate.title, candidate.text, candidate.lang)
-        dup = _duplicate_scores(new_features, old) if _may_reprint(item, candidate) else None
+        common = new_keys & old.keys.keys()
+        dup = (
+            _duplicate_scores(new_features, old, common) if _may_reprint(item, candidate) else None
+        )
         if dup is not None and (best_dup is None or max(dup) > max(best_dup[:2])):
             best_dup = (*dup, candidate)
         if best_dup is not None or not in_window:
             continue  # once a copy is found, story scores no longer matter
         compared += 1
         old_weighted = weighted(old, rarity)
-        score, shared_weight, shared = _story_score(new, old_weighted)
+        score, shared_weight, shared = _story_score(new, old_weighted, common)
         if score >= _LOWEST_BAR and _passes(new_features, old, score, shared_weight, shared):
             _passed(folds, short, candidate, len(shared))
             if best_story is None or score > best_story[0]:
