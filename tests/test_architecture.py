@@ -17,7 +17,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "monitor"
 GROUND = {"types", "errors", "text", "lang", "logs"}
 PURE_STAGES = GROUND | {"topics", "figures", "stories"}
 ADAPTERS = PURE_STAGES | {"config", "feeds", "store"}
-BELOW_FRONT_ENDS = ADAPTERS | {"notify", "pipeline", "poller"}
+BELOW_FRONT_ENDS = ADAPTERS | {"notify", "pipeline", "poller", "ingest"}
 MAY_IMPORT: dict[str, set[str]] = {
     "__init__": set(),
     "types": set(),
@@ -34,6 +34,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     "notify": PURE_STAGES | {"config", "store"},
     "pipeline": ADAPTERS,
     "poller": ADAPTERS | {"pipeline"},
+    "ingest": ADAPTERS | {"pipeline"},
     "service": BELOW_FRONT_ENDS,
     "ui": BELOW_FRONT_ENDS,
     "cli": BELOW_FRONT_ENDS | {"service", "ui", "__init__"},

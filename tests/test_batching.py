@@ -19,7 +19,8 @@ import pytest
 
 from monitor.config import from_feeds
 from monitor.errors import StoreError
-from monitor.pipeline import Pipeline, Totals, ingest_paths
+from monitor.ingest import ingest_paths
+from monitor.pipeline import Pipeline, Totals
 from monitor.store import Store
 from monitor.types import Item
 
@@ -203,7 +204,8 @@ CHILD = textwrap.dedent(
     from datetime import datetime
     from pathlib import Path
     from monitor.config import from_feeds
-    from monitor.pipeline import Pipeline, ingest_paths
+    from monitor.pipeline import Pipeline
+    from monitor.ingest import ingest_paths
     from monitor.store import Store
 
     state, crash_at, paths = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3:]

@@ -15,13 +15,14 @@ from mailservers import Reply, free_port, smtp_server, webhook_server
 
 from monitor.config import ChannelRules, EmailConfig, SlackConfig, load
 from monitor.errors import ConfigError
+from monitor.ingest import ingest_paths
 from monitor.notify import noise
 from monitor.notify.channel import ChannelDown, ChannelRefused
 from monitor.notify.email import EmailChannel
 from monitor.notify.message import notice_view, subject, text_body, view
 from monitor.notify.outbox import Outbox, backoff, message_id
 from monitor.notify.slack import SlackChannel, escape, payload
-from monitor.pipeline import Pipeline, ingest_paths
+from monitor.pipeline import Pipeline
 from monitor.store import Store
 
 ARTICLES = Path(__file__).parent / "fixtures" / "articles"

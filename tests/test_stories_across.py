@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from monitor.config import Config, from_feeds
-from monitor.pipeline import Pipeline, Totals, read_path
+from monitor.ingest import read_path
+from monitor.pipeline import Pipeline, Totals
 from monitor.store import Store
 from monitor.stories import features
 from monitor.stories.bridge import bridge_keys, roman_value, skeleton

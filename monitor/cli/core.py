@@ -67,7 +67,8 @@ def ingest(obj: Context, paths: tuple[Path, ...], no_deliver: bool) -> None:
     Then sends the alerts waiting in the outbox (a channel that is down is reported
     and its alerts wait).
     """
-    from monitor.pipeline import Pipeline, ingest_paths
+    from monitor.ingest import ingest_paths
+    from monitor.pipeline import Pipeline
     from monitor.ui.progress import progress
 
     config = obj.config()

@@ -162,9 +162,9 @@ def _duplicate_scores(new: Features, old: Features, common: set[str]) -> tuple[f
     if _designation_conflict(new, old):
         return None
     cutoff = math.ceil(DUP_MIN_CONTAINMENT / 100 * short)
-    common = LCSseq.similarity(new.words, old.words, score_cutoff=cutoff)
-    ratio = 200 * common / (short + long)
-    containment = 100 * common / short
+    aligned = LCSseq.similarity(new.words, old.words, score_cutoff=cutoff)
+    ratio = 200 * aligned / (short + long)
+    containment = 100 * aligned / short
     if ratio >= DUP_MIN_RATIO or containment >= DUP_MIN_CONTAINMENT:
         return ratio, containment
     return None
