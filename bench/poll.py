@@ -66,7 +66,7 @@ REPEAT = 3
 SIDES = ("lxml", "feedparser", "monitor", "keys")
 WORKERS_VARIABLE = "BENCH_POLL_FETCH_WORKERS"
 # Where the pipeline analyses and stores items: timed apart, as "pipeline s".
-PIPELINE_METHODS = ("triage", "embed_ahead", "process", "process_batch", "process_many")
+PIPELINE_METHODS = ("triage", "read", "embed_ahead", "process", "process_batch", "process_many")
 
 # --------------------------------------------------------------------------- the feeds
 

@@ -98,6 +98,17 @@ class Totals:
         return ", ".join(parts)
 
 
+@dataclass(frozen=True)
+class Reading:
+    """What ``analyse`` reads of an item whatever the order of items (``Pipeline.read``):
+    the item with its language (guessed when its feed gave none) and its figures; its
+    story features wait in ``stories.features``' cache."""
+
+    of: Item  # the item as it arrived: a reading is used only for that very item
+    item: Item  # ... with its language
+    figures: tuple[Figure, ...]
+
+
 @dataclass
 class Pipeline:
     store: Store
@@ -118,19 +129,34 @@ class Pipeline:
     def __post_init__(self) -> None:
         self.store.forget_failed_items()  # read again as new, once a process: a fix may help
 
-    def analyse(self, item: Item, topic: TopicMatch | None = None) -> Analysis:
-        """Decide everything about one item (``topic``: if classified already); writes nothing."""
+    def analyse(
+        self, item: Item, topic: TopicMatch | None = None, reading: Reading | None = None
+    ) -> Analysis:
+        """Decide everything about one item (``topic``: if classified already; ``reading``:
+        if read ahead); writes nothing."""
         topic = topic or topics.classify(item, self._topic_rules())
         if topic.topic is None:
             return Analysis(item=item, topic=topic, match=None)
-        if item.lang is None:
-            item = replace(item, lang=lang.guess(f"{item.title}\n{item.text}"))
-        found = tuple(figures.extract(article_text(item), item.lang, claims=self.config.claims))
+        if reading is None or reading.of != item:
+            reading = self.read(item)
+        item, found = reading.item, reading.figures
         # Read once (issue 16): the story keys' claims too, if read with the shipped lexicon.
         match = self._story_match(item, None if self.config.claims else found)
         # A reprint repeats figures already judged with its original: never alert twice.
         divergences = () if match.duplicate_of is not None else self._divergences(item, found)
         return Analysis(item, topic, match, found, divergences)
+
+    def read(self, item: Item) -> Reading:
+        """Read what does not depend on other items: the language, the figures and the
+        story features (into ``stories.features``' cache). Pure: it neither reads the store
+        nor changes the index, so the poller reads items on topic while the cycle is still
+        fetching, and processing them in order later only matches and stores (issue 16)."""
+        read = item
+        if read.lang is None:
+            read = replace(read, lang=lang.guess(f"{read.title}\n{read.text}"))
+        found = tuple(figures.extract(article_text(read), read.lang, claims=self.config.claims))
+        stories.features(read.title, read.text, read.lang, None if self.config.claims else found)
+        return Reading(item, read, found)
 
     def _story_match(self, item: Item, read: Sequence[Figure] | None) -> StoryMatch:
         """Shortlist candidates from the index (never a scan of the store), then score them."""
@@ -277,16 +303,23 @@ class Pipeline:
             found.setdefault(ids, Correction(fig.claim_key, ids, now, reason))
         return list(found.values())
 
-    def process(self, item: Item, totals: Totals, topic: TopicMatch | None = None) -> bool:
+    def process(
+        self,
+        item: Item,
+        totals: Totals,
+        topic: TopicMatch | None = None,
+        reading: Reading | None = None,
+    ) -> bool:
         """Analyse one item and store it with everything derived from it; False if seen before.
 
         An item seen before whose title, text or link changed (a corrected article) has its
-        stored copy refreshed in place: no second item, no second alert (``topic``: ``analyse``).
+        stored copy refreshed in place: no second item, no second alert (``topic`` and
+        ``reading``: ``analyse``).
         """
         if self._seen_before(item, totals):
             return False
         try:
-            analysis = self.analyse(item, topic)
+            analysis = self.analyse(item, topic, reading)
         except Exception as exc:  # one hostile item must not stall every feed
             # A reading bug on one item would otherwise end the cycle, again and again: the
             # item is kept, as skipped with the reason; one log line, the traceback with -v.

@@ -27,10 +27,9 @@ import logging
 import os
 import random
 import zlib
-from collections import Counter
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from urllib.parse import urlsplit
 
@@ -49,11 +48,12 @@ from monitor.feeds.fetcher import (
 )
 from monitor.feeds.parse import ParsedFeed, article_text
 from monitor.feeds.policy import origin
-from monitor.pipeline import Pipeline, Totals, oldest_first
+from monitor.pipeline import Pipeline, Totals
+from monitor.sorting import FeedOutcome, Sorting, reading_ahead, settle_every, stop
 from monitor.store import FeedState
-from monitor.store.save import BATCH_SECONDS, Batches
+from monitor.store.save import BATCH_SECONDS
 from monitor.text import counted, strip_controls
-from monitor.types import FeedSpec, FetchResult, Item
+from monitor.types import FeedSpec, Item
 
 log = logging.getLogger(__name__)
 
@@ -116,106 +116,6 @@ class _WorkerTrigger:
         return 2 * self.bodies >= self.replies and self.left >= WORKER_MIN_FEEDS
 
 
-@dataclass
-class FeedOutcome:
-    """What became of one feed in a cycle, before its new items are processed."""
-
-    spec: FeedSpec
-    state: FeedState
-    result: FetchResult | None = None
-    parsed: ParsedFeed | None = None
-    error: MonitorError | None = None
-    unconditional: bool = False  # sent without validators after a long run of 304s
-
-
-class _Sorting:
-    """A cycle's feeds and items on their way into the store.
-
-    Feeds arrive one by one, in whatever order the servers answer, and wait here until
-    the cycle next settles them (every ``BATCH_SECONDS``, ``Poller.cycle``). Settling
-    stores the items whose order does not matter (seen before, or outside every topic:
-    most of them) and records each feed with nothing left waiting, a feed at a time, in
-    transactions closed once open ``BATCH_SECONDS`` (``Store.batches``): a feed's
-    outcome is written in the transaction that stores its items, so a crash loses at
-    most the open transaction, whose feeds were not rescheduled and are fetched again.
-    Items on topic wait for the end of the cycle and are then processed oldest first
-    across all its feeds, so which server answered first does not change stories or
-    alerts; their feeds are recorded after them.
-    """
-
-    def __init__(self, pipeline: Pipeline, record: Callable[[FeedOutcome, int, Totals], None]):
-        self.pipeline = pipeline
-        self.totals = Totals()
-        self._record = record  # (outcome, new items, totals)
-        self._arrived: list[FeedOutcome] = []
-        self._waiting: list[FeedOutcome] = []  # feeds with items on topic
-        self._on_topic: list[Item] = []
-        self._new_per_feed: Counter[str] = Counter()
-
-    def add(self, outcome: FeedOutcome) -> None:
-        self._arrived.append(outcome)
-
-    def settle(self) -> None:
-        """Store what has arrived, but for the items on topic (see the class doc)."""
-        if not self._arrived:
-            return
-        arrived, self._arrived = self._arrived, []
-        with self._batches() as batches:
-            for outcome in arrived:
-                with batches.item():
-                    self._settle(outcome)
-
-    def finish(self) -> None:
-        self.settle()
-        items = oldest_first(self._on_topic)
-        self.pipeline.embed_ahead(items)  # in batches, after every feed is settled
-        with self._batches() as batches:
-            for item in items:
-                with batches.item():
-                    if self.pipeline.process(item, self.totals) and item.feed_url:
-                        self._new_per_feed[item.feed_url] += 1
-            for outcome in self._waiting:
-                with batches.item():
-                    self._record(outcome, self._new_per_feed[outcome.spec.url], self.totals)
-        self._on_topic, self._waiting = [], []
-
-    def _batches(self) -> Batches:
-        return self.pipeline.store.batches(timer=self.pipeline.timer)
-
-    def _settle(self, outcome: FeedOutcome) -> None:
-        if outcome.parsed is None or not outcome.parsed.items:
-            self._record(outcome, 0, self.totals)
-            return
-        stored, on_topic = self.pipeline.triage(outcome.parsed.items, self.totals)
-        self._new_per_feed[outcome.spec.url] += len(stored)
-        if on_topic:  # its items are settled or waiting in _on_topic
-            outcome.parsed = replace(outcome.parsed, items=[])
-            self._waiting.append(outcome)
-            self._on_topic.extend(on_topic)
-        else:
-            self._record(outcome, self._new_per_feed[outcome.spec.url], self.totals)
-
-
-async def _settle_every(sorting: _Sorting, seconds: float, cycle: asyncio.Task[Totals]) -> None:
-    """Settle what has arrived every ``seconds``: what a crash can lose stays small, and
-    the store's lock is taken in short turns while the cycle goes on fetching. A failure
-    (the store's) stops the cycle at once, which raises it (``_stop``)."""
-    try:
-        while True:
-            await asyncio.sleep(seconds)
-            sorting.settle()
-    except Exception:
-        cycle.cancel()
-        raise
-
-
-def _stop(task: asyncio.Task[None]) -> None:
-    """Cancel ``task``; an exception that ended it (a store error) is raised here."""
-    if task.done() and not task.cancelled():
-        task.result()
-    task.cancel()
-
-
 class Poller:
     """Polls feeds with shared pools and limits; see the module docstring."""
 
@@ -270,25 +170,29 @@ class Poller:
 
     async def cycle(self, plan: Sequence[tuple[FeedSpec, FeedState]]) -> Totals:
         """Poll these feeds once, process their new items, reschedule them."""
-        sorting = _Sorting(self.pipeline, self._record)
+        sorting = Sorting(self.pipeline, self._record)
         trigger = _WorkerTrigger(len(plan))
         urls = [spec.url for spec, _ in plan]
         self.in_flight.update(urls)
         this = asyncio.current_task()
         assert this is not None
-        settling = asyncio.create_task(_settle_every(sorting, BATCH_SECONDS, this))
+        settling = asyncio.create_task(settle_every(sorting, BATCH_SECONDS, this))
+        reading = asyncio.create_task(reading_ahead(sorting))
         try:
             try:
                 await asyncio.gather(
                     *(self._tracked(spec, state, sorting, trigger) for spec, state in plan)
                 )
             except asyncio.CancelledError:
-                _stop(settling)
+                reading.cancel()
+                stop(settling)
                 sorting.finish()  # stopped mid-cycle: keep what arrived; the rest is due again
                 raise
-            _stop(settling)
+            reading.cancel()
+            stop(settling)
             sorting.finish()
         finally:
+            reading.cancel()
             settling.cancel()
             self.in_flight.difference_update(urls)
         return sorting.totals
@@ -353,7 +257,7 @@ class Poller:
         return len(self.workers) == 1 and self._bodies % READ_HERE == 0
 
     async def _tracked(
-        self, spec: FeedSpec, state: FeedState, sorting: _Sorting, trigger: _WorkerTrigger
+        self, spec: FeedSpec, state: FeedState, sorting: Sorting, trigger: _WorkerTrigger
     ) -> None:
         outcome = await self._poll_feed(spec, state)
         if trigger.reply(outcome.result is not None and outcome.result.status != 304):

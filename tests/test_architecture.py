@@ -17,7 +17,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "monitor"
 GROUND = {"types", "errors", "text", "lang", "logs"}
 PURE_STAGES = GROUND | {"topics", "figures", "stories"}
 ADAPTERS = PURE_STAGES | {"config", "feeds", "store"}
-BELOW_FRONT_ENDS = ADAPTERS | {"notify", "pipeline", "poller", "ingest"}
+BELOW_FRONT_ENDS = ADAPTERS | {"notify", "pipeline", "sorting", "poller", "ingest"}
 MAY_IMPORT: dict[str, set[str]] = {
     "__init__": set(),
     "types": set(),
@@ -33,7 +33,8 @@ MAY_IMPORT: dict[str, set[str]] = {
     "store": GROUND,
     "notify": PURE_STAGES | {"config", "store"},
     "pipeline": ADAPTERS,
-    "poller": ADAPTERS | {"pipeline"},
+    "sorting": ADAPTERS | {"pipeline"},
+    "poller": ADAPTERS | {"pipeline", "sorting"},
     "ingest": ADAPTERS | {"pipeline"},
     "service": BELOW_FRONT_ENDS,
     "ui": BELOW_FRONT_ENDS,

@@ -1,0 +1,146 @@
+"""A poll cycle's feeds and items on their way into the store (``Sorting``), and the
+tasks that run beside the cycle's fetches: settling what has arrived every quarter
+second (``settle_every``) and reading ahead the items on topic (``read_ahead``)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from monitor.errors import MonitorError
+from monitor.feeds.parse import ParsedFeed
+from monitor.pipeline import Pipeline, Reading, Totals, oldest_first
+from monitor.store import FeedState
+from monitor.store.save import Batches
+from monitor.types import FeedSpec, FetchResult, Item
+
+__all__ = ["READ_AHEAD_SECONDS", "FeedOutcome", "Sorting", "reading_ahead", "settle_every", "stop"]
+
+# How often a cycle with no item on topic left to read ahead looks again (reading_ahead).
+READ_AHEAD_SECONDS = 0.05
+
+
+@dataclass
+class FeedOutcome:
+    """What became of one feed in a cycle, before its new items are processed."""
+
+    spec: FeedSpec
+    state: FeedState
+    result: FetchResult | None = None
+    parsed: ParsedFeed | None = None
+    error: MonitorError | None = None
+    unconditional: bool = False  # sent without validators after a long run of 304s
+
+
+class Sorting:
+    """A cycle's feeds and items on their way into the store.
+
+    Feeds arrive one by one, in whatever order the servers answer, and wait here until
+    the cycle next settles them (every ``BATCH_SECONDS``, ``Poller.cycle``). Settling
+    stores the items whose order does not matter (seen before, or outside every topic:
+    most of them) and records each feed with nothing left waiting, a feed at a time, in
+    transactions closed once open ``BATCH_SECONDS`` (``Store.batches``): a feed's
+    outcome is written in the transaction that stores its items, so a crash loses at
+    most the open transaction, whose feeds were not rescheduled and are fetched again.
+    Items on topic wait for the end of the cycle and are then processed oldest first
+    across all its feeds, so which server answered first does not change stories or
+    alerts; their feeds are recorded after them. While they wait, what does not depend on
+    their order (language, figures, story keys: ``Pipeline.read``) is read ahead, in the
+    time the cycle waits on the network, so that the end of the cycle only matches and
+    stores them.
+    """
+
+    def __init__(self, pipeline: Pipeline, record: Callable[[FeedOutcome, int, Totals], None]):
+        self.pipeline = pipeline
+        self.totals = Totals()
+        self._record = record  # (outcome, new items, totals)
+        self._arrived: list[FeedOutcome] = []
+        self._waiting: list[FeedOutcome] = []  # feeds with items on topic
+        self._on_topic: list[Item] = []
+        self._readings: dict[int, Reading] = {}  # id() of an item on topic -> read ahead
+        self._unread = 0  # the first item of _on_topic not yet read ahead
+        self._new_per_feed: Counter[str] = Counter()
+
+    def add(self, outcome: FeedOutcome) -> None:
+        self._arrived.append(outcome)
+
+    def settle(self) -> None:
+        """Store what has arrived, but for the items on topic (see the class doc)."""
+        if not self._arrived:
+            return
+        arrived, self._arrived = self._arrived, []
+        with self._batches() as batches:
+            for outcome in arrived:
+                with batches.item():
+                    self._settle(outcome)
+
+    def read_ahead(self) -> bool:
+        """Read the next item on topic ahead (``Pipeline.read``); False if none is left."""
+        if self._unread >= len(self._on_topic):
+            return False
+        item = self._on_topic[self._unread]
+        self._unread += 1
+        with contextlib.suppress(Exception):  # processing reads it again and says what fails
+            self._readings[id(item)] = self.pipeline.read(item)
+        return True
+
+    def finish(self) -> None:
+        self.settle()
+        items = oldest_first(self._on_topic)
+        self.pipeline.embed_ahead(items)  # in batches, after every feed is settled
+        with self._batches() as batches:
+            for item in items:
+                reading = self._readings.get(id(item))
+                with batches.item():
+                    if self.pipeline.process(item, self.totals, reading=reading) and item.feed_url:
+                        self._new_per_feed[item.feed_url] += 1
+            for outcome in self._waiting:
+                with batches.item():
+                    self._record(outcome, self._new_per_feed[outcome.spec.url], self.totals)
+        self._on_topic, self._waiting, self._readings, self._unread = [], [], {}, 0
+
+    def _batches(self) -> Batches:
+        return self.pipeline.store.batches(timer=self.pipeline.timer)
+
+    def _settle(self, outcome: FeedOutcome) -> None:
+        if outcome.parsed is None or not outcome.parsed.items:
+            self._record(outcome, 0, self.totals)
+            return
+        stored, on_topic = self.pipeline.triage(outcome.parsed.items, self.totals)
+        self._new_per_feed[outcome.spec.url] += len(stored)
+        if on_topic:  # its items are settled or waiting in _on_topic
+            outcome.parsed = replace(outcome.parsed, items=[])
+            self._waiting.append(outcome)
+            self._on_topic.extend(on_topic)
+        else:
+            self._record(outcome, self._new_per_feed[outcome.spec.url], self.totals)
+
+
+async def settle_every(sorting: Sorting, seconds: float, cycle: asyncio.Task[Totals]) -> None:
+    """Settle what has arrived every ``seconds``: what a crash can lose stays small, and
+    the store's lock is taken in short turns while the cycle goes on fetching. A failure
+    (the store's) stops the cycle at once, which raises it (``stop``)."""
+    try:
+        while True:
+            await asyncio.sleep(seconds)
+            sorting.settle()
+    except Exception:
+        cycle.cancel()
+        raise
+
+
+async def reading_ahead(sorting: Sorting) -> None:
+    """Read ahead the items on topic that have arrived, one at a time between the loop's
+    other work (a reply to handle goes first); with none left, look again shortly."""
+    while True:
+        await asyncio.sleep(0 if sorting.read_ahead() else READ_AHEAD_SECONDS)
+
+
+def stop(task: asyncio.Task[None]) -> None:
+    """Cancel ``task``; an exception that ended it (a store error) is raised here."""
+    if task.done() and not task.cancelled():
+        task.result()
+    task.cancel()
