@@ -44,7 +44,6 @@ from monitor.types import (
     Divergence,
     Figure,
     Item,
-    Reported,
     StoredEntry,
     StoryMatch,
     TopicMatch,
@@ -190,18 +189,30 @@ class Pipeline:
 
     def embed_ahead(self, items: Sequence[Item]) -> None:
         """Embed these items now, in batches, for their story matching to come (issue 13:
-        one call for many texts costs a third of one call each). Without the extra, nothing."""
-        self._vectors = {}  # what an earlier call left (items seen before) is not needed
+        one call for many texts costs a third of one call each); a text embedded already
+        (``keep_vectors``: the poller embeds while it fetches) is not embedded again, and
+        what an earlier call left for other items is dropped. Without the extra, nothing."""
+        wanted = list(dict.fromkeys(embed_text(item.title, item.text) for item in items))
+        self._vectors = {text: self._vectors[text] for text in wanted if text in self._vectors}
         if not items:
             return  # a cycle with nothing on topic never loads the model
-        encoder = self.encoder
-        if encoder is None:
-            return
-        texts = list(dict.fromkeys(embed_text(item.title, item.text) for item in items))
-        texts = [text for text in texts if text not in self._vectors]
+        texts = [text for text in wanted if text not in self._vectors]
         for start in range(0, len(texts), EMBED_BATCH):
             batch = texts[start : start + EMBED_BATCH]
-            self._vectors.update(zip(batch, encoder.encode(batch), strict=True))
+            vectors = self.embed(batch)
+            if vectors is None:
+                return
+            self.keep_vectors(batch, vectors)
+
+    def embed(self, texts: Sequence[str]) -> list[bytes] | None:
+        """The embeddings of ``texts`` (``embed_text``), None without the extra. Touches no
+        state of the pipeline: the poller calls it from a thread while it fetches."""
+        encoder = self.encoder
+        return None if encoder is None else encoder.encode(texts)
+
+    def keep_vectors(self, texts: Sequence[str], vectors: Sequence[bytes]) -> None:
+        """Hold these embeddings for the matching of the items they were made for."""
+        self._vectors.update(zip(texts, vectors, strict=True))
 
     @property
     def encoder(self) -> Encoder | None:
@@ -237,71 +248,8 @@ class Pipeline:
     def _divergences(
         self, item: Item, found: Sequence[Figure], exclude_item: int | None = None
     ) -> tuple[Divergence, ...]:
-        """The alerts ``found`` raise against what stands (``exclude_item``: the item being
-        corrected, whose own figures are not earlier reports)."""
-        rules = self.config.divergence
-        since = item.published - timedelta(days=rules.window_days)
-        earlier: dict[str, list[Reported]] = {}
-        # A value an article gives twice (headline and body) is one statement: it alerts
-        # only when no reading of it fits ("150 killed" does not fit, "150 killed in
-        # Kursk" does: the body's place says what the headline meant).
-        readings: dict[tuple[str, int | None, int | None], list[Divergence | None]] = {}
-        for fig in found:
-            key = fig.claim_key
-            if key is None:
-                continue
-            if key not in earlier:
-                earlier[key] = [
-                    reported
-                    for related in divergence.related_keys(key)
-                    for reported in self.store.previous_figures(related, since)
-                    if reported.item_id != exclude_item
-                ]
-            readings.setdefault((key, fig.low, fig.high), []).append(
-                divergence.check(
-                    fig, earlier[key], rules, published=item.published, source=item.source
-                )
-            )
-        result: dict[str, Divergence] = {}  # one alert per claim per article
-        for (key, _, _), found_divergences in readings.items():
-            if key not in result and all(found_divergences):
-                first = found_divergences[0]
-                assert first is not None
-                result[key] = first
-        return tuple(result.values())
-
-    def _retractions(self, analysis: Analysis) -> list[Correction]:
-        """A retracted figure ("an earlier version said 15,000") supersedes the same
-        outlet's asserted figures of that claim and value in its latest earlier item."""
-        item = analysis.item
-        if analysis.match is None:
-            return []
-        since = item.published - timedelta(days=self.config.divergence.window_days)
-        found: dict[tuple[int, ...], Correction] = {}
-        for fig in analysis.figures:
-            if fig.modality != RETRACTED or fig.claim_key is None:
-                continue
-            same = [
-                r
-                for r in self.store.previous_figures(fig.claim_key, since)
-                if r.source == item.source
-                and r.figure.modality == ASSERTED
-                and (r.figure.low, r.figure.high) == (fig.low, fig.high)
-                and r.published <= item.published
-            ]
-            if not same:
-                continue
-            latest = max(same, key=lambda r: (r.published, r.item_id)).item_id
-            ids = tuple(r.figure_id for r in same if r.item_id == latest)
-            now = next(
-                (f for f in analysis.figures if f.claim_key == fig.claim_key and _asserted(f)),
-                None,
-            )
-            reason = f"{item.source} retracted {format_value(fig)}"
-            if now is not None:
-                reason += f"; it now says {format_value(now)}"
-            found.setdefault(ids, Correction(fig.claim_key, ids, now, reason))
-        return list(found.values())
+        previous = self.store.previous_figures
+        return divergence.against(item, found, previous, self.config.divergence, exclude_item)
 
     def process(
         self,
@@ -328,7 +276,8 @@ class Pipeline:
             log.error("item %r of %s %s", item.guid, item.source, reason, exc_info=debug)
             totals.errors.append(clean(f"{item.source}: item {item.guid!r} {reason}"))
             analysis = Analysis(item, TopicMatch(None, clean(reason)), None)
-        self._save(analysis, totals, self._retractions(analysis))
+        retractions = _retractions(self.store, self.config.divergence.window_days, analysis)
+        self._save(analysis, totals, retractions)
         # Every decision, with -v: the topic's, then the story's and each alert.
         title = clean(item.title, 80)
         if analysis.match is None:
@@ -452,7 +401,7 @@ class Pipeline:
             return
         corrections = _corrections(item.source, remaining, added)
         reprint = row["duplicate_of"] is not None
-        divergences = () if reprint else self._divergences(item, added, exclude_item=row["id"])
+        divergences = () if reprint else self._divergences(item, added, row["id"])
         self.store.save_correction(
             item,
             added,
@@ -510,6 +459,41 @@ class Pipeline:
         for item, topic in zip(items, found, strict=True):
             with batches.item():
                 self.process(item, totals, topic)
+
+
+def _retractions(store: Store, window_days: int, analysis: Analysis) -> list[Correction]:
+    """A retracted figure ("an earlier version said 15,000") supersedes the same
+    outlet's asserted figures of that claim and value in its latest earlier item (in
+    ``store``, within ``window_days``)."""
+    item = analysis.item
+    if analysis.match is None:
+        return []
+    since = item.published - timedelta(days=window_days)
+    found: dict[tuple[int, ...], Correction] = {}
+    for fig in analysis.figures:
+        if fig.modality != RETRACTED or fig.claim_key is None:
+            continue
+        same = [
+            r
+            for r in store.previous_figures(fig.claim_key, since)
+            if r.source == item.source
+            and r.figure.modality == ASSERTED
+            and (r.figure.low, r.figure.high) == (fig.low, fig.high)
+            and r.published <= item.published
+        ]
+        if not same:
+            continue
+        latest = max(same, key=lambda r: (r.published, r.item_id)).item_id
+        ids = tuple(r.figure_id for r in same if r.item_id == latest)
+        now = next(
+            (f for f in analysis.figures if f.claim_key == fig.claim_key and _asserted(f)),
+            None,
+        )
+        reason = f"{item.source} retracted {format_value(fig)}"
+        if now is not None:
+            reason += f"; it now says {format_value(now)}"
+        found.setdefault(ids, Correction(fig.claim_key, ids, now, reason))
+    return list(found.values())
 
 
 def _asserted(fig: Figure) -> bool:

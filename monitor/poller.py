@@ -183,12 +183,13 @@ class Poller:
                 await asyncio.gather(
                     *(self._tracked(spec, state, sorting, trigger) for spec, state in plan)
                 )
+                sorting.fetched.set()
+                await reading  # an embedding under way is kept, not made again
             except asyncio.CancelledError:
                 reading.cancel()
                 stop(settling)
                 sorting.finish()  # stopped mid-cycle: keep what arrived; the rest is due again
                 raise
-            reading.cancel()
             stop(settling)
             sorting.finish()
         finally:

@@ -15,6 +15,7 @@ from monitor.feeds.parse import ParsedFeed
 from monitor.pipeline import Pipeline, Reading, Totals, oldest_first
 from monitor.store import FeedState
 from monitor.store.save import Batches
+from monitor.stories.embedding import EMBED_BATCH, embed_text
 from monitor.types import FeedSpec, FetchResult, Item
 
 __all__ = ["READ_AHEAD_SECONDS", "FeedOutcome", "Sorting", "reading_ahead", "settle_every", "stop"]
@@ -49,8 +50,9 @@ class Sorting:
     across all its feeds, so which server answered first does not change stories or
     alerts; their feeds are recorded after them. While they wait, what does not depend on
     their order (language, figures, story keys: ``Pipeline.read``) is read ahead, in the
-    time the cycle waits on the network, so that the end of the cycle only matches and
-    stores them.
+    time the cycle waits on the network, and with the multilingual extra embedded in full
+    batches in a thread (``embedding_batch``), so that the end of the cycle only matches
+    and stores them.
     """
 
     def __init__(self, pipeline: Pipeline, record: Callable[[FeedOutcome, int, Totals], None]):
@@ -62,6 +64,9 @@ class Sorting:
         self._on_topic: list[Item] = []
         self._readings: dict[int, Reading] = {}  # id() of an item on topic -> read ahead
         self._unread = 0  # the first item of _on_topic not yet read ahead
+        self._to_embed: dict[str, None] = {}  # texts read ahead, not yet embedded
+        self._embedding = pipeline.multilingual  # False once the encoder is missing or fails
+        self.fetched = asyncio.Event()  # set when the cycle has every feed's reply
         self._new_per_feed: Counter[str] = Counter()
 
     def add(self, outcome: FeedOutcome) -> None:
@@ -85,7 +90,30 @@ class Sorting:
         self._unread += 1
         with contextlib.suppress(Exception):  # processing reads it again and says what fails
             self._readings[id(item)] = self.pipeline.read(item)
+            if self._embedding:
+                self._to_embed[embed_text(item.title, item.text)] = None
         return True
+
+    def embedding_batch(self) -> list[str]:
+        """EMBED_BATCH texts read ahead to embed now, or none: fewer wait for the end."""
+        if not self._embedding or len(self._to_embed) < EMBED_BATCH:
+            return []
+        batch = list(self._to_embed)[:EMBED_BATCH]
+        for text in batch:
+            del self._to_embed[text]
+        return batch
+
+    async def embed(self, batch: list[str]) -> None:
+        """Embed ``batch`` in a thread (the model's work leaves the loop to fetch); a
+        failure stops embedding ahead: the end of the cycle embeds, and says what fails."""
+        try:
+            vectors = await asyncio.to_thread(self.pipeline.embed, batch)
+        except Exception:
+            vectors = None
+        if vectors is None:
+            self._embedding = False
+        else:
+            self.pipeline.keep_vectors(batch, vectors)
 
     def finish(self) -> None:
         self.settle()
@@ -101,6 +129,7 @@ class Sorting:
                 with batches.item():
                     self._record(outcome, self._new_per_feed[outcome.spec.url], self.totals)
         self._on_topic, self._waiting, self._readings, self._unread = [], [], {}, 0
+        self._to_embed = {}
 
     def _batches(self) -> Batches:
         return self.pipeline.store.batches(timer=self.pipeline.timer)
@@ -133,10 +162,18 @@ async def settle_every(sorting: Sorting, seconds: float, cycle: asyncio.Task[Tot
 
 
 async def reading_ahead(sorting: Sorting) -> None:
-    """Read ahead the items on topic that have arrived, one at a time between the loop's
-    other work (a reply to handle goes first); with none left, look again shortly."""
-    while True:
-        await asyncio.sleep(0 if sorting.read_ahead() else READ_AHEAD_SECONDS)
+    """Until every feed has replied (``Sorting.fetched``): read ahead the items on topic
+    that have arrived, one at a time between the loop's other work (a reply to handle goes
+    first), and embed full batches of them; with nothing to do, look again shortly. An
+    embedding under way when the replies are in is finished, not thrown away."""
+    while not sorting.fetched.is_set():
+        if sorting.read_ahead():
+            await asyncio.sleep(0)
+        elif batch := sorting.embedding_batch():
+            await sorting.embed(batch)
+        else:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(sorting.fetched.wait(), READ_AHEAD_SECONDS)
 
 
 def stop(task: asyncio.Task[None]) -> None:

@@ -1,5 +1,7 @@
 """Issue 16, item 4: in a poll, each on-topic text is embedded once, in batches, with no
-write lock held, and an item seen before is never embedded again.
+write lock held, and an item seen before is never embedded again. Full batches of items
+read ahead are embedded in a thread while the cycle still fetches (``monitor.sorting``;
+the batch is made small here so that some are); the rest at the end of the cycle.
 
 A real poll (`poll_once`) of the sample feeds from a local HTTP server, with the real
 multilingual encoder; the encoder is wrapped only to count what it is given and to try
@@ -9,6 +11,7 @@ the store's write lock from another connection while it works. Skips without the
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +20,8 @@ import pytest
 from feedserver import running_server
 
 import monitor.pipeline
+import monitor.poller
+import monitor.sorting
 from monitor.config import from_feeds
 from monitor.pipeline import Pipeline
 from monitor.poller import poll_once
@@ -36,10 +41,14 @@ class Watched:
         self._database = database
         self.model = encoder.model
         self.calls: list[list[str]] = []
-        self.lock_free: list[bool] = []
+        self.lock_free: list[bool] = []  # for the calls at the end of the cycle
+        self.while_fetching = 0  # calls from the read-ahead's thread
 
     def encode(self, texts: Sequence[str]) -> list[bytes]:
         self.calls.append(list(texts))
+        if threading.current_thread() is not threading.main_thread():
+            self.while_fetching += 1  # beside the loop, which settles feeds meanwhile
+            return self._encoder.encode(texts)
         other = sqlite3.connect(self._database, timeout=0, isolation_level=None)
         try:
             other.execute("BEGIN IMMEDIATE")  # fails at once while another writer holds it
@@ -61,10 +70,14 @@ def test_each_on_topic_text_is_embedded_once_outside_any_transaction(
     state = tmp_path / "state"
     watched = Watched(real, state / DB_FILENAME)
     monkeypatch.setattr(monitor.pipeline, "load_encoder", lambda: watched)
+    monkeypatch.setattr(monitor.sorting, "EMBED_BATCH", 2)
+    monkeypatch.setattr(monitor.poller, "BATCH_SECONDS", 0.01)  # settled as they arrive
     with running_server() as server:
         urls = [server.route(f"/{name}", (SAMPLES / name).read_bytes()) for name in FEEDS]
-        # The same feed under a second URL: its items arrive twice in one cycle.
-        urls.append(server.route("/again.xml", (SAMPLES / FEEDS[0]).read_bytes()))
+        # The same feed under a second URL, slow: its items arrive twice in one cycle, the
+        # second time after the others' are read ahead and embedded.
+        again = (SAMPLES / FEEDS[0]).read_bytes()
+        urls.append(server.route("/again.xml", again, delay=1.5))
         config = from_feeds([FeedSpec(url=url, name=f"feed {n}") for n, url in enumerate(urls)])
         with Store.open(state) as store:
             pipeline = Pipeline(store, config)
@@ -73,6 +86,7 @@ def test_each_on_topic_text_is_embedded_once_outside_any_transaction(
             texts = [text for call in watched.calls for text in call]
             assert texts and len(texts) == len(set(texts))  # nothing embedded twice
             assert all(watched.lock_free)
+            assert watched.while_fetching >= 1
             stored = store.story_vectors(model=real.model, since=datetime(2000, 1, 1, tzinfo=UTC))
             assert len(stored) == first.kept - first.duplicates
 

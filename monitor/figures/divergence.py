@@ -51,7 +51,7 @@ Pure: stdlib and monitor.types only.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -67,11 +67,13 @@ from monitor.types import (
     Divergence,
     DivergenceRules,
     Figure,
+    Item,
     Reported,
 )
 
 __all__ = [
     "UPDATE_AFTER",
+    "against",
     "check",
     "format_value",
     "growth",
@@ -275,6 +277,46 @@ def check(
             kind=UPDATE,
         )
     return None
+
+
+def against(
+    item: Item,
+    found: Sequence[Figure],
+    previous: Callable[[str, datetime], Sequence[Reported]],
+    rules: DivergenceRules,
+    exclude_item: int | None = None,
+) -> tuple[Divergence, ...]:
+    """The alerts the figures ``found`` in ``item`` raise, at most one per claim, against
+    what ``previous(claim_key, since)`` says stands (the store's earlier reports of a key
+    within ``rules.window_days``); ``exclude_item``: the item being corrected, whose own
+    figures are not earlier reports."""
+    since = item.published - timedelta(days=rules.window_days)
+    earlier: dict[str, list[Reported]] = {}
+    # A value an article gives twice (headline and body) is one statement: it alerts
+    # only when no reading of it fits ("150 killed" does not fit, "150 killed in
+    # Kursk" does: the body's place says what the headline meant).
+    readings: dict[tuple[str, int | None, int | None], list[Divergence | None]] = {}
+    for fig in found:
+        key = fig.claim_key
+        if key is None:
+            continue
+        if key not in earlier:
+            earlier[key] = [
+                reported
+                for related in related_keys(key)
+                for reported in previous(related, since)
+                if reported.item_id != exclude_item
+            ]
+        readings.setdefault((key, fig.low, fig.high), []).append(
+            check(fig, earlier[key], rules, published=item.published, source=item.source)
+        )
+    result: dict[str, Divergence] = {}  # one alert per claim per article
+    for (key, _, _), found_divergences in readings.items():
+        if key not in result and all(found_divergences):
+            first = found_divergences[0]
+            assert first is not None
+            result[key] = first
+    return tuple(result.values())
 
 
 def _relation(new: Figure, old: Figure, rules: DivergenceRules) -> str | None:
