@@ -16,12 +16,17 @@ from monitor.pipeline import Pipeline, Reading, Totals, oldest_first
 from monitor.store import FeedState
 from monitor.store.save import Batches
 from monitor.stories.embedding import EMBED_BATCH, embed_text
+from monitor.stories.keys import FEATURE_CACHE_SIZE
 from monitor.types import FeedSpec, FetchResult, Item
 
 __all__ = ["READ_AHEAD_SECONDS", "FeedOutcome", "Sorting", "reading_ahead", "settle_every", "stop"]
 
 # How often a cycle with no item on topic left to read ahead looks again (reading_ahead).
 READ_AHEAD_SECONDS = 0.05
+# At most this many items a cycle are read ahead; the rest at its end. Their story
+# features wait in a cache of FEATURE_CACHE_SIZE texts that also holds the candidates
+# they are matched against: reading thousands ahead would push those out.
+READ_AHEAD_MOST = FEATURE_CACHE_SIZE // 4
 
 
 @dataclass
@@ -84,7 +89,7 @@ class Sorting:
 
     def read_ahead(self) -> bool:
         """Read the next item on topic ahead (``Pipeline.read``); False if none is left."""
-        if self._unread >= len(self._on_topic):
+        if self._unread >= min(len(self._on_topic), READ_AHEAD_MOST):
             return False
         item = self._on_topic[self._unread]
         self._unread += 1

@@ -15,6 +15,7 @@ import pytest
 from feedserver import running_server
 
 import monitor.poller
+import monitor.sorting
 from monitor.config import Config, PollConfig, from_feeds
 from monitor.pipeline import Pipeline, Reading
 from monitor.poller import poll_once
@@ -104,3 +105,17 @@ def test_items_on_topic_are_read_once_while_the_cycle_still_fetches(
     assert all(when >= ended for _, when in unread)  # without it, all at the end
     # ... and the same items, stories, figures and alerts as without reading ahead.
     assert outcome(tmp_path / "ahead") == outcome(tmp_path / "in-order")
+
+
+def test_at_most_read_ahead_most_items_are_read_ahead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Their features wait in a bounded cache beside the candidates': never thousands."""
+    monkeypatch.setattr(monitor.poller, "BATCH_SECONDS", 0.01)
+    monkeypatch.setattr(monitor.sorting, "READ_AHEAD_MOST", 3)
+    with running_server() as server:
+        urls = [server.route(f"/f{n}.xml", feed(n)) for n in range(6)]
+        urls.append(server.route("/slow.xml", feed(6), delay=SLOW_SECONDS))
+        readings, ended = poll(tmp_path / "state", urls)
+    assert len(readings) == 7  # each item read once all the same
+    assert len([guid for guid, when in readings if when < ended]) == 3
