@@ -13,6 +13,7 @@ which speaks of the part).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -20,7 +21,7 @@ from functools import lru_cache
 from monitor.figures.clauses import clause_span, sentence_span
 from monitor.figures.lexicon import CASUALTIES, CASUALTY_BEFORE, CASUALTY_VERBS, PERCENT
 from monitor.figures.numbers import Num
-from monitor.figures.patterns import fold, may_match
+from monitor.figures.patterns import fold, literal_starts, may_match
 from monitor.figures.scope import where_named, whose_and_where
 from monitor.types import PART, WHOLE, Figure
 
@@ -166,6 +167,9 @@ def fraction_words(
     folded = fold(text)
     before_words = [(p, share) for p, share in _FRACTIONS if may_match(p, text, folded)]
     after_words = [(p, share) for p, share in _FRACTION_AFTER if may_match(p, text, folded)]
+    # where a word of them could stand: a number with none after it in its sentence has no
+    # fraction after it, and ``_fraction_after`` need not read its clause
+    after_at = literal_starts([p for p, _ in after_words], folded)
     for index, (num, _) in enumerate(numbers):
         if num.form in ("date", "time") or num.low is None:
             continue
@@ -175,7 +179,9 @@ def fraction_words(
             start, end = after.start("words"), after.end("words")
             added.append((Num(start, end, 0, 0, form="decimal", value=share), False))
             continue
-        share_after = _fraction_after(text, numbers, index, after_words) if lang != "ko" else None
+        share_after = None
+        if lang != "ko" and after_words and _words_after(text, num, after_at):
+            share_after = _fraction_after(text, numbers, index, after_words)
         if share_after is not None:
             added.append(share_after)
             continue
@@ -198,6 +204,15 @@ def fraction_words(
         if not any(f.start <= num.start and num.end <= f.end for f, _ in added)
     ]
     return sorted([*kept, *added], key=lambda pair: pair[0].start)
+
+
+def _words_after(text: str, num: Num, starts: list[int] | None) -> bool:
+    """Whether one of ``starts`` (``literal_starts``; None: any may) lies between the
+    number and the end of its sentence, where ``_fraction_after`` searches."""
+    if starts is None:
+        return True
+    i = bisect_left(starts, num.end)
+    return i < len(starts) and starts[i] < sentence_span(text, num.start)[1]
 
 
 def _fraction_after(

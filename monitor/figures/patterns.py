@@ -220,6 +220,25 @@ def may_match(pattern: re.Pattern[str], text: str, folded: str | None = None) ->
     return all(literals.found_in(text, folded) for literals in every)
 
 
+def literal_starts(patterns: Iterable[re.Pattern[str]], folded: str | None) -> list[int] | None:
+    """Sorted positions in ``folded`` (``fold`` of a text) where a string starts that
+    ``may_match`` requires of one of ``patterns``: a match of any of them in a part of the
+    text holds one of these within that part. None when that cannot be told."""
+    if folded is None:
+        return None
+    starts: list[int] = []
+    for pattern in patterns:
+        every = _literals_of(pattern)
+        if not every or every[0].exact or every[0].always or every[0].strings is None:
+            return None
+        for string in every[0].strings:
+            at = folded.find(string)
+            while at >= 0:
+                starts.append(at)
+                at = folded.find(string, at + 1)
+    return sorted(starts)
+
+
 # What is read of each pattern, by its id and checked by identity (the entry holds the
 # pattern, so its id is not reused): a Pattern's own hash reads its whole compiled code,
 # ~7 µs for a long one, on every lookup.
