@@ -95,11 +95,25 @@ def _candidates(
         ):  # "다[쳤친치]"
             runs = {run + chr(char) for run in runs for _, char in av}
             continue
+        if op is c.BRANCH and runs != {""}:  # "d" + "ozen|oz|z": "doz" or "dz"
+            heads = [_leading_literals(alternative) for alternative in av[1]]
+            if all(heads) and len(runs) * len(heads) <= _CHOICES:
+                consider({run + head for run in runs for head in heads})
         consider(runs)
         runs = {""}
         consider(_item(op, av))
     consider(runs)
     return found
+
+
+def _leading_literals(items: Any) -> str:
+    """The literal characters a sequence starts with ("" when it starts otherwise)."""
+    head = []
+    for op, av in items:
+        if op is not _CODES.LITERAL:
+            break
+        head.append(chr(av))
+    return "".join(head)
 
 
 def _item(op: Any, av: Any) -> frozenset[str] | None:
