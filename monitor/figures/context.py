@@ -36,7 +36,7 @@ from monitor.figures.lexicon import (
     kind_at,
 )
 from monitor.figures.numbers import Num, parse_number_words
-from monitor.figures.patterns import search_end
+from monitor.figures.patterns import any_of, search_end
 
 _MONTH_BEFORE = re.compile(rf"\b(?:{MONTHS})\.?,?\s+$", re.I)
 
@@ -277,17 +277,15 @@ def casualty_kind(phrase: str) -> str | None:
     return None
 
 
+# Each makes a number no count: one alternation, matched once, says whether any does.
+_NO_COUNT_AFTER = any_of(_PERCENT_AFTER, _MONEY_AFTER, _AGE, _TIME_AFTER, _ORDINAL_AFTER)
+_NO_COUNT_AFTER = any_of(_NO_COUNT_AFTER, _YEAR_SUFFIX, _CALIBRE_AFTER, _DURATION_AFTER)
+_NO_COUNT_BEFORE = any_of(_MONEY_BEFORE, _AGE_BEFORE)
+
+
 def not_a_count(before: str, after: str, num: Num, lang: str) -> bool:
     """True for percentages, money, ages, durations, dates, times and ordinals."""
-    if (
-        _PERCENT_AFTER.match(after)
-        or _MONEY_AFTER.match(after)
-        or search_end(_MONEY_BEFORE, before)
-    ):
-        return True
-    if _AGE.match(after) or search_end(_AGE_BEFORE, before) or _TIME_AFTER.match(after):
-        return True
-    if _ORDINAL_AFTER.match(after) or _YEAR_SUFFIX.match(after) or _CALIBRE_AFTER.match(after):
+    if _NO_COUNT_AFTER.match(after) or search_end(_NO_COUNT_BEFORE, before):
         return True
     if lang == "ko" and _KO_DATE_AFTER.match(after):
         return True
@@ -298,7 +296,7 @@ def not_a_count(before: str, after: str, num: Num, lang: str) -> bool:
             return True
         if num.form == "year?" and search_end(_MONTH_BEFORE, before):
             return True
-    return bool(_DURATION_AFTER.match(after))
+    return False
 
 
 # "12,000-strong force", "5.000-Mann-Truppe", "12-тысячный контингент": the size of a unit

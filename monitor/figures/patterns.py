@@ -273,6 +273,15 @@ def _literals_of(pattern: re.Pattern[str]) -> tuple[Literals, ...]:
     return literals
 
 
+def any_of(*patterns: re.Pattern[str]) -> re.Pattern[str]:
+    """One pattern that matches where one of ``patterns`` (all of the same flags, with no
+    group names in common) would: one search or match instead of one each."""
+    flags = {pattern.flags for pattern in patterns}
+    if len(flags) != 1:
+        raise ValueError("patterns of different flags")
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), flags.pop())
+
+
 def search_end(
     pattern: re.Pattern[str], string: str, pos: int = 0, endpos: int | None = None
 ) -> re.Match[str] | None:
