@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from monitor.figures.clauses import clause_span, sentence_span
+from monitor.figures.clauses import CLAUSE_REACH, clause_span, sentence_span
 from monitor.figures.lexicon import CASUALTIES, CASUALTY_BEFORE, CASUALTY_VERBS, PERCENT
 from monitor.figures.numbers import Num
 from monitor.figures.patterns import fold, literal_starts, may_match
@@ -170,6 +170,7 @@ def fraction_words(
     # where a word of them could stand: a number with none after it in its sentence has no
     # fraction after it, and ``_fraction_after`` need not read its clause
     after_at = literal_starts([p for p, _ in after_words], folded)
+    before_at = literal_starts([p for p, _ in before_words], folded)  # and before it
     for index, (num, _) in enumerate(numbers):
         if num.form in ("date", "time") or num.low is None:
             continue
@@ -185,7 +186,10 @@ def fraction_words(
         if share_after is not None:
             added.append(share_after)
             continue
-        if not before_words:
+        # the words before a number are searched from its clause's start on, which is no
+        # further back than CLAUSE_REACH (nor the number before)
+        lowest = max(num.start - CLAUSE_REACH, numbers[index - 1][0].end if index else 0)
+        if not before_words or not _any_between(before_at, lowest, num.start):
             continue
         clause_start, _ = clause_span(text, num.start, num.end)
         if index:  # not across the number before (which may be the fraction itself)
@@ -215,6 +219,14 @@ def _words_after(text: str, num: Num, starts: list[int] | None) -> bool:
     return i < len(starts) and starts[i] < sentence_span(text, num.start)[1]
 
 
+def _any_between(starts: list[int] | None, low: int, high: int) -> bool:
+    """Whether one of ``starts`` (None: any may) is in [low, high)."""
+    if starts is None:
+        return True
+    i = bisect_left(starts, low)
+    return i < len(starts) and starts[i] < high
+
+
 def _fraction_after(
     text: str,
     numbers: Sequence[tuple[Num, bool]],
@@ -242,8 +254,33 @@ def _whole_first(text: str, num: Num) -> bool:
     return _whole_first_at(text, num.start, num.end)
 
 
+# The last word of each way ``_WHOLE_FIRST`` can end: its articles and prepositions ("of
+# the", "von den", "из", "из числа", "среди") and the last word of each ``_HEDGE``.
+_WHOLE_FIRST_TAILS = ("the", "those", "these", "its", "their", "den", "из", "числа", "среди")
+_HEDGE_TAILS = (
+    *("about", "around", "some", "roughly", "approximately", "estimated", "nearly", "almost"),
+    *("than", "over", "least", "etwa", "rund", "ungefähr", "circa", "ca.", "knapp", "gut"),
+    *("als", "über", "mindestens", "около", "примерно", "почти", "более", "свыше", "порядка"),
+)
+_WHOLE_TAILS = tuple(fold(w) or w for w in (*_WHOLE_FIRST_TAILS, *_HEDGE_TAILS))
+
+
+def _may_open_whole(text: str, start: int) -> bool:
+    """False only when the words before ``start`` cannot end as ``_WHOLE_FIRST`` does:
+    with one of ``_WHOLE_TAILS`` and spaces (compared as IGNORECASE would, ``fold``)."""
+    end = start
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    if end == start:  # "\s+$": a space at least
+        return False
+    tail = fold(text[max(0, end - 16) : end])
+    return tail is None or tail.endswith(_WHOLE_TAILS)
+
+
 @lru_cache(maxsize=256)  # asked by ``fraction_words`` and ``partitives`` alike
 def _whole_first_at(text: str, start: int, end: int) -> bool:
+    if not _may_open_whole(text, start):  # most numbers: skip reading the clause
+        return False
     clause_start, _ = clause_span(text, start, end)
     window = text[clause_start:start]
     if _WHOLE_FIRST.match(window) is not None:
