@@ -234,10 +234,13 @@ def _sentence_breaks(text: str) -> list[int]:
     ]
 
 
+_WORD_BEFORE = re.compile(r"([\w.]+)$")  # compiled once: asked at every sentence break
+
+
 def _is_abbreviation(text: str, dot: int) -> bool:
     if text[dot] != ".":
         return False
-    word = re.search(r"([\w.]+)$", text[max(0, dot - 12) : dot])
+    word = _WORD_BEFORE.search(text[max(0, dot - 12) : dot])
     if word is None:
         return False
     token = word.group(1).lower()
