@@ -199,8 +199,10 @@ def _strip_russian_ending(word: str) -> str:
 
 
 def _fold_latin(word: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", word)
-    word = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("ß", "ss")
+    if not word.isascii():  # ASCII has no diacritics to drop (NFKD leaves it as it is)
+        decomposed = unicodedata.normalize("NFKD", word)
+        word = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        word = word.replace("ß", "ss")
     for old, new in _FOLDS:
         word = word.replace(old, new)
     # A final "-ii" is the Russian "-ий" (Валерий -> valerii), written "-i" elsewhere (Valeri).

@@ -77,17 +77,21 @@ _LETTER_CLASS = str.maketrans(
 )
 
 
+_NOT_LATIN = re.compile(r"[^a-z]")
+_REPEATS = re.compile(r"(.)\1+")
+
+
 @lru_cache(maxsize=65536)
 def skeleton(name: str) -> str:
     """The sound skeleton of one name ("" when too short to say anything)."""
     latin = anyascii(name).casefold()
     if has_hangul(name):
         latin = latin.replace("eu", "")  # the vowel Korean inserts between consonants
-    latin = re.sub(r"[^a-z]", "", latin)
+    latin = _NOT_LATIN.sub("", latin)
     for group, sound in _CLASSES:
         latin = latin.replace(group, sound)
     classes = latin.translate(_LETTER_CLASS)
-    merged = re.sub(r"(.)\1+", r"\1", classes)[:SKELETON_LENGTH]
+    merged = _REPEATS.sub(r"\1", classes)[:SKELETON_LENGTH]
     return merged if len(merged) >= SKELETON_MIN_LENGTH else ""
 
 
