@@ -98,3 +98,30 @@ def test_letters_counted_in_c_guess_as_the_loop_did() -> None:
     ]
     texts += [a[: len(a) // 2] + b[len(b) // 2 :] for a, b in zip(texts, texts[::-1], strict=True)]
     assert [guess(text) for text in texts] == [_guess_letter_by_letter(text) for text in texts]
+
+
+# Texts whose letters are all ASCII take a shorter path (runs of a-z): typographic
+# punctuation, letters beyond ASCII (the Kelvin sign, a ligature, an umlaut) and numerals
+# that are no digits (Ⅻ, ²) decide which path is taken.
+ASCII_PATH_CASES = [
+    ("", None),
+    ("12345 -- 678", None),
+    ("Kim met Putin.", None),
+    ("The troops said that they were leaving the region after the talks with the ministry.", "en"),
+    ("The troops said “they were leaving” — after the talks … with the ministry’s envoy.", "en"),
+    ("Die Truppen sind nach den Gesprächen mit dem Ministerium aus der Region abgezogen.", "de"),
+    ("Die Truppen sind nach den Gespraechen mit dem Ministerium aus der Region abgezogen.", "de"),
+    ("The K troops said that they were leaving the region after the talks.", "en"),
+    ("The ﬁeld troops said that they were leaving the region after the talks.", "en"),
+    ("Ⅻ The troops said that they were leaving the region ² after the talks.", "en"),
+    ("Северокорейские военные воевали в Курской области, сообщил источник.", "ru"),
+    ("북한군이 쿠르스크에서 싸웠다고 국정원이 밝혔다 (Reuters, AP).", "ko"),
+    ("DIE TRUPPEN SIND NACH DEN GESPRÄCHEN MIT DEM MINISTERIUM ABGEZOGEN UND DAS IST ES.", "de"),
+    ("the the der der die die", None),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ASCII_PATH_CASES)
+def test_ascii_letters_guess_as_the_loop_did(text: str, expected: str | None) -> None:
+    assert guess(text) == expected
+    assert _guess_letter_by_letter(text) == expected
