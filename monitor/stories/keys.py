@@ -77,9 +77,13 @@ _KO_NUMBER = re.compile(
 )
 
 # A number as written: digits grouped by . , thin/no-break space or a plain space; not the
-# number of a designation ("Hwasong-18"), which is read as one word.
+# number of a designation ("Hwasong-18"), which is read as one word. What may not stand
+# before the number is checked after its first digit is read ([\w.,] then that digit): a
+# pattern that opens with a digit is searched by skipping to the digits, one that opens
+# with a lookbehind is tried at every position (5x the cost).
 _NUMBER = re.compile(
-    r"(?<![\w.,])(?<![^\W\d_]-)(\d{1,3}(?:[.,\u00a0\u202f ]\d{3})+(?![\d])|\d+(?:[.,]\d+)?)"
+    r"(\d(?<![\w.,]\d)(?<![^\W\d_]-\d)"
+    r"(?:\d{0,2}(?:[.,\u00a0\u202f ]\d{3})+(?![\d])|\d*(?:[.,]\d+)?))"
     r"(?:\s*(" + "|".join(SCALE_WORDS) + r")\b)?",
     re.IGNORECASE,
 )
