@@ -192,6 +192,13 @@ NAME_CONNECTORS = _word_set("of von de")
 # A word, with its possessive; a designation ("Hwasong-18", "KN-23", "Su-57") is one word,
 # since the family name alone is shared by every launch or deal of its kind.
 _TOKEN = re.compile(r"[^\W\d_][^\W_]*-\d[^\W_]*|[^\W_]+(?:['’][^\W\d_]+)?")
+# Each word with what stands between it and the word before: no word character (a word
+# starts at the first one), so "[\W_]*" reads it up to the word. One findall gives both,
+# cheaper than a match object per word. A word is appended after the text (and dropped)
+# so that the trailing non-words are read once, not once from each of their positions.
+_GAP_AND_TOKEN = re.compile(rf"([\W_]*)({_TOKEN.pattern})")
+_END_WORD = " x"
+# A sentence ends in what stands before a word: no word's character is one of these.
 _SENTENCE_END = re.compile(r"[.!?:\n]\s*$")
 _POSSESSIVE = ("'s", "’s")
 # Inflection endings stripped so "Soldaten"/"Soldat", "Pionieren"/"Pioniere" meet.
@@ -368,7 +375,6 @@ def word_keys(
     # A capitalised word opening a sentence: a name only if another name follows it
     # ("Sergei Shoigu said"), else probably an ordinary word ("Budget talks ...").
     opener: list[str] = []
-    run_end = 0
     since_locative = PLACE_MAX_GAP + 1  # words since "in", "near", "в", ... (gap allowed)
     prior_place, prior_multiplies = _NO_PLACE, False  # of the word before
 
@@ -386,9 +392,10 @@ def word_keys(
                 keys[found] = WEIGHT_BRIDGE
                 bridge.setdefault(found, set()).add(key)
 
+    # Words that start in the opening (PLACE_LEAD_CHARS): a text cut there holds as many.
+    lead_words = len(_TOKEN.findall(text, 0, PLACE_LEAD_CHARS))
     known = _WORDS.get
-    for found in _TOKEN.finditer(text):
-        token = found.group()
+    for gap, token in _GAP_AND_TOKEN.findall(text + _END_WORD)[:-1]:
         lowered, role, place, multiplies, key, weight, pairs, may_be_place, numeral, at_place = (
             known(token) or _word(token)
         )
@@ -414,13 +421,12 @@ def word_keys(
                 keys[key] = max(keys.get(key, 0.0), weight)
                 if weight == WEIGHT_RARE_WORD:
                     local.add(key)
-                if at_place and found.start() < PLACE_LEAD_CHARS:
+                if at_place and len(words) <= lead_words:
                     places.setdefault(key)
             continue
         if role == _CONNECTOR:
             if run:
-                run_end = found.end()  # "Chiefs of Staff": the name goes on
-                continue
+                continue  # "Chiefs of Staff": the name goes on
             if not key:
                 if opener:
                     close_run()
@@ -435,15 +441,15 @@ def word_keys(
             elif role == _CALENDAR or not after_multiplier:  # _NUMBER_WORD
                 keys[key] = weight
             continue
-        start = found.start()
-        if (run or opener) and text[run_end:start].strip(" -\u00a0"):
+        # A name goes on only across spaces and dashes ("Kim Jong Un", "Rimsky-Korsakov"):
+        # while a name is read, the word before was part of it, so ``gap`` is all between.
+        if (run or opener) and gap.strip(" -\u00a0"):
             close_run()
         if run and numeral:
             keys[numeral] = max(keys.get(numeral, 0.0), WEIGHT_SMALL_NUMBER)
-            run_end = found.end()  # "Benedict XVI": the numeral belongs to the name
-            continue
+            continue  # "Benedict XVI": the numeral belongs to the name
         add_bridge(pairs)
-        if start == 0 or _SENTENCE_END.search(text, max(0, start - 3), start):
+        if (not gap and len(words) == 1) or _SENTENCE_END.search(gap[-3:]):
             if run or opener:
                 close_run()
             opener.append(key)
@@ -452,9 +458,8 @@ def word_keys(
             opener.clear()
             run.append(key)
             after_locative = since_locative <= PLACE_MAX_GAP
-            if after_locative and start < PLACE_LEAD_CHARS and may_be_place:
+            if after_locative and len(words) <= lead_words and may_be_place:
                 places.setdefault(key)
-        run_end = found.end()
     if run or opener:
         close_run()
     # A capitalised word seen only at sentence starts is usually an ordinary word; keep it
