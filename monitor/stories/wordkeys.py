@@ -192,12 +192,9 @@ NAME_CONNECTORS = _word_set("of von de")
 # A word, with its possessive; a designation ("Hwasong-18", "KN-23", "Su-57") is one word,
 # since the family name alone is shared by every launch or deal of its kind.
 _TOKEN = re.compile(r"[^\W\d_][^\W_]*-\d[^\W_]*|[^\W_]+(?:['’][^\W\d_]+)?")
-# Each word with what stands between it and the word before: no word character (a word
-# starts at the first one), so "[\W_]*" reads it up to the word. One findall gives both,
-# cheaper than a match object per word. A word is appended after the text (and dropped)
-# so that the trailing non-words are read once, not once from each of their positions.
-_GAP_AND_TOKEN = re.compile(rf"([\W_]*)({_TOKEN.pattern})")
-_END_WORD = " x"
+# Split at the words (kept): what stands before each word, the word, ..., what follows
+# the last. One list of strings, cheaper than a match object per word.
+_SPLIT_AT_TOKENS = re.compile(f"({_TOKEN.pattern})")
 # A sentence ends in what stands before a word: no word's character is one of these.
 _SENTENCE_END = re.compile(r"[.!?:\n]\s*$")
 _POSSESSIVE = ("'s", "’s")
@@ -379,7 +376,8 @@ def word_keys(
     prior_place, prior_multiplies = _NO_PLACE, False  # of the word before
 
     def close_run() -> None:
-        sentence_initial.update(dict.fromkeys(opener))
+        for stem in opener:
+            sentence_initial[stem] = None
         opener.clear()
         for name in run:
             keys[name] = max(keys.get(name, 0.0), WEIGHT_NAME / len(run))
@@ -395,7 +393,8 @@ def word_keys(
     # Words that start in the opening (PLACE_LEAD_CHARS): a text cut there holds as many.
     lead_words = len(_TOKEN.findall(text, 0, PLACE_LEAD_CHARS))
     known = _WORDS.get
-    for gap, token in _GAP_AND_TOKEN.findall(text + _END_WORD)[:-1]:
+    parts = _SPLIT_AT_TOKENS.split(text)  # what stands before each word, the word, ...
+    for gap, token in zip(parts[0:-1:2], parts[1::2], strict=True):
         lowered, role, place, multiplies, key, weight, pairs, may_be_place, numeral, at_place = (
             known(token) or _word(token)
         )
