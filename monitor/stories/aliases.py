@@ -187,8 +187,11 @@ def has_hangul(text: str) -> bool:
     return _HANGUL_SYLLABLE.search(text) is not None
 
 
+_CYRILLIC_LETTER = re.compile("[\u0400-\u04ff]")
+
+
 def _is_cyrillic(word: str) -> bool:
-    return any("\u0400" <= ch <= "\u04ff" for ch in word)
+    return _CYRILLIC_LETTER.search(word) is not None  # one scan in C
 
 
 def _strip_russian_ending(word: str) -> str:

@@ -121,6 +121,8 @@ _RU_ENDINGS = ("ией", "ии", "ию", "ия", "ой", "ом", "у", "е", "ы
 
 
 def _ru_stem(word: str) -> str:
+    if not word.endswith(_RU_ENDINGS):
+        return word  # most words: no ending to try one by one
     for ending in _RU_ENDINGS:
         if word.endswith(ending) and len(word) - len(ending) >= 3:
             return word[: -len(ending)]

@@ -197,6 +197,7 @@ _TOKEN = re.compile(r"[^\W\d_][^\W_]*-\d[^\W_]*|[^\W_]+(?:['’][^\W\d_]+)?")
 _SPLIT_AT_TOKENS = re.compile(f"({_TOKEN.pattern})")
 # A sentence ends in what stands before a word: no word's character is one of these.
 _SENTENCE_END = re.compile(r"[.!?:\n]\s*$")
+# A possessive ending, dropped before a word is stemmed ("Korea's").
 _POSSESSIVE = ("'s", "’s")
 # Inflection endings stripped so "Soldaten"/"Soldat", "Pionieren"/"Pioniere" meet.
 _SUFFIXES = ("ern", "en", "er", "es", "s", "e")
@@ -206,7 +207,7 @@ def _stem(word: str) -> str:
     word = word.casefold()
     if word.endswith(_POSSESSIVE):
         word = word[:-2]
-    if len(word) > 5:
+    if len(word) > 5 and word.endswith(_SUFFIXES):  # else none is stripped: the loop is skipped
         for suffix in _SUFFIXES:
             if word.endswith(suffix):
                 return word[: -len(suffix)]
