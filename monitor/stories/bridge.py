@@ -17,7 +17,7 @@ language the name itself already meets.
   swaps l and r, which the classes absorb: 젤렌스키 and Zelensky both give ``srns``.
 
 Skeletons of different names collide more often than names do, which is why a bridge
-key weighs less than a name (``WEIGHT_BRIDGE`` in keys.py), is rarity-scaled like every
+key weighs less than a name (``WEIGHT_BRIDGE`` in wordkeys.py), is rarity-scaled like every
 key, and never decides a same-language pair.
 
 Roman numerals after a name (Benedict XVI, Karl III.) are read as the number they write,

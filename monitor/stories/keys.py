@@ -3,7 +3,7 @@ alignment) and its weighted *keys* (for same-story scoring), computed once per t
 
 Rewording keeps the facts, so keys are numbers (1.000 / 1,000 / 1 000 / tausend /
 thousand all read as 1000), names and places, weekdays and months, and rare words, each
-with a weight (``WEIGHT_*``). Names are folded to one spelling across scripts and
+with a weight (``wordkeys.WEIGHT_*``). Names are folded to one spelling across scripts and
 languages (``monitor.stories.aliases``: Kursk / Курск / 쿠르스크). An outlet's boilerplate
 (credits, plugs, share buttons: ``monitor.stories.boilerplate``) is removed first.
 ``features`` is cached on the text, so a candidate is tokenised once across calls; the
