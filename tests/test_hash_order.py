@@ -17,7 +17,7 @@ SCRIPT = """
 import json, sys
 from pathlib import Path
 from monitor.stories.keys import features
-from monitor.stories.weights import weight_in_common, weighted
+from monitor.stories.weights import local_weight, weight_in_common, weighted
 texts = []
 for path in sorted(Path(sys.argv[1]).rglob("*.jsonl")):
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -32,7 +32,8 @@ for title, text, lang in texts:
         rarity = {key: 0.1 + (len(key) % 7) / 10 for key in found.keys}
         a, b = weighted(found, rarity), weighted(previous, rarity)
         shared = found.keys.keys() & previous.keys.keys()
-        print(repr(weight_in_common(a.keys, b.keys, shared)))
+        print(repr(weight_in_common(a.keys, b.keys, shared)), repr(local_weight(a)))
+        print(repr(found.local_weight))
     previous = found
 """
 

@@ -17,6 +17,7 @@ pipeline passes the figures it read, so a new item's figures are read once.
 
 from __future__ import annotations
 
+import math
 import re
 import sys
 import threading
@@ -116,8 +117,9 @@ class Features:
 
     @cached_property
     def local_weight(self) -> float:
-        """The weight of the keys only comparable within one language."""
-        return sum(self.keys[key] for key in self.local)
+        """The weight of the keys only comparable within one language (``local`` is a set:
+        ``math.fsum`` is exact, so the sum does not follow its order, which the hash seed sets)."""
+        return math.fsum(self.keys[key] for key in self.local)
 
     @cached_property
     def bridge_weight(self) -> float:

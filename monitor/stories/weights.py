@@ -49,7 +49,7 @@ def local_weight(text: Weighted) -> float:
     """The rarity-scaled weight of ``text``'s keys only comparable within one language."""
     if text.keys is text.features.keys:
         return text.features.local_weight
-    return sum(map(text.keys.__getitem__, text.features.local))
+    return math.fsum(map(text.keys.__getitem__, text.features.local))  # a set: order-free
 
 
 def weight_in_common(a: Mapping[str, float], b: Mapping[str, float], shared: set[str]) -> float:
