@@ -136,6 +136,16 @@ class Features:
         """The weekday keys ("tue"), not the months ("m06")."""
         return frozenset(key for key in self.dates if not key[1:].isdigit())
 
+    @cached_property
+    def designations(self) -> Mapping[str, frozenset[str]]:
+        """Family -> the models named ("hvasong" -> {"19"} for Hwasong-19)."""
+        found: dict[str, set[str]] = {}
+        for key in self.keys:
+            family, dash, designation = key.partition("-")
+            if dash and designation[:1].isdigit():
+                found.setdefault(family, set()).add(designation)
+        return {family: frozenset(models) for family, models in found.items()}
+
 
 def article_text(title: str, text: str) -> str:
     """The text figures are read from: the title, then the body (``Pipeline`` reads a new

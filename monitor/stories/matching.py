@@ -262,23 +262,13 @@ def _names(text: Features, place: str) -> bool:
     return extractOne(place, names, scorer=ratio, score_cutoff=PLACE_MIN_SIMILARITY) is not None
 
 
-def _designations(text: Features) -> dict[str, set[str]]:
-    """Family -> designations named ("hvasong" -> {"19"} for Hwasong-19)."""
-    found: dict[str, set[str]] = {}
-    for key in text.keys:
-        family, dash, designation = key.partition("-")
-        if dash and designation[:1].isdigit():
-            found.setdefault(family, set()).add(designation)
-    return found
-
-
 def _designation_conflict(a: Features, b: Features) -> bool:
     """Both name one family's models, none in common: a Hwasong-19 test is not a Hwasong-11
     drill."""
-    b_models = _designations(b)
+    b_models = b.designations
     return any(
         family in b_models and models.isdisjoint(b_models[family])
-        for family, models in _designations(a).items()
+        for family, models in a.designations.items()
     )
 
 
