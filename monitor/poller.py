@@ -186,7 +186,8 @@ class Poller:
                 sorting.fetched.set()
                 await reading  # an embedding under way is kept, not made again
             except asyncio.CancelledError:
-                reading.cancel()
+                sorting.fetched.set()
+                await asyncio.wait([reading])  # what its thread is doing is kept, not redone
                 stop(settling)
                 sorting.finish()  # stopped mid-cycle: keep what arrived; the rest is due again
                 raise

@@ -87,17 +87,24 @@ class Sorting:
                 with batches.item():
                     self._settle(outcome)
 
-    def read_ahead(self) -> bool:
-        """Read the next item on topic ahead (``Pipeline.read``); False if none is left."""
+    def next_unread(self) -> Item | None:
+        """The next item on topic to read ahead, if any (READ_AHEAD_MOST a cycle)."""
         if self._unread >= min(len(self._on_topic), READ_AHEAD_MOST):
-            return False
-        item = self._on_topic[self._unread]
+            return None
         self._unread += 1
-        with contextlib.suppress(Exception):  # processing reads it again and says what fails
-            self._readings[id(item)] = self.pipeline.read(item)
-            if self._embedding:
-                self._to_embed[embed_text(item.title, item.text)] = None
-        return True
+        return self._on_topic[self._unread - 1]
+
+    async def read_ahead(self, item: Item) -> None:
+        """Read ``item`` ahead (``Pipeline.read``) in a thread: the loop goes on fetching
+        meanwhile, however long a hostile text takes (the interpreter hands the loop its
+        turn every few milliseconds)."""
+        try:
+            reading = await asyncio.to_thread(self.pipeline.read, item)
+        except Exception:  # processing reads it again, and says what fails
+            return
+        self._readings[id(item)] = reading
+        if self._embedding:
+            self._to_embed[embed_text(item.title, item.text)] = None
 
     def embedding_batch(self) -> list[str]:
         """EMBED_BATCH texts read ahead to embed now, or none: fewer wait for the end."""
@@ -168,12 +175,13 @@ async def settle_every(sorting: Sorting, seconds: float, cycle: asyncio.Task[Tot
 
 async def reading_ahead(sorting: Sorting) -> None:
     """Until every feed has replied (``Sorting.fetched``): read ahead the items on topic
-    that have arrived, one at a time between the loop's other work (a reply to handle goes
-    first), and embed full batches of them; with nothing to do, look again shortly. An
-    embedding under way when the replies are in is finished, not thrown away."""
+    that have arrived, one at a time, and embed full batches of them, in a thread beside
+    the loop; with nothing to do, look again shortly. A reading or an embedding under way
+    when the replies are in (or the cycle is stopped) is finished, not made again: the
+    cycle waits for this task before its end."""
     while not sorting.fetched.is_set():
-        if sorting.read_ahead():
-            await asyncio.sleep(0)
+        if (item := sorting.next_unread()) is not None:
+            await sorting.read_ahead(item)
         elif batch := sorting.embedding_batch():
             await sorting.embed(batch)
         else:

@@ -10,8 +10,11 @@ the store's write lock from another connection while it works. Skips without the
 
 from __future__ import annotations
 
+import os
+import signal
 import sqlite3
 import threading
+import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -93,3 +96,41 @@ def test_each_on_topic_text_is_embedded_once_outside_any_transaction(
             calls = len(watched.calls)
             poll_once(pipeline, force=True)  # the same items again: nothing new to embed
             assert len(watched.calls) == calls
+
+
+class StoppedWhileEmbedding(Watched):
+    """The first batch embedded while fetching sends this process a Ctrl-C (SIGINT), and
+    takes half a second more: the cycle is stopped with that batch under way."""
+
+    def encode(self, texts: Sequence[str]) -> list[bytes]:
+        if threading.current_thread() is not threading.main_thread() and not self.calls:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.5)
+        return super().encode(texts)
+
+
+def test_a_cycle_stopped_while_embedding_keeps_the_batch_under_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C mid-cycle keeps what arrived (as ever); the batch the thread was embedding
+    is kept too, not embedded again beside it at the end of the cycle."""
+    real = load_encoder()
+    if real is None:
+        pytest.skip("the multilingual extra is not installed")
+    state = tmp_path / "state"
+    watched = StoppedWhileEmbedding(real, state / DB_FILENAME)
+    monkeypatch.setattr(monitor.pipeline, "load_encoder", lambda: watched)
+    monkeypatch.setattr(monitor.sorting, "EMBED_BATCH", 2)
+    monkeypatch.setattr(monitor.poller, "BATCH_SECONDS", 0.01)
+    with running_server() as server:
+        urls = [server.route(f"/{name}", (SAMPLES / name).read_bytes()) for name in FEEDS]
+        urls.append(server.route("/slow.xml", b"<rss/>", delay=30))  # still awaited
+        config = from_feeds([FeedSpec(url=url, name=f"feed {n}") for n, url in enumerate(urls)])
+        with Store.open(state) as store:
+            with pytest.raises(KeyboardInterrupt):
+                poll_once(Pipeline(store, config))
+            texts = [text for call in watched.calls for text in call]
+            assert watched.while_fetching >= 1 and len(texts) > 2
+            assert len(texts) == len(set(texts))  # the stopped batch was not embedded twice
+            kept = store.story_vectors(model=real.model, since=datetime(2000, 1, 1, tzinfo=UTC))
+            assert len(kept) >= 4  # what arrived was kept, with its vectors

@@ -4,6 +4,7 @@ others go on."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 
 from monitor.config import from_feeds
 from monitor.figures import extract
+from monitor.figures.extraction import MAX_NUMBERS, MAX_READ_CHARS
 from monitor.pipeline import Pipeline, Totals
 from monitor.store import Store
 from monitor.stories import features
@@ -88,3 +90,17 @@ def test_a_row_of_numbers_in_a_feed_is_ingested_like_any_item(tmp_path: Path) ->
             totals,
         )
         assert totals.errors == [] and totals.items == 2
+
+
+def test_figure_reading_is_bounded_on_a_hostile_text() -> None:
+    """Megabytes in one item, or a row of thousands of numbers, cost about a second,
+    not minutes: figures are read up to MAX_READ_CHARS characters and MAX_NUMBERS numbers."""
+
+    row = "1,000 troops, " * 5_000
+    started = time.process_time()
+    found = extract(row, "en", all_numbers=True)
+    assert len(found) == MAX_NUMBERS
+    assert time.process_time() - started < 10
+    late = "Seoul says Pyongyang has 11,000 troops in Kursk. "
+    assert [f.low for f in extract(late, "en")] == [11_000]
+    assert extract("x" * MAX_READ_CHARS + " " + late, "en") == []  # past the bound

@@ -96,7 +96,7 @@ def test_items_on_topic_are_read_once_while_the_cycle_still_fetches(
         urls = [server.route(f"/f{n}.xml", feed(n)) for n in range(6)]
         urls.append(server.route("/slow.xml", feed(6), delay=SLOW_SECONDS))
         readings, ended = poll(tmp_path / "ahead", urls)
-        monkeypatch.setattr(Sorting, "read_ahead", lambda sorting: False)
+        monkeypatch.setattr(Sorting, "next_unread", lambda sorting: None)
         unread, _ = poll(tmp_path / "in-order", urls)
     # Each item on topic read once: the six fast feeds' while the slow one was awaited.
     assert sorted(guid for guid, _ in readings) == [f"troops-{n}" for n in range(7)]
@@ -119,3 +119,28 @@ def test_at_most_read_ahead_most_items_are_read_ahead(
         readings, ended = poll(tmp_path / "state", urls)
     assert len(readings) == 7  # each item read once all the same
     assert len([guid for guid, when in readings if when < ended]) == 3
+
+
+def test_a_slow_reading_ahead_does_not_hold_the_fetches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An item that takes long to read (a hostile text of megabytes) is read beside the
+    loop: a feed still being fetched meanwhile answers within its timeout, as it would
+    without reading ahead."""
+    monkeypatch.setattr(monitor.poller, "BATCH_SECONDS", 0.01)
+    read = Pipeline.read
+
+    def slow(pipeline: Pipeline, item: Item) -> Reading:
+        if item.guid == "troops-0":
+            time.sleep(2.5)  # longer than the other feed's timeout
+        return read(pipeline, item)
+
+    monkeypatch.setattr(Pipeline, "read", slow)
+    with running_server() as server:
+        urls = [server.route("/f0.xml", feed(0)), server.route("/f1.xml", feed(1), delay=1)]
+        settings = replace(config(urls), poll=replace(PollConfig(), jitter=0.0, timeout=2))
+        with Store.open(tmp_path / "state") as store:
+            pipeline = Pipeline(store, settings, clock=lambda: NOW, multilingual=False)
+            totals = poll_once(pipeline)
+    assert not totals.errors
+    assert totals.kept == 2 and totals.items == 4

@@ -40,6 +40,13 @@ from monitor.figures.scope import PLACES, where_named, whose_and_where, whose_na
 from monitor.lang import guess as guess_language
 from monitor.types import ASSERTED, DISPATCH, PART, RETRACTED, WHOLE, ClaimTerms, Figure
 
+# What one text may cost. A long report is ~100,000 characters with a few dozen numbers;
+# a feed can send megabytes in one item, or a row of thousands of numbers, each read with
+# its neighbours (~2 ms a number in such a row): figures are read from the start of a text
+# up to these bounds, and a hostile item cannot hold the poller for minutes.
+MAX_READ_CHARS = 200_000
+MAX_NUMBERS = 400
+
 
 def extract(
     text: str,
@@ -50,8 +57,10 @@ def extract(
 ) -> list[Figure]:
     """Return the figures in ``text`` in text order; only claims unless ``all_numbers``.
 
-    ``claims`` adds words to the shipped lexicon (feeds.yaml ``claims:``).
+    ``claims`` adds words to the shipped lexicon (feeds.yaml ``claims:``). Read from the
+    first MAX_READ_CHARS characters, its first MAX_NUMBERS numbers.
     """
+    text = text[:MAX_READ_CHARS]
     lang = lang if lang in LANGS else (guess_language(text) or "en")
     vocab = vocabulary(lang, tuple(claims))
     gate = Gate(text, vocab)
@@ -60,7 +69,8 @@ def extract(
     # unit strength, no number needs reading (in the news, about half of all summaries).
     if not all_numbers and lang != "ko" and gate.holds_none() and not names_strength(text):
         return []
-    numbers = fraction_words(text, merge_ranges(text, find_numbers(text, lang)), lang)
+    found = find_numbers(text, lang)[:MAX_NUMBERS]
+    numbers = fraction_words(text, merge_ranges(text, found), lang)
     pairs = partitives(text, numbers, lang)
     wholes = whole_indices(pairs)
     all_counts = _all_neighbouring_counts(numbers, len(text))
