@@ -191,7 +191,9 @@ class Pipeline:
         """Embed these items now, in batches, for their story matching to come (issue 13:
         one call for many texts costs a third of one call each); a text embedded already
         (``keep_vectors``: the poller embeds while it fetches) is not embedded again, and
-        what an earlier call left for other items is dropped. Without the extra, nothing."""
+        what an earlier call left for other items is dropped. Without the extra, nothing.
+        An encoder that fails is one log line: each item then tries alone, and one whose
+        analysis fails is kept as skipped with why (``process``), not the whole cycle lost."""
         wanted = list(dict.fromkeys(embed_text(item.title, item.text) for item in items))
         self._vectors = {text: self._vectors[text] for text in wanted if text in self._vectors}
         if not items:
@@ -199,7 +201,16 @@ class Pipeline:
         texts = [text for text in wanted if text not in self._vectors]
         for start in range(0, len(texts), EMBED_BATCH):
             batch = texts[start : start + EMBED_BATCH]
-            vectors = self.embed(batch)
+            try:
+                vectors = self.embed(batch)
+            except Exception as exc:
+                log.error(
+                    "embedding %s failed (%s: %s)",
+                    counted(len(batch), "text"),
+                    type(exc).__name__,
+                    exc,
+                )
+                return
             if vectors is None:
                 return
             self.keep_vectors(batch, vectors)

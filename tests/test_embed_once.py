@@ -134,3 +134,37 @@ def test_a_cycle_stopped_while_embedding_keeps_the_batch_under_way(
             assert len(texts) == len(set(texts))  # the stopped batch was not embedded twice
             kept = store.story_vectors(model=real.model, since=datetime(2000, 1, 1, tzinfo=UTC))
             assert len(kept) >= 4  # what arrived was kept, with its vectors
+
+
+class Failing(Watched):
+    """An encoder whose every call fails (a damaged model file, a library bug)."""
+
+    def encode(self, texts: Sequence[str]) -> list[bytes]:
+        self.calls.append(list(texts))
+        raise RuntimeError("the model cannot be run")
+
+
+def test_a_failing_encoder_loses_no_item_and_no_feed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each item on topic is kept as skipped with why (read again by the next process,
+    as any item whose analysis failed), every feed is recorded, the cycle ends."""
+    real = load_encoder()
+    if real is None:
+        pytest.skip("the multilingual extra is not installed")
+    state = tmp_path / "state"
+    failing = Failing(real, state / DB_FILENAME)
+    monkeypatch.setattr(monitor.pipeline, "load_encoder", lambda: failing)
+    with running_server() as server:
+        urls = [server.route(f"/{name}", (SAMPLES / name).read_bytes()) for name in FEEDS]
+        config = from_feeds([FeedSpec(url=url, name=f"feed {n}") for n, url in enumerate(urls)])
+        with Store.open(state) as store:
+            totals = poll_once(Pipeline(store, config))
+    with sqlite3.connect(state / DB_FILENAME) as db:
+        reasons = [row[0] for row in db.execute("SELECT topic_reason FROM items")]
+        recorded = [row[0] for row in db.execute("SELECT last_attempt FROM feeds")]
+    failed = [reason for reason in reasons if "the model cannot be run" in reason]
+    assert failing.calls and totals.kept == 0
+    assert len(reasons) == totals.items and len(failed) >= 4  # the samples' items on topic
+    assert len(totals.errors) == len(failed)  # one line each, the cycle went on
+    assert len(recorded) == len(FEEDS) and None not in recorded  # every feed rescheduled
