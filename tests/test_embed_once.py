@@ -20,12 +20,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from feedserver import running_server
+from feedserver import FeedServer, running_server
 
 import monitor.pipeline
 import monitor.poller
 import monitor.sorting
-from monitor.config import from_feeds
+from monitor.config import Config, from_feeds
 from monitor.pipeline import Pipeline
 from monitor.poller import poll_once
 from monitor.store import DB_FILENAME, Store
@@ -34,6 +34,12 @@ from monitor.types import FeedSpec
 
 SAMPLES = Path(__file__).resolve().parents[1] / "monitor" / "samples"
 FEEDS = ("north-wire.xml", "rheinblick.xml", "daily-courier.xml")
+
+
+def samples(server: FeedServer, *more: str) -> Config:
+    """The sample feeds served by ``server``, and ``more`` URLs after them."""
+    urls = [server.route(f"/{name}", (SAMPLES / name).read_bytes()) for name in FEEDS]
+    return from_feeds([FeedSpec(url=url, name=f"feed {n}") for n, url in enumerate([*urls, *more])])
 
 
 class Watched:
@@ -64,24 +70,31 @@ class Watched:
         return self._encoder.encode(texts)
 
 
-def test_each_on_topic_text_is_embedded_once_outside_any_transaction(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def watching(
+    kind: type[Watched], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Encoder, Path, Watched]:
+    """(the real encoder, a state directory, ``kind`` watching it in the pipeline), with
+    batches of 2 embedded ahead and feeds settled as they arrive; skips without the extra."""
     real = load_encoder()
     if real is None:
         pytest.skip("the multilingual extra is not installed")
     state = tmp_path / "state"
-    watched = Watched(real, state / DB_FILENAME)
+    watched = kind(real, state / DB_FILENAME)
     monkeypatch.setattr(monitor.pipeline, "load_encoder", lambda: watched)
     monkeypatch.setattr(monitor.sorting, "EMBED_BATCH", 2)
-    monkeypatch.setattr(monitor.poller, "BATCH_SECONDS", 0.01)  # settled as they arrive
+    monkeypatch.setattr(monitor.poller, "BATCH_SECONDS", 0.01)
+    return real, state, watched
+
+
+def test_each_on_topic_text_is_embedded_once_outside_any_transaction(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real, state, watched = watching(Watched, tmp_path, monkeypatch)
     with running_server() as server:
-        urls = [server.route(f"/{name}", (SAMPLES / name).read_bytes()) for name in FEEDS]
         # The same feed under a second URL, slow: its items arrive twice in one cycle, the
         # second time after the others' are read ahead and embedded.
         again = (SAMPLES / FEEDS[0]).read_bytes()
-        urls.append(server.route("/again.xml", again, delay=1.5))
-        config = from_feeds([FeedSpec(url=url, name=f"feed {n}") for n, url in enumerate(urls)])
+        config = samples(server, server.route("/again.xml", again, delay=1.5))
         with Store.open(state) as store:
             pipeline = Pipeline(store, config)
             first = poll_once(pipeline)
@@ -114,18 +127,9 @@ def test_a_cycle_stopped_while_embedding_keeps_the_batch_under_way(
 ) -> None:
     """Ctrl-C mid-cycle keeps what arrived (as ever); the batch the thread was embedding
     is kept too, not embedded again beside it at the end of the cycle."""
-    real = load_encoder()
-    if real is None:
-        pytest.skip("the multilingual extra is not installed")
-    state = tmp_path / "state"
-    watched = StoppedWhileEmbedding(real, state / DB_FILENAME)
-    monkeypatch.setattr(monitor.pipeline, "load_encoder", lambda: watched)
-    monkeypatch.setattr(monitor.sorting, "EMBED_BATCH", 2)
-    monkeypatch.setattr(monitor.poller, "BATCH_SECONDS", 0.01)
+    real, state, watched = watching(StoppedWhileEmbedding, tmp_path, monkeypatch)
     with running_server() as server:
-        urls = [server.route(f"/{name}", (SAMPLES / name).read_bytes()) for name in FEEDS]
-        urls.append(server.route("/slow.xml", b"<rss/>", delay=30))  # still awaited
-        config = from_feeds([FeedSpec(url=url, name=f"feed {n}") for n, url in enumerate(urls)])
+        config = samples(server, server.route("/slow.xml", b"<rss/>", delay=30))  # awaited
         with Store.open(state) as store:
             with pytest.raises(KeyboardInterrupt):
                 poll_once(Pipeline(store, config))
@@ -149,15 +153,9 @@ def test_a_failing_encoder_loses_no_item_and_no_feed(
 ) -> None:
     """Each item on topic is kept as skipped with why (read again by the next process,
     as any item whose analysis failed), every feed is recorded, the cycle ends."""
-    real = load_encoder()
-    if real is None:
-        pytest.skip("the multilingual extra is not installed")
-    state = tmp_path / "state"
-    failing = Failing(real, state / DB_FILENAME)
-    monkeypatch.setattr(monitor.pipeline, "load_encoder", lambda: failing)
+    real, state, failing = watching(Failing, tmp_path, monkeypatch)
     with running_server() as server:
-        urls = [server.route(f"/{name}", (SAMPLES / name).read_bytes()) for name in FEEDS]
-        config = from_feeds([FeedSpec(url=url, name=f"feed {n}") for n, url in enumerate(urls)])
+        config = samples(server)
         with Store.open(state) as store:
             totals = poll_once(Pipeline(store, config))
     with sqlite3.connect(state / DB_FILENAME) as db:
