@@ -49,7 +49,7 @@ from monitor.feeds.fetcher import (
 from monitor.feeds.parse import ParsedFeed, article_text
 from monitor.feeds.policy import origin
 from monitor.pipeline import Pipeline, Totals
-from monitor.sorting import FeedOutcome, Sorting, reading_ahead, settle_every, stop
+from monitor.sorting import FeedOutcome, Sorting, reading_ahead, settle_every, wind_down
 from monitor.store import FeedState
 from monitor.store.save import BATCH_SECONDS
 from monitor.text import counted, strip_controls
@@ -183,16 +183,10 @@ class Poller:
                 await asyncio.gather(
                     *(self._tracked(spec, state, sorting, trigger) for spec, state in plan)
                 )
-                sorting.fetched.set()
-                await reading  # an embedding under way is kept, not made again
             except asyncio.CancelledError:
-                sorting.fetched.set()
-                await asyncio.wait([reading])  # what its thread is doing is kept, not redone
-                stop(settling)
-                sorting.finish()  # stopped mid-cycle: keep what arrived; the rest is due again
+                await wind_down(sorting, reading, settling)  # stopped: keep what arrived
                 raise
-            stop(settling)
-            sorting.finish()
+            await wind_down(sorting, reading, settling)
         finally:
             reading.cancel()
             settling.cancel()

@@ -1,6 +1,7 @@
-"""A poll cycle's feeds and items on their way into the store (``Sorting``), and the
-tasks that run beside the cycle's fetches: settling what has arrived every quarter
-second (``settle_every``) and reading ahead the items on topic (``read_ahead``)."""
+"""A poll cycle's feeds and items on their way into the store (``Sorting``), the tasks
+that run beside the cycle's fetches: settling what has arrived every quarter second
+(``settle_every``) and reading ahead the items on topic (``reading_ahead``), and the
+cycle's end once the fetches are over or stopped (``wind_down``)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,14 @@ from monitor.stories.embedding import EMBED_BATCH, embed_text
 from monitor.stories.keys import FEATURE_CACHE_SIZE
 from monitor.types import FeedSpec, FetchResult, Item
 
-__all__ = ["READ_AHEAD_SECONDS", "FeedOutcome", "Sorting", "reading_ahead", "settle_every", "stop"]
+__all__ = [
+    "READ_AHEAD_SECONDS",
+    "FeedOutcome",
+    "Sorting",
+    "reading_ahead",
+    "settle_every",
+    "wind_down",
+]
 
 # How often a cycle with no item on topic left to read ahead looks again (reading_ahead).
 READ_AHEAD_SECONDS = 0.05
@@ -54,10 +62,10 @@ class Sorting:
     Items on topic wait for the end of the cycle and are then processed oldest first
     across all its feeds, so which server answered first does not change stories or
     alerts; their feeds are recorded after them. While they wait, what does not depend on
-    their order (language, figures, story keys: ``Pipeline.read``) is read ahead, in the
-    time the cycle waits on the network, and with the multilingual extra embedded in full
-    batches in a thread (``embedding_batch``), so that the end of the cycle only matches
-    and stores them.
+    their order (language, figures, story keys: ``Pipeline.read``) is read ahead, and with
+    the multilingual extra embedded in full batches (``embedding_batch``), in a thread
+    beside the loop that goes on fetching, so that the end of the cycle only matches and
+    stores them.
     """
 
     def __init__(self, pipeline: Pipeline, record: Callable[[FeedOutcome, int, Totals], None]):
@@ -140,8 +148,7 @@ class Sorting:
             for outcome in self._waiting:
                 with batches.item():
                     self._record(outcome, self._new_per_feed[outcome.spec.url], self.totals)
-        self._on_topic, self._waiting, self._readings, self._unread = [], [], {}, 0
-        self._to_embed = {}
+        self._on_topic, self._waiting = [], []
 
     def _batches(self) -> Batches:
         return self.pipeline.store.batches(timer=self.pipeline.timer)
@@ -163,7 +170,7 @@ class Sorting:
 async def settle_every(sorting: Sorting, seconds: float, cycle: asyncio.Task[Totals]) -> None:
     """Settle what has arrived every ``seconds``: what a crash can lose stays small, and
     the store's lock is taken in short turns while the cycle goes on fetching. A failure
-    (the store's) stops the cycle at once, which raises it (``stop``)."""
+    (the store's) stops the cycle at once, which raises it (``wind_down``)."""
     try:
         while True:
             await asyncio.sleep(seconds)
@@ -189,8 +196,16 @@ async def reading_ahead(sorting: Sorting) -> None:
                 await asyncio.wait_for(sorting.fetched.wait(), READ_AHEAD_SECONDS)
 
 
-def stop(task: asyncio.Task[None]) -> None:
-    """Cancel ``task``; an exception that ended it (a store error) is raised here."""
-    if task.done() and not task.cancelled():
-        task.result()
-    task.cancel()
+async def wind_down(
+    sorting: Sorting, reading: asyncio.Task[None], settling: asyncio.Task[None]
+) -> None:
+    """End a cycle whose fetches are over, or stopped (what arrived is kept; the feeds not
+    answered are due again): what the reading thread is doing is finished, not made again;
+    settling stops (an exception that ended it, a store error, is raised here); then
+    ``Sorting.finish``."""
+    sorting.fetched.set()
+    await asyncio.wait([reading])
+    if settling.done() and not settling.cancelled():
+        settling.result()
+    settling.cancel()
+    sorting.finish()
