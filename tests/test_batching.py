@@ -200,7 +200,7 @@ def test_a_failure_loses_the_open_transaction_whose_items_are_read_again(
 
 CHILD = textwrap.dedent(
     """
-    import os, sys
+    import sys
     from datetime import datetime
     from pathlib import Path
     from monitor.config import from_feeds
@@ -208,20 +208,13 @@ CHILD = textwrap.dedent(
     from monitor.ingest import ingest_paths
     from monitor.store import Store
 
+    from crashing import crash_at_call, ticking
+
     state, crash_at, paths = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3:]
     store = Store.open(state)
-    save, calls = store.save, iter(range(1, 10**9))
-
-    def crashing(*args, **kwargs):
-        if next(calls) == crash_at:
-            os._exit(3)  # killed mid-transaction: no rollback, no cleanup
-        return save(*args, **kwargs)
-
-    store.save = crashing
-    ticks = iter(range(10**9))
+    crash_at_call(store, "save", crash_at)
     pipeline = Pipeline(store, from_feeds([]), clock=lambda: datetime.fromisoformat(
-        "2025-06-17T09:30:00+00:00"), channels=["email"], multilingual=False,
-        timer=lambda: 0.1 * next(ticks))
+        "2025-06-17T09:30:00+00:00"), channels=["email"], multilingual=False, timer=ticking())
     ingest_paths(pipeline, [Path(p) for p in paths])
     """
 )
@@ -241,7 +234,8 @@ def article_files(folder: Path) -> list[Path]:
 
 def test_a_crash_in_ingest_loses_at_most_the_open_transaction(tmp_path: Path) -> None:
     paths = article_files(tmp_path / "files")
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    here = Path(__file__).resolve()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(here.parents[1]), str(here.parent)])}
     crashed = subprocess.run(
         [sys.executable, "-c", CHILD, str(tmp_path / "state"), "5", *map(str, paths)],
         env=env,

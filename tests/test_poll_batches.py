@@ -57,29 +57,23 @@ def config(urls: list[str]) -> Config:
 
 CHILD = textwrap.dedent(
     f"""
-    import os, sys
+    import sys
     from datetime import datetime
     from pathlib import Path
     import monitor.poller
     from monitor.pipeline import Pipeline
     from monitor.poller import poll_once
     from monitor.store import Store
+    from crashing import crash_at_call, ticking
     from test_poll_batches import config
 
     state, crash_at, urls = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3:]
     monitor.poller.BATCH_SECONDS = 0.01  # settle as feeds arrive
     store = Store.open(state)
-    save_skipped, calls = store.save_skipped, iter(range(1, 10**9))
-
-    def crashing(*args, **kwargs):
-        if next(calls) == crash_at:
-            os._exit(3)  # killed mid-transaction: no rollback, no cleanup
-        return save_skipped(*args, **kwargs)
-
-    store.save_skipped = crashing
-    ticks = iter(range(10**9))  # a transaction closes after its third feed
+    crash_at_call(store, "save_skipped", crash_at)
+    # A transaction closes after its third feed.
     pipeline = Pipeline(store, config(urls), clock=lambda: datetime.fromisoformat("{NOW}"),
-        channels=(), multilingual=False, timer=lambda: 0.1 * next(ticks))
+        channels=(), multilingual=False, timer=ticking())
     poll_once(pipeline)
     """
 )
