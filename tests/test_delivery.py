@@ -9,6 +9,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -267,28 +268,29 @@ def delivered(state: Path, kind: str) -> int:
         )
 
 
-def test_kill_9_while_smtp_hangs_then_restart_delivers_once(tmp_path: Path) -> None:
+def daemon(config: Path, state: Path) -> list[str]:
+    """The command line of `monitor run` on ``config`` and ``state``."""
+    return [sys.executable, "-m", "monitor", "--config", str(config), "--state", str(state), "run"]
+
+
+def quiet_feed(tmp_path: Path) -> str:
+    """A local feed with one off-topic item: the daemon polls it and raises nothing."""
     feed = tmp_path / "quiet.xml"
     feed.write_text(
         "<rss version='2.0'><channel><title>Quiet</title>"
         "<item><title>Weather</title><guid>w1</guid><description>Sun.</description></item>"
         "</channel></rss>"
     )
+    return feed.as_uri()
+
+
+def test_kill_9_while_smtp_hangs_then_restart_delivers_once(tmp_path: Path) -> None:
     state = tmp_path / "state"
     with webhook_server() as hook, silent_server() as port:
         env = {**os.environ, "SMTP_PW": "s3cret", "SLACK_HOOK": hook.url}
-        config = write_config(tmp_path, port, None, extra_feed=feed.as_uri())
+        config = write_config(tmp_path, port, None, extra_feed=quiet_feed(tmp_path))
         assert monitor(config, state, "ingest", "--no-deliver", *articles(), env=env).exit_code == 0
-        command = [
-            sys.executable,
-            "-m",
-            "monitor",
-            "--config",
-            str(config),
-            "--state",
-            str(state),
-            "run",
-        ]
+        command = daemon(config, state)
         proc = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
         try:
             # The daemon claimed the email and sits in the SMTP greeting: kill it there,
@@ -310,6 +312,34 @@ def test_kill_9_while_smtp_hangs_then_restart_delivers_once(tmp_path: Path) -> N
             proc.kill()
         assert len(smtp.messages) == 1 and hook2.payloads == []  # slack went out before the kill
     assert not claimed(state)
+
+
+def test_sigterm_while_the_server_answers_waits_for_the_mark(tmp_path: Path) -> None:
+    """SIGTERM arrives after the SMTP server took the message and before it answers: the
+    daemon waits for the delivery, marks it, and exits 0 with nothing left to send again
+    (it used to close the outbox's connection at once: the mark was lost, the claim kept,
+    and the next process sent the email a second time)."""
+    state, log = tmp_path / "state", tmp_path / "daemon.log"
+    with webhook_server() as hook, smtp_server(login=("desk", "s3cret")) as smtp:
+        env = {**os.environ, "SMTP_PW": "s3cret", "SLACK_HOOK": hook.url}
+        config = write_config(tmp_path, smtp.port, None, extra_feed=quiet_feed(tmp_path))
+        assert monitor(config, state, "ingest", "--no-deliver", *articles(), env=env).exit_code == 0
+        with log.open("w") as stderr:
+            proc = subprocess.Popen(daemon(config, state), env=env, stderr=stderr)
+
+            def stop_before_answering() -> None:
+                proc.send_signal(signal.SIGTERM)
+                time.sleep(1.0)  # the daemon has long begun stopping when "250" arrives
+
+            smtp.on_accept = stop_before_answering
+            try:
+                assert proc.wait(timeout=30) == 0
+            finally:
+                proc.kill()
+    assert len(smtp.messages) == 1 and len(hook.payloads) == 1
+    assert delivered(state, "email") == 1 and not claimed(state)
+    written = log.read_text()
+    assert "not marked" not in written and "Traceback" not in written, written
 
 
 def test_a_mark_the_database_cannot_take_is_retried_and_the_message_never_sent_twice(

@@ -20,9 +20,11 @@ running, WATCHDOG=1 every half watchdog interval from the event loop (so a stuck
 gets the service restarted), and STOPPING=1 when a signal arrives.
 
 Signals only set events. SIGTERM/SIGINT stop: polls under way get STOP_GRACE_SECONDS
-to finish their writes. SIGHUP re-reads the configuration: a valid one replaces the
-running one (the scheduler is rebuilt, in-flight polls finish first); an invalid one is
-reported in one log line and the running configuration is kept.
+to finish their writes, then a delivery under way as long again to mark what a channel
+accepted (one still sending after that is waited for as the process exits). SIGHUP
+re-reads the configuration: a valid one replaces the running one (the scheduler is
+rebuilt, in-flight polls finish first); an invalid one is reported in one log line and
+the running configuration is kept.
 """
 
 from __future__ import annotations
@@ -167,10 +169,8 @@ async def serve(config: Config, store: Store, stop: asyncio.Event) -> None:
     # Let polls and a delivery already under way finish their writes (each item is one
     # transaction anyway; a delivery marks what a channel accepted).
     await poller.close(timeout=STOP_GRACE_SECONDS)
-    if runs.tasks:
-        await asyncio.wait(runs.tasks, timeout=STOP_GRACE_SECONDS)
-    if not runs.tasks:  # a delivery still under way keeps its connection to the end
-        outbox_store.close()
+    if await runs.finish(timeout=STOP_GRACE_SECONDS):
+        outbox_store.close()  # a delivery still under way keeps its connection to the end
 
 
 # The name prefix of tasks that live as long as the daemon (relay, live view, watchdog).
@@ -181,19 +181,35 @@ class _JobRuns:
     """The scheduler's job runs under way, so that a stop can wait for exactly those."""
 
     def __init__(self) -> None:
-        self.tasks: set[asyncio.Task[Any]] = set()
+        self.tasks: set[asyncio.Future[Any]] = set()
 
     def tracked(self, job: Callable[[], Awaitable[Any]]) -> Callable[[], Awaitable[Any]]:
         async def run() -> None:
-            task = asyncio.current_task()
-            assert task is not None
+            # The work runs as a task of its own, shielded: the scheduler's shutdown
+            # cancels the runs it started, and a delivery cancelled between "the server
+            # accepted" and "marked" would be sent again by the next process.
+            task: asyncio.Future[Any] = asyncio.ensure_future(job())
             self.tasks.add(task)
+            task.add_done_callback(self.tasks.discard)
             try:
-                await job()
-            finally:
-                self.tasks.discard(task)
+                await asyncio.shield(task)
+            except asyncio.CancelledError:
+                if task.done():
+                    raise
+                # The scheduler stopped waiting, not the work: `finish` waits for it,
+                # and the journal gets no CancelledError traceback for a clean stop.
 
         return run
+
+    async def finish(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` seconds for the runs under way; True when none is left.
+        A run that failed after the scheduler stopped waiting for it is logged here."""
+        if self.tasks:
+            done, _ = await asyncio.wait(set(self.tasks), timeout=timeout)
+            for task in done:
+                if not task.cancelled() and task.exception() is not None:
+                    log.error("a job failed while stopping", exc_info=task.exception())
+        return not self.tasks
 
 
 async def _watchdog(seconds: float) -> None:
