@@ -474,17 +474,3 @@ def poll_once(
             totals = asyncio.run(run(advance))
     totals.held_back = held
     return totals
-
-
-def poll_feeds(pipeline: Pipeline, specs: Sequence[FeedSpec]) -> Totals:
-    """Poll the given feeds once (whatever their schedule); for tests and tools."""
-    store = pipeline.store
-
-    async def run() -> Totals:
-        poller = Poller(pipeline)
-        try:
-            return await poller.cycle([(spec, store.feed_state(spec.url)) for spec in specs])
-        finally:
-            await poller.close(timeout=0)
-
-    return asyncio.run(run())

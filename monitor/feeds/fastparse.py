@@ -63,7 +63,6 @@ log = logging.getLogger(__name__)
 
 DATE_CACHE_SIZE = 8192  # distinct date strings remembered (~1 MB at most)
 ATOM_NS = "http://www.w3.org/2005/Atom"
-XML_NS = "http://www.w3.org/XML/1998/namespace"
 
 # feedparser's canonical prefix per namespace URI ("" for RSS and Atom themselves).
 _KNOWN_NAMESPACES: dict[str, str] = (

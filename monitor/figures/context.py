@@ -2,7 +2,7 @@
 
 The words just after it say whether it is a year, date, duration, percentage, price, age
 or ordinal (never a claim, ``not_a_count``) or name what is counted (``counted``; "the
-number of troops ... at 11,000" names it before, ``number_of``). Clause context then
+number of troops ... at 11,000" names it before, ``number_of_phrase``). Clause context then
 refines the kind (``refine``): soldiers sent "for reconstruction" are builders, "were
 killed" later in the clause makes it a casualty count.
 """
@@ -478,11 +478,6 @@ def past_years(text: str, left_limit: int) -> int:
         before = _DIGIT_END.search(text, max(0, left_limit - 130), left_limit - 4)
         left_limit = before.end() if before else 0
     return left_limit
-
-
-def number_of(text: str, start: int, left_limit: int, lang: str, vocab: Vocabulary) -> list[str]:
-    """The kinds of the "number of" phrase before a count (see ``number_of_phrase``)."""
-    return number_of_phrase(text, start, left_limit, lang, vocab)[0]
 
 
 def number_of_phrase(

@@ -375,10 +375,3 @@ def _stem_matches(word: str, stem: str, lang: str) -> bool:
     # short stems ("tote") only match whole-word starts to avoid "Totale" and friends.
     # Korean nouns carry particles and compounds ("사망자는", "건설인력") at any length.
     return (lang == "de" and len(stem) >= 6 and stem in word) or (lang == "ko" and stem in word)
-
-
-def kinds_in(window: str, lang: str, vocab: Vocabulary) -> list[str]:
-    """The last kind a word of ``window`` names, as a list of at most one."""
-    tokens = [(w, 0, 0) for w in window.split()]
-    found = [kind_at(tokens, i, lang, vocab)[0] for i in range(len(tokens))]
-    return [k for k in found if k is not None][-1:]

@@ -126,13 +126,6 @@ _WHERE = {"kursk": "Kursk", "russia": "Russia", "ukraine": "Ukraine"}
 _PARTICIPLES = ("killed", "wounded", "killed_or_wounded", "captured")
 
 
-def claim_label(claim_key: str) -> str:
-    """ "troops" -> "Troops"; "deminers" -> "Deminers / combat engineers"."""
-    kind = claim_key.split("/", 1)[0]
-    label = CLAIM_LABELS.get(kind, kind.replace("_", " "))
-    return label[:1].upper() + label[1:]
-
-
 def claim_phrase(claim_key: str, figures: Sequence[Mapping[str, Any]] = ()) -> str:
     """The claim in words, with whose and where when a figure names them:
     "North Korean troops in Kursk", "North Korean soldiers killed", "Additional troops"."""

@@ -5,9 +5,8 @@ entry new, or changed?), ``save_skipped`` (items outside every topic, in bulk),
 ``update_item`` (a changed entry refreshed in place), ``entries_published_at`` (stored
 items of a feed with a given date: an entry under a changed key, issue 14),
 ``stored_item`` (a re-delivered entry's stored row and standing figures, which a
-correction re-reads), ``story_keys``,
-``last_indexed_item`` and ``candidates_by_id`` (the candidate index the story matcher
-reads), ``item``, ``stories``, ``story_count`` and ``story`` (listings). Items on a
+correction re-reads), ``story_keys`` and ``candidates_by_id`` (the candidate index the
+story matcher reads), ``item``, ``stories``, ``story_count`` and ``story`` (listings). Items on a
 topic are written with all that is derived from them by ``save`` (monitor.store.save).
 
 Candidates are cached by id (issue 16: a new item is matched against ~40, mostly the same
@@ -227,12 +226,6 @@ class ItemsMixin(StoreBase):
                 [after_item, iso(since), model],
             ).fetchall()
         ]
-
-    @guarded
-    def last_indexed_item(self) -> int:
-        """The highest item id in the candidate index (0 when empty)."""
-        row = self._db.execute("SELECT max(item_id) FROM story_keys").fetchone()
-        return int(row[0] or 0)
 
     @guarded
     def candidates_by_id(self, item_ids: Sequence[int]) -> list[Candidate]:
