@@ -342,6 +342,64 @@ def test_sigterm_while_the_server_answers_waits_for_the_mark(tmp_path: Path) -> 
     assert "not marked" not in written and "Traceback" not in written, written
 
 
+def several_alerts(tmp_path: Path) -> list[str]:
+    """Four reports of one event, each with another troop count: three alerts."""
+    paths = []
+    for n, troops in enumerate(["3,000", "12,000", "27,000", "48,000"], 1):
+        path = tmp_path / f"report-{n}.txt"
+        path.write_text(
+            f"Pyongyang sends troops to Kursk, report {n}\n\nNorth Korea has sent about"
+            f" {troops} North Korean troops to the Kursk region, according to Source {n}."
+            " Kim Jong Un and Russia deepen their cooperation.\n"
+        )
+        paths.append(str(path))
+    return paths
+
+
+def test_a_stop_starts_no_new_message_and_the_next_start_sends_the_rest_once(
+    tmp_path: Path,
+) -> None:
+    """Three alerts wait; SIGTERM arrives while the SMTP server holds its answer to the
+    first. The daemon marks that one and sends no other: a stop lasts one send, not the
+    backlog (it used to go on sending after "monitor stopped", so that systemd's SIGKILL
+    could cut a later send short and the next start sent it again)."""
+    state, log = tmp_path / "state", tmp_path / "daemon.log"
+    with webhook_server() as hook, smtp_server(login=("desk", "s3cret")) as smtp:
+        env = {**os.environ, "SMTP_PW": "s3cret", "SLACK_HOOK": hook.url}
+        config = write_config(tmp_path, smtp.port, None, extra_feed=quiet_feed(tmp_path))
+        ingested = monitor(
+            config, state, "ingest", "--no-deliver", *several_alerts(tmp_path), env=env
+        )
+        assert ingested.exit_code == 0 and ingested.stderr.endswith("3 alerts\n")
+        with log.open("w") as stderr:
+            proc = subprocess.Popen(daemon(config, state), env=env, stderr=stderr)
+
+            def stop_before_answering_the_first() -> None:
+                if len(smtp.messages) == 1:
+                    proc.send_signal(signal.SIGTERM)
+                    time.sleep(1.0)
+
+            smtp.on_accept = stop_before_answering_the_first
+            try:
+                assert proc.wait(timeout=30) == 0
+            finally:
+                proc.kill()
+        assert len(smtp.messages) == 1
+        assert delivered(state, "email") == 1 and not claimed(state)
+        assert "not marked" not in log.read_text()
+
+        smtp.on_accept = None
+        proc = subprocess.Popen(daemon(config, state), env=env, stderr=subprocess.DEVNULL)
+        try:
+            wait_for(lambda: delivered(state, "email") == 3 and delivered(state, "slack") == 3)
+            proc.send_signal(signal.SIGTERM)
+            assert proc.wait(timeout=30) == 0
+        finally:
+            proc.kill()
+        assert len({message["Message-ID"] for message in smtp.messages}) == len(smtp.messages) == 3
+        assert len(hook.payloads) == 3
+
+
 def test_a_mark_the_database_cannot_take_is_retried_and_the_message_never_sent_twice(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

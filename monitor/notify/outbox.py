@@ -29,6 +29,7 @@ import hashlib
 import logging
 import os
 import socket
+import threading
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -186,6 +187,12 @@ class Outbox:
         # was locked past the busy timeout): marked before anything else is sent, and
         # their rows never sent again while this process lives.
         self._unmarked: dict[str, list[_Sent]] = {name: [] for name in self.channels}
+        self._stopping = threading.Event()
+
+    def stop(self) -> None:
+        """Start no new message from now on (the daemon is stopping): a message under way
+        is finished and marked; the rest of a pass is released for the next sender."""
+        self._stopping.set()
 
     def deliver(self) -> list[ChannelReport]:
         """One pass over every channel, the channels in parallel threads."""
@@ -210,6 +217,8 @@ class Outbox:
         report = ChannelReport(name)
         if not self._mark_unmarked(name):
             report.error = "the database is busy; sent messages are marked before others go out"
+            return report
+        if self._stopping.is_set():
             return report
         now = self.clock()
         rows = [row for row in self.store.due_deliveries(name, now) if not self._held(row, now)]
@@ -286,6 +295,8 @@ class Outbox:
         unsent = {row["id"] for row in claimed}
         down = False
         for batch in planned:
+            if self._stopping.is_set():
+                break
             ids = [row["id"] for row in batch]
             mid = message_id([_key(row) for row in batch], instance, domain)
             try:
@@ -311,12 +322,15 @@ class Outbox:
             unsent.difference_update(ids)
         report.waiting = len(unsent)
         if unsent and not down:
-            # The allowance ran out part-way: release the rest for the next pass.
-            rest = [row for row in claimed if row["id"] in unsent]
+            # The allowance ran out part-way, or the sender is stopping: release the rest
+            # for the next pass (of the next process).
+            why = "not sent yet: monitor stopped" if self._stopping.is_set() else None
+            if why:
+                report.note = "monitor stopped"
             self.store.mark_retry(
-                [row["id"] for row in rest],
+                sorted(unsent),
                 self.clock(),
-                "waiting for the rate limit",
+                why or "waiting for the rate limit",
                 self.clock(),
                 attempted=False,
             )
@@ -388,13 +402,14 @@ def add_delivery_job(
     store: Store,
     alerts: AlertsConfig,
     track: Callable[[Callable[[], Awaitable[Any]]], Callable[[], Awaitable[Any]]] = lambda job: job,
-) -> None:
+) -> Outbox | None:
     """`monitor run`: deliver every DELIVER_EVERY_SECONDS on the daemon's scheduler.
 
-    ``track`` wraps the job (the daemon's way to know which runs are under way)."""
+    ``track`` wraps the job (the daemon's way to know which runs are under way). The
+    outbox, for ``Outbox.stop``; None when no channel is configured."""
     outbox = outbox_for(store, alerts)
     if not outbox.channels:
-        return
+        return None
     scheduler.add_job(
         track(outbox.deliver_async),
         "interval",
@@ -406,3 +421,4 @@ def add_delivery_job(
         coalesce=True,
         misfire_grace_time=None,
     )
+    return outbox

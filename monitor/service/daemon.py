@@ -17,11 +17,11 @@ due together; the dispatcher does one indexed query per tick (bench/poll.py).
 Jobs run on the event loop in this thread (delivery in a worker thread, through the
 store's lock). Under systemd (Type=notify) READY=1 is sent once the scheduler is
 running, WATCHDOG=1 every half watchdog interval from the event loop (so a stuck loop
-gets the service restarted), and STOPPING=1 when a signal arrives.
+gets the service restarted), and STOPPING=1 once what was under way has finished.
 
 Signals only set events. SIGTERM/SIGINT stop: polls under way get STOP_GRACE_SECONDS
-to finish their writes, then a delivery under way as long again to mark what a channel
-accepted (one still sending after that is waited for as the process exits). SIGHUP
+to finish their writes; a delivery under way starts no new message and finishes the
+one it is sending (at most its channel's timeout), then marks it. SIGHUP
 re-reads the configuration: a valid one replaces the running one (the scheduler is
 rebuilt, in-flight polls finish first); an invalid one is reported in one log line and
 the running configuration is kept.
@@ -153,7 +153,7 @@ async def serve(config: Config, store: Store, stop: asyncio.Event) -> None:
     # holds up polling (nor the other channels).
     # On a connection of its own: a delivery's mark never waits behind a poll's batch.
     outbox_store = Store(store.path)
-    add_delivery_job(scheduler, outbox_store, config.alerts, track=runs.tracked)
+    outbox = add_delivery_job(scheduler, outbox_store, config.alerts, track=runs.tracked)
     ping = watchdog_seconds()
     # A task of its own on the loop, not a scheduler job: a job's run can be cut off by
     # the shutdown (a traceback in the journal), and a stuck loop must stop the pings.
@@ -163,14 +163,19 @@ async def serve(config: Config, store: Store, stop: asyncio.Event) -> None:
     sd_notify("READY=1")
     log.info("monitor running: %s", counted(len(store.feed_specs()), "feed"))
     await stop.wait()
-    if watchdog is not None:
-        watchdog.cancel()
+    if outbox is not None:
+        outbox.stop()  # no new message; the one under way is finished and marked
     scheduler.shutdown(wait=False)
-    # Let polls and a delivery already under way finish their writes (each item is one
-    # transaction anyway; a delivery marks what a channel accepted).
-    await poller.close(timeout=STOP_GRACE_SECONDS)
-    if await runs.finish(timeout=STOP_GRACE_SECONDS):
-        outbox_store.close()  # a delivery still under way keeps its connection to the end
+    # Let polls already under way finish their writes (each item is one transaction
+    # anyway), then the delivery under way mark what its channel accepted. The loop
+    # still pings the watchdog meanwhile: a reload waits here too.
+    try:
+        await poller.close(timeout=STOP_GRACE_SECONDS)
+        await runs.finish()
+        outbox_store.close()
+    finally:
+        if watchdog is not None:
+            watchdog.cancel()
 
 
 # The name prefix of tasks that live as long as the daemon (relay, live view, watchdog).
@@ -201,15 +206,18 @@ class _JobRuns:
 
         return run
 
-    async def finish(self, timeout: float) -> bool:
-        """Wait up to ``timeout`` seconds for the runs under way; True when none is left.
-        A run that failed after the scheduler stopped waiting for it is logged here."""
-        if self.tasks:
-            done, _ = await asyncio.wait(set(self.tasks), timeout=timeout)
-            for task in done:
-                if not task.cancelled() and task.exception() is not None:
-                    log.error("a job failed while stopping", exc_info=task.exception())
-        return not self.tasks
+    async def finish(self) -> None:
+        """Wait for the runs under way. A delivery starts no new message once stopped
+        (``Outbox.stop``), so this lasts at most one send: its channel's timeout. A run
+        that failed after the scheduler stopped waiting for it is logged here."""
+        if not self.tasks:
+            return
+        log.info("waiting for the delivery under way")
+        for task in asyncio.as_completed(set(self.tasks)):
+            try:
+                await task
+            except Exception:
+                log.exception("a job failed while stopping")
 
 
 async def _watchdog(seconds: float) -> None:
