@@ -14,6 +14,7 @@ skip without it.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import email
 import email.policy
@@ -80,6 +81,7 @@ class Recorder:
         self.refuse: tuple[int, str] | None = None
         self.logins: list[str] = []
         self.on_accept: Any = None  # called (no arguments) as each message is accepted
+        self.quit_delay = 0.0  # seconds before QUIT is answered
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802
         if self.refuse is not None:
@@ -94,6 +96,10 @@ class Recorder:
         if self.on_accept is not None:
             self.on_accept()
         return "250 OK"
+
+    async def handle_QUIT(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802
+        await asyncio.sleep(self.quit_delay)
+        return "221 Bye"
 
 
 @dataclass

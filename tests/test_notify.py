@@ -4,6 +4,7 @@ and the outbox loop over a real store (backoff, a dead channel, claims)."""
 from __future__ import annotations
 
 import json
+import time as clock
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
@@ -18,7 +19,7 @@ from monitor.errors import ConfigError
 from monitor.ingest import ingest_paths
 from monitor.notify import noise
 from monitor.notify.channel import ChannelDown, ChannelRefused
-from monitor.notify.email import EmailChannel
+from monitor.notify.email import QUIT_WAIT_SECONDS, EmailChannel
 from monitor.notify.message import notice_view, subject, text_body, view
 from monitor.notify.outbox import Outbox, backoff, message_id
 from monitor.notify.slack import SlackChannel, escape, payload
@@ -234,6 +235,19 @@ def test_email_temporary_refusal_and_closed_port_are_retryable() -> None:
             EmailChannel(email_config(smtp.port)).send([view(alert())], "<x@y>")
     with pytest.raises(ChannelDown, match="cannot reach"):
         EmailChannel(email_config(free_port())).send([view(alert())], "<x@y>")
+
+
+def test_email_accepted_is_sent_whatever_quit_takes() -> None:
+    """The server answered 250 and takes 30 s to answer QUIT: send returns within about a
+    second (the outbox marks it then; a kill meanwhile would send it again)."""
+    with smtp_server() as smtp:
+        smtp.recorder.quit_delay = 30
+        started = clock.monotonic()
+        receipt = EmailChannel(email_config(smtp.port, timeout=20)).send([view(alert())], "<x@y>")
+        took = clock.monotonic() - started
+        smtp.recorder.quit_delay = 0
+    assert receipt == "sent to desk@example.org" and len(smtp.messages) == 1
+    assert took < QUIT_WAIT_SECONDS + 3, took
 
 
 def slack_config(monkeypatch: pytest.MonkeyPatch, url: str, timeout: float = 5) -> SlackConfig:

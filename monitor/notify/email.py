@@ -28,6 +28,10 @@ from monitor.notify.message import Message, html_body, subject, text_body
 __all__ = ["EmailChannel", "build"]
 
 ALERTS_PER_MESSAGE = 25  # a digest longer than this is split: mail stays readable
+# After the server accepted, how long QUIT's answer is waited for. The outbox marks the
+# message only once send returns, and a kill before the mark sends it again: the wait
+# for a courtesy reply must not widen that window to the whole timeout.
+QUIT_WAIT_SECONDS = 1.0
 
 
 def build(
@@ -117,8 +121,10 @@ class EmailChannel:
             smtp.close()
             raise ChannelDown(f"{where}: {exc or type(exc).__name__}") from exc
         # Accepted: from here on nothing may turn this into a failure (a re-send would
-        # be a duplicate), so a failing QUIT is ignored.
+        # be a duplicate), so a failing or slow QUIT is ignored.
         try:
+            if smtp.sock is not None:
+                smtp.sock.settimeout(min(QUIT_WAIT_SECONDS, cfg.timeout))
             smtp.quit()
         except (OSError, smtplib.SMTPException):
             smtp.close()
