@@ -386,6 +386,12 @@ def test_a_stop_starts_no_new_message_and_the_next_start_sends_the_rest_once(
                 proc.kill()
         assert len(smtp.messages) == 1
         assert delivered(state, "email") == 1 and not claimed(state)
+        with sqlite3.connect(state / "monitor.db") as db:
+            waiting = db.execute(
+                "SELECT status, attempts, last_error FROM outbox WHERE channel = 'email'"
+                " AND status != 'delivered'"
+            ).fetchall()
+        assert waiting == [("pending", 0, "not sent yet: the sender stopped or reloaded")] * 2
         assert "not marked" not in log.read_text()
 
         smtp.on_accept = None

@@ -323,17 +323,12 @@ class Outbox:
         report.waiting = len(unsent)
         if unsent and not down:
             # The allowance ran out part-way, or the sender is stopping: release the rest
-            # for the next pass (of the next process).
-            why = "not sent yet: monitor stopped" if self._stopping.is_set() else None
-            if why:
-                report.note = "monitor stopped"
-            self.store.mark_retry(
-                sorted(unsent),
-                self.clock(),
-                why or "waiting for the rate limit",
-                self.clock(),
-                attempted=False,
-            )
+            # for the next pass (after a stop, of the next process).
+            why = "waiting for the rate limit"
+            if self._stopping.is_set():
+                report.note = "the sender stopped or reloaded"
+                why = f"not sent yet: {report.note}"
+            self.store.mark_retry(sorted(unsent), self.clock(), why, self.clock(), attempted=False)
 
     def _mark_sent(self, name: str, sent: _Sent) -> None:
         """Mark a message the channel accepted; a mark that cannot be written now is kept

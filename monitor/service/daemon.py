@@ -21,7 +21,7 @@ gets the service restarted), and STOPPING=1 once what was under way has finished
 
 Signals only set events. SIGTERM/SIGINT stop: polls under way get STOP_GRACE_SECONDS
 to finish their writes; a delivery under way starts no new message and finishes the
-one it is sending (at most its channel's timeout), then marks it. SIGHUP
+one it is sending (each server reply within the channel's timeout), then marks it. SIGHUP
 re-reads the configuration: a valid one replaces the running one (the scheduler is
 rebuilt, in-flight polls finish first); an invalid one is reported in one log line and
 the running configuration is kept.
@@ -208,7 +208,8 @@ class _JobRuns:
 
     async def finish(self) -> None:
         """Wait for the runs under way. A delivery starts no new message once stopped
-        (``Outbox.stop``), so this lasts at most one send: its channel's timeout. A run
+        (``Outbox.stop``), so this lasts one send (each server reply within the channel's
+        timeout). A run
         that failed after the scheduler stopped waiting for it is logged here."""
         if not self.tasks:
             return
