@@ -26,9 +26,17 @@ LIBRARY_LOGGERS = ("httpx", "httpcore", "apscheduler", "asyncio", "hpack", "char
 
 
 def quiet_libraries() -> None:
-    """Show only WARNING and worse from the libraries in ``LIBRARY_LOGGERS``."""
+    """Show only WARNING and worse from the libraries in ``LIBRARY_LOGGERS``, and not
+    APScheduler's warning that a job's run was skipped while its last one went on."""
     for name in LIBRARY_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
+    logging.getLogger("apscheduler.scheduler").addFilter(_not_an_overlap)
+
+
+def _not_an_overlap(record: logging.LogRecord) -> bool:
+    # The daemon's jobs run one at a time on purpose (max_instances=1): a delivery pass
+    # that waits on a slow server is no trouble to report every 10 s.
+    return "maximum number of running instances" not in str(record.msg)
 
 
 _secrets: tuple[str, ...] = ()  # longest first, so that one inside another goes whole

@@ -4,6 +4,7 @@ and resumes after a restart without duplicating items."""
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import signal
@@ -281,3 +282,35 @@ def test_a_daemon_whose_channel_secret_is_missing_fails_at_start(tmp_path: Path)
         " is not set"
     )
     assert not (tmp_path / "state" / "monitor.pid").exists()  # never started
+
+
+def test_a_job_run_skipped_while_the_last_goes_on_is_not_logged(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A delivery pass that waits on a slow server outlives its 10 s interval; APScheduler
+    then warns at every tick. The daemon's jobs run one at a time on purpose: no warning."""
+    import asyncio
+
+    from apscheduler.events import EVENT_JOB_MAX_INSTANCES
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+    from monitor.logs import quiet_libraries
+
+    skipped: list[object] = []
+
+    async def slow() -> None:
+        await asyncio.sleep(1.0)
+
+    async def main() -> None:
+        scheduler = AsyncIOScheduler()
+        scheduler.add_listener(skipped.append, EVENT_JOB_MAX_INSTANCES)
+        scheduler.add_job(slow, "interval", seconds=0.1, max_instances=1)
+        scheduler.start()
+        await asyncio.sleep(1.3)
+        scheduler.shutdown(wait=False)
+
+    quiet_libraries()
+    with caplog.at_level(logging.INFO):
+        asyncio.run(main())
+    assert skipped  # runs were skipped while the last went on
+    assert [r for r in caplog.records if r.name == "apscheduler.scheduler"] == []
